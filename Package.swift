@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layering (dependencies point down only):
+//   andromeda-sim (CLI) -> AndromedaSim (library product) -> models -> SimEngine
+//   SimHost wraps the C libraries hwloc and jemalloc; SimEngine imports no model.
+let package = Package(
+    name: "andromeda-sim",
+    products: [
+        .library(name: "AndromedaSim", targets: ["AndromedaSim"]),
+        .executable(name: "andromeda-sim", targets: ["andromeda-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHwloc",
+            pkgConfig: "hwloc",
+            providers: [.apt(["libhwloc-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .target(
+            name: "SimEngine",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        .target(
+            name: "SimHost",
+            dependencies: ["CHwloc", "CJemalloc"]
+        ),
+        .target(
+            name: "AndromedaSim",
+            dependencies: ["SimEngine", "SimHost"]
+        ),
+        .executableTarget(
+            name: "andromeda-sim",
+            dependencies: [
+                "AndromedaSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
+        .testTarget(name: "SimHostTests", dependencies: ["SimHost"]),
+    ]
+)

@@ -1,0 +1,143 @@
+/// The pending-event set: an implicit binary min-heap of ``Event`` values in one contiguous
+/// buffer, ordered by (time, priority, sequence).
+///
+/// Complexity: `push` and `pop` O(log n); `cancel` O(1) (lazy: the event is marked and
+/// discarded when it reaches the top, so the heap never holds a live reference).
+/// `popDeferred` leaves a hole at the root that the next `push` fills with a single sift-down
+/// (pop + push fused into "replace top", the classic trick for hold-model workloads such as
+/// PHOLD); `settle()` completes the pop when the handler scheduled nothing.
+/// The buffer grows geometrically and is reused, so steady-state operation allocates nothing.
+public struct EventQueue {
+    @usableFromInline var heap: [Event] = []
+    @usableFromInline var hole = false
+    /// Keys of cancelled events still in the heap.
+    @usableFromInline var cancelled: Set<UInt64> = []
+
+    public init(reservingCapacity n: Int = 0) {
+        heap.reserveCapacity(n)
+    }
+
+    /// Events still to fire (cancelled ones excluded).
+    @inlinable public var count: Int { heap.count - (hole ? 1 : 0) - cancelled.count }
+    /// True when nothing is pending.
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    @inlinable @inline(__always)
+    mutating func siftUp(_ start: Int, _ e: Event) {
+        var i = start
+        heap.withUnsafeMutableBufferPointer { h in
+            while i > 0 {
+                let p = (i &- 1) >> 1
+                if !Event.precedes(e, h[p]) { break }
+                h[i] = h[p]
+                i = p
+            }
+            h[i] = e
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func siftDown(_ start: Int, _ e: Event) {
+        var i = start
+        heap.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            while true {
+                var c = 2 &* i &+ 1
+                if c >= n { break }
+                if c &+ 1 < n && Event.precedes(h[c &+ 1], h[c]) { c &+= 1 }
+                if !Event.precedes(h[c], e) { break }
+                h[i] = h[c]
+                i = c
+            }
+            h[i] = e
+        }
+    }
+
+    /// Inserts an event.
+    @inlinable
+    public mutating func push(_ e: Event) {
+        if hole {
+            hole = false
+            siftDown(0, e)
+            return
+        }
+        heap.append(e)
+        siftUp(heap.count &- 1, e)
+    }
+
+    /// Completes a deferred pop if no push filled the hole.
+    @inlinable
+    public mutating func settle() {
+        if hole {
+            hole = false
+            let last = heap.removeLast()
+            if !heap.isEmpty { siftDown(0, last) }
+        }
+    }
+
+    /// Removes and returns the earliest live event, leaving the removal half-done until the
+    /// next `push` or `settle()`. Returns nil when empty.
+    @inlinable
+    public mutating func popDeferred() -> Event? {
+        settle()
+        while !heap.isEmpty {
+            let top = heap[0]
+            if !cancelled.isEmpty, cancelled.remove(top.key) != nil {
+                hole = true
+                settle()
+                continue
+            }
+            hole = true
+            return top
+        }
+        return nil
+    }
+
+    /// Removes and returns the earliest live event.
+    @inlinable
+    public mutating func pop() -> Event? {
+        let e = popDeferred()
+        settle()
+        return e
+    }
+
+    /// The earliest live event without removing it.
+    @inlinable
+    public mutating func peek() -> Event? {
+        settle()
+        while let top = heap.first {
+            if !cancelled.isEmpty, cancelled.remove(top.key) != nil {
+                hole = true
+                settle()
+                continue
+            }
+            return top
+        }
+        return nil
+    }
+
+    /// Marks a pending event as cancelled. The caller must only cancel events that have not
+    /// fired yet (debug builds check this).
+    public mutating func cancel(_ handle: EventHandle) {
+        assert(heap.contains { $0.key == handle.key && $0.time == handle.time },
+               "cancel: event \(handle) is not pending")
+        cancelled.insert(handle.key)
+    }
+
+    /// Removes every event.
+    public mutating func removeAll() {
+        heap.removeAll(keepingCapacity: true)
+        hole = false
+        cancelled.removeAll()
+    }
+
+    /// Checks the heap property (used by tests and debug builds).
+    public func checkInvariants() -> Bool {
+        let start = hole ? 1 : 0
+        for i in start..<heap.count where i > 0 {
+            let p = (i - 1) / 2
+            if p >= start && Event.precedes(heap[i], heap[p]) { return false }
+        }
+        return true
+    }
+}
