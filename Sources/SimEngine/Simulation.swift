@@ -23,22 +23,43 @@ public enum RunOutcome: Equatable, Sendable {
 /// ``schedule(at:target:arg:priority:)``. Simulated time never goes back (checked in debug
 /// builds) and a cancelled event never fires.
 public final class Simulation {
+    /// The mutable kernel state. It lives behind a pointer the simulation owns, so that the hot
+    /// path mutates plain memory: a class's stored `var`s would pay a dynamic exclusivity check
+    /// on every access (measured: PHOLD 6.6 M -> 10.7 M events/s without them).
+    @usableFromInline struct State {
+        @usableFromInline var queue: EventQueue
+        @usableFromInline var now: SimTime = .zero
+        @usableFromInline var eventsHandled: UInt64 = 0
+        @usableFromInline var nextSequence: UInt64 = 0
+        @usableFromInline var stopRequested = false
+        @usableFromInline init(queue: EventQueue) { self.queue = queue }
+    }
+
+    @usableFromInline let state: UnsafeMutablePointer<State>
+
     /// The pending-event set.
-    public var queue: EventQueue
+    @inlinable public var queue: EventQueue {
+        get { state.pointee.queue }
+        _modify { yield &state.pointee.queue }
+    }
     /// The current simulated time.
-    @inlinable public var now: SimTime { _now }
+    @inlinable public var now: SimTime { state.pointee.now }
     /// Events handled so far.
-    @inlinable public var eventsHandled: UInt64 { _eventsHandled }
-    @usableFromInline var _now: SimTime = .zero
-    @usableFromInline var _eventsHandled: UInt64 = 0
-    @usableFromInline var nextSequence: UInt64 = 0
-    @usableFromInline var stopRequested = false
+    @inlinable public var eventsHandled: UInt64 { state.pointee.eventsHandled }
+    /// Events still pending.
+    @inlinable public var pendingCount: Int { state.pointee.queue.count }
 
     /// The default priority: in the middle, so models can order before and after it.
     public static let defaultPriority: UInt8 = 128
 
     public init(expectedPending: Int = 1024) {
-        queue = EventQueue(reservingCapacity: expectedPending)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(queue: EventQueue(reservingCapacity: expectedPending)))
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Schedules an event for `target` at absolute time `time` (not before `now`).
@@ -46,12 +67,12 @@ public final class Simulation {
     public func schedule(at time: SimTime, target: UInt32, arg: UInt32 = 0,
                          priority: UInt8 = Simulation.defaultPriority) throws(SimulationError) -> EventHandle
     {
-        if time < now {
+        if time < state.pointee.now {
             throw .scheduledInPast("target \(target) arg \(arg) at \(time), now \(now)")
         }
-        let key = (UInt64(priority) << 56) | nextSequence
-        nextSequence &+= 1
-        queue.push(Event(time: time.nanoseconds, key: key, target: target, arg: arg))
+        let key = (UInt64(priority) << 56) | state.pointee.nextSequence
+        state.pointee.nextSequence &+= 1
+        state.pointee.queue.push(Event(time: time.nanoseconds, key: key, target: target, arg: arg))
         return EventHandle(key: key, time: time.nanoseconds)
     }
 
@@ -60,27 +81,27 @@ public final class Simulation {
     public func schedule(after delay: SimDuration, target: UInt32, arg: UInt32 = 0,
                          priority: UInt8 = Simulation.defaultPriority) throws(SimulationError) -> EventHandle
     {
-        let t = try now.adding(delay, "scheduling target \(target) arg \(arg)")
+        let t = try state.pointee.now.adding(delay, "scheduling target \(target) arg \(arg)")
         return try schedule(at: t, target: target, arg: arg, priority: priority)
     }
 
     /// Cancels a pending event. Cancelling one that already fired is a programming error
     /// (checked in debug builds).
     public func cancel(_ handle: EventHandle) {
-        queue.cancel(handle)
+        state.pointee.queue.cancel(handle)
     }
 
     /// Asks the run loop to return after the current event.
-    public func stop() { stopRequested = true }
+    public func stop() { state.pointee.stopRequested = true }
 
     /// Moves the clock forward without handling events (used by steady-state fast-forward).
     /// The new time must not pass the earliest pending event.
     public func advance(to time: SimTime) throws(SimulationError) {
         if time < now { throw .scheduledInPast("advance to \(time), now \(now)") }
-        if let next = queue.peek(), next.time < time.nanoseconds {
+        if let next = state.pointee.queue.peek(), next.time < time.nanoseconds {
             throw .model("advance to \(time) would skip an event pending at \(next.simTime)")
         }
-        _now = time
+        state.pointee.now = time
     }
 
     /// Runs events through `handler` until none are left, the next one is later than `until`,
@@ -89,23 +110,24 @@ public final class Simulation {
     public func run<H: EventHandler>(_ handler: inout H, until: SimTime = .never,
                                      maxEvents: UInt64 = .max) throws(SimulationError) -> RunOutcome
     {
-        stopRequested = false
+        let st = state
+        st.pointee.stopRequested = false
         var handled: UInt64 = 0
-        defer { _eventsHandled &+= handled }
+        defer { st.pointee.eventsHandled &+= handled }
         while handled < maxEvents {
-            guard let e = queue.popDeferred() else { return .drained }
+            guard let e = st.pointee.queue.popDeferred() else { return .drained }
             if e.time > until.nanoseconds {
                 // Put it back: the event stays pending.
-                queue.push(e)
-                if _now < until { _now = until }
+                st.pointee.queue.push(e)
+                if st.pointee.now < until { st.pointee.now = until }
                 return .reachedTimeLimit
             }
-            assert(e.time >= now.nanoseconds, "simulated time went back")
-            _now = SimTime(nanoseconds: e.time)
+            assert(e.time >= st.pointee.now.nanoseconds, "simulated time went back")
+            st.pointee.now = SimTime(nanoseconds: e.time)
             handled &+= 1
             try handler.handle(e, in: self)
-            queue.settle()
-            if stopRequested { return .stopped }
+            st.pointee.queue.settle()
+            if st.pointee.stopRequested { return .stopped }
         }
         return .reachedEventLimit
     }
