@@ -37,7 +37,10 @@ public struct Event: Sendable, Equatable {
     /// Strict (time, priority, sequence) order.
     @inlinable @inline(__always)
     public static func precedes(_ a: Event, _ b: Event) -> Bool {
-        a.time < b.time || (a.time == b.time && a.key < b.key)
+        // One branch-free 128-bit compare: times are never negative, so their bit patterns
+        // order like the values.
+        (UInt128(UInt64(bitPattern: a.time)) << 64 | UInt128(a.key))
+            < (UInt128(UInt64(bitPattern: b.time)) << 64 | UInt128(b.key))
     }
 }
 

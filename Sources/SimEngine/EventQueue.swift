@@ -1,4 +1,4 @@
-/// The pending-event set: an implicit binary min-heap of ``Event`` values in one contiguous
+/// The pending-event set: an implicit 4-ary min-heap of ``Event`` values in one contiguous
 /// buffer, ordered by (time, priority, sequence).
 ///
 /// Complexity: `push` and `pop` O(log n); `cancel` O(1) (lazy: the event is marked and
@@ -26,13 +26,14 @@ public struct EventQueue {
     mutating func siftUp(_ start: Int, _ e: Event) {
         var i = start
         heap.withUnsafeMutableBufferPointer { h in
+            let b = h.baseAddress.unsafelyUnwrapped
             while i > 0 {
-                let p = (i &- 1) >> 1
-                if !Event.precedes(e, h[p]) { break }
-                h[i] = h[p]
+                let p = (i &- 1) >> 2
+                if !Event.precedes(e, b[p]) { break }
+                b[i] = b[p]
                 i = p
             }
-            h[i] = e
+            b[i] = e
         }
     }
 
@@ -40,16 +41,27 @@ public struct EventQueue {
     mutating func siftDown(_ start: Int, _ e: Event) {
         var i = start
         heap.withUnsafeMutableBufferPointer { h in
+            let b = h.baseAddress.unsafelyUnwrapped
             let n = h.count
             while true {
-                var c = 2 &* i &+ 1
+                var c = 4 &* i &+ 1
                 if c >= n { break }
-                if c &+ 1 < n && Event.precedes(h[c &+ 1], h[c]) { c &+= 1 }
-                if !Event.precedes(h[c], e) { break }
-                h[i] = h[c]
+                if c &+ 4 <= n {
+                    let x = c &+ (Event.precedes(b[c &+ 1], b[c]) ? 1 : 0)
+                    let y = c &+ 2 &+ (Event.precedes(b[c &+ 3], b[c &+ 2]) ? 1 : 0)
+                    c = Event.precedes(b[y], b[x]) ? y : x
+                } else {
+                    var k = c &+ 1
+                    while k < n {
+                        if Event.precedes(b[k], b[c]) { c = k }
+                        k &+= 1
+                    }
+                }
+                if !Event.precedes(b[c], e) { break }
+                b[i] = b[c]
                 i = c
             }
-            h[i] = e
+            b[i] = e
         }
     }
 
@@ -135,7 +147,7 @@ public struct EventQueue {
     public func checkInvariants() -> Bool {
         let start = hole ? 1 : 0
         for i in start..<heap.count where i > 0 {
-            let p = (i - 1) / 2
+            let p = (i - 1) / 4
             if p >= start && Event.precedes(heap[i], heap[p]) { return false }
         }
         return true
