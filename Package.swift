@@ -33,10 +33,14 @@ let package = Package(
             name: "SimHost",
             dependencies: ["CHwloc", "CJemalloc"]
         ),
+        .target(name: "Hardware", dependencies: ["SimEngine"]),
+        .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training"]
         ),
+        .target(name: "ScenarioFormat"),
+        .target(name: "Reports"),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
@@ -46,5 +50,9 @@ let package = Package(
         ),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
         .testTarget(name: "SimHostTests", dependencies: ["SimHost"]),
+        .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
     ]
 )

@@ -12,6 +12,6 @@ struct AndromedaSimCommand: ParsableCommand {
               andromeda-sim host
             """,
         version: AndromedaVersion.string,
-        subcommands: [BenchCommand.self, HostCommand.self]
+        subcommands: [TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
 }

@@ -1,0 +1,82 @@
+import SimEngine
+
+/// The links of the cluster in the engine's shared-bandwidth model (``FlowNetwork``):
+/// MemoryX's stream-out and gradient-in ports, each system's I/O in and out, each system's input
+/// feed, and per job a SwarmX broadcast-reduce tree over the job's systems.
+///
+/// Every transfer of the training model is a flow over some of these links, so two transfers
+/// that share a link share its bandwidth by max-min fairness.
+public final class ClusterFabric {
+    public let spec: ClusterSpec
+    public let network: FlowNetwork
+    /// MemoryX weight stream out.
+    public let memoryXOut: LinkID
+    /// MemoryX gradient stream in.
+    public let memoryXIn: LinkID
+    /// Per system: I/O into the system (weights and input data share it).
+    public let systemIn: [LinkID]
+    /// Per system: I/O out of the system (gradients).
+    public let systemOut: [LinkID]
+    /// Per system: the input workers' feed.
+    public let inputFeed: [LinkID]
+
+    /// Builds the fabric's links in `network` (which must already be registered).
+    public init(spec: ClusterSpec, network: FlowNetwork) throws(SimulationError) {
+        self.spec = spec
+        self.network = network
+        let mx = spec.memoryX
+        memoryXOut = try network.addLink(name: "memoryx-out", bytesPerSecond: mx.streamBytesPerSecond, latency: .zero)
+        memoryXIn = try network.addLink(name: "memoryx-in", bytesPerSecond: mx.streamBytesPerSecond, latency: .zero)
+        var sIn: [LinkID] = [], sOut: [LinkID] = [], feed: [LinkID] = []
+        for s in 0..<spec.systems {
+            sIn.append(try network.addLink(name: "cs2-\(s)-in", bytesPerSecond: spec.cs2.ioBytesPerSecond, latency: .zero))
+            sOut.append(try network.addLink(name: "cs2-\(s)-out", bytesPerSecond: spec.cs2.ioBytesPerSecond, latency: .zero))
+            feed.append(try network.addLink(name: "input-\(s)", bytesPerSecond: spec.inputWorkers.bytesPerSecondPerSystem,
+                                            latency: .microseconds(10)))
+        }
+        systemIn = sIn
+        systemOut = sOut
+        inputFeed = feed
+    }
+
+    /// Builds the SwarmX tree for a job on `systems` (indexes into the cluster) and returns the
+    /// link sets of its broadcast (MemoryX -> systems) and reduction (systems -> MemoryX).
+    public func dataPath(for systems: [Int], label: String) throws(SimulationError) -> DataPath {
+        let sx = spec.swarmX
+        let levels = sx.levels(for: systems.count)
+        var down: [LinkID] = [memoryXOut], up: [LinkID] = [memoryXIn]
+        // Edges: one per node-to-parent and per leaf; width shrinks by the fanout each level.
+        var width = systems.count
+        var edgeIndex = 0
+        for level in 0..<levels {
+            for e in 0..<width {
+                down.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-down",
+                                                bytesPerSecond: sx.edgeBytesPerSecond, latency: sx.levelLatency))
+                up.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-up",
+                                              bytesPerSecond: sx.edgeBytesPerSecond, latency: sx.levelLatency))
+                edgeIndex += 1
+            }
+            width = (width + max(2, sx.fanout) - 1) / max(2, sx.fanout)
+        }
+        for s in systems {
+            down.append(systemIn[s])
+            up.append(systemOut[s])
+        }
+        let latency = try sx.levelLatency.multiplied(by: Int64(levels), "SwarmX tree latency")
+        return DataPath(broadcast: down, reduce: up, treeLatency: latency, levels: levels, treeEdges: edgeIndex)
+    }
+}
+
+/// The links a job's weight broadcasts and gradient reductions cross.
+public struct DataPath: Sendable, Equatable {
+    /// MemoryX out, every down edge of the tree, every system's input port.
+    public let broadcast: [LinkID]
+    /// Every system's output port, every up edge of the tree, MemoryX in.
+    public let reduce: [LinkID]
+    /// Latency from the root to a leaf (levels x per-level latency).
+    public let treeLatency: SimDuration
+    /// Levels of broadcast-reduce nodes.
+    public let levels: Int
+    /// Edges of the tree (each has a down and an up link).
+    public let treeEdges: Int
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes files so that readers see either the old or the new content, never a mix, and so that a
+/// failed write leaves what was there before.
+///
+/// The data is written to a new temporary file in the target's directory (named
+/// `.<name>.<random>.tmp`), flushed to disk with `fsync`, then renamed over the target. On any
+/// failure the temporary file is removed and a ``ReportError`` naming the path is thrown; the
+/// target is untouched. The permissions of an existing target are kept.
+public enum AtomicFile {
+    /// Writes `data` to `path` atomically, creating missing parent directories.
+    public static func write(_ data: Data, to path: String) throws(ReportError) {
+        func fail(_ what: String) -> ReportError { ReportError("\(path): \(what)") }
+        guard !path.isEmpty else { throw ReportError("cannot write a file: the path is empty") }
+        guard !path.hasSuffix("/") else { throw fail("cannot write: the path names a directory") }
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw fail("cannot write: is a directory")
+        }
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw fail("cannot create directory \(directory): \(error.localizedDescription)")
+        }
+
+        var fd: Int32 = -1
+        var temporary = ""
+        for _ in 0..<16 {
+            let random = UInt64.random(in: 0...UInt64.max)
+            temporary = directory + "/." + String(name.prefix(100)) + "." + String(random, radix: 16) + ".tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else {
+            throw fail("cannot create a temporary file in \(directory): \(lastError())")
+        }
+        var existing = stat()
+        if stat(path, &existing) == 0 {
+            _ = fchmod(fd, existing.st_mode & 0o7777)
+        }
+
+        if let problem = writeAll(data, to: fd) ?? (fsync(fd) == 0 ? nil : "fsync failed: \(lastError())") {
+            _ = close(fd)
+            _ = unlink(temporary)
+            throw fail("cannot write: \(problem)")
+        }
+        if close(fd) != 0 {
+            let problem = lastError()
+            _ = unlink(temporary)
+            throw fail("cannot write: close failed: \(problem)")
+        }
+        if rename(temporary, path) != 0 {
+            let problem = lastError()
+            _ = unlink(temporary)
+            throw fail("cannot replace the file: \(problem)")
+        }
+        // Make the rename itself durable (best effort: not every file system supports it).
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            _ = close(directoryFD)
+        }
+    }
+
+    /// Writes `text`, encoded as UTF-8 (no byte-order mark), to `path` atomically.
+    public static func write(_ text: String, to path: String) throws(ReportError) {
+        try write(Data(text.utf8), to: path)
+    }
+}
+
+/// Writes all of `data` to `fd`, retrying partial writes and interruptions; nil on success, or
+/// the reason of the failure.
+private func writeAll(_ data: Data, to fd: Int32) -> String? {
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> String? in
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, base + offset, buffer.count - offset)
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return n == 0 ? "write made no progress" : lastError()
+            }
+        }
+        return nil
+    }
+}
+
+/// The description of `errno`, such as "No space left on device".
+private func lastError() -> String {
+    String(cString: strerror(errno))
+}

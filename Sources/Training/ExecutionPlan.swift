@@ -1,0 +1,126 @@
+import Foundation
+import Hardware
+import SimEngine
+
+/// Why a job cannot run as specified.
+public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// What the compiler decides for a job: the micro-batch and accumulation, and for every pass of
+/// a step (a layer's forward or backward on one micro-batch) the bytes streamed and each
+/// system's compute time. Weight streaming places one layer at a time on the whole usable grid.
+public struct ExecutionPlan: Sendable {
+    /// One layer on one micro-batch, forward or backward.
+    public struct Pass: Sendable, Equatable {
+        public let layer: Int
+        public let micro: Int
+        public let backward: Bool
+        /// Weight bytes streamed from MemoryX for this pass.
+        public let weightBytes: Double
+        /// Compute time on each of the job's systems.
+        public let computeNanoseconds: [Int64]
+    }
+
+    public let spec: TrainingSpec
+    public let layers: [LayerCost]
+    public let perSystemBatch: Int
+    public let microBatch: Int
+    public let gradAccumulation: Int
+    /// Passes of one step in execution order.
+    public let passes: [Pass]
+    /// Gradient bytes per layer sent to MemoryX per micro-batch.
+    public let gradientBytes: [Double]
+    /// MemoryX optimizer update time per layer.
+    public let updateNanoseconds: [Int64]
+    /// Input bytes per micro-batch per system.
+    public let inputBytesPerMicroBatch: Double
+    /// Weights and optimizer state held in MemoryX.
+    public let memoryXBytes: Double
+    /// Activation bytes one micro-batch needs on the wafer.
+    public let activationBytes: Double
+    /// The activation budget of the smallest wafer.
+    public let activationBudget: Double
+    /// FLOPs executed per step on one system (recompute included).
+    public let executedFLOPsPerSystemStep: Double
+
+    /// Compiles `spec` for `wafers` (one per system of the job).
+    public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel)
+        throws(TrainingError)
+    {
+        self.spec = spec
+        let m = spec.model
+        guard wafers.count == spec.systems, spec.systems >= 1 else {
+            throw TrainingError("plan: \(spec.systems) systems requested, \(wafers.count) wafers given")
+        }
+        let global = spec.effectiveGlobalBatch
+        guard global % spec.systems == 0 else {
+            throw TrainingError("global batch \(global) does not split evenly over \(spec.systems) systems")
+        }
+        perSystemBatch = global / spec.systems
+        layers = m.layerCosts()
+        memoryXBytes = Double(m.parameters) * cluster.memoryX.stateBytesPerParameter
+        guard memoryXBytes <= cluster.memoryX.capacityBytes else {
+            throw TrainingError(String(format: "%@: weights and optimizer state need %.1f GB, MemoryX holds %.1f GB",
+                                       m.name, memoryXBytes / 1e9, cluster.memoryX.capacityBytes / 1e9))
+        }
+        // Micro-batch: the largest divisor of the per-system batch whose activations fit the
+        // smallest wafer (the compiler's sub-batch search).
+        let stored = layers.reduce(0) { $0 + $1.storedBytesPerToken }
+        let working = layers.map(\.workingBytesPerToken).max() ?? 0
+        let perSample = Double(m.seqLen) * (stored + working)
+        activationBudget = wafers.map(\.activationBudgetBytes).min() ?? 0
+        var chosen = 0
+        for d in stride(from: perSystemBatch, through: 1, by: -1) where perSystemBatch % d == 0 {
+            if Double(d) * perSample <= activationBudget { chosen = d; break }
+        }
+        guard chosen > 0 else {
+            throw TrainingError(String(format: "%@: one sample needs %.2f GB of activations, the wafer budget is %.2f GB",
+                                       m.name, perSample / 1e9, activationBudget / 1e9))
+        }
+        microBatch = chosen
+        gradAccumulation = perSystemBatch / chosen
+        activationBytes = Double(chosen) * perSample
+        guard wafers.allSatisfy({ $0.usableCores > 0 }) else {
+            throw TrainingError("a wafer has no usable cores left (defect rate too high)")
+        }
+
+        let tokensPerMicro = Double(chosen) * Double(m.seqLen)
+        let streamed = cluster.memoryX.bytesPerParameterStreamed
+        var passes: [Pass] = []
+        var flops = 0.0
+        func durations(_ f: Double, _ layer: LayerCost) -> [Int64] {
+            let eff = efficiency.efficiency(dimension: layer.widestDimension)
+            return wafers.map { w in
+                guard f > 0 else { return 0 }
+                return Int64((f / (w.usablePeakFLOPS * eff) * 1e9).rounded(.up))
+            }
+        }
+        let recompute = efficiency.recomputeInBackward ? 1.0 : 0.0
+        for micro in 0..<gradAccumulation {
+            for l in layers {
+                let f = l.forwardFLOPsPerToken * tokensPerMicro
+                flops += f
+                passes.append(Pass(layer: l.index, micro: micro, backward: false,
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: durations(f, l)))
+            }
+            for l in layers.reversed() {
+                let f = (2 + recompute) * l.forwardFLOPsPerToken * tokensPerMicro
+                flops += f
+                passes.append(Pass(layer: l.index, micro: micro, backward: true,
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: durations(f, l)))
+            }
+        }
+        self.passes = passes
+        executedFLOPsPerSystemStep = flops
+        gradientBytes = layers.map { Double($0.parameters) * streamed }
+        let rate = cluster.memoryX.updateParametersPerSecond
+        updateNanoseconds = layers.map { Int64((Double($0.parameters) / rate * 1e9).rounded(.up)) }
+        inputBytesPerMicroBatch = tokensPerMicro * cluster.inputWorkers.bytesPerToken
+    }
+
+    /// Weight bytes streamed per step (every pass).
+    public var weightBytesPerStep: Double { passes.reduce(0) { $0 + $1.weightBytes } }
+}

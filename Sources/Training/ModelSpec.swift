@@ -1,0 +1,136 @@
+/// A GPT-style decoder-only transformer: enough to derive per-layer FLOPs, weight bytes and
+/// activation bytes.
+///
+/// FLOP counting follows Narayanan et al. 2021 (Megatron-LM): per token and layer, the forward
+/// pass costs 2 x (weight matrix elements) for the dense layers plus 4 x seq_len x d_model for
+/// attention scores and the weighted sum; backward costs twice the forward.
+public struct ModelSpec: Sendable, Equatable {
+    public var name: String
+    public var layers: Int
+    public var dModel: Int
+    public var heads: Int
+    public var dFFN: Int
+    public var vocabulary: Int
+    public var seqLen: Int
+    /// Gated feed-forward (SwiGLU: three matrices instead of two).
+    public var gatedFFN: Bool = false
+    /// Learned position embeddings (GPT-2/3); false for rotary (Llama).
+    public var learnedPositions: Bool = true
+    /// The output projection shares the token embedding's weights (GPT-2/3).
+    public var tiedEmbeddings: Bool = true
+
+    public init(name: String, layers: Int, dModel: Int, heads: Int, dFFN: Int, vocabulary: Int,
+                seqLen: Int, gatedFFN: Bool = false, learnedPositions: Bool = true, tiedEmbeddings: Bool = true) {
+        self.name = name
+        self.layers = layers
+        self.dModel = dModel
+        self.heads = heads
+        self.dFFN = dFFN
+        self.vocabulary = vocabulary
+        self.seqLen = seqLen
+        self.gatedFFN = gatedFFN
+        self.learnedPositions = learnedPositions
+        self.tiedEmbeddings = tiedEmbeddings
+    }
+
+    /// Parameters of one transformer block: attention (QKV and output, with biases), the
+    /// feed-forward matrices, and two layer norms.
+    public var blockParameters: Int {
+        let d = dModel, f = dFFN
+        let attention = 4 * d * d + 4 * d
+        let ffn = gatedFFN ? 3 * d * f : 2 * d * f + f + d
+        return attention + ffn + 4 * d
+    }
+
+    /// Embedding parameters (tokens, plus positions when learned).
+    public var embeddingParameters: Int {
+        vocabulary * dModel + (learnedPositions ? seqLen * dModel : 0)
+    }
+
+    /// Output head parameters (final norm, plus the projection when not tied).
+    public var headParameters: Int {
+        2 * dModel + (tiedEmbeddings ? 0 : vocabulary * dModel)
+    }
+
+    /// Total parameter count.
+    public var parameters: Int { embeddingParameters + layers * blockParameters + headParameters }
+
+    /// The layers in forward order: embedding, the blocks, the output head.
+    public func layerCosts() -> [LayerCost] {
+        let d = Double(dModel), f = Double(dFFN), s = Double(seqLen), v = Double(vocabulary)
+        var out: [LayerCost] = []
+        out.append(LayerCost(kind: .embedding, index: 0, parameters: embeddingParameters,
+                             forwardFLOPsPerToken: 0, storedBytesPerToken: 0, workingBytesPerToken: 2 * d,
+                             widestDimension: dModel))
+        let matrixElements = 4 * d * d + (gatedFFN ? 3 : 2) * d * f
+        // Activation bytes (16-bit) per token, Korthikanti et al. 2022 without the s^2 score
+        // term (attention computed blockwise): attention 11d, norms 4d, feed-forward 3d + 4f
+        // (6f when gated). Only the layer's input (2d) is kept between forward and backward:
+        // the layer is recomputed in the backward pass.
+        let working = 18 * d + (gatedFFN ? 6 : 4) * f
+        for i in stride(from: 1, through: layers, by: 1) {
+            out.append(LayerCost(kind: .block, index: i, parameters: blockParameters,
+                                 forwardFLOPsPerToken: 2 * matrixElements + 4 * s * d,
+                                 storedBytesPerToken: 2 * d, workingBytesPerToken: working,
+                                 widestDimension: dModel))
+        }
+        // The head reads the (tied) embedding matrix: its weights are streamed again.
+        out.append(LayerCost(kind: .head, index: layers + 1, parameters: headParameters + (tiedEmbeddings ? vocabulary * dModel : 0),
+                             forwardFLOPsPerToken: 2 * d * v, storedBytesPerToken: 2 * d,
+                             workingBytesPerToken: 4 * d + 4 * v, widestDimension: dModel))
+        return out
+    }
+
+    /// Model FLOPs per token for training (forward + backward = 3 x forward), the figure
+    /// utilisation is quoted against.
+    public var trainingFLOPsPerToken: Double {
+        3 * layerCosts().reduce(0) { $0 + $1.forwardFLOPsPerToken }
+    }
+}
+
+/// The cost of one layer of a model, per token.
+public struct LayerCost: Sendable, Equatable {
+    public enum Kind: String, Sendable { case embedding, block, head }
+    public let kind: Kind
+    /// Position in forward order.
+    public let index: Int
+    /// Parameters whose weights stream in for this layer (a tied head counts the embedding).
+    public let parameters: Int
+    /// Forward FLOPs per token.
+    public let forwardFLOPsPerToken: Double
+    /// Bytes per token kept on the wafer from forward to backward.
+    public let storedBytesPerToken: Double
+    /// Bytes per token live while the layer computes.
+    public let workingBytesPerToken: Double
+    /// The matrix dimension spread across the wafer (sets the shape efficiency).
+    public let widestDimension: Int
+}
+
+/// The models the scenarios name. Shapes of GenSLM's Cerebras runs were not published: the
+/// GPT-3 shapes of the stated sizes are assumed, with GenSLM's 69-token codon vocabulary.
+public enum ModelCatalog {
+    /// Looks up a built-in model by name at the given sequence length (nil: unknown).
+    public static func model(named name: String, seqLen: Int? = nil) -> ModelSpec? {
+        guard var m = all.first(where: { $0.name == name }) else { return nil }
+        if let s = seqLen { m.seqLen = s }
+        return m
+    }
+
+    /// Every built-in model.
+    public static let all: [ModelSpec] = [
+        // GenSLM (Zvyagin et al. 2022): GPT-3 Small and XL shapes, codon vocabulary 69.
+        ModelSpec(name: "genslm-123m", layers: 12, dModel: 768, heads: 12, dFFN: 3072, vocabulary: 69, seqLen: 10_240),
+        ModelSpec(name: "genslm-1.3b", layers: 24, dModel: 2048, heads: 16, dFFN: 8192, vocabulary: 69, seqLen: 10_240),
+        // Llama-7B (Touvron et al. 2023): the calibration point (ALCF CS-2 log).
+        ModelSpec(name: "llama-7b", layers: 32, dModel: 4096, heads: 32, dFFN: 11008, vocabulary: 32000, seqLen: 2048,
+                  gatedFFN: true, learnedPositions: false, tiedEmbeddings: false),
+        // Cerebras-GPT (Dey et al. 2023, Model Zoo configs), GPT-2 vocabulary, MSL 2048.
+        ModelSpec(name: "cerebras-gpt-111m", layers: 10, dModel: 768, heads: 12, dFFN: 3072, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-256m", layers: 14, dModel: 1088, heads: 17, dFFN: 4352, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-590m", layers: 18, dModel: 1536, heads: 12, dFFN: 6144, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-1.3b", layers: 24, dModel: 2048, heads: 16, dFFN: 8192, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-2.7b", layers: 32, dModel: 2560, heads: 20, dFFN: 10240, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-6.7b", layers: 32, dModel: 4096, heads: 32, dFFN: 16384, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-13b", layers: 40, dModel: 5120, heads: 40, dFFN: 20480, vocabulary: 50257, seqLen: 2048),
+    ]
+}

@@ -1,0 +1,109 @@
+import Hardware
+import SimEngine
+
+/// The outcome of simulating one training job.
+public struct TrainingResult: Sendable, Equatable {
+    public let modelName: String
+    public let parameters: Int
+    public let seqLen: Int
+    public let systems: Int
+    public let globalBatch: Int
+    public let microBatch: Int
+    public let gradAccumulation: Int
+    /// One steady step and its parts (pacing compute, exposed stream wait, iteration boundary).
+    public let step: WeightStreamingJob.StepBreakdown
+    public let samplesPerSecond: Double
+    public let tokensPerSecond: Double
+    /// Model FLOP/s (3 x forward FLOPs per token, recompute not counted).
+    public let achievedFLOPS: Double
+    /// Achieved over the systems' published dense peak.
+    public let peakFraction: Double
+    /// Queue, compile, weight load, programming, checkpoints.
+    public let fixedCosts: SimDuration
+    public let checkpoints: Int64
+    public let samplesToTrain: Int64
+    public let stepsToTrain: Int64
+    public let timeToTrain: SimDuration
+    public let fastForwardedSteps: Int64
+    public let eventsSimulated: UInt64
+    public let energyKWh: Double
+    /// The smallest usable grid among the job's wafers.
+    public let pacingUsableCores: Int
+    /// Lower bounds the step may not beat: peak FLOPs, and weight bytes over the I/O bandwidth.
+    public let peakFLOPBound: SimDuration
+    public let ioBound: SimDuration
+}
+
+/// Simulates training jobs on a cluster.
+public enum TrainingRun {
+    /// Simulates `spec` on the first `spec.systems` systems of `cluster`, with wafer defects
+    /// drawn from `seed`. `fullDetail` turns the steady-state fast-forward off.
+    public static func simulate(_ spec: TrainingSpec, cluster: ClusterSpec, efficiency: EfficiencyModel = EfficiencyModel(),
+                                seed: UInt64, fullDetail: Bool = false) throws(TrainingError) -> TrainingResult
+    {
+        guard spec.systems >= 1, spec.systems <= cluster.systems else {
+            throw TrainingError("\(spec.model.name): \(spec.systems) systems requested, the cluster has \(cluster.systems)")
+        }
+        guard spec.systems < 512, spec.perSystemBatch >= 1 else {
+            throw TrainingError("\(spec.model.name): at most 511 systems and a batch of at least 1")
+        }
+        let root = Xoshiro256(seed: seed)
+        let wafers = (0..<spec.systems).map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: root) }
+        let plan = try ExecutionPlan(spec: spec, cluster: cluster, wafers: wafers, efficiency: efficiency)
+        guard plan.passes.count < 0xffff else {
+            throw TrainingError("\(spec.model.name): \(plan.passes.count) passes per step exceed the simulator's limit of 65,535")
+        }
+        let global = spec.effectiveGlobalBatch
+        let samplesNeeded = spec.stopping.samples(atGlobalBatch: global)
+        guard samplesNeeded.isFinite, samplesNeeded >= 0, samplesNeeded < 1e15 else {
+            throw TrainingError("\(spec.model.name): the stopping rule asks for \(samplesNeeded) samples (at most 1e15)")
+        }
+        let steps = max(1, Int64((samplesNeeded / Double(global)).rounded(.up)))
+
+        do {
+            let sim = Simulation()
+            var components = ComponentSet()
+            let network = FlowNetwork()
+            network.register(in: &components)
+            let fabric = try ClusterFabric(spec: cluster, network: network)
+            let systems = Array(0..<spec.systems)
+            let path = try fabric.dataPath(for: systems, label: "job0")
+            let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: steps)
+            job.fullDetail = fullDetail
+            job.attach(id: components.register(job))
+            try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.Kind.start.rawValue << 28)
+            _ = try sim.run(&components)
+            guard job.finished else {
+                throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")
+            }
+            let fc = spec.fixedCosts
+            var prefix = try fc.queueWait.adding(fc.initialWeightLoad).adding(fc.programming)
+            if !fc.compileCached { prefix = try prefix.adding(fc.compile) }
+            let total = try SimDuration(nanoseconds: sim.now.nanoseconds).adding(prefix, "time to train")
+            let stepSeconds = job.lastStep.total.seconds
+            let samplesPerSecond = Double(global) / stepSeconds
+            let tokens = samplesPerSecond * Double(spec.model.seqLen)
+            let achieved = tokens * spec.model.trainingFLOPsPerToken
+            let peak = Double(spec.systems) * cluster.cs2.wafer.physicalPeakFLOPS
+            let slowest = wafers.map(\.usablePeakFLOPS).min() ?? 1
+            let flopBound = SimDuration(nanoseconds: Int64(plan.executedFLOPsPerSystemStep / slowest * 1e9))
+            let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond,
+                             cluster.swarmX.edgeBytesPerSecond)
+            let ioBound = SimDuration(nanoseconds: Int64(plan.weightBytesPerStep / ioRate * 1e9))
+            let energy = Double(spec.systems) * cluster.cs2.powerWatts * total.seconds / 3.6e6
+            return TrainingResult(
+                modelName: spec.model.name, parameters: spec.model.parameters, seqLen: spec.model.seqLen,
+                systems: spec.systems, globalBatch: global, microBatch: plan.microBatch,
+                gradAccumulation: plan.gradAccumulation, step: job.lastStep,
+                samplesPerSecond: samplesPerSecond, tokensPerSecond: tokens, achievedFLOPS: achieved,
+                peakFraction: achieved / peak,
+                fixedCosts: try prefix.adding(job.checkpointTime), checkpoints: job.checkpoints,
+                samplesToTrain: steps * Int64(global), stepsToTrain: steps, timeToTrain: total,
+                fastForwardedSteps: job.fastForwardedSteps, eventsSimulated: sim.eventsHandled,
+                energyKWh: energy, pacingUsableCores: wafers.map(\.usableCores).min() ?? 0,
+                peakFLOPBound: flopBound, ioBound: ioBound)
+        } catch {
+            throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
+        }
+    }
+}

@@ -1,0 +1,292 @@
+import Hardware
+import SimEngine
+
+/// One data-parallel training job in weight-streaming execution, simulated as events.
+///
+/// Per step, for every micro-batch: each layer's weights stream from MemoryX through the SwarmX
+/// tree to all systems (one broadcast flow) while the previous layer computes; each system
+/// computes the layer forward, then backward in reverse order; after a layer's backward pass on
+/// every system its gradients are reduced up the tree into MemoryX (one reduction flow), and
+/// after the last micro-batch MemoryX runs that layer's optimizer update (one FIFO optimizer).
+/// The next step's first layer needs its update, so only the iteration boundary is exposed.
+/// The slowest system paces every pass. All transfers are flows of the shared ``FlowNetwork``.
+public final class WeightStreamingJob: Component {
+    enum Kind: UInt32 {
+        case streamDone = 1, computeDone, gradientDone, updateDone, inputDone, checkpointDone, start
+    }
+
+    public let plan: ExecutionPlan
+    let path: DataPath
+    let fabric: ClusterFabric
+    let systems: [Int]
+    /// Component index (set by ``attach(id:)``).
+    public private(set) var id: UInt32 = 0
+    /// Turns the steady-state shortcut off.
+    public var fullDetail = false
+    /// Passes whose weights may be buffered ahead of the pass being computed.
+    public var prefetchDepth = 1
+
+    // Targets.
+    public let totalSteps: Int64
+    public let checkpointEvery: Int64
+    let checkpointDuration: SimDuration
+    let finalCheckpoint: Bool
+
+    // Per-step state.
+    var streamsStarted = 0
+    var streamsDone = 0
+    var streamInFlight = false
+    var computeStarted: [Int]
+    var computeDone: [Int]
+    var busy: [Bool]
+    var backwardRemaining: [Int]
+    var updateQueue: [Int] = []
+    var updateHead = 0
+    var updating = false
+    var updatesDone = 0
+    var inputArrived: [[Int]]
+    var inputConsumed: [[Int]]
+    var inputRequested: [[Int]]
+    var stepStart: Int64 = 0
+    var firstComputeStart: Int64 = .max
+    var lastComputeEnd: Int64 = 0
+    var inCheckpoint = false
+
+    // Results.
+    public private(set) var stepsDone: Int64 = 0
+    public private(set) var checkpoints: Int64 = 0
+    public private(set) var checkpointTime = SimDuration.zero
+    public private(set) var fastForwardedSteps: Int64 = 0
+    public private(set) var finished = false
+    /// Duration of the most recent simulated step and its parts.
+    public private(set) var lastStep = StepBreakdown()
+    var previousStep = StepBreakdown()
+    /// Error raised inside an event (reported by the driver).
+    public private(set) var failure: SimulationError?
+    /// Called when the job has finished (after its final checkpoint).
+    var onFinish: ((Simulation) -> Void)?
+
+    /// The parts of one step.
+    public struct StepBreakdown: Equatable, Sendable {
+        public var total = SimDuration.zero
+        public var pacingCompute = SimDuration.zero
+        public var boundary = SimDuration.zero
+        public var exposedStream: SimDuration { SimDuration(nanoseconds: total.nanoseconds - pacingCompute.nanoseconds - boundary.nanoseconds) }
+    }
+
+    init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64) {
+        self.plan = plan
+        self.fabric = fabric
+        self.systems = systems
+        self.path = path
+        self.totalSteps = totalSteps
+        checkpointEvery = plan.spec.checkpointEverySteps
+        let state = Double(plan.spec.model.parameters) * fabric.spec.memoryX.stateBytesPerParameter
+        let fc = plan.spec.fixedCosts
+        checkpointDuration = SimDuration(nanoseconds: fc.checkpointBase.nanoseconds
+            + Int64((state / fc.checkpointBytesPerSecond * 1e9).rounded(.up)))
+        finalCheckpoint = plan.spec.finalCheckpoint
+        let n = systems.count
+        computeStarted = Array(repeating: 0, count: n)
+        computeDone = Array(repeating: 0, count: n)
+        busy = Array(repeating: false, count: n)
+        backwardRemaining = Array(repeating: n, count: plan.passes.count)
+        inputArrived = Array(repeating: Array(repeating: 0, count: plan.gradAccumulation), count: n)
+        inputConsumed = inputArrived
+        inputRequested = inputArrived
+    }
+
+    func attach(id: UInt32) { self.id = id }
+
+    @inline(__always) func arg(_ k: Kind, _ payload: Int) -> UInt32 { k.rawValue << 28 | UInt32(payload) }
+
+    public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+        let payload = Int(event.arg & 0x0fff_ffff)
+        switch Kind(rawValue: event.arg >> 28) {
+        case .start: try beginStep(sim)
+        case .streamDone:
+            streamInFlight = false
+            streamsDone += 1
+            try advance(sim)
+        case .computeDone: try computeFinished(system: payload >> 16, pass: payload & 0xffff, sim)
+        case .gradientDone: try gradientArrived(pass: payload, sim)
+        case .updateDone:
+            updating = false
+            updatesDone += 1
+            try startUpdate(sim)
+            try checkStepEnd(sim)
+        case .inputDone:
+            inputArrived[payload >> 16][payload & 0xffff] += 1
+            try advance(sim)
+        case .checkpointDone:
+            inCheckpoint = false
+            checkpoints += 1
+            checkpointTime = try checkpointTime.adding(checkpointDuration)
+            if stepsDone >= totalSteps { finish(sim) } else { try beginStep(sim) }
+        case nil: throw .model("training job: unknown event \(event.arg)")
+        }
+    }
+
+    func beginStep(_ sim: Simulation) throws(SimulationError) {
+        streamsStarted = 0; streamsDone = 0; streamInFlight = false
+        for i in computeStarted.indices { computeStarted[i] = 0; computeDone[i] = 0 }
+        for i in backwardRemaining.indices { backwardRemaining[i] = systems.count }
+        updateQueue.removeAll(keepingCapacity: true); updateHead = 0; updatesDone = 0
+        stepStart = sim.now.nanoseconds
+        firstComputeStart = .max
+        lastComputeEnd = 0
+        // Input for this step's micro-batches, unless prefetched during the previous step.
+        for s in 0..<systems.count {
+            for micro in 0..<plan.gradAccumulation where inputRequested[s][micro] == inputConsumed[s][micro] {
+                try requestInput(system: s, micro: micro, sim)
+            }
+        }
+        try advance(sim)
+    }
+
+    func requestInput(system s: Int, micro: Int, _ sim: Simulation) throws(SimulationError) {
+        inputRequested[s][micro] += 1
+        let sys = systems[s]
+        try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch,
+                                     links: [fabric.inputFeed[sys], fabric.systemIn[sys]],
+                                     notify: id, arg: arg(.inputDone, s << 16 | micro), in: sim)
+    }
+
+    /// Starts every stream and compute whose dependencies are met.
+    func advance(_ sim: Simulation) throws(SimulationError) {
+        let passes = plan.passes
+        if !streamInFlight, streamsStarted < passes.count {
+            let p = streamsStarted
+            let minStarted = computeStarted.min() ?? 0
+            if minStarted >= p - prefetchDepth + 1 || p == 0 {
+                streamInFlight = true
+                streamsStarted += 1
+                try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
+                                             arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+            }
+        }
+        for s in 0..<systems.count where !busy[s] {
+            let p = computeStarted[s]
+            guard p < passes.count, p < streamsDone else { continue }
+            let pass = passes[p]
+            if pass.layer == 0 && !pass.backward {
+                guard inputArrived[s][pass.micro] > inputConsumed[s][pass.micro] else { continue }
+                inputConsumed[s][pass.micro] += 1
+            }
+            busy[s] = true
+            computeStarted[s] += 1
+            if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
+            try sim.schedule(after: SimDuration(nanoseconds: pass.computeNanoseconds[s]), target: id,
+                             arg: arg(.computeDone, s << 16 | p))
+            // Prefetch the next step's input for this micro-batch (double buffering).
+            if pass.layer == 0 && !pass.backward && stepsDone + 1 < totalSteps {
+                try requestInput(system: s, micro: pass.micro, sim)
+            }
+        }
+        // A started compute may unblock the next stream.
+        if !streamInFlight, streamsStarted < passes.count, streamsStarted > 0 {
+            let minStarted = computeStarted.min() ?? 0
+            if minStarted >= streamsStarted - prefetchDepth + 1 {
+                let p = streamsStarted
+                streamInFlight = true
+                streamsStarted += 1
+                try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
+                                             arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+            }
+        }
+    }
+
+    func computeFinished(system s: Int, pass p: Int, _ sim: Simulation) throws(SimulationError) {
+        busy[s] = false
+        computeDone[s] += 1
+        lastComputeEnd = max(lastComputeEnd, sim.now.nanoseconds)
+        let pass = plan.passes[p]
+        if pass.backward {
+            backwardRemaining[p] -= 1
+            if backwardRemaining[p] == 0 {
+                try fabric.network.startFlow(bytes: plan.gradientBytes[pass.layer], links: path.reduce, notify: id,
+                                             arg: arg(.gradientDone, p), latency: path.treeLatency, in: sim)
+            }
+        }
+        try advance(sim)
+        try checkStepEnd(sim)
+    }
+
+    func gradientArrived(pass p: Int, _ sim: Simulation) throws(SimulationError) {
+        let pass = plan.passes[p]
+        if pass.micro == plan.gradAccumulation - 1 {
+            updateQueue.append(pass.layer)
+            try startUpdate(sim)
+        }
+    }
+
+    func startUpdate(_ sim: Simulation) throws(SimulationError) {
+        guard !updating, updateHead < updateQueue.count else { return }
+        let layer = updateQueue[updateHead]
+        updateHead += 1
+        updating = true
+        try sim.schedule(after: SimDuration(nanoseconds: plan.updateNanoseconds[layer]), target: id,
+                         arg: arg(.updateDone, layer))
+    }
+
+    func checkStepEnd(_ sim: Simulation) throws(SimulationError) {
+        guard updatesDone == plan.layers.count, !updating,
+              computeDone.allSatisfy({ $0 == plan.passes.count }) else { return }
+        let now = sim.now.nanoseconds
+        previousStep = lastStep
+        let pacing = pacingCompute
+        lastStep = StepBreakdown(total: SimDuration(nanoseconds: now - stepStart),
+                                 pacingCompute: SimDuration(nanoseconds: pacing),
+                                 boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
+        stepsDone += 1
+        try stepBoundary(sim)
+    }
+
+    /// Compute time per step on the slowest system.
+    lazy var pacingCompute: Int64 = {
+        var worst: Int64 = 0
+        for s in 0..<systems.count {
+            var t: Int64 = 0
+            for p in plan.passes { t &+= p.computeNanoseconds[s] }
+            worst = max(worst, t)
+        }
+        return worst
+    }()
+
+    /// At a step boundary: checkpoint, finish, fast-forward a steady state, or go on.
+    func stepBoundary(_ sim: Simulation) throws(SimulationError) {
+        let periodic = checkpointEvery > 0 && stepsDone % checkpointEvery == 0
+        if stepsDone >= totalSteps {
+            if periodic || finalCheckpoint { try startCheckpoint(sim) } else { finish(sim) }
+            return
+        }
+        if periodic {
+            try startCheckpoint(sim)
+            return
+        }
+        // Steady state: the same step twice from a quiescent state (no flow in flight, nothing
+        // pending) repeats until the next checkpoint or the end. Leave the last step before that
+        // barrier in full detail.
+        if !fullDetail, lastStep == previousStep, fabric.network.activeFlowCount == 0, sim.pendingCount == 0 {
+            let barrier = checkpointEvery > 0 ? min(totalSteps, (stepsDone / checkpointEvery + 1) * checkpointEvery) : totalSteps
+            let skip = barrier - stepsDone - 1
+            if skip > 0 {
+                let span = try lastStep.total.multiplied(by: skip, "fast-forward of \(skip) steps")
+                try sim.advance(to: try sim.now.adding(span, "fast-forward"))
+                stepsDone += skip
+                fastForwardedSteps += skip
+            }
+        }
+        try beginStep(sim)
+    }
+
+    func startCheckpoint(_ sim: Simulation) throws(SimulationError) {
+        inCheckpoint = true
+        try sim.schedule(after: checkpointDuration, target: id, arg: arg(.checkpointDone, 0))
+    }
+
+    func finish(_ sim: Simulation) {
+        finished = true
+        onFinish?(sim)
+    }
+}

@@ -1,0 +1,414 @@
+import XCTest
+@testable import SimEngine
+
+/// Records the (time, arg) of every notification it receives.
+final class NotificationRecorder: Component {
+    struct Entry: Equatable, CustomStringConvertible {
+        var time: Int64
+        var arg: UInt32
+        var description: String { "(\(time) ns, \(arg))" }
+    }
+    var log: [Entry] = []
+
+    func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+        log.append(Entry(time: event.time, arg: event.arg))
+    }
+}
+
+/// Calls a closure when its event fires (to act at a given simulated time and priority).
+final class Action: Component {
+    var body: (Simulation) throws -> Void = { _ in }
+    var failure: (any Error)?
+    func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+        do { try body(sim) } catch { failure = error }
+    }
+}
+
+/// A simulation with a flow network, a notification recorder and an action component.
+final class FlowBench {
+    let sim = Simulation()
+    var components = ComponentSet()
+    let net = FlowNetwork()
+    let recorder = NotificationRecorder()
+    let action = Action()
+    let rec: UInt32
+    let act: UInt32
+
+    init() {
+        net.register(in: &components)
+        rec = components.register(recorder)
+        act = components.register(action)
+    }
+
+    @discardableResult
+    func start(_ bytes: Double, _ links: [LinkID], arg: UInt32, latency: SimDuration? = nil) throws -> FlowID {
+        try net.startFlow(bytes: bytes, links: links, notify: rec, arg: arg, latency: latency, in: sim)
+    }
+
+    @discardableResult
+    func run(until t: SimTime = .never) throws -> RunOutcome {
+        try sim.run(&components, until: t)
+    }
+
+    var log: [NotificationRecorder.Entry] { recorder.log }
+}
+
+private func ns(_ seconds: Double) -> Int64 { Int64((seconds * 1e9).rounded()) }
+private func at(_ seconds: Double) -> SimTime { SimTime(nanoseconds: ns(seconds)) }
+private typealias E = NotificationRecorder.Entry
+
+private func XCTAssertModelError<T>(_ body: @autoclosure () throws -> T, _ needle: String,
+                                    file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertThrowsError(try body(), file: file, line: line) { error in
+        guard case .model(let message)? = error as? SimulationError else {
+            return XCTFail("expected SimulationError.model, got \(error)", file: file, line: line)
+        }
+        XCTAssertTrue(message.contains(needle), "'\(message)' lacks '\(needle)'", file: file, line: line)
+    }
+}
+
+final class FlowNetworkTests: XCTestCase {
+    func testOneFlowAloneOnALink() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1e9, latency: .milliseconds(1))
+        let f = try b.start(1e9, [l], arg: 7)
+        XCTAssertEqual(b.net.rate(of: f), 1e9)
+        XCTAssertEqual(b.net.activeFlowCount, 1)
+        XCTAssertEqual(b.net.finishTime(of: f), at(1))
+        XCTAssertEqual(try b.run(), .drained)
+        XCTAssertEqual(b.log, [E(time: 1_001_000_000, arg: 7)])
+        XCTAssertEqual(b.net.activeFlowCount, 0)
+        XCTAssertNil(b.net.rate(of: f))
+        XCTAssertEqual(b.net.flowsCompleted.count, 1)
+        XCTAssertEqual(b.net.bytesCompleted, 1e9)
+        let s = try XCTUnwrap(b.net.statistics(of: l, at: at(2)))
+        XCTAssertEqual(s.busyBytes, 1e9)
+        XCTAssertEqual(s.busyTime, .seconds(1))
+        XCTAssertEqual(s.averageUtilization, 0.5)
+        XCTAssertEqual(s.usedFraction.max, 1)
+        XCTAssertEqual(b.net.utilization(of: l, until: at(4)), 0.25)
+        XCTAssertNil(b.net.checkInvariants())
+    }
+
+    func testTwoEqualFlowsShareALink() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1e9, latency: .milliseconds(1))
+        let f1 = try b.start(1e9, [l], arg: 1)
+        let f2 = try b.start(1e9, [l], arg: 2)
+        XCTAssertEqual(b.net.rate(of: f1), 5e8)
+        XCTAssertEqual(b.net.rate(of: f2), 5e8)
+        XCTAssertNil(b.net.checkInvariants())
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 2_001_000_000, arg: 1), E(time: 2_001_000_000, arg: 2)])
+    }
+
+    /// A third of a link is not a finite binary fraction: the completion time is still exact.
+    func testThreeFlowsOnALinkFinishExactly() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1e9, latency: .zero)
+        for i in 0..<3 { try b.start(1e9, [l], arg: UInt32(i)) }
+        try b.run()
+        XCTAssertEqual(b.log.map(\.time), [3_000_000_000, 3_000_000_000, 3_000_000_000])
+    }
+
+    /// A over L1 (100 B/s) and L2 (30 B/s, the bottleneck); B over L1 only. Max-min: A gets
+    /// 30, B the 70 that A leaves on L1. A (150 B) ends at 5 s; B has sent 350 of its 700 B and
+    /// sends the rest at 100 B/s: 3.5 s more.
+    func testFlowCrossingABottleneck() throws {
+        let b = FlowBench()
+        let l1 = try b.net.addLink(name: "L1", bytesPerSecond: 100, latency: .milliseconds(1))
+        let l2 = try b.net.addLink(name: "L2", bytesPerSecond: 30, latency: .milliseconds(2))
+        let a = try b.start(150, [l1, l2], arg: 1)
+        let fb = try b.start(700, [l1], arg: 2)
+        XCTAssertEqual(b.net.rate(of: a), 30)
+        XCTAssertEqual(b.net.rate(of: fb), 70)
+        XCTAssertEqual(b.net.statistics(of: l1, at: .zero)?.load, 100)
+        XCTAssertEqual(b.net.statistics(of: l2, at: .zero)?.load, 30)
+        XCTAssertNil(b.net.checkInvariants())
+        try b.run(until: at(6))
+        XCTAssertEqual(b.log, [E(time: 5_003_000_000, arg: 1)])
+        XCTAssertEqual(b.net.rate(of: fb), 100)
+        XCTAssertEqual(b.net.remainingBytes(of: fb, at: at(6)), 250)
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 5_003_000_000, arg: 1), E(time: 8_501_000_000, arg: 2)])
+        // L1 carried 850 B in 8.5 s; L2 150 B in 5 s.
+        let s1 = try XCTUnwrap(b.net.statistics(of: l1, at: at(10)))
+        XCTAssertEqual(s1.busyBytes, 850)
+        XCTAssertEqual(s1.busyTime, SimDuration(nanoseconds: 8_500_000_000))
+        XCTAssertEqual(s1.averageUtilization, 0.85, accuracy: 1e-15)
+        XCTAssertEqual(b.net.utilization(of: l2, until: at(10)), 0.5)
+    }
+
+    /// 1000 B and 2500 B on a 1000 B/s link: 500 B/s each until the short one ends at 2 s; the
+    /// long one then has 1500 B left at 1000 B/s: done at 3.5 s.
+    func testEndingFlowFreesCapacity() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1000, latency: .zero)
+        try b.start(1000, [l], arg: 1)
+        let long = try b.start(2500, [l], arg: 2)
+        XCTAssertEqual(b.net.rate(of: long), 500)
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 2_000_000_000, arg: 1), E(time: 3_500_000_000, arg: 2)])
+    }
+
+    /// A (3000 B) alone from 0 at 1000 B/s; B (1000 B) joins at 1 s: both at 500 B/s; B ends at
+    /// 3 s, A has 1000 B left and ends at 4 s.
+    func testLateStartSlowsTheFirstFlow() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1000, latency: .microseconds(5))
+        let a = try b.start(3000, [l], arg: 1)
+        XCTAssertEqual(try b.run(until: at(1)), .reachedTimeLimit)
+        XCTAssertEqual(b.net.remainingBytes(of: a, at: b.sim.now), 2000)
+        try b.start(1000, [l], arg: 2)
+        XCTAssertEqual(b.net.rate(of: a), 500)
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 3_000_005_000, arg: 2), E(time: 4_000_005_000, arg: 1)])
+    }
+
+    /// A multicast flow over three links (one listed twice) counts once on each: it shares L2
+    /// with a unicast flow (500 B/s each) and has L1 and L3 to itself, at 500 B/s.
+    func testMulticastFlowCountsOncePerLink() throws {
+        let b = FlowBench()
+        let l1 = try b.net.addLink(name: "L1", bytesPerSecond: 1000, latency: .milliseconds(1))
+        let l2 = try b.net.addLink(name: "L2", bytesPerSecond: 1000, latency: .milliseconds(2))
+        let l3 = try b.net.addLink(name: "L3", bytesPerSecond: 1000, latency: .milliseconds(3))
+        let m = try b.start(1000, [l1, l2, l2, l3], arg: 1)
+        let u = try b.start(1000, [l2], arg: 2)
+        let t = try b.start(1000, [l1, l3], arg: 3, latency: .milliseconds(3))  // tree depth
+        XCTAssertEqual(b.net.links(of: m), [l1, l2, l3])
+        XCTAssertEqual(b.net.rate(of: m), 500)
+        XCTAssertEqual(b.net.rate(of: u), 500)
+        XCTAssertEqual(b.net.rate(of: t), 500)
+        XCTAssertEqual(b.net.statistics(of: l1, at: .zero)?.activeFlows, 2)
+        XCTAssertEqual(b.net.statistics(of: l2, at: .zero)?.activeFlows, 2)
+        XCTAssertEqual(b.net.statistics(of: l2, at: .zero)?.load, 1000)
+        XCTAssertNil(b.net.checkInvariants())
+        try b.run()
+        // Latencies: m 1 + 2 + 3 ms (L2 once), u 2 ms, t 3 ms as given.
+        XCTAssertEqual(b.log, [E(time: 2_002_000_000, arg: 2), E(time: 2_003_000_000, arg: 3),
+                               E(time: 2_006_000_000, arg: 1)])
+        XCTAssertEqual(b.net.statistics(of: l2, at: at(2))?.busyBytes, 2000)
+    }
+
+    /// Two 1000 B flows at 500 B/s each; at 1 s one is cancelled (500 B sent), so the other
+    /// sends its last 500 B at 1000 B/s and ends at 1.5 s.
+    func testCancellingAFlowFreesCapacity() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1000, latency: .zero)
+        let a = try b.start(1000, [l], arg: 1)
+        let c = try b.start(1000, [l], arg: 2)
+        try b.run(until: at(1))
+        XCTAssertTrue(try b.net.cancelFlow(a, in: b.sim))
+        XCTAssertFalse(try b.net.cancelFlow(a, in: b.sim))
+        XCTAssertNil(b.net.rate(of: a))
+        XCTAssertEqual(b.net.rate(of: c), 1000)
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 1_500_000_000, arg: 2)])
+        XCTAssertFalse(try b.net.cancelFlow(c, in: b.sim))  // already finished
+        XCTAssertEqual(b.net.flowsCancelled.count, 1)
+        XCTAssertEqual(b.net.flowsCompleted.count, 1)
+        XCTAssertEqual(b.net.statistics(of: l, at: at(1.5))?.busyBytes, 1500)
+    }
+
+    func testCancellingTheOnlyFlowRemovesThePendingEvent() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1000, latency: .zero)
+        let a = try b.start(1000, [l], arg: 1)
+        XCTAssertTrue(try b.net.cancelFlow(a, in: b.sim))
+        XCTAssertEqual(b.sim.queue.count, 0)
+        XCTAssertEqual(try b.run(), .drained)
+        XCTAssertEqual(b.log, [])
+    }
+
+    func testZeroByteFlowCompletesAfterLatencyOnly() throws {
+        let b = FlowBench()
+        let l1 = try b.net.addLink(name: "L1", bytesPerSecond: 1000, latency: .milliseconds(5))
+        let l2 = try b.net.addLink(name: "L2", bytesPerSecond: 1000, latency: .milliseconds(2))
+        let big = try b.start(1000, [l1], arg: 1)
+        let z = try b.start(0, [l1, l2], arg: 2)
+        XCTAssertNil(b.net.rate(of: z))
+        XCTAssertFalse(try b.net.cancelFlow(z, in: b.sim))
+        XCTAssertEqual(b.net.rate(of: big), 1000)  // takes no bandwidth
+        XCTAssertEqual(b.net.activeFlowCount, 1)
+        XCTAssertNotEqual(z, big)
+        try b.run()
+        XCTAssertEqual(b.log, [E(time: 7_000_000, arg: 2), E(time: 1_005_000_000, arg: 1)])
+    }
+
+    /// A flow started at the very instant another one ends, by an event that runs before the
+    /// network's own: the ending flow is completed first, and the new one gets the whole link.
+    func testStartAtTheInstantAnotherFlowEnds() throws {
+        let b = FlowBench()
+        let l = try b.net.addLink(name: "l", bytesPerSecond: 1000, latency: .zero)
+        try b.start(1000, [l], arg: 1)
+        b.action.body = { sim in
+            let f = try b.start(1000, [l], arg: 2)
+            XCTAssertEqual(b.net.rate(of: f), 1000)
+        }
+        try b.sim.schedule(at: at(1), target: b.act, priority: 0)
+        try b.run()
+        XCTAssertNil(b.action.failure)
+        XCTAssertEqual(b.log, [E(time: 1_000_000_000, arg: 1), E(time: 2_000_000_000, arg: 2)])
+    }
+
+    func testBadArgumentsThrowInsteadOfTrapping() throws {
+        let b = FlowBench()
+        XCTAssertModelError(try b.net.addLink(name: "z", bytesPerSecond: 0, latency: .zero), "capacity")
+        XCTAssertModelError(try b.net.addLink(name: "n", bytesPerSecond: -5, latency: .zero), "capacity")
+        XCTAssertModelError(try b.net.addLink(name: "i", bytesPerSecond: .infinity, latency: .zero), "capacity")
+        XCTAssertModelError(try b.net.addLink(name: "q", bytesPerSecond: .nan, latency: .zero), "capacity")
+        XCTAssertModelError(try b.net.addLink(name: "t", bytesPerSecond: 1, latency: SimDuration(nanoseconds: -1)),
+                            "latency")
+        XCTAssertEqual(b.net.linkCount, 0)
+        let l = try b.net.addLink(name: "ok", bytesPerSecond: 1, latency: .zero)
+        XCTAssertModelError(try b.start(10, [], arg: 0), "at least one link")
+        XCTAssertModelError(try b.start(10, [l, LinkID(9)], arg: 0), "unknown")
+        XCTAssertModelError(try b.start(-1, [l], arg: 0), "size")
+        XCTAssertModelError(try b.start(.nan, [l], arg: 0), "size")
+        XCTAssertModelError(try b.start(.infinity, [l], arg: 0), "size")
+        XCTAssertModelError(try b.start(1, [l], arg: 0, latency: SimDuration(nanoseconds: -3)), "latency")
+        XCTAssertEqual(b.net.activeFlowCount, 0)
+        XCTAssertEqual(b.sim.queue.count, 0)
+        let unattached = FlowNetwork()
+        let l0 = try unattached.addLink(name: "l", bytesPerSecond: 1, latency: .zero)
+        XCTAssertModelError(try unattached.startFlow(bytes: 1, links: [l0], notify: 0, arg: 0, in: b.sim), "attach")
+        // A transfer too long for 64-bit nanoseconds is a time overflow, not a trap.
+        XCTAssertThrowsError(try b.start(1e300, [l], arg: 0)) { error in
+            guard case .timeOverflow? = error as? SimulationError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testStateSignatureRepeatsWithTheSharingPattern() throws {
+        let b = FlowBench()
+        let l1 = try b.net.addLink(name: "L1", bytesPerSecond: 1000, latency: .zero)
+        let l2 = try b.net.addLink(name: "L2", bytesPerSecond: 300, latency: .zero)
+        try b.start(1000, [l1], arg: 1)
+        try b.start(600, [l1, l2], arg: 2)
+        let sig = b.net.stateSignature
+        let hash = b.net.stateHash
+        XCTAssertEqual(sig, [2, 700.0.bitPattern, 1, 0, 300.0.bitPattern, 2, 0, 1])
+        try b.run()
+        XCTAssertNotEqual(b.net.stateHash, hash)
+        // The same pattern again, with other sizes: same signature.
+        try b.start(5, [l1], arg: 3)
+        try b.start(9, [l1, l2], arg: 4)
+        XCTAssertEqual(b.net.stateSignature, sig)
+        XCTAssertEqual(b.net.stateHash, hash)
+        try b.start(9, [l2], arg: 5)
+        XCTAssertNotEqual(b.net.stateSignature, sig)
+        XCTAssertNotEqual(b.net.stateHash, hash)
+    }
+
+    // MARK: Determinism and random workloads
+
+    struct Outcome: Equatable {
+        var log: [NotificationRecorder.Entry]
+        var busyBytes: [UInt64]
+        var busyTime: [Int64]
+        var utilization: [UInt64]
+    }
+
+    /// 300 flows with random sizes, random start times and random sets of 1-4 of 12 links of
+    /// random capacities and latencies; some are cancelled. Checks the allocation after every
+    /// change and returns everything observable.
+    func runRandomWorkload(seed: UInt64) throws -> Outcome {
+        let b = FlowBench()
+        var rng = Xoshiro256(seed: seed)
+        var links: [LinkID] = []
+        for i in 0..<12 {
+            let capacity = 1e6 * (1 + 99 * rng.uniform())
+            let latency = SimDuration(nanoseconds: Int64(rng.below(10_000)))
+            links.append(try b.net.addLink(name: "L\(i)", bytesPerSecond: capacity, latency: latency))
+        }
+        let n = 300
+        var starts: [(bytes: Double, links: [LinkID], cancelAfter: Int64?)] = []
+        for _ in 0..<n {
+            let hops = 1 + Int(rng.below(4))
+            let path = (0..<hops).map { _ in links[Int(rng.below(12))] }
+            let bytes = rng.below(10) == 0 ? 0 : (1e3 + 1e6 * rng.uniform()).rounded()
+            let cancel: Int64? = rng.below(8) == 0 ? Int64(rng.below(50_000_000)) : nil
+            starts.append((bytes, path, cancel))
+        }
+        var next = 0
+        var toCancel: [(at: Int64, id: FlowID)] = []
+        var violations: [String] = []
+        b.action.body = { sim in
+            // Start the next flow, and cancel those whose time has come.
+            let s = starts[next]
+            let id = try b.start(s.bytes, s.links, arg: UInt32(next))
+            if let c = s.cancelAfter { toCancel.append((sim.now.nanoseconds + c, id)) }
+            toCancel.removeAll { entry in
+                guard entry.at <= sim.now.nanoseconds else { return false }
+                _ = try? b.net.cancelFlow(entry.id, in: sim)
+                return true
+            }
+            if let v = b.net.checkInvariants() { violations.append(v) }
+            next += 1
+        }
+        var t: Int64 = 0
+        for _ in 0..<n {
+            t += Int64(1e7 * rng.exponential())  // about 100 starts per second
+            try b.sim.schedule(at: SimTime(nanoseconds: t), target: b.act)
+        }
+        try b.run()
+        XCTAssertNil(b.action.failure)
+        XCTAssertEqual(violations, [])
+        XCTAssertEqual(next, n)
+        XCTAssertEqual(b.net.activeFlowCount, 0)
+        let cancelled = Int(b.net.flowsCancelled.count)
+        XCTAssertEqual(b.log.count + cancelled, n)
+        XCTAssertEqual(Set(b.log.map(\.arg)).count, b.log.count)
+        let end = b.sim.now
+        let stats = links.map { b.net.statistics(of: $0, at: end)! }
+        return Outcome(log: b.log,
+                       busyBytes: stats.map(\.busyBytes.bitPattern),
+                       busyTime: stats.map(\.busyTime.nanoseconds),
+                       utilization: stats.map(\.averageUtilization.bitPattern))
+    }
+
+    func testSameSeedGivesIdenticalCompletionTimes() throws {
+        let a = try runRandomWorkload(seed: 2024)
+        let b = try runRandomWorkload(seed: 2024)
+        XCTAssertEqual(a, b)
+        let c = try runRandomWorkload(seed: 7)
+        XCTAssertNotEqual(a.log, c.log)
+    }
+
+    /// Without cancellations, each link carries exactly the bytes of the flows crossing it (up
+    /// to the sub-nanosecond rounding of completion times), and no flow is notified before its
+    /// size divided by its fastest possible rate.
+    func testBytesAreConservedAndNoFlowIsEarly() throws {
+        let b = FlowBench()
+        var rng = Xoshiro256(seed: 99)
+        var links: [LinkID] = []
+        for i in 0..<6 {
+            links.append(try b.net.addLink(name: "L\(i)", bytesPerSecond: 1e6 * Double(1 + i),
+                                           latency: .zero))
+        }
+        var expected = [Double](repeating: 0, count: links.count)
+        var earliest: [UInt32: Int64] = [:]
+        var next: UInt32 = 0
+        b.action.body = { sim in
+            var path: [LinkID] = []
+            for l in links where rng.below(3) == 0 { path.append(l) }
+            if path.isEmpty { path = [links[Int(rng.below(6))]] }
+            let bytes = (1e3 + 1e5 * rng.uniform()).rounded()
+            try b.start(bytes, path, arg: next)
+            let fastest = path.map { b.net.capacity(of: $0)! }.min()!
+            earliest[next] = sim.now.nanoseconds + Int64((bytes / fastest * 1e9).rounded(.down))
+            for l in path { expected[Int(l.index)] += bytes }
+            next += 1
+        }
+        for i in 0..<200 {
+            try b.sim.schedule(at: SimTime(nanoseconds: Int64(i) * 1_000_000), target: b.act)
+        }
+        try b.run()
+        XCTAssertNil(b.action.failure)
+        XCTAssertEqual(b.log.count, 200)
+        for e in b.log { XCTAssertGreaterThanOrEqual(e.time, earliest[e.arg]!, "flow \(e.arg)") }
+        for (i, l) in links.enumerated() {
+            let s = b.net.statistics(of: l, at: b.sim.now)!
+            XCTAssertEqual(s.busyBytes, expected[i], accuracy: expected[i] * 1e-6, "link \(i)")
+        }
+    }
+}
