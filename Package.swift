@@ -35,16 +35,17 @@ let package = Package(
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"]),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training"]),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "ScenarioFormat", "Scenarios", "Reports"]
         ),
         .target(name: "ScenarioFormat"),
         .target(name: "Reports"),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
-                "AndromedaSim",
+                "AndromedaSim", "Reports", "ScenarioFormat", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,5 +55,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
+        .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
     ]
 )

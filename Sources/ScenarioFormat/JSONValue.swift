@@ -100,14 +100,22 @@ public func loadJSONFile(_ path: String) throws(ScenarioError) -> JSONValue {
         throw fail("file not found")
     }
     if isDirectory.boolValue { throw fail("is a directory, expected a JSON file") }
-    let maxSize: UInt64 = 256 << 20
-    if let size = (try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-       size.uint64Value > maxSize {
-        throw fail("file is too large (\(size.uint64Value) bytes; allowed: at most \(maxSize) bytes)")
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw fail(fm.isReadableFile(atPath: path) ? "cannot open file" : "cannot read file: permission denied")
     }
-    let data: Data
+    defer { try? handle.close() }
+    // Read in chunks with a size limit, so that a device such as /dev/zero cannot exhaust memory.
+    let maxSize = 256 << 20
+    var data = Data()
     do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            data.append(chunk)
+            if data.count > maxSize {
+                throw fail("file is too large (allowed: at most \(maxSize) bytes)")
+            }
+        }
+    } catch let error as ScenarioError {
+        throw error
     } catch {
         throw fail("cannot read file: \(error.localizedDescription)")
     }

@@ -28,3 +28,39 @@ public enum Calibration {
         return (lo + hi) / 2
     }
 }
+
+extension Calibration {
+    /// The critical-batch parameters (E_min, B_noise) at which the simulated time to train of
+    /// `base` (its stopping rule replaced) equals `hours1` on `systems1` systems and `hours2` on
+    /// `systems2`, the per-system batch held fixed. Two numbers fit two parameters: the two
+    /// published times are reproduced by construction and are not evidence for the model.
+    public static func criticalBatchFit(_ base: TrainingSpec, systems1: Int, hours1: Double, systems2: Int, hours2: Double,
+                                        cluster: ClusterSpec = ClusterSpec(), efficiency: EfficiencyModel = EfficiencyModel(),
+                                        seed: UInt64 = 42) throws(TrainingError) -> (minSamples: Double, noiseBatch: Double)
+    {
+        func hours(_ n: Int, _ eMin: Double, _ bNoise: Double) throws(TrainingError) -> Double {
+            var s = base
+            s.systems = n
+            s.stopping = .convergence(minSamples: eMin, noiseBatch: bNoise)
+            return try TrainingRun.simulate(s, cluster: cluster, efficiency: efficiency, seed: seed).timeToTrain.seconds / 3600
+        }
+        func eMinMatching(_ bNoise: Double) throws(TrainingError) -> Double {
+            var lo = 1.0, hi = 1e12
+            for _ in 0..<80 {
+                let mid = (lo * hi).squareRoot()
+                if try hours(systems1, mid, bNoise) < hours1 { lo = mid } else { hi = mid }
+            }
+            return (lo * hi).squareRoot()
+        }
+        // A smaller B_noise makes the larger batch need more samples: time on systems2 falls
+        // as B_noise grows.
+        var lo = 1.0, hi = 1e9
+        for _ in 0..<60 {
+            let mid = (lo * hi).squareRoot()
+            let e = try eMinMatching(mid)
+            if try hours(systems2, e, mid) > hours2 { lo = mid } else { hi = mid }
+        }
+        let b = (lo * hi).squareRoot()
+        return (try eMinMatching(b), b)
+    }
+}

@@ -12,6 +12,6 @@ struct AndromedaSimCommand: ParsableCommand {
               andromeda-sim host
             """,
         version: AndromedaVersion.string,
-        subcommands: [TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
+        subcommands: [RunCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
 }

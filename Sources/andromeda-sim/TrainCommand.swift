@@ -63,5 +63,14 @@ struct CalibrateCommand: ParsableCommand {
         let e = try Calibration.softwareEfficiency()
         print(String(format: "software efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
                      Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().softwareEfficiency))
+        // GenSLM: the per-system batch is the largest power of two that fits without
+        // accumulation (an assumption: the published runs' batches are unknown).
+        for (name, batch, h1, h4) in [("genslm-123m", 32, 4.1, 2.4), ("genslm-1.3b", 16, 15.6, 10.4)] {
+            guard let m = ModelCatalog.model(named: name) else { continue }
+            let spec = TrainingSpec(model: m, systems: 1, perSystemBatch: batch, stopping: .samples(1))
+            let fit = try Calibration.criticalBatchFit(spec, systems1: 1, hours1: h1, systems2: 4, hours2: h4)
+            print(String(format: "%@ (per-system batch %d): E_min %.0f samples, B_noise %.1f samples (fitted on %.1f h on 1 system, %.1f h on 4)",
+                         name, batch, fit.minSamples, fit.noiseBatch, h1, h4))
+        }
     }
 }

@@ -128,7 +128,7 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(parseError("-9223372036854775809")?.message.contains("is out of range"), true)
         XCTAssertEqual(parseError("[1e400]")?.message.hasPrefix("line 1, column 2: number 1e400 is out of range"), true)
         let long = String(repeating: "9", count: 5000)
-        XCTAssertEqual(parseError(long)?.message.contains("integer 9999999999999999999999999999999999999... is out of range"), true)
+        XCTAssertEqual(parseError(long)?.message.contains("integer " + String(repeating: "9", count: 37) + "... is out of range"), true)
         XCTAssertEqual(try? parse("1e-400"), .number(0))
     }
 

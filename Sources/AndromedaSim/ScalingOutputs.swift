@@ -1,0 +1,123 @@
+import Foundation
+import Hardware
+import Reports
+import Scenarios
+import SimEngine
+import Training
+
+/// The files and the terminal table of a scaling run. Every byte depends only on the scenario
+/// and the seed; wall-clock figures go to timing.json alone.
+public enum ScalingOutputs {
+    /// The columns of scaling.csv, in order.
+    public static let columns = [
+        "model", "params", "seq_len", "systems", "global_batch", "micro_batch", "grad_accum", "step_time_s",
+        "samples_per_s", "tokens_per_s", "speedup", "efficiency", "achieved_pflops", "peak_fraction", "compute_s",
+        "exposed_stream_s", "boundary_s", "fixed_h", "samples_to_train", "time_to_train_h",
+        "steps_to_train", "checkpoints", "energy_kwh", "published_time_to_train_h", "time_error_pct",
+    ]
+
+    /// scaling.csv: one row per (model, systems).
+    public static func scalingCSV(_ r: ScenarioResults) throws(ReportError) -> CSVTable {
+        var t = CSVTable(columns: columns)
+        for row in r.rows {
+            let x = row.result
+            let pub = row.published?.timeToTrainHours
+            let simH = x.timeToTrain.seconds / 3600
+            try t.append([
+                .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.seqLen)), .int(Int64(x.systems)),
+                .int(Int64(x.globalBatch)), .int(Int64(x.microBatch)), .int(Int64(x.gradAccumulation)),
+                .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
+                .double(x.tokensPerSecond, decimals: 1), .double(row.speedup, decimals: 4),
+                .double(row.scalingEfficiency, decimals: 4), .double(x.achievedFLOPS / 1e15, decimals: 4),
+                .double(x.peakFraction, decimals: 4), .double(x.step.pacingCompute.seconds, decimals: 6),
+                .double(x.step.exposedStream.seconds, decimals: 6), .double(x.step.boundary.seconds, decimals: 6),
+                .double(x.fixedCosts.seconds / 3600, decimals: 4), .int(x.samplesToTrain),
+                .double(simH, decimals: 4), .int(x.stepsToTrain), .int(x.checkpoints), .double(x.energyKWh, decimals: 1),
+                pub.map { .double($0, decimals: 2) } ?? .empty,
+                pub.map { .double((simH - $0) / $0 * 100, decimals: 2) } ?? .empty,
+            ])
+        }
+        return t
+    }
+
+    /// summary.json: the figures, the resolved inputs (every default filled in), version and seed.
+    public static func summaryJSON(_ r: ScenarioResults) -> JSONOutput {
+        let s = r.scenario
+        let rows: [JSONOutput] = r.rows.map { row in
+            let x = row.result
+            var members: [(String, JSONOutput)] = [
+                ("model", .string(x.modelName)), ("params", .int(Int64(x.parameters))), ("seq_len", .int(Int64(x.seqLen))),
+                ("systems", .int(Int64(x.systems))), ("global_batch", .int(Int64(x.globalBatch))),
+                ("micro_batch", .int(Int64(x.microBatch))), ("grad_accum", .int(Int64(x.gradAccumulation))),
+                ("step_time_s", .double(x.step.total.seconds, decimals: 9)),
+                ("samples_per_s", .double(x.samplesPerSecond, decimals: 4)),
+                ("tokens_per_s", .double(x.tokensPerSecond, decimals: 1)),
+                ("speedup", .double(row.speedup, decimals: 4)), ("efficiency", .double(row.scalingEfficiency, decimals: 4)),
+                ("achieved_pflops", .double(x.achievedFLOPS / 1e15, decimals: 4)),
+                ("peak_fraction", .double(x.peakFraction, decimals: 4)),
+                ("compute_s", .double(x.step.pacingCompute.seconds, decimals: 9)),
+                ("exposed_stream_s", .double(x.step.exposedStream.seconds, decimals: 9)),
+                ("boundary_s", .double(x.step.boundary.seconds, decimals: 9)),
+                ("fixed_h", .double(x.fixedCosts.seconds / 3600, decimals: 4)),
+                ("checkpoints", .int(x.checkpoints)),
+                ("samples_to_train", .int(x.samplesToTrain)), ("steps_to_train", .int(x.stepsToTrain)),
+                ("time_to_train_h", .double(x.timeToTrain.seconds / 3600, decimals: 4)),
+                ("energy_kwh", .double(x.energyKWh, decimals: 1)),
+                ("pacing_usable_cores", .int(Int64(x.pacingUsableCores))),
+                ("bound_peak_flops_step_s", .double(x.peakFLOPBound.seconds, decimals: 9)),
+                ("bound_io_step_s", .double(x.ioBound.seconds, decimals: 9)),
+                ("fast_forwarded_steps", .int(x.fastForwardedSteps)), ("events", .int(Int64(x.eventsSimulated))),
+            ]
+            if let p = row.published {
+                var pm: [(String, JSONOutput)] = [("source", .string(p.source))]
+                if let h = p.timeToTrainHours {
+                    pm.append(("time_to_train_h", .double(h, decimals: 3)))
+                    pm.append(("error_pct", .double((x.timeToTrain.seconds / 3600 - h) / h * 100, decimals: 2)))
+                }
+                if let sps = p.samplesPerSecond { pm.append(("samples_per_s", .double(sps, decimals: 3))) }
+                members.append(("published", .object(pm)))
+            }
+            return .object(members)
+        }
+        return .object([
+            ("andromeda_sim_version", .string(AndromedaVersion.string)),
+            ("scenario", .string(s.name)),
+            ("seed", .int(Int64(bitPattern: s.seed))),
+            ("results", .array(rows)),
+            ("inputs", ScenarioEcho.json(s)),
+        ])
+    }
+
+    /// The readable table printed on the terminal.
+    public static func table(_ r: ScenarioResults) -> String {
+        func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return left ? s + fill : fill + s
+        }
+        let widths = [13, 14, 4, 7, 10, 10, 8, 7, 8, 9, 10, 8]
+        let header = ["model", "params", "sys", "batch", "step_s", "samples/s", "speedup", "%peak", "fixed_h",
+                      "train_h", "published", "error"]
+        var out = zip(header, widths).enumerated().map { pad($1.0, $1.1, left: $0 == 0) }.joined(separator: " ") + "\n"
+        for row in r.rows {
+            let x = row.result
+            let simH = x.timeToTrain.seconds / 3600
+            let pubH = row.published?.timeToTrainHours
+            let cells = [
+                x.modelName, String(x.parameters), String(x.systems), String(x.globalBatch),
+                String(format: "%.4f", x.step.total.seconds), String(format: "%.2f", x.samplesPerSecond),
+                String(format: "%.2f", row.speedup), String(format: "%.1f", x.peakFraction * 100),
+                String(format: "%.2f", x.fixedCosts.seconds / 3600), String(format: "%.2f", simH),
+                pubH.map { String(format: "%.1f h", $0) } ?? "-",
+                pubH.map { String(format: "%+.1f%%", (simH - $0) / $0 * 100) } ?? "-",
+            ]
+            out += zip(cells, widths).enumerated().map { pad($1.0, $1.1, left: $0 == 0) }.joined(separator: " ") + "\n"
+        }
+        return out
+    }
+
+    /// Writes scaling.csv and summary.json into `directory` (each through a temporary file).
+    public static func write(_ r: ScenarioResults, to directory: String) throws(ReportError) {
+        try scalingCSV(r).write(to: directory + "/scaling.csv")
+        try summaryJSON(r).write(to: directory + "/summary.json")
+    }
+}

@@ -1,0 +1,77 @@
+import Hardware
+import Reports
+import Scenarios
+import SimEngine
+import Training
+
+/// The resolved inputs of a scenario (every default filled in), in the scenario format's own
+/// field names, for summary.json.
+enum ScenarioEcho {
+    static func d(_ x: Double) -> JSONOutput { .double(x, decimals: nil) }
+    static func i(_ x: Int) -> JSONOutput { .int(Int64(x)) }
+    static func sec(_ x: SimDuration) -> JSONOutput { .double(x.seconds, decimals: 9) }
+
+    static func json(_ s: Scenario) -> JSONOutput {
+        let c = s.cluster, w = c.cs2.wafer
+        let cluster: JSONOutput = .object([
+            ("systems", i(c.systems)),
+            ("wafer", .object([
+                ("physical_cores", i(w.physicalCores)), ("grid_width", i(w.gridWidth)), ("grid_height", i(w.gridHeight)),
+                ("sram_bytes_per_core", i(w.sramBytesPerCore)), ("fmacs_per_core_per_cycle", i(w.fmacsPerCorePerCycle)),
+                ("clock_hz", d(w.clockHz)), ("defect_rate", d(w.defectRate)),
+                ("activation_sram_fraction", d(w.activationSRAMFraction)),
+            ])),
+            ("cs2", .object([("io_bytes_per_s", d(c.cs2.ioBytesPerSecond)), ("power_w", d(c.cs2.powerWatts)),
+                             ("idle_power_w", d(c.cs2.idlePowerWatts))])),
+            ("memoryx", .object([
+                ("capacity_bytes", d(c.memoryX.capacityBytes)), ("state_bytes_per_parameter", d(c.memoryX.stateBytesPerParameter)),
+                ("stream_bytes_per_s", d(c.memoryX.streamBytesPerSecond)),
+                ("update_parameters_per_s", d(c.memoryX.updateParametersPerSecond)),
+                ("bytes_per_parameter_streamed", d(c.memoryX.bytesPerParameterStreamed)),
+            ])),
+            ("swarmx", .object([("fanout", i(c.swarmX.fanout)), ("port_bytes_per_s", d(c.swarmX.portBytesPerSecond)),
+                                ("ports_per_edge", i(c.swarmX.portsPerEdge)), ("level_latency_s", sec(c.swarmX.levelLatency))])),
+            ("input_workers", .object([("bytes_per_s_per_system", d(c.inputWorkers.bytesPerSecondPerSystem)),
+                                       ("bytes_per_token", d(c.inputWorkers.bytesPerToken))])),
+        ])
+        let eff: JSONOutput = .object([
+            ("software_efficiency", d(s.efficiency.softwareEfficiency)),
+            ("half_efficiency_dimension", d(s.efficiency.halfEfficiencyDimension)),
+            ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
+        ])
+        let scaling: [JSONOutput] = s.scaling.map { e in
+            let m = e.model
+            let stopping: JSONOutput
+            switch e.stopping {
+            case .samples(let n): stopping = .object([("rule", .string("samples")), ("samples", .int(n))])
+            case .steps(let n): stopping = .object([("rule", .string("steps")), ("steps", .int(n))])
+            case .convergence(let a, let b):
+                stopping = .object([("rule", .string("convergence")), ("min_samples", d(a)), ("noise_batch", d(b))])
+            }
+            let f = e.fixedCosts
+            return .object([
+                ("model", .object([
+                    ("name", .string(m.name)), ("layers", i(m.layers)), ("d_model", i(m.dModel)), ("heads", i(m.heads)),
+                    ("d_ffn", i(m.dFFN)), ("vocabulary", i(m.vocabulary)), ("seq_len", i(m.seqLen)),
+                    ("gated_ffn", .bool(m.gatedFFN)), ("learned_positions", .bool(m.learnedPositions)),
+                    ("tied_embeddings", .bool(m.tiedEmbeddings)), ("parameters", i(m.parameters)),
+                ])),
+                ("systems", .array(e.systems.map(i))),
+                ("per_system_batch", i(e.perSystemBatch)),
+                ("global_batch", e.globalBatch.map(i) ?? .null),
+                ("stopping", stopping),
+                ("checkpoint_every_steps", .int(e.checkpointEverySteps)),
+                ("final_checkpoint", .bool(e.finalCheckpoint)),
+                ("fixed_costs", .object([
+                    ("queue_wait_s", sec(f.queueWait)), ("compile_s", sec(f.compile)), ("compile_cached", .bool(f.compileCached)),
+                    ("initial_weight_load_s", sec(f.initialWeightLoad)), ("programming_s", sec(f.programming)),
+                    ("checkpoint_base_s", sec(f.checkpointBase)), ("checkpoint_bytes_per_s", d(f.checkpointBytesPerSecond)),
+                ])),
+            ])
+        }
+        return .object([
+            ("version", i(s.version)), ("name", .string(s.name)), ("description", .string(s.description)),
+            ("seed", .int(Int64(bitPattern: s.seed))), ("cluster", cluster), ("efficiency", eff), ("scaling", .array(scaling)),
+        ])
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hardware
+import Scenarios
+import SimEngine
+import Training
+
+/// One simulated (model, systems) point of a scaling experiment.
+public struct ScalingRow: Sendable, Equatable {
+    /// Index of the experiment in the scenario.
+    public let experiment: Int
+    public let result: TrainingResult
+    /// Throughput over that of the experiment's smallest system count.
+    public let speedup: Double
+    /// Speedup over the ideal (systems / smallest systems).
+    public let scalingEfficiency: Double
+    /// The published figure for this point, if the scenario gives one.
+    public let published: PublishedPoint?
+}
+
+/// Everything a scenario run produced (simulated results only: no wall-clock figures).
+public struct ScenarioResults: Sendable, Equatable {
+    public let scenario: Scenario
+    public let rows: [ScalingRow]
+    /// Events handled over all simulations.
+    public var eventsSimulated: UInt64 { rows.reduce(0) { $0 + $1.result.eventsSimulated } }
+}
+
+/// Runs scenarios.
+public enum ScenarioRunner {
+    /// Simulates every (model, systems) point of every scaling experiment of `scenario`.
+    public static func run(_ scenario: Scenario, fullDetail: Bool = false) throws(TrainingError) -> ScenarioResults {
+        var rows: [ScalingRow] = []
+        for (i, exp) in scenario.scaling.enumerated() {
+            var results: [TrainingResult] = []
+            for n in exp.systems {
+                results.append(try TrainingRun.simulate(exp.spec(systems: n), cluster: scenario.cluster,
+                                                        efficiency: scenario.efficiency, seed: scenario.seed,
+                                                        fullDetail: fullDetail))
+            }
+            guard let base = results.min(by: { $0.systems < $1.systems }) else { continue }
+            for r in results {
+                let speedup = r.samplesPerSecond / base.samplesPerSecond
+                let ideal = Double(r.systems) / Double(base.systems)
+                rows.append(ScalingRow(experiment: i, result: r, speedup: speedup, scalingEfficiency: speedup / ideal,
+                                       published: exp.published.first { $0.systems == r.systems }))
+            }
+        }
+        return ScenarioResults(scenario: scenario, rows: rows)
+    }
+}

@@ -1,0 +1,48 @@
+import Hardware
+import Training
+
+/// A scenario file, decoded and with every default filled in.
+public struct Scenario: Sendable, Equatable {
+    /// Format version (1).
+    public var version: Int
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var cluster: ClusterSpec
+    public var efficiency: EfficiencyModel
+    /// Models defined in the scenario (in addition to the built-in catalog).
+    public var models: [ModelSpec]
+    /// Scaling experiments: one model on several system counts.
+    public var scaling: [ScalingExperiment]
+}
+
+/// One model trained on each of several system counts.
+public struct ScalingExperiment: Sendable, Equatable {
+    public var model: ModelSpec
+    public var systems: [Int]
+    public var perSystemBatch: Int
+    public var globalBatch: Int?
+    public var stopping: StoppingRule
+    public var checkpointEverySteps: Int64
+    public var finalCheckpoint: Bool
+    public var fixedCosts: FixedCosts
+    /// Published results to show beside the simulated ones.
+    public var published: [PublishedPoint]
+
+    /// The training job of this experiment on `systems` systems.
+    public func spec(systems n: Int) -> TrainingSpec {
+        var s = TrainingSpec(model: model, systems: n, perSystemBatch: perSystemBatch, globalBatch: globalBatch, stopping: stopping)
+        s.checkpointEverySteps = checkpointEverySteps
+        s.finalCheckpoint = finalCheckpoint
+        s.fixedCosts = fixedCosts
+        return s
+    }
+}
+
+/// A published figure for one system count.
+public struct PublishedPoint: Sendable, Equatable {
+    public var systems: Int
+    public var timeToTrainHours: Double?
+    public var samplesPerSecond: Double?
+    public var source: String
+}

@@ -1,0 +1,189 @@
+import Hardware
+import ScenarioFormat
+import SimEngine
+import Training
+
+/// Decodes scenario files (format version 1, docs/scenario-format.md). Unknown fields, wrong
+/// types and out-of-range values are errors naming the file, the JSON path and what is allowed.
+public enum ScenarioDecoder {
+    /// The format versions this build reads.
+    public static let supportedVersions = 1...1
+
+    /// Decodes a scenario from parsed JSON; `file` names it in messages.
+    public static func decode(_ json: JSONValue, file: String) throws(ScenarioError) -> Scenario {
+        let root = try ObjectReader(json, file: file, allowed: [
+            "version", "name", "description", "seed", "cluster", "efficiency", "models", "scaling", "comment",
+        ])
+        let version = try root.int("version", range: supportedVersions)
+        let name = try root.string("name", nonEmpty: true)
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw root.error("name", "use letters, digits, '-', '_' and '.' only (it names the output folder)")
+        }
+        let description = try root.string("description", default: "")
+        _ = try root.string("comment", default: "")
+        let seed = try root.int("seed", default: 42, range: 0...Int.max)
+        let cluster = try decodeCluster(try root.object("cluster"))
+        let efficiency = try decodeEfficiency(try root.object("efficiency"))
+        var models: [ModelSpec] = []
+        for m in try root.objectArray("models") ?? [] { models.append(try decodeModel(m)) }
+        guard let scalingList = try root.objectArray("scaling"), !scalingList.isEmpty else {
+            throw root.error("scaling", "required: a non-empty list of scaling experiments")
+        }
+        var scaling: [ScalingExperiment] = []
+        for s in scalingList { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
+        try root.finish()
+        return Scenario(version: version, name: name, description: description, seed: UInt64(seed), cluster: cluster,
+                        efficiency: efficiency, models: models, scaling: scaling)
+    }
+
+    static func seconds(_ r: ObjectReader, _ key: String, _ d: SimDuration, max: Double = 1e7) throws(ScenarioError) -> SimDuration {
+        let v = try r.double(key, default: d.seconds, range: 0...max, unit: "s")
+        do { return try SimDuration(seconds: v, key) } catch { throw r.error(key, "\(error)") }
+    }
+
+    static func decodeCluster(_ r: ObjectReader?) throws(ScenarioError) -> ClusterSpec {
+        var c = ClusterSpec()
+        guard let r else { return c }
+        r.allow(["systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers"])
+        c.systems = try r.int("systems", default: c.systems, range: 1...192)
+        if let w = try r.object("wafer") {
+            var s = c.cs2.wafer
+            s.physicalCores = try w.int("physical_cores", default: s.physicalCores, range: 1...10_000_000)
+            s.gridWidth = try w.int("grid_width", default: s.gridWidth, range: 1...10_000)
+            s.gridHeight = try w.int("grid_height", default: s.gridHeight, range: 1...10_000)
+            guard s.gridWidth * s.gridHeight <= s.physicalCores else {
+                throw w.error("grid_height", "grid_width x grid_height (\(s.gridWidth * s.gridHeight)) exceeds physical_cores (\(s.physicalCores))")
+            }
+            s.sramBytesPerCore = try w.int("sram_bytes_per_core", default: s.sramBytesPerCore, range: 1...(1 << 30))
+            s.fmacsPerCorePerCycle = try w.int("fmacs_per_core_per_cycle", default: s.fmacsPerCorePerCycle, range: 1...1024)
+            s.clockHz = try w.double("clock_hz", default: s.clockHz, range: 1e6...1e11, unit: "Hz")
+            s.defectRate = try w.double("defect_rate", default: s.defectRate, range: 0...0.5, unit: "")
+            s.activationSRAMFraction = try w.double("activation_sram_fraction", default: s.activationSRAMFraction, range: 0.01...1, unit: "")
+            try w.finish()
+            c.cs2.wafer = s
+        }
+        if let o = try r.object("cs2") {
+            c.cs2.ioBytesPerSecond = try o.double("io_bytes_per_s", default: c.cs2.ioBytesPerSecond, range: 1e6...1e15, unit: "B/s")
+            c.cs2.powerWatts = try o.double("power_w", default: c.cs2.powerWatts, range: 0...1e7, unit: "W")
+            c.cs2.idlePowerWatts = try o.double("idle_power_w", default: c.cs2.idlePowerWatts, range: 0...1e7, unit: "W")
+            try o.finish()
+        }
+        if let o = try r.object("memoryx") {
+            var m = c.memoryX
+            m.capacityBytes = try o.double("capacity_bytes", default: m.capacityBytes, range: 1e6...1e18, unit: "B")
+            m.stateBytesPerParameter = try o.double("state_bytes_per_parameter", default: m.stateBytesPerParameter, range: 1...128, unit: "B")
+            m.streamBytesPerSecond = try o.double("stream_bytes_per_s", default: m.streamBytesPerSecond, range: 1e6...1e15, unit: "B/s")
+            m.updateParametersPerSecond = try o.double("update_parameters_per_s", default: m.updateParametersPerSecond, range: 1e3...1e15, unit: "parameters/s")
+            m.bytesPerParameterStreamed = try o.double("bytes_per_parameter_streamed", default: m.bytesPerParameterStreamed, range: 0.125...16, unit: "B")
+            try o.finish()
+            c.memoryX = m
+        }
+        if let o = try r.object("swarmx") {
+            var s = c.swarmX
+            s.fanout = try o.int("fanout", default: s.fanout, range: 2...64)
+            s.portBytesPerSecond = try o.double("port_bytes_per_s", default: s.portBytesPerSecond, range: 1e6...1e14, unit: "B/s")
+            s.portsPerEdge = try o.int("ports_per_edge", default: s.portsPerEdge, range: 1...1024)
+            s.levelLatency = try seconds(o, "level_latency_s", s.levelLatency, max: 1)
+            try o.finish()
+            c.swarmX = s
+        }
+        if let o = try r.object("input_workers") {
+            c.inputWorkers.bytesPerSecondPerSystem = try o.double("bytes_per_s_per_system", default: c.inputWorkers.bytesPerSecondPerSystem, range: 1e3...1e15, unit: "B/s")
+            c.inputWorkers.bytesPerToken = try o.double("bytes_per_token", default: c.inputWorkers.bytesPerToken, range: 0...1e6, unit: "B")
+            try o.finish()
+        }
+        try r.finish()
+        return c
+    }
+
+    static func decodeEfficiency(_ r: ObjectReader?) throws(ScenarioError) -> EfficiencyModel {
+        var e = EfficiencyModel()
+        guard let r else { return e }
+        e.softwareEfficiency = try r.double("software_efficiency", default: e.softwareEfficiency, range: 0.001...1, unit: "")
+        e.halfEfficiencyDimension = try r.double("half_efficiency_dimension", default: e.halfEfficiencyDimension, range: 0...1e6, unit: "")
+        e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
+        try r.finish()
+        return e
+    }
+
+    static func decodeModel(_ r: ObjectReader) throws(ScenarioError) -> ModelSpec {
+        let m = ModelSpec(
+            name: try r.string("name", nonEmpty: true),
+            layers: try r.int("layers", range: 1...1000),
+            dModel: try r.int("d_model", range: 1...65_536),
+            heads: try r.int("heads", range: 1...1024),
+            dFFN: try r.int("d_ffn", range: 1...262_144),
+            vocabulary: try r.int("vocabulary", range: 1...10_000_000),
+            seqLen: try r.int("seq_len", range: 1...1_048_576),
+            gatedFFN: try r.bool("gated_ffn", default: false),
+            learnedPositions: try r.bool("learned_positions", default: true),
+            tiedEmbeddings: try r.bool("tied_embeddings", default: true))
+        try r.finish()
+        return m
+    }
+
+    static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
+        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "stopping", "checkpoint_every_steps",
+                 "final_checkpoint", "fixed_costs", "published", "comment"])
+        _ = try r.string("comment", default: "")
+        let name = try r.string("model", nonEmpty: true)
+        let seqLen = try r.raw("seq_len") == nil ? nil : r.int("seq_len", range: 1...1_048_576)
+        var model: ModelSpec
+        if let m = models.first(where: { $0.name == name }) {
+            model = m
+            if let s = seqLen { model.seqLen = s }
+        } else if let m = ModelCatalog.model(named: name, seqLen: seqLen) {
+            model = m
+        } else {
+            let known = (models.map(\.name) + ModelCatalog.all.map(\.name)).joined(separator: ", ")
+            throw r.error("model", "unknown model \"\(name)\"; known: \(known)")
+        }
+        let systems = try r.intArray("systems", range: 1...cluster.systems, count: 1...64)
+        let global = try r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
+        // With a fixed global batch the per-system batch follows from it (global / systems).
+        let perSystem = try r.int("per_system_batch", default: global == nil ? nil : 1, range: 1...1_000_000)
+        if let g = global {
+            for (i, n) in systems.enumerated() where g % n != 0 {
+                throw r.error("global_batch", "\(g) does not split evenly over \(n) systems (systems[\(i)])")
+            }
+        }
+        guard let st = try r.object("stopping", allowed: ["rule", "samples", "steps", "min_samples", "noise_batch"]) else {
+            throw r.error("stopping", "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\", ...}")
+        }
+        let stopping: StoppingRule
+        switch try st.choice("rule", allowed: ["samples", "steps", "convergence"]) {
+        case "samples": stopping = .samples(Int64(try st.int("samples", range: 1...1_000_000_000_000_000)))
+        case "steps": stopping = .steps(Int64(try st.int("steps", range: 1...1_000_000_000_000)))
+        default:
+            stopping = .convergence(minSamples: try st.double("min_samples", range: 1...1e15, unit: "samples"),
+                                    noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
+        }
+        try st.finish()
+        var fc = FixedCosts()
+        if let f = try r.object("fixed_costs") {
+            fc.queueWait = try seconds(f, "queue_wait_s", fc.queueWait)
+            fc.compile = try seconds(f, "compile_s", fc.compile)
+            fc.compileCached = try f.bool("compile_cached", default: fc.compileCached)
+            fc.initialWeightLoad = try seconds(f, "initial_weight_load_s", fc.initialWeightLoad)
+            fc.programming = try seconds(f, "programming_s", fc.programming)
+            fc.checkpointBase = try seconds(f, "checkpoint_base_s", fc.checkpointBase)
+            fc.checkpointBytesPerSecond = try f.double("checkpoint_bytes_per_s", default: fc.checkpointBytesPerSecond, range: 1e3...1e15, unit: "B/s")
+            try f.finish()
+        }
+        var published: [PublishedPoint] = []
+        for p in try r.objectArray("published") ?? [] {
+            published.append(PublishedPoint(
+                systems: try p.int("systems", range: 1...192),
+                timeToTrainHours: try p.raw("time_to_train_h") == nil ? nil : p.double("time_to_train_h", range: 0...1e6, unit: "h"),
+                samplesPerSecond: try p.raw("samples_per_s") == nil ? nil : p.double("samples_per_s", range: 0...1e12, unit: "samples/s"),
+                source: try p.string("source", default: "")))
+            try p.finish()
+        }
+        let exp = ScalingExperiment(
+            model: model, systems: systems, perSystemBatch: perSystem, globalBatch: global, stopping: stopping,
+            checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000)),
+            finalCheckpoint: try r.bool("final_checkpoint", default: true), fixedCosts: fc, published: published)
+        try r.finish()
+        return exp
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import ScenarioFormat
+
+/// Finds a scenario by path or by built-in name.
+///
+/// `scenarios/genslm.json` and `Scenarios/genslm.json` both work from the repository root (the
+/// folder is `Scenarios`; the lower-case spelling is accepted as an alias), and a bare name such
+/// as `genslm` resolves to the copy compiled into the program, from any directory.
+public enum ScenarioLocator {
+    /// Where a scenario came from.
+    public enum Source: Equatable, Sendable {
+        case file(String)
+        case builtin(String)
+    }
+
+    /// Resolves `argument` to its JSON text and a name for messages.
+    public static func load(_ argument: String) throws(ScenarioError) -> (json: JSONValue, file: String, source: Source) {
+        let fm = FileManager.default
+        var candidates = [argument]
+        // The folder is "Scenarios"; accept the lower-case spelling the docs also use.
+        for (from, to) in [("scenarios/", "Scenarios/"), ("Scenarios/", "scenarios/")] where argument.hasPrefix(from) {
+            candidates.append(to + argument.dropFirst(from.count))
+        }
+        if !argument.hasSuffix(".json") && !argument.contains("/") {
+            candidates.append("Scenarios/\(argument).json")
+        }
+        for c in candidates where fm.fileExists(atPath: c) {
+            return (try loadJSONFile(c), c, .file(c))
+        }
+        let base = (argument as NSString).lastPathComponent
+        let name = base.hasSuffix(".json") ? String(base.dropLast(5)) : base
+        if let text = BuiltinScenarios.all[name] {
+            let label = "<built-in \(name)>"
+            return (try JSONValue.parse(text, file: label), label, .builtin(name))
+        }
+        let known = BuiltinScenarios.all.keys.sorted().joined(separator: ", ")
+        throw ScenarioError(file: argument, path: JSONPath.root,
+                            message: "no such file, and no built-in scenario of that name; built-in: \(known)")
+    }
+}

@@ -1,0 +1,77 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+import Reports
+import ScenarioFormat
+import Scenarios
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario: print a table and write CSV and JSON results.",
+        discussion: """
+            SCENARIO is a path (Scenarios/genslm.json; scenarios/genslm.json also works from the
+            repository root) or the name of a built-in scenario (genslm), which works from anywhere.
+            Outputs go to --out (default out/<scenario name>/): scaling.csv and summary.json, which
+            depend only on the scenario and its seed, and timing.json with wall-clock figures.
+            Example: andromeda-sim run scenarios/genslm.json --out out/genslm
+            """
+    )
+
+    @Argument(help: "Scenario file or built-in name.") var scenario: String
+    @Option(help: "Output folder (default out/<scenario name>).") var out: String?
+    @Flag(help: "Simulate every step in detail (turn off the steady-state fast-forward).") var fullDetail = false
+    @Flag(help: "Print nothing but errors.") var quiet = false
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let parsed: Scenario
+        do {
+            let loaded = try ScenarioLocator.load(scenario)
+            parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+        } catch {
+            fail("\(error)")
+        }
+        let results: ScenarioResults
+        do {
+            results = try ScenarioRunner.run(parsed, fullDetail: fullDetail)
+        } catch {
+            fail("\(scenario): \(error)")
+        }
+        let dir = out ?? "out/\(parsed.name)"
+        let elapsed = clock.now - t0
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let stats = Allocator.stats()
+        let peak = Allocator.peakResidentBytes()
+        do {
+            try ScalingOutputs.write(results, to: dir)
+            let timing: JSONOutput = .object([
+                ("wall_seconds", .double(wall, decimals: 6)),
+                ("events", .int(Int64(results.eventsSimulated))),
+                ("events_per_second", .double(Double(results.eventsSimulated) / max(wall, 1e-9), decimals: 0)),
+                ("peak_resident_bytes", .int(Int64(peak))),
+                ("allocator", .string(stats?.allocator ?? Allocator.name)),
+                ("allocated_bytes", .int(Int64(stats?.allocatedBytes ?? 0))),
+                ("full_detail", .bool(fullDetail)),
+            ])
+            try timing.write(to: dir + "/timing.json")
+        } catch {
+            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if !quiet {
+            print("scenario \(parsed.name) (seed \(parsed.seed))")
+            print(ScalingOutputs.table(results), terminator: "")
+            print(String(format: "wall %.3f s, %llu events (%.2f M events/s), peak RSS %.1f MiB; wrote %@/{scaling.csv,summary.json,timing.json}",
+                         wall, results.eventsSimulated, Double(results.eventsSimulated) / max(wall, 1e-9) / 1e6,
+                         Double(peak) / 1_048_576, dir as NSString))
+        }
+    }
+}
+
+/// Prints `message` on standard error and exits with status 2 (bad input).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
+    Foundation.exit(2)
+}
