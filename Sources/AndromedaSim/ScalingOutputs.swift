@@ -97,22 +97,31 @@ public enum ScalingOutputs {
         let widths = [13, 14, 4, 7, 10, 10, 8, 7, 8, 9, 10, 8]
         let header = ["model", "params", "sys", "batch", "step_s", "samples/s", "speedup", "%peak", "fixed_h",
                       "train_h", "published", "error"]
-        var out = zip(header, widths).enumerated().map { pad($1.0, $1.1, left: $0 == 0) }.joined(separator: " ") + "\n"
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, c) in cells.enumerated() { parts.append(pad(c, widths[i], left: i == 0)) }
+            return parts.joined(separator: " ") + "\n"
+        }
+        var out = line(header)
         for row in r.rows {
             let x = row.result
             let simH = x.timeToTrain.seconds / 3600
             let pubH = row.published?.timeToTrainHours
-            let cells = [
+            let cells: [String] = [
                 x.modelName, String(x.parameters), String(x.systems), String(x.globalBatch),
                 String(format: "%.4f", x.step.total.seconds), String(format: "%.2f", x.samplesPerSecond),
                 String(format: "%.2f", row.speedup), String(format: "%.1f", x.peakFraction * 100),
                 String(format: "%.2f", x.fixedCosts.seconds / 3600), String(format: "%.2f", simH),
-                pubH.map { String(format: "%.1f h", $0) } ?? "-",
-                pubH.map { String(format: "%+.1f%%", (simH - $0) / $0 * 100) } ?? "-",
+                published(pubH), errorPct(simH, pubH),
             ]
-            out += zip(cells, widths).enumerated().map { pad($1.0, $1.1, left: $0 == 0) }.joined(separator: " ") + "\n"
+            out += line(cells)
         }
         return out
+    }
+
+    static func published(_ h: Double?) -> String { h.map { String(format: "%.1f h", $0) } ?? "-" }
+    static func errorPct(_ sim: Double, _ h: Double?) -> String {
+        h.map { String(format: "%+.1f%%", (sim - $0) / $0 * 100) } ?? "-"
     }
 
     /// Writes scaling.csv and summary.json into `directory` (each through a temporary file).
