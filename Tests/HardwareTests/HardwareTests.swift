@@ -1,0 +1,72 @@
+import XCTest
+import SimEngine
+@testable import Hardware
+
+final class HardwareTests: XCTestCase {
+    func testNoDefectsKeepsTheFullGrid() {
+        var spec = WaferSpec()
+        spec.defectRate = 0
+        let w = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 1))
+        XCTAssertEqual(w.defects.defectCount, 0)
+        XCTAssertEqual(w.usableCores, 750 * 994)
+        XCTAssertEqual(spec.physicalPeakFLOPS, 850_000 * 8 * 1.1e9)
+    }
+
+    func testDefaultDefectsAreAbsorbedBySpares() {
+        let w = Wafer(spec: WaferSpec(), index: 3, rng: Xoshiro256(seed: 42))
+        // About 850 defects expected at rate 0.001; far fewer than the 104,500 spares.
+        XCTAssert((500...1200).contains(w.defects.defectCount), "\(w.defects.defectCount)")
+        XCTAssertEqual(w.usableCores, 745_500)
+    }
+
+    func testSparesRunningOutShrinkTheGrid() {
+        var spec = WaferSpec()
+        spec.defectRate = 0.2
+        let w = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 7))
+        let shortfall = w.defects.defectCount - spec.spareCores
+        XCTAssertGreaterThan(shortfall, 0)
+        XCTAssertEqual(w.usableRows, 994 - (shortfall + 749) / 750)
+        XCTAssertLessThan(w.usablePeakFLOPS, Wafer(spec: WaferSpec(), index: 0, rng: Xoshiro256(seed: 7)).usablePeakFLOPS)
+    }
+
+    func testDefectMapsAreSeededCompactAndIndependentPerWafer() {
+        let root = Xoshiro256(seed: 99)
+        let a = (0..<16).map { Wafer(spec: WaferSpec(), index: $0, rng: root) }
+        let b = Wafer(spec: WaferSpec(), index: 5, rng: root)
+        XCTAssertEqual(a[5].defects, b.defects, "wafer 5 must not depend on how many wafers were built")
+        XCTAssertNotEqual(a[4].defects, a[5].defects)
+        let total = a.reduce(0) { $0 + $1.defects.footprintBytes }
+        XCTAssertLessThan(total, 2_000_000, "16 defect maps must cost well under 100 MB")
+        let positions = (0..<850_000).filter { a[0].defects.isDefective($0) }.count
+        XCTAssertEqual(positions, a[0].defects.defectCount)
+    }
+
+    func testDefectRateIsHonoured() {
+        var rng = Xoshiro256(seed: 3)
+        let m = DefectMap(cores: 1_000_000, rate: 0.01, rng: &rng)
+        XCTAssertEqual(Double(m.defectCount), 10_000, accuracy: 400)
+    }
+
+    func testSwarmXTreeShape() {
+        let s = SwarmXSpec()
+        XCTAssertEqual(s.levels(for: 1), 1)
+        XCTAssertEqual(s.levels(for: 4), 1)
+        XCTAssertEqual(s.levels(for: 5), 2)
+        XCTAssertEqual(s.levels(for: 16), 2)
+        XCTAssertEqual(s.levels(for: 17), 3)
+        XCTAssertEqual(s.nodeCount(for: 16), 5)
+        XCTAssertEqual(s.edgeBytesPerSecond, 150e9)
+    }
+
+    func testFabricBuildsATreePerJob() throws {
+        var components = ComponentSet()
+        let net = FlowNetwork()
+        net.register(in: &components)
+        let fabric = try ClusterFabric(spec: ClusterSpec(), network: net)
+        let path = try fabric.dataPath(for: Array(0..<16), label: "j")
+        XCTAssertEqual(path.levels, 2)
+        XCTAssertEqual(path.treeEdges, 16 + 4)
+        XCTAssertEqual(path.broadcast.count, 1 + 20 + 16)
+        XCTAssertEqual(path.treeLatency, SimDuration.microseconds(4))
+    }
+}

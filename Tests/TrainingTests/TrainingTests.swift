@@ -1,0 +1,121 @@
+import XCTest
+import Hardware
+import SimEngine
+@testable import Training
+
+final class TrainingTests: XCTestCase {
+    func model(_ name: String) throws -> ModelSpec { try XCTUnwrap(ModelCatalog.model(named: name)) }
+
+    func spec(_ name: String, systems: Int, batch: Int, steps: Int64 = 50) throws -> TrainingSpec {
+        var s = TrainingSpec(model: try model(name), systems: systems, perSystemBatch: batch, stopping: .steps(steps))
+        s.fixedCosts.compileCached = true
+        return s
+    }
+
+    func testParameterCounts() throws {
+        // Llama-7B: 6.74 B published; the block formula adds nothing for biases it lacks.
+        XCTAssertEqual(Double(try model("llama-7b").parameters), 6.74e9, accuracy: 0.01e9)
+        // GPT-3 XL shape with a 69-token vocabulary at 10,240 positions.
+        XCTAssertEqual(try model("genslm-1.3b").parameters, 1_229_715_456)
+        XCTAssertEqual(Double(try model("cerebras-gpt-1.3b").parameters), 1.3e9, accuracy: 0.05e9)
+    }
+
+    func testLlamaCalibrationPointAndMicroBatch() throws {
+        let r = try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: 99, steps: 5), cluster: ClusterSpec(), seed: 42)
+        XCTAssertEqual(r.samplesPerSecond, Calibration.llama7BSamplesPerSecond, accuracy: 0.2)
+        XCTAssertEqual(r.microBatch, 33, "the ALCF log's compiler settled on sub-batch 33")
+        XCTAssertEqual(r.gradAccumulation, 3)
+        XCTAssertEqual(r.peakFraction, 0.24, accuracy: 0.01, "reference: 23-25 % of dense peak")
+    }
+
+    func testNoStepBeatsThePeakFLOPOrIOBound() throws {
+        for (name, n, b) in [("genslm-123m", 1, 32), ("genslm-1.3b", 4, 16), ("llama-7b", 2, 99), ("cerebras-gpt-111m", 1, 1)] {
+            let r = try TrainingRun.simulate(try spec(name, systems: n, batch: b), cluster: ClusterSpec(), seed: 1)
+            XCTAssertGreaterThanOrEqual(r.step.total, r.peakFLOPBound, name)
+            XCTAssertGreaterThanOrEqual(r.step.total, r.ioBound, name)
+            XCTAssertLessThanOrEqual(r.peakFraction, 1)
+        }
+        // An I/O-starved cluster: streaming bound dominates and is still respected.
+        var slow = ClusterSpec()
+        slow.memoryX.streamBytesPerSecond = 1e9
+        let r = try TrainingRun.simulate(try spec("genslm-123m", systems: 1, batch: 1), cluster: slow, seed: 1)
+        XCTAssertGreaterThanOrEqual(r.step.total, r.ioBound)
+        XCTAssertGreaterThan(r.step.exposedStream.seconds, r.step.pacingCompute.seconds)
+    }
+
+    func testNearLinearThroughputForGenSLM() throws {
+        for (name, b) in [("genslm-123m", 32), ("genslm-1.3b", 16)] {
+            let one = try TrainingRun.simulate(try spec(name, systems: 1, batch: b), cluster: ClusterSpec(), seed: 42)
+            let four = try TrainingRun.simulate(try spec(name, systems: 4, batch: b), cluster: ClusterSpec(), seed: 42)
+            XCTAssertGreaterThanOrEqual(four.samplesPerSecond / one.samplesPerSecond, 3.8, name)
+            XCTAssertLessThanOrEqual(four.samplesPerSecond / one.samplesPerSecond, 4.0 + 1e-9, name)
+        }
+    }
+
+    func testTheSlowestWaferPacesTheStep() throws {
+        var bad = ClusterSpec()
+        bad.cs2.wafer.defectRate = 0.2
+        let good = try TrainingRun.simulate(try spec("genslm-123m", systems: 2, batch: 8), cluster: ClusterSpec(), seed: 5)
+        let slow = try TrainingRun.simulate(try spec("genslm-123m", systems: 2, batch: 8), cluster: bad, seed: 5)
+        XCTAssertLessThan(slow.pacingUsableCores, good.pacingUsableCores)
+        XCTAssertGreaterThan(slow.step.total, good.step.total)
+    }
+
+    func testFastForwardGivesTheSameResultsAsFullDetail() throws {
+        var s = try spec("genslm-123m", systems: 2, batch: 4, steps: 230)
+        s.checkpointEverySteps = 100
+        s.fixedCosts.compileCached = false
+        let fast = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 42, fullDetail: false)
+        let full = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 42, fullDetail: true)
+        XCTAssertGreaterThan(fast.fastForwardedSteps, 200)
+        XCTAssertEqual(full.fastForwardedSteps, 0)
+        XCTAssertLessThan(fast.eventsSimulated * 10, full.eventsSimulated)
+        XCTAssertEqual(fast.timeToTrain, full.timeToTrain)
+        XCTAssertEqual(fast.step, full.step)
+        XCTAssertEqual(fast.checkpoints, full.checkpoints)
+        XCTAssertEqual(fast.checkpoints, 3)
+        XCTAssertEqual(fast.fixedCosts, full.fixedCosts)
+    }
+
+    func testInputBoundConfigurationShowsUp() throws {
+        var starved = ClusterSpec()
+        starved.inputWorkers.bytesPerSecondPerSystem = 1e5
+        let s = try spec("genslm-123m", systems: 1, batch: 4, steps: 20)
+        let normal = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 1)
+        let slow = try TrainingRun.simulate(s, cluster: starved, seed: 1)
+        // 4 x 10,240 tokens x 4 bytes at 100 kB/s: 1.6 s per step at least.
+        XCTAssertGreaterThan(slow.step.total.seconds, 1.6)
+        XCTAssertGreaterThan(slow.step.total, normal.step.total)
+    }
+
+    func testRefusals() throws {
+        var small = ClusterSpec()
+        small.memoryX.capacityBytes = 1e9
+        XCTAssertThrowsError(try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: 1), cluster: small, seed: 1)) { e in
+            XCTAssert("\(e)".contains("MemoryX"), "\(e)")
+        }
+        var long = try spec("genslm-1.3b", systems: 1, batch: 1)
+        long.model.seqLen = 1_000_000
+        XCTAssertThrowsError(try TrainingRun.simulate(long, cluster: ClusterSpec(), seed: 1)) { e in
+            XCTAssert("\(e)".contains("activations"), "\(e)")
+        }
+        var uneven = try spec("genslm-123m", systems: 3, batch: 1)
+        uneven.globalBatch = 10
+        XCTAssertThrowsError(try TrainingRun.simulate(uneven, cluster: ClusterSpec(), seed: 1))
+        XCTAssertThrowsError(try TrainingRun.simulate(try spec("genslm-123m", systems: 17, batch: 1), cluster: ClusterSpec(), seed: 1))
+    }
+
+    func testCriticalBatchStoppingRule() {
+        let rule = StoppingRule.convergence(minSamples: 1000, noiseBatch: 100)
+        XCTAssertEqual(rule.samples(atGlobalBatch: 100), 2000)
+        XCTAssertEqual(rule.samples(atGlobalBatch: 0), 1000)
+        XCTAssertEqual(StoppingRule.steps(10).samples(atGlobalBatch: 8), 80)
+    }
+
+    func testSameSeedSameResult() throws {
+        var c = ClusterSpec()
+        c.cs2.wafer.defectRate = 0.15
+        let s = try spec("genslm-123m", systems: 4, batch: 8)
+        XCTAssertEqual(try TrainingRun.simulate(s, cluster: c, seed: 9), try TrainingRun.simulate(s, cluster: c, seed: 9))
+    }
+}
