@@ -46,9 +46,8 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "time to train %.3f h (fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
                          r.timeToTrain.seconds / 3600, r.fixedCosts.seconds / 3600, r.checkpoints, r.stepsToTrain, r.fastForwardedSteps))
             print("events \(r.eventsSimulated), wall \(el)")
-        } catch let e as TrainingError {
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
-            throw ExitCode(2)
+        } catch {
+            fail("\(error)")
         }
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// Runs the built `andromeda-sim` binary as a user would.
+final class CommandLineTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func binary() throws -> URL {
+        for config in ["debug", "release"] {
+            let u = Self.root.appendingPathComponent(".build/\(config)/andromeda-sim")
+            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        }
+        throw XCTSkip("andromeda-sim is not built (swift build --build-tests builds it)")
+    }
+
+    func run(_ args: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = try binary()
+        p.arguments = args
+        p.currentDirectoryURL = cwd ?? Self.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("asim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func testRunBothSpellingsAndBuiltinGiveIdenticalFiles() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let a = try run(["run", "scenarios/genslm.json", "--out", d.appendingPathComponent("a").path, "--quiet"])
+        XCTAssertEqual(a.status, 0, a.err)
+        let b = try run(["run", "Scenarios/genslm.json", "--out", d.appendingPathComponent("b").path])
+        XCTAssertEqual(b.status, 0, b.err)
+        XCTAssert(b.out.contains("genslm-1.3b") && b.out.contains("published"), b.out)
+        let c = try run(["run", "genslm", "--out", d.appendingPathComponent("c").path, "--quiet"], cwd: d)
+        XCTAssertEqual(c.status, 0, c.err)
+        for f in ["scaling.csv", "summary.json"] {
+            let x = try Data(contentsOf: d.appendingPathComponent("a/\(f)"))
+            XCTAssertEqual(x, try Data(contentsOf: d.appendingPathComponent("b/\(f)")), f)
+            XCTAssertEqual(x, try Data(contentsOf: d.appendingPathComponent("c/\(f)")), f)
+        }
+        XCTAssert(FileManager.default.fileExists(atPath: d.appendingPathComponent("a/timing.json").path))
+    }
+
+    func testBadScenarioExitsTwoWithPathAndKeepsEarlierOutputs() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let out = d.appendingPathComponent("out")
+        XCTAssertEqual(try run(["run", "genslm", "--out", out.path, "--quiet"]).status, 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("scaling.csv"))
+        let bad = d.appendingPathComponent("bad.json")
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/genslm.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"per_system_batch\": 16", with: "\"per_system_batch\": -16")
+        try text.write(to: bad, atomically: true, encoding: .utf8)
+        let r = try run(["run", bad.path, "--out", out.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssert(r.err.contains("bad.json") && r.err.contains("$.scaling[1].per_system_batch") && r.err.contains("1"), r.err)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("scaling.csv")), before)
+        let missing = try run(["run", d.appendingPathComponent("nope.json").path])
+        XCTAssertEqual(missing.status, 2)
+        let syntax = d.appendingPathComponent("syntax.json")
+        try "{\"version\": 1,,}".write(to: syntax, atomically: true, encoding: .utf8)
+        let s = try run(["run", syntax.path])
+        XCTAssertEqual(s.status, 2)
+        XCTAssert(s.err.contains("syntax.json"), s.err)
+    }
+
+    func testHostAndPholdCommands() throws {
+        let h = try run(["host"])
+        XCTAssertEqual(h.status, 0)
+        XCTAssert(h.out.contains("PUs") && h.out.contains("jemalloc"), h.out)
+        let p = try run(["bench", "phold", "--events", "100000", "--lps", "64"])
+        XCTAssertEqual(p.status, 0)
+        XCTAssert(p.out.contains("events=100000") && p.out.contains("checksum="), p.out)
+        XCTAssertNotEqual(try run(["bench", "phold", "--lps", "0"]).status, 0)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+import ScenarioFormat
+@testable import Scenarios
+
+final class ScenariosTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func decode(_ text: String) throws -> Scenario {
+        try ScenarioDecoder.decode(try JSONValue.parse(text, file: "t.json"), file: "t.json")
+    }
+
+    func error(_ text: String) -> String {
+        do { _ = try decode(text); return "no error" } catch { return "\(error)" }
+    }
+
+    let minimal = """
+        {"version": 1, "name": "t", "scaling": [{"model": "genslm-123m", "systems": [1, 2],
+         "per_system_batch": 4, "stopping": {"rule": "steps", "steps": 10}}]}
+        """
+
+    func testBuiltinCopiesMatchTheFiles() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Scenarios").path)
+            .filter { $0.hasSuffix(".json") }
+        XCTAssertFalse(files.isEmpty)
+        XCTAssertEqual(Set(files.map { String($0.dropLast(5)) }), Set(BuiltinScenarios.all.keys),
+                       "run scripts/embed-scenarios after adding a scenario")
+        for f in files {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/\(f)"), encoding: .utf8)
+            let name = String(f.dropLast(5))
+            XCTAssertEqual(BuiltinScenarios.all[name]?.trimmingCharacters(in: .whitespacesAndNewlines),
+                           text.trimmingCharacters(in: .whitespacesAndNewlines), "run scripts/embed-scenarios: \(f) changed")
+            XCTAssertNoThrow(try ScenarioDecoder.decode(try JSONValue.parse(text, file: f), file: f), f)
+        }
+    }
+
+    func testMinimalScenarioGetsDefaults() throws {
+        let s = try decode(minimal)
+        XCTAssertEqual(s.seed, 42)
+        XCTAssertEqual(s.cluster.systems, 16)
+        XCTAssertEqual(s.scaling[0].systems, [1, 2])
+        XCTAssertEqual(s.scaling[0].model.seqLen, 10_240)
+        XCTAssertEqual(s.scaling[0].checkpointEverySteps, 5000)
+    }
+
+    func testErrorsNameFilePathAndRange() {
+        let nestedTypo = error(minimal.replacingOccurrences(of: "\"per_system_batch\": 4", with: "\"per_system_batch\": 4, \"chekpoint_every_steps\": 5"))
+        XCTAssert(nestedTypo.contains("$.scaling[0].chekpoint_every_steps") && nestedTypo.contains("checkpoint_every_steps"), nestedTypo)
+        let typo = error(minimal.replacingOccurrences(of: "\"seed\"", with: "x").replacingOccurrences(of: "\"name\": \"t\"", with: "\"name\": \"t\", \"sed\": 1"))
+        XCTAssert(typo.contains("t.json: $.sed") && typo.contains("seed"), typo)
+        let range = error(minimal.replacingOccurrences(of: "[1, 2]", with: "[1, 99]"))
+        XCTAssert(range.contains("$.scaling[0].systems[1]") && range.contains("16"), range)
+        let version = error(minimal.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2"))
+        XCTAssert(version.contains("$.version"), version)
+        let model = error(minimal.replacingOccurrences(of: "genslm-123m", with: "gpt-5"))
+        XCTAssert(model.contains("$.scaling[0].model") && model.contains("genslm-1.3b"), model)
+        let missing = error(minimal.replacingOccurrences(of: "\"per_system_batch\": 4,", with: ""))
+        XCTAssert(missing.contains("$.scaling[0].per_system_batch") && missing.contains("required"), missing)
+        let rule = error(minimal.replacingOccurrences(of: "\"rule\": \"steps\"", with: "\"rule\": \"forever\""))
+        XCTAssert(rule.contains("$.scaling[0].stopping.rule"), rule)
+        let huge = error(minimal.replacingOccurrences(of: "\"steps\": 10", with: "\"steps\": 99999999999999999999999"))
+        XCTAssert(huge.contains("$.scaling[0].stopping.steps"), huge)
+        let nested = error(minimal.replacingOccurrences(of: "\"scaling\"", with: "\"cluster\": {\"wafer\": {\"clock_hz\": -1}}, \"scaling\""))
+        XCTAssert(nested.contains("$.cluster.wafer.clock_hz") && nested.contains("Hz"), nested)
+        let uneven = error(minimal.replacingOccurrences(of: "\"per_system_batch\": 4", with: "\"global_batch\": 3"))
+        XCTAssert(uneven.contains("global_batch") && uneven.contains("2 systems"), uneven)
+    }
+
+    func testLocatorFindsBothSpellingsAndBuiltins() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        FileManager.default.changeCurrentDirectoryPath(Self.root.path)
+        XCTAssertEqual(try ScenarioLocator.load("Scenarios/genslm.json").source, .file("Scenarios/genslm.json"))
+        XCTAssertEqual(try ScenarioLocator.load("scenarios/genslm.json").source, .file("Scenarios/genslm.json"))
+        FileManager.default.changeCurrentDirectoryPath("/")
+        XCTAssertEqual(try ScenarioLocator.load("genslm").source, .builtin("genslm"))
+        XCTAssertThrowsError(try ScenarioLocator.load("no-such-scenario"))
+    }
+}
