@@ -3,6 +3,174 @@
 public enum BuiltinScenarios {
     /// Scenario name (file name without .json) -> JSON text.
     public static let all: [String: String] = [
+        "cerebras-gpt": #"""
+{
+  "version": 1,
+  "name": "cerebras-gpt",
+  "description": "The Cerebras-GPT family (Dey et al. 2023) at MSL 2048 with the Model Zoo global batches and step counts, on 1 to 16 systems with the global batch held fixed (strong scaling, as the configs fix it).",
+  "comment": "13B is simplified to its final phase (global batch 1080 on 12 systems) for all its steps.",
+  "seed": 42,
+  "scaling": [
+    {
+      "model": "cerebras-gpt-111m",
+      "systems": [
+        1,
+        2,
+        4,
+        8
+      ],
+      "global_batch": 120,
+      "stopping": {
+        "rule": "steps",
+        "steps": 9037
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 120, 9037 steps, trained on 1 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-256m",
+      "systems": [
+        1,
+        2,
+        4,
+        8
+      ],
+      "global_batch": 264,
+      "stopping": {
+        "rule": "steps",
+        "steps": 9468
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 264, 9468 steps, trained on 1 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-590m",
+      "systems": [
+        1,
+        2,
+        4,
+        8
+      ],
+      "global_batch": 264,
+      "stopping": {
+        "rule": "steps",
+        "steps": 21836
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 264, 21836 steps, trained on 1 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-1.3b",
+      "systems": [
+        1,
+        2,
+        4,
+        8,
+        16
+      ],
+      "global_batch": 528,
+      "stopping": {
+        "rule": "steps",
+        "steps": 24334
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 528, 24334 steps, trained on 4 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-2.7b",
+      "systems": [
+        1,
+        2,
+        4,
+        8,
+        16
+      ],
+      "global_batch": 528,
+      "stopping": {
+        "rule": "steps",
+        "steps": 49041
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 528, 49041 steps, trained on 4 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-6.7b",
+      "systems": [
+        1,
+        2,
+        4,
+        8,
+        16
+      ],
+      "global_batch": 1040,
+      "stopping": {
+        "rule": "steps",
+        "steps": 62522
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 1040, 62522 steps, trained on 8 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    },
+    {
+      "model": "cerebras-gpt-13b",
+      "systems": [
+        1,
+        2,
+        4,
+        8,
+        12
+      ],
+      "global_batch": 1080,
+      "stopping": {
+        "rule": "steps",
+        "steps": 174335
+      },
+      "checkpoint_every_steps": 5000,
+      "comment": "Model Zoo config: global batch 1080, 174335 steps, trained on 12 system(s) on Andromeda. No wall-clock time was published: every row is a prediction."
+    }
+  ]
+}
+"""#,
+        "genslm-2to4": #"""
+{
+  "version": 1,
+  "name": "genslm-2to4",
+  "description": "The other published reading of the GenSLM-123M result: ZDNet (14 Nov 2022) reports 4.1 h -> 2.4 h going from TWO to four CS-2 systems.",
+  "comment": "min_samples and noise_batch are fitted to this reading (4.1 h on 2 systems, 2.4 h on 4) by `andromeda-sim calibrate`; the hardware model and every other parameter are the same as in genslm.json.",
+  "seed": 42,
+  "scaling": [
+    {
+      "model": "genslm-123m",
+      "seq_len": 10240,
+      "systems": [
+        1,
+        2,
+        4,
+        8,
+        16
+      ],
+      "per_system_batch": 32,
+      "stopping": {
+        "rule": "convergence",
+        "min_samples": 1869952,
+        "noise_batch": 4782.5
+      },
+      "checkpoint_every_steps": 5000,
+      "published": [
+        {
+          "systems": 2,
+          "time_to_train_h": 4.1,
+          "source": "ZDNet 2022-11-14"
+        },
+        {
+          "systems": 4,
+          "time_to_train_h": 2.4,
+          "source": "ZDNet 2022-11-14"
+        }
+      ]
+    }
+  ]
+}
+"""#,
         "genslm": #"""
 {
   "version": 1,
