@@ -51,9 +51,10 @@ public enum Allocator {
     private static let cachedIsProcessAllocator: Bool = {
         guard let before: UInt64 = read("thread.allocated") else { return false }
         let size = 1 << 20
-        guard let block = malloc(size) else { return false }
-        let after: UInt64? = read("thread.allocated")
-        free(block)
+        // A Swift array goes through the runtime's allocator call, which the optimiser cannot
+        // elide (a bare malloc/free pair with no use can be removed in release builds).
+        let block = [UInt8](repeating: 1, count: size)
+        let after: UInt64? = withExtendedLifetime(block) { read("thread.allocated") }
         guard let after else { return false }
         return after >= before &+ UInt64(size)
     }()
