@@ -35,10 +35,11 @@ let package = Package(
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"]),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training"]),
+        .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"]),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "ScenarioFormat", "Scenarios", "Reports"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports"]
         ),
         .target(name: "ScenarioFormat"),
         .target(name: "Reports"),
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
     ]
 )

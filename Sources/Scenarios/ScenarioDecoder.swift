@@ -16,8 +16,8 @@ public enum ScenarioDecoder {
         ])
         let version = try root.int("version", range: supportedVersions)
         let name = try root.string("name", nonEmpty: true)
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw root.error("name", "use letters, digits, '-', '_' and '.' only (it names the output folder)")
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), name.first != "." else {
+            throw root.error("name", "use letters, digits, '-', '_' and '.' only, not starting with '.' (it names the output folder)")
         }
         let description = try root.string("description", default: "")
         _ = try root.string("comment", default: "")
@@ -151,7 +151,14 @@ public enum ScenarioDecoder {
             throw r.error("stopping", "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\", ...}")
         }
         let stopping: StoppingRule
-        switch try st.choice("rule", allowed: ["samples", "steps", "convergence"]) {
+        let rule = try st.choice("rule", allowed: ["samples", "steps", "convergence"])
+        let fieldsOf = ["samples": ["samples"], "steps": ["steps"], "convergence": ["min_samples", "noise_batch"]]
+        for (other, fields) in fieldsOf.sorted(by: { $0.key < $1.key }) where other != rule {
+            for f in fields where st.has(f) {
+                throw st.error(f, "\"\(f)\" belongs to rule \"\(other)\", not \"\(rule)\"")
+            }
+        }
+        switch rule {
         case "samples": stopping = .samples(Int64(try st.int("samples", range: 1...1_000_000_000_000_000)))
         case "steps": stopping = .steps(Int64(try st.int("steps", range: 1...1_000_000_000_000)))
         default:
@@ -159,6 +166,14 @@ public enum ScenarioDecoder {
                                     noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
         }
         try st.finish()
+        for n in systems {
+            let g = global ?? n * perSystem
+            let samples = stopping.samples(atGlobalBatch: g)
+            guard samples < 1e15 else {
+                throw ScenarioError(file: st.file, path: st.path,
+                                    message: "asks for \(samples) samples at global batch \(g) (\(n) systems); at most 1e15")
+            }
+        }
         var fc = FixedCosts()
         if let f = try r.object("fixed_costs") {
             fc.queueWait = try seconds(f, "queue_wait_s", fc.queueWait)

@@ -27,9 +27,10 @@ public enum ScenarioLocator {
         for c in candidates where fm.fileExists(atPath: c) {
             return (try loadJSONFile(c), c, .file(c))
         }
-        let base = (argument as NSString).lastPathComponent
-        let name = base.hasSuffix(".json") ? String(base.dropLast(5)) : base
-        if let text = BuiltinScenarios.all[name] {
+        // Only a bare name (no folder) falls back to the built-in copy: a mistyped path must not
+        // silently run something else.
+        let name = argument.hasSuffix(".json") ? String(argument.dropLast(5)) : argument
+        if !argument.contains("/"), let text = BuiltinScenarios.all[name] {
             let label = "<built-in \(name)>"
             return (try JSONValue.parse(text, file: label), label, .builtin(name))
         }

@@ -90,7 +90,9 @@ public enum TrainingRun {
             let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond,
                              cluster.swarmX.edgeBytesPerSecond)
             let ioBound = SimDuration(nanoseconds: Int64(plan.weightBytesPerStep / ioRate * 1e9))
-            let energy = Double(spec.systems) * cluster.cs2.powerWatts * total.seconds / 3.6e6
+            // Busy power while steps and checkpoints run, idle power through the fixed prefix.
+            let energy = Double(spec.systems) * (cluster.cs2.powerWatts * sim.now.seconds
+                + cluster.cs2.idlePowerWatts * prefix.seconds) / 3.6e6
             return TrainingResult(
                 modelName: spec.model.name, parameters: spec.model.parameters, seqLen: spec.model.seqLen,
                 systems: spec.systems, globalBatch: global, microBatch: plan.microBatch,

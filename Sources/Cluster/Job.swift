@@ -1,0 +1,149 @@
+import SimEngine
+import Training
+
+/// One job submitted to the shared cluster: a training run on a gang of whole systems.
+public struct JobSpec: Sendable, Equatable {
+    /// Unique job identifier (as given, or assigned in submission order).
+    public var id: String
+    /// The user who submitted it (fair share is computed between users).
+    public var user: String
+    /// When it was submitted.
+    public var submit: SimTime
+    /// What it trains, on how many systems (`training.systems`), and how long (its stopping rule).
+    public var training: TrainingSpec
+    /// Higher runs first under the priority policy, and may preempt lower.
+    public var priority: Int
+    /// Optional deadline (reported: met or missed).
+    public var deadline: SimTime?
+
+    public init(id: String, user: String, submit: SimTime, training: TrainingSpec, priority: Int = 0, deadline: SimTime? = nil) {
+        self.id = id
+        self.user = user
+        self.submit = submit
+        self.training = training
+        self.priority = priority
+        self.deadline = deadline
+    }
+
+    /// Systems requested.
+    public var systems: Int { training.systems }
+}
+
+/// A waiting job as a scheduling policy sees it.
+public struct QueuedJob: Sendable, Equatable {
+    /// Index of the job in the simulation's job list (what decisions refer to).
+    public var index: Int
+    public var id: String
+    public var user: String
+    public var priority: Int
+    public var submit: SimTime
+    /// When it (re-)entered the queue.
+    public var enqueued: SimTime
+    /// Systems requested.
+    public var systems: Int
+    /// MemoryX bytes its weights and optimizer state need.
+    public var memoryXBytes: Double
+    /// The simulator's own estimate of its remaining run time on an otherwise idle cluster
+    /// (solo step time x remaining steps + checkpoints + start-up costs).
+    public var estimatedRunTime: SimDuration
+    /// Times it was restarted (failures, preemptions).
+    public var restarts: Int
+
+    public init(index: Int, id: String, user: String, priority: Int, submit: SimTime, enqueued: SimTime, systems: Int,
+                memoryXBytes: Double, estimatedRunTime: SimDuration, restarts: Int = 0) {
+        self.index = index
+        self.id = id
+        self.user = user
+        self.priority = priority
+        self.submit = submit
+        self.enqueued = enqueued
+        self.systems = systems
+        self.memoryXBytes = memoryXBytes
+        self.estimatedRunTime = estimatedRunTime
+        self.restarts = restarts
+    }
+}
+
+/// A running job as a scheduling policy sees it.
+public struct RunningJob: Sendable, Equatable {
+    public var index: Int
+    public var user: String
+    public var priority: Int
+    public var systems: Int
+    public var memoryXBytes: Double
+    public var start: SimTime
+    /// The simulator's current estimate of when it ends.
+    public var estimatedEnd: SimTime
+
+    public init(index: Int, user: String, priority: Int, systems: Int, memoryXBytes: Double, start: SimTime, estimatedEnd: SimTime) {
+        self.index = index
+        self.user = user
+        self.priority = priority
+        self.systems = systems
+        self.memoryXBytes = memoryXBytes
+        self.start = start
+        self.estimatedEnd = estimatedEnd
+    }
+}
+
+/// The cluster's state when a policy is asked to decide.
+public struct ClusterView: Sendable, Equatable {
+    public var now: SimTime
+    public var totalSystems: Int
+    /// Systems free now (not held, not failed, not drained).
+    public var freeSystems: Int
+    /// MemoryX capacity not held by running jobs, bytes.
+    public var freeMemoryXBytes: Double
+    /// MemoryX node groups not serving a job (each serves one job at a time).
+    public var freeNodeGroups: Int
+    /// Running jobs, in start order.
+    public var running: [RunningJob]
+    /// Per user: system-seconds used so far (for fair share), in user order.
+    public var usage: [String: Double]
+    /// Per user: fair-share weight (default 1).
+    public var weights: [String: Double]
+
+    public init(now: SimTime, totalSystems: Int, freeSystems: Int, freeMemoryXBytes: Double, freeNodeGroups: Int,
+                running: [RunningJob], usage: [String: Double], weights: [String: Double]) {
+        self.now = now
+        self.totalSystems = totalSystems
+        self.freeSystems = freeSystems
+        self.freeMemoryXBytes = freeMemoryXBytes
+        self.freeNodeGroups = freeNodeGroups
+        self.running = running
+        self.usage = usage
+        self.weights = weights
+    }
+
+    /// Whether `job` fits in what is free now.
+    public func fits(_ job: QueuedJob) -> Bool {
+        job.systems <= freeSystems && job.memoryXBytes <= freeMemoryXBytes && freeNodeGroups >= 1
+    }
+
+    /// Takes `job`'s resources out of the free pool (policies use it to plan several starts).
+    public mutating func reserve(_ job: QueuedJob) {
+        freeSystems -= job.systems
+        freeMemoryXBytes -= job.memoryXBytes
+        freeNodeGroups -= 1
+    }
+}
+
+/// What a policy asks the simulation to do.
+public enum SchedulingDecision: Sendable, Equatable {
+    /// Start the queued job with this index now.
+    case start(Int)
+    /// Checkpoint and requeue the running job with this index (its systems are freed once the
+    /// checkpoint is written).
+    case preempt(Int)
+}
+
+/// A scheduling policy: given the queue (in submission order) and the cluster, decide which jobs
+/// start now and which running jobs are preempted. The simulation calls it whenever something
+/// changes (arrival, end, failure, repair, preemption done) and applies the decisions in order,
+/// skipping any start that no longer fits. A new policy is one new type conforming to this.
+public protocol SchedulingPolicy: Sendable {
+    /// The name used in scenario files and outputs (e.g. "fifo").
+    var name: String { get }
+    /// Decides; must be deterministic (no randomness, no dictionary iteration order).
+    mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision]
+}
