@@ -32,6 +32,11 @@ public final class WeightStreamingJob: Component {
     let checkpointDuration: SimDuration
     let finalCheckpoint: Bool
 
+    /// The cluster systems each compute lane stands for.
+    let laneSystems: [[Int]]
+    /// Input links of each lane (its systems' feeds and input ports).
+    lazy var laneInputLinks: [[LinkID]] = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
+
     // Per-step state.
     var streamsStarted = 0
     var streamsDone = 0
@@ -40,6 +45,7 @@ public final class WeightStreamingJob: Component {
     var computeDone: [Int]
     var busy: [Bool]
     var backwardRemaining: [Int]
+    let lanes: Int
     var updateQueue: [Int] = []
     var updateHead = 0
     var updating = false
@@ -86,11 +92,16 @@ public final class WeightStreamingJob: Component {
         checkpointDuration = SimDuration(nanoseconds: fc.checkpointBase.nanoseconds
             + Int64((state / fc.checkpointBytesPerSecond * 1e9).rounded(.up)))
         finalCheckpoint = plan.spec.finalCheckpoint
-        let n = systems.count
+        // Systems whose wafers are identical compute in lock step: one compute lane stands for
+        // all of them (same event times, far fewer events); otherwise one lane per system.
+        let uniform = plan.passes.allSatisfy { p in p.computeNanoseconds.allSatisfy { $0 == p.computeNanoseconds[0] } }
+        let n = uniform ? 1 : systems.count
+        laneSystems = uniform ? [systems] : systems.map { [$0] }
         computeStarted = Array(repeating: 0, count: n)
         computeDone = Array(repeating: 0, count: n)
         busy = Array(repeating: false, count: n)
         backwardRemaining = Array(repeating: n, count: plan.passes.count)
+        lanes = n
         inputArrived = Array(repeating: Array(repeating: 0, count: plan.gradAccumulation), count: n)
         inputConsumed = inputArrived
         inputRequested = inputArrived
@@ -130,13 +141,13 @@ public final class WeightStreamingJob: Component {
     func beginStep(_ sim: Simulation) throws(SimulationError) {
         streamsStarted = 0; streamsDone = 0; streamInFlight = false
         for i in computeStarted.indices { computeStarted[i] = 0; computeDone[i] = 0 }
-        for i in backwardRemaining.indices { backwardRemaining[i] = systems.count }
+        for i in backwardRemaining.indices { backwardRemaining[i] = lanes }
         updateQueue.removeAll(keepingCapacity: true); updateHead = 0; updatesDone = 0
         stepStart = sim.now.nanoseconds
         firstComputeStart = .max
         lastComputeEnd = 0
         // Input for this step's micro-batches, unless prefetched during the previous step.
-        for s in 0..<systems.count {
+        for s in 0..<laneSystems.count {
             for micro in 0..<plan.gradAccumulation where inputRequested[s][micro] == inputConsumed[s][micro] {
                 try requestInput(system: s, micro: micro, sim)
             }
@@ -146,9 +157,7 @@ public final class WeightStreamingJob: Component {
 
     func requestInput(system s: Int, micro: Int, _ sim: Simulation) throws(SimulationError) {
         inputRequested[s][micro] += 1
-        let sys = systems[s]
-        try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch,
-                                     links: [fabric.inputFeed[sys], fabric.systemIn[sys]],
+        try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
                                      notify: id, arg: arg(.inputDone, s << 16 | micro), in: sim)
     }
 
@@ -165,7 +174,7 @@ public final class WeightStreamingJob: Component {
                                              arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
             }
         }
-        for s in 0..<systems.count where !busy[s] {
+        for s in 0..<laneSystems.count where !busy[s] {
             let p = computeStarted[s]
             guard p < passes.count, p < streamsDone else { continue }
             let pass = passes[p]
@@ -176,7 +185,7 @@ public final class WeightStreamingJob: Component {
             busy[s] = true
             computeStarted[s] += 1
             if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
-            try sim.schedule(after: SimDuration(nanoseconds: pass.computeNanoseconds[s]), target: id,
+            try sim.schedule(after: SimDuration(nanoseconds: pass.computeNanoseconds[systemIndex(lane: s)]), target: id,
                              arg: arg(.computeDone, s << 16 | p))
             // Prefetch the next step's input for this micro-batch (double buffering).
             if pass.layer == 0 && !pass.backward && stepsDone + 1 < totalSteps {
@@ -195,6 +204,9 @@ public final class WeightStreamingJob: Component {
             }
         }
     }
+
+    /// Index (within the job) of the first system a lane stands for.
+    @inline(__always) func systemIndex(lane: Int) -> Int { laneSystems.count == 1 ? 0 : lane }
 
     func computeFinished(system s: Int, pass p: Int, _ sim: Simulation) throws(SimulationError) {
         busy[s] = false
