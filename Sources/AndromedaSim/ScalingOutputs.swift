@@ -41,7 +41,7 @@ public enum ScalingOutputs {
     }
 
     /// summary.json: the figures, the resolved inputs (every default filled in), version and seed.
-    public static func summaryJSON(_ r: ScenarioResults) -> JSONOutput {
+    public static func summaryJSON(_ r: ScenarioResults, policies: [PolicyRun] = []) -> JSONOutput {
         let s = r.scenario
         let rows: [JSONOutput] = r.rows.map { row in
             let x = row.result
@@ -84,6 +84,7 @@ public enum ScalingOutputs {
             ("scenario", .string(s.name)),
             ("seed", .int(Int64(bitPattern: s.seed))),
             ("results", .array(rows)),
+            ("policies", ClusterOutputs.summaryJSON(policies)),
             ("inputs", ScenarioEcho.json(s)),
         ])
     }
@@ -125,8 +126,9 @@ public enum ScalingOutputs {
     }
 
     /// Writes scaling.csv and summary.json into `directory` (each through a temporary file).
-    public static func write(_ r: ScenarioResults, to directory: String) throws(ReportError) {
-        try scalingCSV(r).write(to: directory + "/scaling.csv")
-        try summaryJSON(r).write(to: directory + "/summary.json")
+    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], to directory: String) throws(ReportError) {
+        if !r.rows.isEmpty { try scalingCSV(r).write(to: directory + "/scaling.csv") }
+        if !policies.isEmpty { try ClusterOutputs.write(policies, to: directory) }
+        try summaryJSON(r, policies: policies).write(to: directory + "/summary.json")
     }
 }

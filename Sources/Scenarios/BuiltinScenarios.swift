@@ -3,6 +3,243 @@
 public enum BuiltinScenarios {
     /// Scenario name (file name without .json) -> JSON text.
     public static let all: [String: String] = [
+        "andromeda-multitenant": #"""
+{
+  "version": 1,
+  "name": "andromeda-multitenant",
+  "description": "One week of a shared Andromeda (16 CS-2): 16 users submit a mix of Cerebras-GPT pre-training runs, GenSLM runs and fine-tunes (Poisson arrivals). Every scheduling policy is run on the same jobs; policies.csv compares them.",
+  "comment": "The mix, sizes, arrival rate, failure rate and maintenance window are assumptions chosen to load the cluster, not measurements: see docs/workloads.md.",
+  "seed": 42,
+  "multitenant": {
+    "policies": [
+      "fifo",
+      "easy-backfill",
+      "sjf",
+      "fair-share",
+      "priority-preempt"
+    ],
+    "memoryx_node_groups": 16,
+    "horizon_h": 336,
+    "failures": {
+      "mtbf_h": 2000,
+      "repair_h": 4
+    },
+    "maintenance": [
+      {
+        "start_h": 72,
+        "duration_h": 4,
+        "systems": [
+          0,
+          1,
+          2,
+          3
+        ]
+      }
+    ],
+    "users": [
+      {
+        "name": "user01",
+        "weight": 3,
+        "share": 1
+      },
+      {
+        "name": "user02",
+        "weight": 3,
+        "share": 1
+      },
+      {
+        "name": "user03",
+        "weight": 2,
+        "share": 1
+      },
+      {
+        "name": "user04",
+        "weight": 2,
+        "share": 1
+      },
+      {
+        "name": "user05",
+        "weight": 2,
+        "share": 1
+      },
+      {
+        "name": "user06",
+        "weight": 2,
+        "share": 1
+      },
+      {
+        "name": "user07",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user08",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user09",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user10",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user11",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user12",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user13",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user14",
+        "weight": 1,
+        "share": 1
+      },
+      {
+        "name": "user15",
+        "weight": 0.5,
+        "share": 1
+      },
+      {
+        "name": "user16",
+        "weight": 0.5,
+        "share": 1
+      }
+    ],
+    "checkpoint_every_steps": 2000,
+    "generate": {
+      "jobs": 220,
+      "arrival_rate_per_h": 1.3,
+      "start_h": 0,
+      "classes": [
+        {
+          "name": "cgpt-111m",
+          "weight": 3,
+          "model": "cerebras-gpt-111m",
+          "systems": [
+            1,
+            2
+          ],
+          "per_system_batch": 60,
+          "samples_min": 300000.0,
+          "samples_max": 5000000.0
+        },
+        {
+          "name": "cgpt-256m",
+          "weight": 2,
+          "model": "cerebras-gpt-256m",
+          "systems": [
+            1,
+            2
+          ],
+          "per_system_batch": 66,
+          "samples_min": 300000.0,
+          "samples_max": 5000000.0
+        },
+        {
+          "name": "cgpt-590m",
+          "weight": 2,
+          "model": "cerebras-gpt-590m",
+          "systems": [
+            1,
+            2,
+            4
+          ],
+          "per_system_batch": 66,
+          "samples_min": 500000.0,
+          "samples_max": 8000000.0
+        },
+        {
+          "name": "cgpt-1.3b",
+          "weight": 1.5,
+          "model": "cerebras-gpt-1.3b",
+          "systems": [
+            4,
+            8
+          ],
+          "per_system_batch": 66,
+          "samples_min": 1000000.0,
+          "samples_max": 10000000.0
+        },
+        {
+          "name": "cgpt-6.7b",
+          "weight": 0.5,
+          "model": "cerebras-gpt-6.7b",
+          "systems": [
+            8,
+            16
+          ],
+          "per_system_batch": 65,
+          "samples_min": 500000.0,
+          "samples_max": 4000000.0
+        },
+        {
+          "name": "genslm-123m",
+          "weight": 1.5,
+          "model": "genslm-123m",
+          "systems": [
+            1,
+            2,
+            4
+          ],
+          "per_system_batch": 32,
+          "samples_min": 200000.0,
+          "samples_max": 2000000.0
+        },
+        {
+          "name": "genslm-1.3b",
+          "weight": 1,
+          "model": "genslm-1.3b",
+          "systems": [
+            4,
+            8
+          ],
+          "per_system_batch": 16,
+          "samples_min": 100000.0,
+          "samples_max": 800000.0
+        },
+        {
+          "name": "llama-7b-finetune",
+          "weight": 2,
+          "model": "llama-7b",
+          "systems": [
+            1,
+            2
+          ],
+          "per_system_batch": 33,
+          "samples_min": 10000.0,
+          "samples_max": 200000.0,
+          "priority": 2
+        },
+        {
+          "name": "cgpt-6.7b-small-batch-finetune",
+          "weight": 1,
+          "model": "cerebras-gpt-6.7b",
+          "systems": [
+            1
+          ],
+          "per_system_batch": 2,
+          "samples_min": 2000.0,
+          "samples_max": 30000.0,
+          "priority": 1
+        }
+      ]
+    }
+  }
+}
+"""#,
         "cerebras-gpt": #"""
 {
   "version": 1,

@@ -14,6 +14,8 @@ public struct Scenario: Sendable, Equatable {
     public var models: [ModelSpec]
     /// Scaling experiments: one model on several system counts.
     public var scaling: [ScalingExperiment]
+    /// The shared cluster: a workload run under each of several scheduling policies.
+    public var multitenant: MultitenantSpec?
 }
 
 /// One model trained on each of several system counts.

@@ -12,7 +12,7 @@ public enum ScenarioDecoder {
     /// Decodes a scenario from parsed JSON; `file` names it in messages.
     public static func decode(_ json: JSONValue, file: String) throws(ScenarioError) -> Scenario {
         let root = try ObjectReader(json, file: file, allowed: [
-            "version", "name", "description", "seed", "cluster", "efficiency", "models", "scaling", "comment",
+            "version", "name", "description", "seed", "cluster", "efficiency", "models", "scaling", "multitenant", "comment",
         ])
         let version = try root.int("version", range: supportedVersions)
         let name = try root.string("name", nonEmpty: true)
@@ -26,14 +26,20 @@ public enum ScenarioDecoder {
         let efficiency = try decodeEfficiency(try root.object("efficiency"))
         var models: [ModelSpec] = []
         for m in try root.objectArray("models") ?? [] { models.append(try decodeModel(m)) }
-        guard let scalingList = try root.objectArray("scaling"), !scalingList.isEmpty else {
-            throw root.error("scaling", "required: a non-empty list of scaling experiments")
-        }
         var scaling: [ScalingExperiment] = []
-        for s in scalingList { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
+        for s in try root.objectArray("scaling") ?? [] { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
+        var multitenant: MultitenantSpec?
+        if let m = try root.object("multitenant") {
+            let dir = file.contains("/") && !file.hasPrefix("<") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : ""
+            multitenant = try decodeMultitenant(m, models: models, cluster: cluster, efficiency: efficiency,
+                                                seed: UInt64(seed), scenarioDirectory: dir)
+        }
+        guard !scaling.isEmpty || multitenant != nil else {
+            throw root.error("scaling", "required: a non-empty list of scaling experiments, or a \"multitenant\" section")
+        }
         try root.finish()
         return Scenario(version: version, name: name, description: description, seed: UInt64(seed), cluster: cluster,
-                        efficiency: efficiency, models: models, scaling: scaling)
+                        efficiency: efficiency, models: models, scaling: scaling, multitenant: multitenant)
     }
 
     static func seconds(_ r: ObjectReader, _ key: String, _ d: SimDuration, max: Double = 1e7) throws(ScenarioError) -> SimDuration {
@@ -175,16 +181,7 @@ public enum ScenarioDecoder {
             }
         }
         var fc = FixedCosts()
-        if let f = try r.object("fixed_costs") {
-            fc.queueWait = try seconds(f, "queue_wait_s", fc.queueWait)
-            fc.compile = try seconds(f, "compile_s", fc.compile)
-            fc.compileCached = try f.bool("compile_cached", default: fc.compileCached)
-            fc.initialWeightLoad = try seconds(f, "initial_weight_load_s", fc.initialWeightLoad)
-            fc.programming = try seconds(f, "programming_s", fc.programming)
-            fc.checkpointBase = try seconds(f, "checkpoint_base_s", fc.checkpointBase)
-            fc.checkpointBytesPerSecond = try f.double("checkpoint_bytes_per_s", default: fc.checkpointBytesPerSecond, range: 1e3...1e15, unit: "B/s")
-            try f.finish()
-        }
+        if let f = try r.object("fixed_costs") { fc = try decodeFixedCosts(f) }
         var published: [PublishedPoint] = []
         for p in try r.objectArray("published") ?? [] {
             published.append(PublishedPoint(

@@ -67,6 +67,8 @@ public final class WeightStreamingJob: Component {
     /// Duration of the most recent simulated step and its parts.
     public private(set) var lastStep = StepBreakdown()
     var previousStep = StepBreakdown()
+    /// Times at which the first steps ended (at most 64), for contention probes.
+    public private(set) var stepEnds: [Int64] = []
     /// Error raised inside an event (reported by the driver).
     public private(set) var failure: SimulationError?
     /// Called when the job has finished (after its final checkpoint).
@@ -80,7 +82,10 @@ public final class WeightStreamingJob: Component {
         public var exposedStream: SimDuration { SimDuration(nanoseconds: total.nanoseconds - pacingCompute.nanoseconds - boundary.nanoseconds) }
     }
 
-    init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64) {
+    /// A job of `totalSteps` steps on `systems` (indexes into the fabric's systems), whose
+    /// transfers cross `path`. Register it, ``attach(id:)`` it, and send it a start event
+    /// (``startArg``) to begin.
+    public init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64) {
         self.plan = plan
         self.fabric = fabric
         self.systems = systems
@@ -107,7 +112,11 @@ public final class WeightStreamingJob: Component {
         inputRequested = inputArrived
     }
 
-    func attach(id: UInt32) { self.id = id }
+    /// Tells the job its component index.
+    public func attach(id: UInt32) { self.id = id }
+
+    /// The `arg` of the event that starts the job.
+    public static let startArg: UInt32 = Kind.start.rawValue << 28
 
     @inline(__always) func arg(_ k: Kind, _ payload: Int) -> UInt32 { k.rawValue << 28 | UInt32(payload) }
 
@@ -251,6 +260,7 @@ public final class WeightStreamingJob: Component {
                                  pacingCompute: SimDuration(nanoseconds: pacing),
                                  boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
         stepsDone += 1
+        if stepEnds.count < 64 { stepEnds.append(now) }
         try stepBoundary(sim)
     }
 

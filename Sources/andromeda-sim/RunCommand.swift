@@ -39,16 +39,29 @@ struct RunCommand: ParsableCommand {
         } catch {
             fail("\(scenario): \(error)")
         }
+        var policyRuns: [PolicyRun] = []
+        var jobCount = 0
+        if let m = parsed.multitenant {
+            do {
+                let jobs = try MultitenantRunner.jobs(m, seed: parsed.seed)
+                jobCount = jobs.count
+                policyRuns = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:])
+            } catch {
+                fail("\(scenario): \(error)")
+            }
+        }
         let dir = out ?? "out/\(parsed.name)"
         let elapsed = clock.now - t0
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let stats = Allocator.stats()
         let peak = Allocator.peakResidentBytes()
         do {
-            try ScalingOutputs.write(results, to: dir)
+            try ScalingOutputs.write(results, policies: policyRuns, to: dir)
             let timing: JSONOutput = .object([
                 ("wall_seconds", .double(wall, decimals: 6)),
                 ("events", .int(Int64(results.eventsSimulated))),
+                ("cluster_jobs", .int(Int64(jobCount))),
+                ("contention_probe_events", .int(Int64(policyRuns.reduce(0) { $0 + $1.probeEvents }))),
                 ("events_per_second", .double(Double(results.eventsSimulated) / max(wall, 1e-9), decimals: 0)),
                 ("peak_resident_bytes", .int(Int64(peak))),
                 ("allocator", .string(stats?.allocator ?? Allocator.name)),
@@ -62,10 +75,15 @@ struct RunCommand: ParsableCommand {
         }
         if !quiet {
             print("scenario \(parsed.name) (seed \(parsed.seed))")
-            print(ScalingOutputs.table(results), terminator: "")
-            print(String(format: "wall %.3f s, %llu events (%.2f M events/s), peak RSS %.1f MiB; wrote %@/{scaling.csv,summary.json,timing.json}",
+            if !results.rows.isEmpty { print(ScalingOutputs.table(results), terminator: "") }
+            if !policyRuns.isEmpty {
+                print("shared cluster: \(jobCount) jobs on \(parsed.cluster.systems) systems, every policy:")
+                print(ClusterOutputs.table(policyRuns), terminator: "")
+            }
+            let allocated = stats.map { String(format: ", jemalloc allocated %.1f MiB", Double($0.allocatedBytes) / 1_048_576) } ?? ""
+            print(String(format: "wall %.3f s, %llu events (%.2f M events/s), peak RSS %.1f MiB%@; wrote %@/",
                          wall, results.eventsSimulated, Double(results.eventsSimulated) / max(wall, 1e-9) / 1e6,
-                         Double(peak) / 1_048_576, dir as NSString))
+                         Double(peak) / 1_048_576, allocated as NSString, dir as NSString))
         }
     }
 }

@@ -1,0 +1,51 @@
+import Cluster
+import Hardware
+import Scenarios
+import SimEngine
+import Training
+
+/// The outcome of one policy on the shared-cluster workload.
+public struct PolicyRun: Sendable {
+    public let policy: String
+    public let jobs: [JobResult]
+    public let utilization: [UtilizationSample]
+    public let metrics: ClusterMetrics
+    /// Contention probes simulated and answered from the cache.
+    public let probes: Int
+    public let probeCacheHits: Int
+    public let probeEvents: UInt64
+}
+
+/// Runs the multitenant part of a scenario under every policy it lists.
+public enum MultitenantRunner {
+    /// The jobs of `spec`: listed, generated and replayed, merged in (submit time, source order).
+    public static func jobs(_ spec: MultitenantSpec, seed: UInt64) throws -> [JobSpec] {
+        var all = spec.jobs
+        if let g = spec.generator { all += try g.generate(seed: seed) }
+        if let t = spec.tracePath {
+            all += try TraceReader.read(path: t, fixedCosts: spec.fixedCosts, checkpointEverySteps: spec.checkpointEverySteps)
+        }
+        var seen = Set<String>()
+        for j in all where !seen.insert(j.id).inserted {
+            throw TrainingError("job id \"\(j.id)\" appears twice across the listed, generated and replayed jobs")
+        }
+        return all.enumerated().sorted { ($0.element.submit, $0.offset) < ($1.element.submit, $1.offset) }.map(\.element)
+    }
+
+    /// Simulates `jobs` under each policy of `spec`.
+    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], weights: [String: Double] = [:]) throws -> [PolicyRun] {
+        var out: [PolicyRun] = []
+        var config = spec.config
+        for (k, v) in weights where config.userWeights[k] == nil { config.userWeights[k] = v }
+        for name in spec.policies {
+            guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
+            let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config)
+            let results = try sim.run()
+            out.append(PolicyRun(policy: name, jobs: results, utilization: sim.samples,
+                                 metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,
+                                                         weights: config.userWeights),
+                                 probes: sim.oracle.probes, probeCacheHits: sim.oracle.cacheHits, probeEvents: sim.oracle.probeEvents))
+        }
+        return out
+    }
+}

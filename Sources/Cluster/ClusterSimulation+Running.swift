@@ -1,0 +1,259 @@
+import Hardware
+import SimEngine
+import Training
+
+extension ClusterSimulation {
+    // MARK: Scheduling
+
+    func view(_ now: SimTime) -> ClusterView {
+        var usage = usageDone
+        var running: [RunningJob] = []
+        for j in active {
+            let r = jobs[j]
+            usage[r.spec.user, default: 0] += Double(r.systems.count) * now.since(r.heldSince).seconds
+            running.append(RunningJob(index: j, user: r.spec.user, priority: r.spec.priority, systems: r.systems.count,
+                                      memoryXBytes: r.solo.memoryXBytes, start: r.heldSince,
+                                      estimatedEnd: r.state == .running ? r.completionTime : estimatedEnd(j, now)))
+        }
+        let free = (0..<owner.count).reduce(0) { $0 + (owner[$1] < 0 && downCount[$1] == 0 ? 1 : 0) }
+        return ClusterView(now: now, totalSystems: owner.count, freeSystems: free,
+                           freeMemoryXBytes: config.cluster.memoryX.capacityBytes - memoryXInUse,
+                           freeNodeGroups: config.memoryXNodeGroups - nodeGroupsInUse, running: running,
+                           usage: usage, weights: config.userWeights)
+    }
+
+    func estimatedEnd(_ j: Int, _ now: SimTime) -> SimTime {
+        SimTime(nanoseconds: now.nanoseconds &+ min(jobs[j].remainingRunNanoseconds, .max / 4))
+    }
+
+    func schedule(_ sim: Simulation) throws(SimulationError) {
+        guard !queue.isEmpty else { return }
+        let now = sim.now
+        let queued: [QueuedJob] = queue.map { i in
+            let r = jobs[i]
+            let compiledAlready = compiled.contains(oracle.key(r.spec.training))
+            var est = r
+            est.effective = r.amortised(r.solo.stepNanoseconds)
+            return QueuedJob(index: i, id: r.spec.id, user: r.spec.user, priority: r.spec.priority, submit: r.spec.submit,
+                             enqueued: r.enqueued, systems: r.spec.systems, memoryXBytes: r.solo.memoryXBytes,
+                             estimatedRunTime: SimDuration(nanoseconds: est.remainingRunNanoseconds + r.startup(compiled: compiledAlready)),
+                             restarts: r.restarts)
+        }
+        let v = view(now)
+        // Jobs that can never fit even on an empty cluster are rejected rather than left waiting.
+        for q in queued where q.systems > owner.count || q.memoryXBytes > config.cluster.memoryX.capacityBytes || config.memoryXNodeGroups < 1 {
+            remove(fromQueue: q.index)
+            reject(q.index, "can never fit: \(q.systems) systems, \(q.memoryXBytes / 1e9) GB of MemoryX")
+        }
+        let decisions = policy.schedule(queue: queued, cluster: v)
+        var started = false
+        for d in decisions {
+            switch d {
+            case .start(let i):
+                guard i >= 0, i < jobs.count, jobs[i].state == .queued else { continue }
+                if try start(i, sim) { started = true }
+            case .preempt(let i):
+                guard i >= 0, i < jobs.count, jobs[i].state == .running || jobs[i].state == .starting else { continue }
+                try preempt(i, reason: "preempted", sim)
+            }
+        }
+        _ = started
+    }
+
+    func remove(fromQueue i: Int) {
+        if let k = queue.firstIndex(of: i) { queue.remove(at: k) }
+    }
+
+    /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
+    func start(_ i: Int, _ sim: Simulation) throws(SimulationError) -> Bool {
+        let need = jobs[i].spec.systems
+        var chosen: [Int] = []
+        for s in 0..<owner.count where owner[s] < 0 && downCount[s] == 0 {
+            chosen.append(s)
+            if chosen.count == need { break }
+        }
+        guard chosen.count == need, memoryXInUse + jobs[i].solo.memoryXBytes <= config.cluster.memoryX.capacityBytes,
+              nodeGroupsInUse < config.memoryXNodeGroups else { return false }
+        remove(fromQueue: i)
+        for s in chosen { owner[s] = i }
+        memoryXInUse += jobs[i].solo.memoryXBytes
+        nodeGroupsInUse += 1
+        let key = oracle.key(jobs[i].spec.training)
+        let startup = jobs[i].startup(compiled: compiled.contains(key))
+        compiled.insert(key)
+        jobs[i].systems = chosen
+        jobs[i].state = .starting
+        jobs[i].heldSince = sim.now
+        if jobs[i].firstStart == nil { jobs[i].firstStart = sim.now }
+        active.append(i)
+        jobs[i].completion = try sim.schedule(after: SimDuration(nanoseconds: startup), target: id, arg: arg(.startupDone, i))
+        return true
+    }
+
+    // MARK: Progress
+
+    /// Accounts job `j`'s progress up to `now` at its current step time.
+    func settle(_ j: Int, _ now: SimTime) throws(SimulationError) {
+        guard jobs[j].state == .running else { return }
+        let elapsed = now.since(jobs[j].anchor).nanoseconds
+        let total = jobs[j].phase &+ elapsed
+        let eff = max(1, jobs[j].effective)
+        jobs[j].stepsDone = min(jobs[j].totalSteps, jobs[j].stepsDone + total / eff)
+        jobs[j].phase = jobs[j].stepsDone >= jobs[j].totalSteps ? 0 : total % eff
+        jobs[j].anchor = now
+        let k = jobs[j].interval
+        if k > 0 { jobs[j].lastCheckpointStep = max(jobs[j].lastCheckpointStep, (jobs[j].stepsDone / k) * k) }
+    }
+
+    /// Re-measures every running job's step time under the current sharing and reschedules
+    /// their completions.
+    func rebalance(_ sim: Simulation) throws(SimulationError) {
+        let running = active.filter { jobs[$0].state == .running }
+        for j in running { try settle(j, sim.now) }
+        let steps: [Int64]
+        do { steps = try oracle.sharing(running.map { jobs[$0].spec.training }) } catch {
+            throw .model("step times: \(error.message)")
+        }
+        for (k, j) in running.enumerated() {
+            let new = max(1, jobs[j].amortised(steps[k]))
+            let old = max(1, jobs[j].effective)
+            if new != old {
+                // Keep the same fraction of the current step done.
+                let (hi, lo) = jobs[j].phase.multipliedFullWidth(by: new)
+                jobs[j].phase = old > 0 ? Int64(truncatingIfNeeded: old.dividingFullWidth((hi, lo)).quotient) : 0
+                jobs[j].effective = new
+            }
+            let end = try sim.now.adding(SimDuration(nanoseconds: jobs[j].remainingRunNanoseconds), "completion of job \(jobs[j].spec.id)")
+            if end != jobs[j].completionTime || jobs[j].completion == nil {
+                if let h = jobs[j].completion { sim.cancel(h) }
+                jobs[j].completion = try sim.schedule(at: end, target: id, arg: arg(.complete, j))
+                jobs[j].completionTime = end
+            }
+        }
+    }
+
+    func release(_ j: Int, _ now: SimTime, reason: String) {
+        closeSegment(j, at: now, reason: reason)
+        for s in jobs[j].systems where owner[s] == j { owner[s] = -1 }
+        memoryXInUse -= jobs[j].solo.memoryXBytes
+        nodeGroupsInUse -= 1
+        usageDone[jobs[j].spec.user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
+        jobs[j].systems = []
+        jobs[j].completion = nil
+        jobs[j].completionTime = .never
+        if let k = active.firstIndex(of: j) { active.remove(at: k) }
+    }
+
+    func closeSegment(_ j: Int, at now: SimTime, reason: String) {
+        guard !jobs[j].systems.isEmpty else { return }
+        jobs[j].segments.append(JobSegment(systems: jobs[j].systems, start: jobs[j].heldSince, end: now, reasonEnded: reason))
+        jobs[j].held += now.since(jobs[j].heldSince).nanoseconds
+    }
+
+    func complete(_ j: Int, _ sim: Simulation) throws(SimulationError) {
+        jobs[j].stepsDone = jobs[j].totalSteps
+        jobs[j].phase = 0
+        jobs[j].state = .finished
+        jobs[j].end = sim.now
+        release(j, sim.now, reason: "completed")
+        try rebalance(sim)
+    }
+
+    // MARK: Preemption, failures, maintenance
+
+    func preempt(_ j: Int, reason: String, _ sim: Simulation) throws(SimulationError) {
+        if let h = jobs[j].completion { sim.cancel(h) }
+        jobs[j].completion = nil
+        if jobs[j].state == .running {
+            try settle(j, sim.now)
+            // The checkpoint keeps every whole step; the partial one is lost.
+            jobs[j].lostWork += jobs[j].phase
+            jobs[j].phase = 0
+            jobs[j].lastCheckpointStep = jobs[j].stepsDone
+        }
+        jobs[j].state = .checkpointing
+        jobs[j].pendingReason = reason
+        try sim.schedule(after: SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), target: id, arg: arg(.preemptDone, j))
+        try rebalance(sim)
+    }
+
+    func preemptDone(_ j: Int, _ sim: Simulation) throws(SimulationError) {
+        guard jobs[j].state == .checkpointing else { return }
+        release(j, sim.now, reason: jobs[j].pendingReason)
+        requeue(j, sim.now)
+    }
+
+    func requeue(_ j: Int, _ now: SimTime) {
+        jobs[j].state = .queued
+        jobs[j].restarts += 1
+        jobs[j].enqueued = now
+        // Back in submission order.
+        let pos = queue.firstIndex { (jobs[$0].spec.submit, $0) > (jobs[j].spec.submit, j) } ?? queue.count
+        queue.insert(j, at: pos)
+    }
+
+    func fail(system s: Int, _ sim: Simulation) throws(SimulationError) {
+        guard let f = config.failures else { return }
+        downCount[s] += 1
+        try sim.schedule(after: f.repair, target: id, arg: arg(.repair, s), priority: 16)
+        let j = owner[s]
+        guard j >= 0 else { return }
+        if let h = jobs[j].completion { sim.cancel(h) }
+        if jobs[j].state == .running { try settle(j, sim.now) }
+        // Work since the last checkpoint is lost.
+        let back = jobs[j].stepsDone - jobs[j].lastCheckpointStep
+        jobs[j].lostWork += back * jobs[j].effective + jobs[j].phase
+        jobs[j].stepsDone = jobs[j].lastCheckpointStep
+        jobs[j].phase = 0
+        release(j, sim.now, reason: "failure")
+        requeue(j, sim.now)
+        try rebalance(sim)
+    }
+
+    func maintenance(start i: Int, _ sim: Simulation) throws(SimulationError) {
+        let w = config.maintenance[i]
+        var victims: [Int] = []
+        for s in w.systems where s < downCount.count {
+            downCount[s] += 1
+            let j = owner[s]
+            if j >= 0, !victims.contains(j), jobs[j].state == .running || jobs[j].state == .starting { victims.append(j) }
+        }
+        for j in victims { try preempt(j, reason: "maintenance", sim) }
+        try sim.schedule(after: w.duration, target: id, arg: arg(.maintenanceEnd, i), priority: 32)
+    }
+
+    // MARK: Observation
+
+    func record(_ now: SimTime) {
+        let busy = owner.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+        let down = downCount.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        let s = UtilizationSample(time: now, busySystems: busy, downSystems: down, queueLength: queue.count,
+                                  memoryXBytesInUse: memoryXInUse, runningJobs: active.count)
+        if let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
+           last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
+            return
+        }
+        if let last = samples.last, last.time == now { samples[samples.count - 1] = s } else { samples.append(s) }
+    }
+
+    /// No system held by two jobs, MemoryX and node groups never over capacity, nothing started
+    /// before it was submitted.
+    func checkInvariants(_ now: SimTime) throws(SimulationError) {
+        invariantChecks += 1
+        var held = Array(repeating: 0, count: owner.count)
+        var mem = 0.0
+        for j in active {
+            for s in jobs[j].systems {
+                held[s] += 1
+                if owner[s] != j { throw .model("invariant: system \(s) is listed by job \(jobs[j].spec.id) but owned by \(owner[s])") }
+            }
+            mem += jobs[j].solo.memoryXBytes
+            if let f = jobs[j].firstStart, f < jobs[j].spec.submit {
+                throw .model("invariant: job \(jobs[j].spec.id) started before it was submitted")
+            }
+        }
+        if let s = held.firstIndex(where: { $0 > 1 }) { throw .model("invariant: system \(s) held by two jobs") }
+        if mem > config.cluster.memoryX.capacityBytes * (1 + 1e-12) { throw .model("invariant: MemoryX over capacity") }
+        if active.count > config.memoryXNodeGroups { throw .model("invariant: more jobs than MemoryX node groups") }
+    }
+}

@@ -1,0 +1,151 @@
+import Hardware
+import SimEngine
+import Training
+
+/// The shared cluster as a discrete-event simulation: jobs arrive, wait, are started by a
+/// ``SchedulingPolicy`` on gangs of whole systems, run at the speed the simulated hardware gives
+/// them while sharing MemoryX with the other running jobs (``StepTimeOracle``), fail with their
+/// systems, are preempted or drained, and finish.
+///
+/// Between two changes of the running set every job's step time is constant (the steady state of
+/// the training model), so the simulation advances each job's progress arithmetically and
+/// schedules its completion; any change (arrival, start, end, failure, repair, maintenance,
+/// preemption) re-measures the step times and reschedules completions. Checkpoints are amortised
+/// into each step (checkpoint time / checkpoint interval) and the final one is paid at the end.
+public final class ClusterSimulation: Component {
+    enum Kind: UInt32 {
+        case arrival = 1, startupDone, complete, preemptDone, failure, repair, maintenanceStart, maintenanceEnd, horizon
+    }
+
+    public let config: ClusterConfig
+    public let oracle: StepTimeOracle
+    var policy: any SchedulingPolicy
+    var jobs: [JobRecord]
+    var id: UInt32 = 0
+
+    // Systems.
+    var owner: [Int]
+    var downCount: [Int]
+    var failureStreams: [Xoshiro256]
+    // Shared resources.
+    var memoryXInUse = 0.0
+    var nodeGroupsInUse = 0
+    var compiled = Set<StepTimeOracle.Key>()
+    // Queue (job indexes, in arrival order) and running (in start order).
+    var queue: [Int] = []
+    var active: [Int] = []
+    var usageDone: [String: Double] = [:]
+    public internal(set) var samples: [UtilizationSample] = []
+    public internal(set) var invariantChecks = 0
+    var stopped = false
+    public internal(set) var failure: String?
+
+    /// Prepares a simulation of `jobs` under `policy`.
+    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig) {
+        self.config = config
+        self.policy = policy
+        oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
+        jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
+        let n = config.cluster.systems
+        owner = Array(repeating: -1, count: n)
+        downCount = Array(repeating: 0, count: n)
+        let root = Xoshiro256(seed: config.seed)
+        failureStreams = (0..<n).map { root.substream(named: "failure-\($0)") }
+    }
+
+    @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { k.rawValue << 28 | UInt32(truncatingIfNeeded: i) }
+
+    /// Runs the whole simulation and returns every job's outcome.
+    public func run() throws(SimulationError) -> [JobResult] {
+        guard jobs.count < (1 << 28), config.cluster.systems < (1 << 28) else {
+            throw .model("at most 268,435,455 jobs and systems")
+        }
+        let sim = Simulation(expectedPending: jobs.count + 64)
+        var components = ComponentSet()
+        id = components.register(self)
+        for j in jobs {
+            try sim.schedule(at: j.spec.submit, target: id, arg: arg(.arrival, j.index), priority: 64)
+        }
+        if let f = config.failures {
+            for s in 0..<owner.count { try scheduleFailure(s, after: .zero, f, sim) }
+        }
+        for (i, w) in config.maintenance.enumerated() {
+            try sim.schedule(at: w.start, target: id, arg: arg(.maintenanceStart, i), priority: 32)
+        }
+        if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
+        _ = try sim.run(&components)
+        if let failure { throw .model(failure) }
+        let end = sim.now
+        for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
+            closeSegment(i, at: end, reason: "horizon")
+            jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
+            jobs[i].state = .unfinished
+        }
+        return jobs.map { $0.result(power: config.cluster.cs2.powerWatts) }
+    }
+
+    func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
+        let gap = f.mtbf.seconds * failureStreams[s].exponential()
+        let d = try SimDuration(seconds: min(gap, 9e9), "time to failure of system \(s)")
+        try sim.schedule(after: try base.adding(d), target: id, arg: arg(.failure, s), priority: 16)
+    }
+
+    public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+        guard !stopped else { return }
+        let i = Int(event.arg & 0x0fff_ffff)
+        switch Kind(rawValue: event.arg >> 28) {
+        case .arrival: try arrive(i, sim)
+        case .startupDone:
+            jobs[i].state = .running
+            jobs[i].anchor = sim.now
+            try rebalance(sim)
+        case .complete: try complete(i, sim)
+        case .preemptDone: try preemptDone(i, sim)
+        case .failure: try fail(system: i, sim)
+        case .repair:
+            downCount[i] -= 1
+            if let f = config.failures { try scheduleFailure(i, after: .zero, f, sim) }
+        case .maintenanceStart: try maintenance(start: i, sim)
+        case .maintenanceEnd:
+            for s in config.maintenance[i].systems where s < downCount.count { downCount[s] -= 1 }
+        case .horizon:
+            stopped = true
+            for j in active { try settle(j, sim.now) }
+            sim.stop()
+            return
+        case nil: throw .model("cluster: unknown event \(event.arg)")
+        }
+        try schedule(sim)
+        record(sim.now)
+        if config.checkInvariants { try checkInvariants(sim.now) }
+    }
+
+    // MARK: Arrivals and admission
+
+    func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
+        let spec = jobs[i].spec.training
+        let total = config.cluster.systems
+        if spec.systems > total {
+            return reject(i, "asks for \(spec.systems) systems; the cluster has \(total)")
+        }
+        do {
+            let solo = try oracle.solo(spec)
+            if solo.memoryXBytes > config.cluster.memoryX.capacityBytes {
+                return reject(i, "needs \(solo.memoryXBytes / 1e9) GB of MemoryX; the cluster has \(config.cluster.memoryX.capacityBytes / 1e9) GB")
+            }
+            jobs[i].solo = solo
+            let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
+            jobs[i].totalSteps = max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up)))
+        } catch {
+            return reject(i, error.message)
+        }
+        jobs[i].state = .queued
+        jobs[i].enqueued = sim.now
+        queue.append(i)
+    }
+
+    func reject(_ i: Int, _ reason: String) {
+        jobs[i].state = .rejected
+        jobs[i].reason = reason
+    }
+}

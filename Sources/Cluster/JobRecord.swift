@@ -1,0 +1,75 @@
+import SimEngine
+import Training
+
+/// A job's mutable state inside ``ClusterSimulation``.
+struct JobRecord {
+    let index: Int
+    let spec: JobSpec
+    var state: JobState = .pending
+    var reason = ""
+    var solo = StepTimeOracle.Solo(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1)
+    var totalSteps: Int64 = 1
+    var stepsDone: Int64 = 0
+    /// Nanoseconds into the current (amortised) step at `anchor`.
+    var phase: Int64 = 0
+    /// Current amortised step time (step + checkpoint / interval), ns.
+    var effective: Int64 = 1
+    /// Time up to which progress has been accounted.
+    var anchor = SimTime.zero
+    var lastCheckpointStep: Int64 = 0
+    var systems: [Int] = []
+    var heldSince = SimTime.zero
+    var enqueued = SimTime.zero
+    var firstStart: SimTime?
+    var end: SimTime?
+    var restarts = 0
+    var lostWork: Int64 = 0
+    var held: Int64 = 0
+    var segments: [JobSegment] = []
+    var completion: EventHandle?
+    var completionTime = SimTime.never
+    /// Why the current segment will end, when decided ahead (preemption, maintenance).
+    var pendingReason = ""
+
+    init(index: Int, spec: JobSpec) {
+        self.index = index
+        self.spec = spec
+    }
+
+    var interval: Int64 { spec.training.checkpointEverySteps }
+
+    /// Amortised step time for a raw step time.
+    func amortised(_ step: Int64) -> Int64 {
+        interval > 0 ? step + (solo.checkpointNanoseconds + interval - 1) / interval : step
+    }
+
+    /// Start-up before progress: compile (unless cached), weight load, programming.
+    func startup(compiled: Bool) -> Int64 {
+        let f = spec.training.fixedCosts
+        var t = f.initialWeightLoad.nanoseconds + f.programming.nanoseconds
+        if !compiled && !f.compileCached { t += f.compile.nanoseconds }
+        return t
+    }
+
+    /// Remaining time once running at the current step time, final checkpoint included.
+    var remainingRunNanoseconds: Int64 {
+        let steps = max(0, totalSteps - stepsDone)
+        let (m, o) = steps.multipliedReportingOverflow(by: effective)
+        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
+        return o ? .max / 4 : max(0, m - phase) + final
+    }
+
+    /// The simulator's estimate of the whole run alone on an idle cluster.
+    var soloRunNanoseconds: Int64 {
+        let (m, o) = totalSteps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
+        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
+        return o ? .max / 4 : m + final + startup(compiled: false)
+    }
+
+    func result(power: Double) -> JobResult {
+        JobResult(spec: spec, state: state, reason: reason, firstStart: firstStart, end: end, restarts: restarts,
+                  lostWork: SimDuration(nanoseconds: lostWork), held: SimDuration(nanoseconds: held),
+                  energyKWh: Double(spec.systems) * power * Double(held) * 1e-9 / 3.6e6, segments: segments,
+                  soloRunTime: SimDuration(nanoseconds: soloRunNanoseconds), stepsDone: stepsDone, stepsTotal: totalSteps)
+    }
+}

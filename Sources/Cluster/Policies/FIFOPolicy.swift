@@ -1,0 +1,22 @@
+import SimEngine
+
+/// FIFO: strict first-come-first-served, the classic batch-queue baseline (e.g. the FCFS
+/// reference policy in Feitelson & Rudolph, "Parallel Job Scheduling: Issues and Approaches",
+/// JSSPP 1995). Jobs start from the head of the queue while each fits; the first job that does
+/// not fit blocks everything behind it (no overtaking).
+public struct FIFOPolicy: SchedulingPolicy {
+    public var name: String { "fifo" }
+
+    public init() {}
+
+    public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        for job in queue {
+            guard plan.fits(job) else { break }
+            plan.reserve(job)
+            decisions.append(.start(job.index))
+        }
+        return decisions
+    }
+}

@@ -1,0 +1,65 @@
+import SimEngine
+
+/// Fair share: weighted fair-share scheduling between users, after J. Kay & P. Lauder, "A Fair
+/// Share Scheduler" (CACM 31(1), 1988), in the batch form used by e.g. Slurm's fair-share factor
+/// and Maui/Moab (D. Jackson et al., "Core Algorithms of the Maui Scheduler", JSSPP 2001).
+///
+/// Queued jobs are ordered by their user's normalized usage, usage[user] / weight[user]
+/// (system-seconds; missing usage counts as 0, a missing, non-positive or non-finite weight as 1),
+/// ties by submission time, then index. Jobs start greedily (a job that does not fit is skipped);
+/// after each planned start its user's planned usage grows by systems x estimated run time
+/// (seconds), so one user cannot take the whole cluster in one round.
+public struct FairSharePolicy: SchedulingPolicy {
+    public var name: String { "fair-share" }
+
+    public init() {}
+
+    public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
+        // Per user (sorted by name): their jobs in (submit, index) order, a cursor, and usage.
+        let users = Array(Set(queue.map(\.user))).sorted()
+        var jobs: [[QueuedJob]] = Array(repeating: [], count: users.count)
+        var slot: [String: Int] = [:]
+        for (i, user) in users.enumerated() { slot[user] = i }
+        for job in queue {
+            if let i = slot[job.user] { jobs[i].append(job) }
+        }
+        for i in jobs.indices { jobs[i].sort(by: PolicySupport.submittedBefore) }
+        var cursor = Array(repeating: 0, count: users.count)
+        var share = users.map { Self.normalizedUsage(user: $0, cluster: cluster) }
+        let weight = users.map { Self.weight(user: $0, cluster: cluster) }
+
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        while true {
+            // The user whose next job comes first: lowest share, then earliest submit, index.
+            var best: Int? = nil
+            for u in users.indices where cursor[u] < jobs[u].count {
+                guard let b = best else { best = u; continue }
+                let (x, y) = (jobs[u][cursor[u]], jobs[b][cursor[b]])
+                if share[u] < share[b] || (share[u] == share[b] && PolicySupport.submittedBefore(x, y)) {
+                    best = u
+                }
+            }
+            guard let u = best else { break }
+            let job = jobs[u][cursor[u]]
+            cursor[u] += 1
+            guard plan.fits(job) else { continue }
+            plan.reserve(job)
+            decisions.append(.start(job.index))
+            share[u] += Double(job.systems) * max(0, job.estimatedRunTime.seconds) / weight[u]
+        }
+        return decisions
+    }
+
+    /// The user's fair-share weight: as given when positive and finite, else 1.
+    static func weight(user: String, cluster: ClusterView) -> Double {
+        let w = cluster.weights[user] ?? 1
+        return w.isFinite && w > 0 ? w : 1
+    }
+
+    /// usage / weight, with missing or invalid usage counted as 0.
+    static func normalizedUsage(user: String, cluster: ClusterView) -> Double {
+        let usage = cluster.usage[user] ?? 0
+        return (usage.isFinite && usage > 0 ? usage : 0) / weight(user: user, cluster: cluster)
+    }
+}

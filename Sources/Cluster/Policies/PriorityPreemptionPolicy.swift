@@ -1,0 +1,90 @@
+import SimEngine
+
+/// Priority with preemption: strict priority scheduling in which a waiting job may checkpoint
+/// and requeue running jobs of strictly lower priority, in the spirit of Slurm's
+/// `PreemptType=preempt/partition_prio` with `PreemptMode=REQUEUE` (SchedMD, "Preemption"
+/// documentation) and of Borg's priority preemption (Verma et al., "Large-scale cluster
+/// management at Google with Borg", EuroSys 2015).
+///
+/// The queue is ordered by priority, highest first (ties: submission time, then index); jobs that
+/// fit start greedily. For a job that does not fit, running jobs of strictly lower priority are
+/// considered as victims, lowest priority first, then most recently started first (ties: higher
+/// index first); if preempting some prefix of them would free enough systems, MemoryX bytes and
+/// node groups, exactly that prefix is preempted (only as many as needed) and the job is not
+/// started this round: it starts once the victims' checkpoints are written and their systems
+/// return. The free resources it will use besides the victims' are held back from lower-ordered
+/// jobs in the same call. A running job is chosen as a victim at most once per call, and nothing
+/// is preempted for a job that would not fit even then.
+///
+/// Across calls the policy remembers the victims it asked for (by index and start time): while
+/// such a job is still listed as running (writing its checkpoint), it is not preempted again and
+/// its resources count as already on their way to the highest-ordered waiting job that needs
+/// them, so a later call (say, on an arrival) does not pick fresh victims for the same job.
+public struct PriorityPreemptionPolicy: SchedulingPolicy {
+    public var name: String { "priority-preempt" }
+
+    /// Victims requested in earlier calls: job index -> the start time of the run preempted.
+    private var pending: [Int: SimTime] = [:]
+
+    public init() {}
+
+    public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
+        let ordered = queue.sorted { a, b in
+            if a.priority != b.priority { return a.priority > b.priority }
+            return PolicySupport.submittedBefore(a, b)
+        }
+        // Earlier victims still checkpointing (in start order), and fresh victim candidates in
+        // preemption order; a job leaves its list once counted for some waiting job.
+        var incoming = cluster.running.filter { pending[$0.index] == $0.start }
+        var candidates = cluster.running.filter { pending[$0.index] != $0.start }.sorted { a, b in
+            if a.priority != b.priority { return a.priority < b.priority }
+            if a.start != b.start { return a.start > b.start }
+            return a.index > b.index
+        }
+        var stillPending: [Int: SimTime] = [:]
+        for r in incoming { stillPending[r.index] = r.start }
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        for job in ordered {
+            if plan.fits(job) {
+                plan.reserve(job)
+                decisions.append(.start(job.index))
+                continue
+            }
+            let pool = incoming + candidates.filter { $0.priority < job.priority }
+            guard let used = Self.prefixFreeing(job, pool: pool, plan: plan) else { continue }
+            let taken = pool.prefix(used)
+            let systems = taken.reduce(0) { $0 + $1.systems }
+            let memory = taken.reduce(0.0) { $0 + $1.memoryXBytes }
+            // Hold back the free resources the job will need on top of the victims'.
+            plan.freeSystems -= max(0, job.systems - systems)
+            plan.freeMemoryXBytes -= max(0, job.memoryXBytes - memory)
+            for victim in taken {
+                if incoming.contains(victim) {
+                    incoming.removeAll { $0 == victim }
+                } else {
+                    candidates.removeAll { $0 == victim }
+                    stillPending[victim.index] = victim.start
+                    decisions.append(.preempt(victim.index))
+                }
+            }
+        }
+        pending = stillPending
+        return decisions
+    }
+
+    /// The length of the shortest prefix of `pool` whose resources, added to what is free in
+    /// `plan`, let `job` fit; nil when even the whole pool is not enough.
+    static func prefixFreeing(_ job: QueuedJob, pool: [RunningJob], plan: ClusterView) -> Int? {
+        var systems = plan.freeSystems
+        var memory = plan.freeMemoryXBytes
+        var groups = plan.freeNodeGroups
+        for (n, victim) in pool.enumerated() {
+            systems += victim.systems
+            memory += victim.memoryXBytes
+            groups += 1
+            if job.systems <= systems && job.memoryXBytes <= memory && groups >= 1 { return n + 1 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,242 @@
+import SimEngine
+import Training
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A workload that cannot be built: a bad generator setting, a bad trace file or a bad Philly
+/// row. The message names what is wrong and the allowed values (for files: file, line, column).
+public struct WorkloadError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The full, human-readable explanation.
+    public var message: String
+    /// Creates an error with the given message.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+/// One user of a synthetic workload.
+public struct UserSpec: Sendable, Equatable {
+    /// The user name written into each job (`JobSpec.user`).
+    public var name: String
+    /// Relative share of the arrivals submitted by this user (> 0; normalised over all users).
+    public var weight: Double
+    /// Fair-share weight for the fair-share policy (> 0, default 1); the generator only carries it
+    /// (see ``WorkloadGenerator/shareWeights``), it does not affect which jobs are drawn.
+    public var share: Double
+
+    /// Creates a user with an arrival weight and a fair-share weight.
+    public init(name: String, weight: Double = 1, share: Double = 1) {
+        self.name = name
+        self.weight = weight
+        self.share = share
+    }
+}
+
+/// One kind of job in a synthetic workload: a model, a choice of gang sizes and a range of sizes.
+public struct JobClass: Sendable, Equatable {
+    /// Name of the class (for messages and documentation only).
+    public var name: String
+    /// Relative share of the jobs drawn from this class (> 0; normalised over the mix).
+    public var weight: Double
+    /// The model trained.
+    public var model: ModelSpec
+    /// Gang sizes (systems), each equally likely; each in 1...192.
+    public var systemsChoices: [Int]
+    /// Samples per system per step (1...1,000,000); global batch = systems x this.
+    public var perSystemBatch: Int
+    /// Samples to train, drawn log-uniformly from this range (within 1...1e15; it must contain an
+    /// integer); the job's stopping rule is `.samples`.
+    public var samplesRange: ClosedRange<Double>
+    /// Scheduling priority of every job of the class (higher runs first under the priority policy).
+    public var priority: Int
+    /// A checkpoint every this many steps (0: only at the end; at most 1e12).
+    public var checkpointEverySteps: Int64
+
+    /// Creates a job class.
+    public init(name: String, weight: Double = 1, model: ModelSpec, systemsChoices: [Int], perSystemBatch: Int,
+                samplesRange: ClosedRange<Double>, priority: Int = 0, checkpointEverySteps: Int64 = 5000) {
+        self.name = name
+        self.weight = weight
+        self.model = model
+        self.systemsChoices = systemsChoices
+        self.perSystemBatch = perSystemBatch
+        self.samplesRange = samplesRange
+        self.priority = priority
+        self.checkpointEverySteps = checkpointEverySteps
+    }
+}
+
+/// A synthetic multi-tenant workload: Poisson arrivals of jobs whose user and class are drawn by
+/// weight, whose gang size is drawn uniformly from the class's choices and whose training length
+/// is drawn log-uniformly from the class's sample range.
+///
+/// Every kind of draw comes from its own named substream of the seed ("arrivals", "users",
+/// "classes", "systems", "samples"), and each job takes exactly one draw from each, so changing
+/// the mix never moves the arrival times, and changing the users never moves the classes.
+///
+/// ```swift
+/// let small = JobClass(name: "small", weight: 3, model: ModelCatalog.model(named: "cerebras-gpt-111m")!,
+///                      systemsChoices: [1, 2], perSystemBatch: 32, samplesRange: 1e5...1e7)
+/// let g = WorkloadGenerator(jobs: 200, arrivalRatePerHour: 4,
+///                           users: [UserSpec(name: "alice"), UserSpec(name: "bob", weight: 2)], mix: [small])
+/// let jobs = try g.generate(seed: 42)   // ids g000001...g000200, in submission order
+/// ```
+public struct WorkloadGenerator: Sendable, Equatable {
+    /// Number of jobs to generate (1...10,000,000).
+    public var jobs: Int
+    /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
+    /// mean 3600 / rate seconds.
+    public var arrivalRatePerHour: Double
+    /// The users (non-empty, distinct non-empty names).
+    public var users: [UserSpec]
+    /// The job classes (non-empty).
+    public var mix: [JobClass]
+    /// Time of the first arrival's reference point: the first job arrives one gap after it.
+    public var startAt: SimTime
+    /// Costs outside the training steps, given to every job.
+    public var fixedCosts: FixedCosts
+
+    /// Creates a generator.
+    public init(jobs: Int, arrivalRatePerHour: Double, users: [UserSpec], mix: [JobClass],
+                startAt: SimTime = .zero, fixedCosts: FixedCosts = FixedCosts()) {
+        self.jobs = jobs
+        self.arrivalRatePerHour = arrivalRatePerHour
+        self.users = users
+        self.mix = mix
+        self.startAt = startAt
+        self.fixedCosts = fixedCosts
+    }
+
+    /// Fair-share weight per user name (what `ClusterView.weights` expects).
+    public var shareWeights: [String: Double] {
+        var w: [String: Double] = [:]
+        for u in users { w[u.name] = u.share }
+        return w
+    }
+
+    /// Checks every setting; throws a ``WorkloadError`` naming the first bad one.
+    public func validate() throws {
+        guard (1...10_000_000).contains(jobs) else {
+            throw WorkloadError("workload: jobs \(jobs) is out of range; allowed range: 1...10000000")
+        }
+        guard arrivalRatePerHour.isFinite, arrivalRatePerHour > 0 else {
+            throw WorkloadError("workload: arrival rate \(arrivalRatePerHour) jobs/h must be a finite number > 0")
+        }
+        guard !users.isEmpty else { throw WorkloadError("workload: users is empty; give at least one user") }
+        var seen = Set<String>()
+        for (i, u) in users.enumerated() {
+            let at = "workload: users[\(i)] \"\(u.name)\""
+            guard !u.name.isEmpty else { throw WorkloadError("workload: users[\(i)] has an empty name") }
+            guard seen.insert(u.name).inserted else { throw WorkloadError("\(at): the name is repeated") }
+            try Self.checkWeight(u.weight, "\(at): weight")
+            try Self.checkWeight(u.share, "\(at): share")
+        }
+        try Self.checkTotal(users.map(\.weight), "users")
+        guard !mix.isEmpty else { throw WorkloadError("workload: mix is empty; give at least one job class") }
+        for (i, c) in mix.enumerated() {
+            let at = "workload: mix[\(i)] \"\(c.name)\""
+            try Self.checkWeight(c.weight, "\(at): weight")
+            guard !c.systemsChoices.isEmpty else { throw WorkloadError("\(at): systemsChoices is empty") }
+            for n in c.systemsChoices where !(1...192).contains(n) {
+                throw WorkloadError("\(at): systems \(n) is out of range; allowed range: 1...192")
+            }
+            guard (1...1_000_000).contains(c.perSystemBatch) else {
+                throw WorkloadError("\(at): perSystemBatch \(c.perSystemBatch) is out of range; allowed range: 1...1000000")
+            }
+            let lo = c.samplesRange.lowerBound, hi = c.samplesRange.upperBound
+            guard lo >= 1, hi <= 1e15, lo.rounded(.up) <= hi.rounded(.down) else {
+                throw WorkloadError("\(at): samplesRange \(lo)...\(hi) must lie within 1...1e15 and contain an integer")
+            }
+            guard (0...1_000_000_000_000).contains(c.checkpointEverySteps) else {
+                throw WorkloadError("\(at): checkpointEverySteps \(c.checkpointEverySteps) is out of range; allowed range: 0...1000000000000")
+            }
+        }
+        try Self.checkTotal(mix.map(\.weight), "mix")
+    }
+
+    /// The jobs, in submission order, with ids "g000001", "g000002", ...; the same seed always
+    /// gives the same jobs. Throws a ``WorkloadError`` for a bad setting or when an arrival time
+    /// would not fit in simulated time.
+    public func generate(seed: UInt64) throws -> [JobSpec] {
+        try validate()
+        let root = Xoshiro256(seed: seed)
+        var arrivals = root.substream(named: "arrivals")
+        var userDraws = root.substream(named: "users")
+        var classDraws = root.substream(named: "classes")
+        var systemDraws = root.substream(named: "systems")
+        var sampleDraws = root.substream(named: "samples")
+        let userTable = Self.cumulative(users.map(\.weight))
+        let classTable = Self.cumulative(mix.map(\.weight))
+        let meanGap = 3600 / arrivalRatePerHour
+        var elapsed = 0.0
+        var out: [JobSpec] = []
+        out.reserveCapacity(jobs)
+        for i in 1...jobs {
+            elapsed += arrivals.exponential() * meanGap
+            let submit: SimTime
+            do {
+                submit = try startAt.adding(try SimDuration(seconds: elapsed, "arrival of job \(i)"), "arrival of job \(i)")
+            } catch {
+                throw WorkloadError("workload: job \(i) arrives \(elapsed) s after the start, past the largest simulated time; "
+                    + "raise the arrival rate or lower the job count (\(error))")
+            }
+            let user = users[Self.pick(userTable, userDraws.uniform())]
+            let cls = mix[Self.pick(classTable, classDraws.uniform())]
+            let choice = min(Int(systemDraws.uniform() * Double(cls.systemsChoices.count)), cls.systemsChoices.count - 1)
+            let systems = cls.systemsChoices[choice]
+            let samples = Self.logUniform(cls.samplesRange, sampleDraws.uniform())
+            var training = TrainingSpec(model: cls.model, systems: systems, perSystemBatch: cls.perSystemBatch,
+                                        stopping: .samples(samples))
+            training.checkpointEverySteps = cls.checkpointEverySteps
+            training.fixedCosts = fixedCosts
+            out.append(JobSpec(id: Self.jobID(i), user: user.name, submit: submit, training: training, priority: cls.priority))
+        }
+        return out
+    }
+
+    /// "g" followed by `i` zero-padded to six digits (more digits past 999,999).
+    static func jobID(_ i: Int) -> String {
+        let digits = String(i)
+        return "g" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// A draw log-uniform over `range` for the uniform `u` in [0, 1), rounded to the nearest whole
+    /// sample and kept within the integers of the range.
+    static func logUniform(_ range: ClosedRange<Double>, _ u: Double) -> Int64 {
+        let lo = range.lowerBound, hi = range.upperBound
+        let x = lo * exp(log(hi / lo) * u)
+        let clamped = min(max(x.rounded(), lo.rounded(.up)), hi.rounded(.down))
+        return Int64(clamped)
+    }
+
+    /// Running sums of `weights` (the last is the total).
+    static func cumulative(_ weights: [Double]) -> [Double] {
+        var total = 0.0
+        return weights.map { total += $0; return total }
+    }
+
+    /// The index whose cumulative interval holds `u` x total.
+    static func pick(_ cumulative: [Double], _ u: Double) -> Int {
+        guard let total = cumulative.last else { return 0 }
+        let target = u * total
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > target { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    static func checkWeight(_ w: Double, _ what: String) throws {
+        guard w.isFinite, w > 0 else { throw WorkloadError("\(what) \(w) must be a finite number > 0") }
+    }
+
+    static func checkTotal(_ weights: [Double], _ what: String) throws {
+        guard weights.reduce(0, +).isFinite else {
+            throw WorkloadError("workload: the \(what) weights add up to more than the largest number; scale them down")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import XCTest
+import Hardware
+import SimEngine
+import Training
+@testable import Cluster
+
+final class ClusterSimulationTests: XCTestCase {
+    func job(_ id: String, user: String = "u", submit: Double = 0, model: String = "genslm-123m", systems: Int = 4,
+             batch: Int = 8, samples: Int64 = 20_000, priority: Int = 0) throws -> JobSpec {
+        var t = TrainingSpec(model: try XCTUnwrap(ModelCatalog.model(named: model)), systems: systems, perSystemBatch: batch,
+                             stopping: .samples(samples))
+        t.checkpointEverySteps = 100
+        return JobSpec(id: id, user: user, submit: SimTime(nanoseconds: Int64(submit * 1e9)), training: t, priority: priority)
+    }
+
+    func simulate(_ jobs: [JobSpec], policy: String = "fifo", config: ClusterConfig = ClusterConfig()) throws -> [JobResult] {
+        let sim = ClusterSimulation(jobs: jobs, policy: try XCTUnwrap(PolicyCatalog.make(policy)), config: config)
+        let r = try sim.run()
+        XCTAssertGreaterThan(sim.invariantChecks, 0)
+        return r
+    }
+
+    func testJobsThatFitRunTogetherAndOthersWait() throws {
+        let r = try simulate([try job("a", systems: 8), try job("b", systems: 8), try job("c", systems: 16)])
+        XCTAssertEqual(r.map(\.state), [.finished, .finished, .finished])
+        XCTAssertEqual(r[0].firstStart, .zero)
+        XCTAssertEqual(r[1].firstStart, .zero)
+        // c needs the whole cluster: it starts when both a and b are done.
+        let cStart = try XCTUnwrap(r[2].firstStart)
+        XCTAssertEqual(cStart, max(try XCTUnwrap(r[0].end), try XCTUnwrap(r[1].end)))
+        XCTAssertEqual(r[2].segments.count, 1)
+        XCTAssertEqual(r[0].segments[0].systems, Array(0..<8))
+        XCTAssertEqual(r[1].segments[0].systems, Array(8..<16))
+    }
+
+    func testHeavyTenantsSlowEachOtherThroughSharedMemoryX() throws {
+        // Small batches of a large model are streaming-bound: two at once share MemoryX.
+        var cfg = ClusterConfig()
+        cfg.cluster.memoryX.streamBytesPerSecond = 150e9
+        let oracle = StepTimeOracle(cluster: cfg.cluster, efficiency: cfg.efficiency, seed: 1)
+        let heavy = try job("h", model: "cerebras-gpt-6.7b", systems: 1, batch: 1).training
+        let alone = try oracle.solo(heavy).stepNanoseconds
+        let together = try oracle.sharing([heavy, heavy])
+        XCTAssertGreaterThan(Double(together[0]), Double(alone) * 1.3, "two heavy tenants must slow each other")
+        XCTAssertEqual(together[0], together[1])
+        // A compute-bound job barely notices a neighbour.
+        let light = try job("l", systems: 1, batch: 32).training
+        let lightAlone = try oracle.solo(light).stepNanoseconds
+        let mixed = try oracle.sharing([light, light])
+        XCTAssertLessThan(Double(mixed[0]), Double(lightAlone) * 1.05)
+        XCTAssertEqual(try oracle.sharing([heavy, heavy]), together, "cached")
+        XCTAssertEqual(oracle.probes, 2)
+    }
+
+    func testImpossibleJobsAreRejectedWithAReason() throws {
+        var cfg = ClusterConfig()
+        cfg.cluster.memoryX.capacityBytes = 50e9
+        let r = try simulate([try job("big", model: "cerebras-gpt-6.7b", systems: 1, batch: 1), try job("wide", systems: 32),
+                         try job("ok", systems: 2)], config: cfg)
+        XCTAssertEqual(r[0].state, .rejected)
+        XCTAssert(r[0].reason.contains("MemoryX"), r[0].reason)
+        XCTAssertEqual(r[1].state, .rejected)
+        XCTAssert(r[1].reason.contains("32 systems"), r[1].reason)
+        XCTAssertEqual(r[2].state, .finished)
+    }
+
+    func testFailuresRestartFromTheLastCheckpointAndCountLostWork() throws {
+        var cfg = ClusterConfig()
+        cfg.failures = FailureModel(mtbf: .seconds(3 * 3600), repair: .seconds(600))
+        let jobs = try (0..<6).map { try job("j\($0)", systems: 4, samples: 200_000) }
+        let r = try simulate(jobs, config: cfg)
+        XCTAssert(r.allSatisfy { $0.state == .finished })
+        XCTAssertGreaterThan(r.reduce(0) { $0 + $1.restarts }, 0)
+        XCTAssertGreaterThan(r.reduce(Int64(0)) { $0 + $1.lostWork.nanoseconds }, 0)
+        let failed = r.first { $0.restarts > 0 }
+        XCTAssertEqual(failed?.segments.first?.reasonEnded, "failure")
+        XCTAssertEqual(try simulate(jobs, config: cfg), r, "same seed, same run")
+    }
+
+    func testPriorityPreemptionCheckpointsAndRequeues() throws {
+        let low = try job("low", systems: 16, samples: 400_000, priority: 0)
+        let high = try job("high", submit: 3600, systems: 8, samples: 10_000, priority: 5)
+        let r = try simulate([low, high], policy: "priority-preempt")
+        XCTAssertEqual(r[0].restarts, 1)
+        XCTAssertEqual(r[0].segments.first?.reasonEnded, "preempted")
+        XCTAssertEqual(r[1].state, .finished)
+        XCTAssertLessThan(try XCTUnwrap(r[1].end), try XCTUnwrap(r[0].end))
+        XCTAssertEqual(r[0].state, .finished)
+    }
+
+    func testMaintenanceDrainsSystems() throws {
+        var cfg = ClusterConfig()
+        cfg.maintenance = [MaintenanceWindow(start: SimTime(nanoseconds: 1_800_000_000_000), duration: .seconds(7200), systems: [0, 1])]
+        let r = try simulate([try job("a", systems: 16, samples: 300_000)], config: cfg)
+        XCTAssertEqual(r[0].state, .finished)
+        XCTAssertEqual(r[0].segments.first?.reasonEnded, "maintenance")
+        XCTAssertEqual(r[0].segments.count, 2)
+        XCTAssertGreaterThanOrEqual(r[0].segments[1].start, SimTime(nanoseconds: 1_800_000_000_000 + 7_200_000_000_000))
+    }
+
+    func testHorizonLeavesUnfinishedJobsWithAReason() throws {
+        var cfg = ClusterConfig()
+        cfg.horizon = SimTime(nanoseconds: 600_000_000_000)
+        let r = try simulate([try job("a", systems: 16), try job("b", systems: 16)], config: cfg)
+        XCTAssertEqual(r.map(\.state), [.unfinished, .unfinished])
+        XCTAssert(r[1].reason.contains("queued"), r[1].reason)
+    }
+}
