@@ -57,13 +57,14 @@ public struct ClusterMetrics: Sendable, Equatable {
         rejected = results.filter { $0.state == .rejected }.count
         unfinished = results.filter { $0.state == .unfinished }.count
         let firstSubmit = results.map(\.spec.submit).min() ?? .zero
+        // The makespan ends with the last job (failures and repairs after it do not count);
+        // with unfinished jobs, at the end of the simulation.
         let lastEnd = results.compactMap(\.end).max() ?? firstSubmit
-        let lastSample = samples.last?.time ?? lastEnd
-        let horizon = Swift.max(lastEnd, lastSample)
+        let horizon = unfinished > 0 ? Swift.max(lastEnd, samples.last?.time ?? lastEnd) : lastEnd
         makespanSeconds = horizon.since(firstSubmit).seconds
         var busy = 0.0
-        for (k, s) in samples.enumerated() {
-            let next = k + 1 < samples.count ? samples[k + 1].time : horizon
+        for (k, s) in samples.enumerated() where s.time < horizon {
+            let next = k + 1 < samples.count ? Swift.min(samples[k + 1].time, horizon) : horizon
             busy += Double(s.busySystems) * next.since(s.time).seconds
         }
         utilization = makespanSeconds > 0 ? busy / (Double(systems) * makespanSeconds) : 0

@@ -37,14 +37,18 @@ public enum MultitenantRunner {
         var out: [PolicyRun] = []
         var config = spec.config
         for (k, v) in weights where config.userWeights[k] == nil { config.userWeights[k] = v }
+        // One oracle for every policy: the same mixes of running jobs recur across policies.
+        let oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
         for name in spec.policies {
             guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
-            let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config)
+            let probesBefore = oracle.probes, hitsBefore = oracle.cacheHits, eventsBefore = oracle.probeEvents
+            let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config, oracle: oracle)
             let results = try sim.run()
             out.append(PolicyRun(policy: name, jobs: results, utilization: sim.samples,
                                  metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,
                                                          weights: config.userWeights),
-                                 probes: sim.oracle.probes, probeCacheHits: sim.oracle.cacheHits, probeEvents: sim.oracle.probeEvents))
+                                 probes: oracle.probes - probesBefore, probeCacheHits: oracle.cacheHits - hitsBefore,
+                                 probeEvents: oracle.probeEvents - eventsBefore))
         }
         return out
     }

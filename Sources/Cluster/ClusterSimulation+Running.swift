@@ -79,12 +79,16 @@ extension ClusterSimulation {
         memoryXInUse += jobs[i].solo.memoryXBytes
         nodeGroupsInUse += 1
         let key = oracle.key(jobs[i].spec.training)
-        let startup = jobs[i].startup(compiled: compiled.contains(key))
+        let wasCompiled = compiled.contains(key)
+        let startup = jobs[i].startup(compiled: wasCompiled)
         compiled.insert(key)
         jobs[i].systems = chosen
         jobs[i].state = .starting
         jobs[i].heldSince = sim.now
-        if jobs[i].firstStart == nil { jobs[i].firstStart = sim.now }
+        if jobs[i].firstStart == nil {
+            jobs[i].firstStart = sim.now
+            jobs[i].compiledAtFirstStart = !wasCompiled
+        }
         active.append(i)
         jobs[i].completion = try sim.schedule(after: SimDuration(nanoseconds: startup), target: id, arg: arg(.startupDone, i))
         return true
@@ -154,6 +158,7 @@ extension ClusterSimulation {
         jobs[j].stepsDone = jobs[j].totalSteps
         jobs[j].phase = 0
         jobs[j].state = .finished
+        finishedCount += 1
         jobs[j].end = sim.now
         release(j, sim.now, reason: "completed")
         try rebalance(sim)

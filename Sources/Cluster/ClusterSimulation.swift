@@ -38,13 +38,17 @@ public final class ClusterSimulation: Component {
     public internal(set) var samples: [UtilizationSample] = []
     public internal(set) var invariantChecks = 0
     var stopped = false
+    var finishedCount = 0
+    var rejectedCount = 0
     public internal(set) var failure: String?
 
     /// Prepares a simulation of `jobs` under `policy`.
-    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig) {
+    /// Prepares a simulation of `jobs` under `policy`. Pass an `oracle` to share measured step
+    /// times between runs on the same cluster (e.g. when comparing policies).
+    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, oracle: StepTimeOracle? = nil) {
         self.config = config
         self.policy = policy
-        oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
+        self.oracle = oracle ?? StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
         jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
         let n = config.cluster.systems
         owner = Array(repeating: -1, count: n)
@@ -96,6 +100,7 @@ public final class ClusterSimulation: Component {
         switch Kind(rawValue: event.arg >> 28) {
         case .arrival: try arrive(i, sim)
         case .startupDone:
+            jobs[i].completion = nil
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)
@@ -118,7 +123,12 @@ public final class ClusterSimulation: Component {
         try schedule(sim)
         record(sim.now)
         if config.checkInvariants { try checkInvariants(sim.now) }
+        // Failures and repairs go on for ever: stop once every job has finished or was rejected.
+        if settledJobs == jobs.count { sim.stop() }
     }
+
+    /// Jobs finished or rejected so far.
+    var settledJobs: Int { finishedCount + rejectedCount }
 
     // MARK: Arrivals and admission
 
@@ -145,6 +155,7 @@ public final class ClusterSimulation: Component {
     }
 
     func reject(_ i: Int, _ reason: String) {
+        rejectedCount += 1
         jobs[i].state = .rejected
         jobs[i].reason = reason
     }

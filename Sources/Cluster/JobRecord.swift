@@ -7,7 +7,7 @@ struct JobRecord {
     let spec: JobSpec
     var state: JobState = .pending
     var reason = ""
-    var solo = StepTimeOracle.Solo(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1)
+    var solo = StepTimeOracle.Solo(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1, memoryXDuty: 0)
     var totalSteps: Int64 = 1
     var stepsDone: Int64 = 0
     /// Nanoseconds into the current (amortised) step at `anchor`.
@@ -28,6 +28,8 @@ struct JobRecord {
     var segments: [JobSegment] = []
     var completion: EventHandle?
     var completionTime = SimTime.never
+    /// Whether its first start paid the compile (the reference run time alone pays it too).
+    var compiledAtFirstStart = true
     /// Why the current segment will end, when decided ahead (preemption, maintenance).
     var pendingReason = ""
 
@@ -63,7 +65,7 @@ struct JobRecord {
     var soloRunNanoseconds: Int64 {
         let (m, o) = totalSteps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : m + final + startup(compiled: false)
+        return o ? .max / 4 : m + final + startup(compiled: !compiledAtFirstStart)
     }
 
     func result(power: Double) -> JobResult {

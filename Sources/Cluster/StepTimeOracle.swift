@@ -16,6 +16,9 @@ public final class StepTimeOracle {
         public let memoryXBytes: Double
         public let checkpointNanoseconds: Int64
         public let globalBatch: Int
+        /// Share of a step during which this job's transfers occupy MemoryX alone (weight and
+        /// gradient bytes per step over the MemoryX bandwidth, divided by the step time).
+        public let memoryXDuty: Double
     }
 
     struct Key: Hashable, Comparable {
@@ -30,6 +33,30 @@ public final class StepTimeOracle {
     public let seed: UInt64
     /// Stop a contention probe after this many events (then use the steps measured so far).
     public var probeEventLimit: UInt64 = 2_000_000
+    /// Jobs whose MemoryX duties add up to less than this cannot slow one another by more than
+    /// about this fraction, so they are not co-simulated (an approximation; 0 always co-simulates).
+    public var contentionThreshold = 0.02
+    /// A job whose own duty is below this is left out of a probe when the others' light traffic
+    /// adds up to less than `contentionThreshold`.
+    public var lightDuty = 0.002
+    /// How running jobs are made to contend.
+    public enum ContentionMode: String, Sendable {
+        /// Co-simulate every running job together (exact within the model; cost grows with the
+        /// number of distinct mixes).
+        case exact
+        /// Co-simulate each job with synthetic traffic of the others' combined MemoryX duty,
+        /// rounded to a level (cached per job configuration and level; scales to 100,000 jobs).
+        case meanField = "mean-field"
+    }
+
+    public var mode: ContentionMode = .meanField
+    /// Background duty levels of the mean-field probes.
+    public static let levels: [Double] = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4, 6, 8]
+    /// Size of one synthetic background transfer, bytes (a typical layer's weights: assumed).
+    public var backgroundTransferBytes = 100e6
+    var background: [BackgroundKey: Int64] = [:]
+    struct BackgroundKey: Hashable { let key: Key; let level: Int }
+
     var solos: [Key: Solo] = [:]
     var shared: [[Key]: [Int64]] = [:]
     /// Contention probes simulated (cache misses) and answered from the cache.
@@ -61,18 +88,53 @@ public final class StepTimeOracle {
         let state = Double(spec.model.parameters) * cluster.memoryX.stateBytesPerParameter
         let fc = spec.fixedCosts
         let ckpt = fc.checkpointBase.nanoseconds + Int64((state / fc.checkpointBytesPerSecond * 1e9).rounded(.up))
+        let wafers = (0..<spec.systems).map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: Xoshiro256(seed: seed)) }
+        let plan = try ExecutionPlan(spec: probe, cluster: cluster, wafers: wafers, efficiency: efficiency)
+        let bytes = plan.weightBytesPerStep / cluster.memoryX.streamBytesPerSecond
+        let duty = bytes / max(1e-12, r.step.total.seconds)
         let s = Solo(stepNanoseconds: r.step.total.nanoseconds, memoryXBytes: state, checkpointNanoseconds: ckpt,
-                     globalBatch: spec.effectiveGlobalBatch)
+                     globalBatch: spec.effectiveGlobalBatch, memoryXDuty: duty)
         solos[k] = s
         return s
     }
 
     /// Step times of `specs` running at the same time (in the order given).
     public func sharing(_ specs: [TrainingSpec]) throws(TrainingError) -> [Int64] {
-        if specs.count <= 1 { return try specs.map { (s) throws(TrainingError) in try solo(s).stepNanoseconds } }
-        let keys = specs.map(key)
-        let order = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
-        let sortedKeys = order.map { keys[$0] }
+        var out = try specs.map { (s) throws(TrainingError) in try solo(s).stepNanoseconds }
+        if specs.count <= 1 { return out }
+        let duties = try specs.map { (s) throws(TrainingError) in try solo(s).memoryXDuty }
+        if duties.reduce(0, +) < contentionThreshold { return out }
+        if mode == .meanField {
+            let total = duties.reduce(0, +)
+            for j in specs.indices {
+                let others = total - duties[j]
+                guard others >= contentionThreshold else { continue }
+                // The nearest level (ties to the higher one).
+                var level = 0
+                for (k, l) in Self.levels.enumerated() where abs(l - others) <= abs(Self.levels[level] - others) { level = k }
+                let bk = BackgroundKey(key: key(specs[j]), level: level)
+                if let t = background[bk] {
+                    cacheHits += 1
+                    out[j] = t
+                } else {
+                    let t = try probe([specs[j]], backgroundDuty: Self.levels[level])[0]
+                    background[bk] = t
+                    probes += 1
+                    out[j] = t
+                }
+            }
+            return out
+        }
+        // Co-simulate the jobs that load MemoryX; leave out the light ones when all of them
+        // together stay under the threshold.
+        let light = duties.indices.filter { duties[$0] < lightDuty }
+        let lightSum = light.reduce(0.0) { $0 + duties[$1] }
+        let members = lightSum < contentionThreshold ? duties.indices.filter { duties[$0] >= lightDuty } : Array(duties.indices)
+        if members.count <= 1 { return out }
+        let keys = members.map { key(specs[$0]) }
+        let local = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        let order = local.map { members[$0] }
+        let sortedKeys = local.map { keys[$0] }
         let times: [Int64]
         if let cached = shared[sortedKeys] {
             cacheHits += 1
@@ -82,13 +144,12 @@ public final class StepTimeOracle {
             shared[sortedKeys] = times
             probes += 1
         }
-        var out = Array(repeating: Int64(0), count: specs.count)
         for (i, j) in order.enumerated() { out[j] = times[i] }
         return out
     }
 
     /// Simulates the jobs together (disjoint systems, shared MemoryX) and measures their steps.
-    func probe(_ specs: [TrainingSpec]) throws(TrainingError) -> [Int64] {
+    func probe(_ specs: [TrainingSpec], backgroundDuty: Double = 0) throws(TrainingError) -> [Int64] {
         var c = cluster
         c.systems = max(cluster.systems, specs.reduce(0) { $0 + $1.systems })
         let root = Xoshiro256(seed: seed)
@@ -112,7 +173,18 @@ public final class StepTimeOracle {
                 try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.startArg)
                 jobs.append(job)
             }
-            let wanted = 5
+            if backgroundDuty > 0 {
+                // Weights out at the others' duty; gradients in at half of it (weights cross
+                // MemoryX twice per micro-batch, gradients once).
+                let bw = c.memoryX.streamBytesPerSecond
+                for (links, duty) in [([fabric.memoryXOut], backgroundDuty), ([fabric.memoryXIn], backgroundDuty / 2)] {
+                    let bg = try BackgroundTraffic(network: network, links: links, bytesPerSecond: bw, duty: duty,
+                                                   bytes: backgroundTransferBytes)
+                    bg.id = components.register(bg)
+                    try bg.start(sim)
+                }
+            }
+            let wanted = 4
             while jobs.contains(where: { $0.stepEnds.count < wanted }), sim.eventsHandled < probeEventLimit {
                 _ = try sim.run(&components, maxEvents: 20_000)
             }

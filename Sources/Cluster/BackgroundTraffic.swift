@@ -1,0 +1,60 @@
+import SimEngine
+
+/// Synthetic MemoryX traffic standing for "the other tenants" in a mean-field contention probe:
+/// `streams` periodic transfers of `bytes` over `links`, each started every `period`, staggered
+/// evenly, so that alone they would keep the links busy a given fraction of the time. They share
+/// bandwidth with the probed job's flows by the same max-min rule as real tenants.
+final class BackgroundTraffic: Component {
+    let network: FlowNetwork
+    let links: [LinkID]
+    let bytes: Double
+    let period: SimDuration
+    let streams: Int
+    var id: UInt32 = 0
+
+    /// Traffic over `links` (bandwidth `bytesPerSecond`) whose duty cycle alone is `duty`
+    /// (may exceed 1: then `ceil(duty)` concurrent streams), in transfers of `bytes`.
+    init(network: FlowNetwork, links: [LinkID], bytesPerSecond: Double, duty: Double, bytes: Double) throws(SimulationError) {
+        self.network = network
+        self.links = links
+        self.bytes = bytes
+        streams = max(1, Int(duty.rounded(.up)))
+        let perStream = duty / Double(streams)
+        period = try SimDuration(seconds: bytes / bytesPerSecond / max(perStream, 1e-6), "background period")
+    }
+
+    var busy: [Bool] = []
+    var due: [Bool] = []
+    static let done: UInt32 = 0x1_0000
+
+    func start(_ sim: Simulation) throws(SimulationError) {
+        busy = Array(repeating: false, count: streams)
+        due = busy
+        for k in 0..<streams {
+            let offset = SimDuration(nanoseconds: period.nanoseconds / Int64(streams) * Int64(k))
+            try sim.schedule(after: offset, target: id, arg: UInt32(k))
+        }
+    }
+
+    /// A tick starts a transfer every period (deferred while the previous one is still going);
+    /// a completion frees the stream.
+    func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+        let k = Int(event.arg & 0xffff)
+        guard k < streams else { throw .model("background traffic: unknown stream \(k)") }
+        if event.arg & Self.done == 0 {
+            try sim.schedule(after: period, target: id, arg: UInt32(k))
+            if busy[k] { due[k] = true } else { try transfer(k, sim) }
+        } else {
+            busy[k] = false
+            if due[k] {
+                due[k] = false
+                try transfer(k, sim)
+            }
+        }
+    }
+
+    func transfer(_ k: Int, _ sim: Simulation) throws(SimulationError) {
+        busy[k] = true
+        try network.startFlow(bytes: bytes, links: links, notify: id, arg: UInt32(k) | Self.done, in: sim)
+    }
+}
