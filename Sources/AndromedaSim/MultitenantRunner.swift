@@ -39,6 +39,7 @@ public enum MultitenantRunner {
         for (k, v) in weights where config.userWeights[k] == nil { config.userWeights[k] = v }
         // One oracle for every policy: the same mixes of running jobs recur across policies.
         let oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
+        oracle.mode = spec.contention
         for name in spec.policies {
             guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
             let probesBefore = oracle.probes, hitsBefore = oracle.cacheHits, eventsBefore = oracle.probeEvents

@@ -28,16 +28,19 @@ extension ClusterSimulation {
 
     func schedule(_ sim: Simulation) throws(SimulationError) {
         guard !queue.isEmpty else { return }
+        // Nothing can start without a free system and a free MemoryX node group; only a
+        // preempting policy has anything to decide then.
+        if !policy.preempts && (nodeGroupsInUse >= config.memoryXNodeGroups || !hasFreeSystem) { return }
         let now = sim.now
-        let queued: [QueuedJob] = queue.map { i in
-            let r = jobs[i]
-            let compiledAlready = compiled.contains(oracle.key(r.spec.training))
-            var est = r
-            est.effective = r.amortised(r.solo.stepNanoseconds)
-            return QueuedJob(index: i, id: r.spec.id, user: r.spec.user, priority: r.spec.priority, submit: r.spec.submit,
-                             enqueued: r.enqueued, systems: r.spec.systems, memoryXBytes: r.solo.memoryXBytes,
-                             estimatedRunTime: SimDuration(nanoseconds: est.remainingRunNanoseconds + r.startup(compiled: compiledAlready)),
-                             restarts: r.restarts)
+        var queued: [QueuedJob] = []
+        queued.reserveCapacity(queue.count)
+        for i in queue {
+            let compiledAlready = compiled[jobs[i].config]
+            let estimate = jobs[i].remainingSoloNanoseconds &+ jobs[i].startup(compiled: compiledAlready)
+            queued.append(QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
+                                    submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
+                                    memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
+                                    restarts: jobs[i].restarts))
         }
         let v = view(now)
         // Jobs that can never fit even on an empty cluster are rejected rather than left waiting.
@@ -60,6 +63,11 @@ extension ClusterSimulation {
         _ = started
     }
 
+    var hasFreeSystem: Bool {
+        for s in 0..<owner.count where owner[s] < 0 && downCount[s] == 0 { return true }
+        return false
+    }
+
     func remove(fromQueue i: Int) {
         if let k = queue.firstIndex(of: i) { queue.remove(at: k) }
     }
@@ -78,10 +86,9 @@ extension ClusterSimulation {
         for s in chosen { owner[s] = i }
         memoryXInUse += jobs[i].solo.memoryXBytes
         nodeGroupsInUse += 1
-        let key = oracle.key(jobs[i].spec.training)
-        let wasCompiled = compiled.contains(key)
+        let wasCompiled = compiled[jobs[i].config]
         let startup = jobs[i].startup(compiled: wasCompiled)
-        compiled.insert(key)
+        compiled[jobs[i].config] = true
         jobs[i].systems = chosen
         jobs[i].state = .starting
         jobs[i].heldSince = sim.now

@@ -30,7 +30,10 @@ public final class ClusterSimulation: Component {
     // Shared resources.
     var memoryXInUse = 0.0
     var nodeGroupsInUse = 0
-    var compiled = Set<StepTimeOracle.Key>()
+    /// Per job configuration (``JobRecord/config``): compiled already (the shared compile cache:
+    /// same model, batch and system count compile once).
+    var compiled: [Bool] = []
+    var configIDs: [StepTimeOracle.Key: Int] = [:]
     // Queue (job indexes, in arrival order) and running (in start order).
     var queue: [Int] = []
     var active: [Int] = []
@@ -144,6 +147,12 @@ public final class ClusterSimulation: Component {
                 return reject(i, "needs \(solo.memoryXBytes / 1e9) GB of MemoryX; the cluster has \(config.cluster.memoryX.capacityBytes / 1e9) GB")
             }
             jobs[i].solo = solo
+            let key = oracle.key(spec)
+            if let c = configIDs[key] { jobs[i].config = c } else {
+                jobs[i].config = compiled.count
+                configIDs[key] = compiled.count
+                compiled.append(false)
+            }
             let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
             jobs[i].totalSteps = max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up)))
         } catch {

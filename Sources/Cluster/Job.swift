@@ -146,4 +146,12 @@ public protocol SchedulingPolicy: Sendable {
     var name: String { get }
     /// Decides; must be deterministic (no randomness, no dictionary iteration order).
     mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision]
+    /// Whether the policy may preempt. A policy that never preempts cannot do anything while no
+    /// system is free, so the simulation does not ask it then.
+    var preempts: Bool { get }
+}
+
+extension SchedulingPolicy {
+    /// By default a policy does not preempt.
+    public var preempts: Bool { false }
 }

@@ -30,6 +30,8 @@ struct JobRecord {
     var completionTime = SimTime.never
     /// Whether its first start paid the compile (the reference run time alone pays it too).
     var compiledAtFirstStart = true
+    /// Index of its configuration (model, batch, systems) in the simulation's compile cache.
+    var config = 0
     /// Why the current segment will end, when decided ahead (preemption, maintenance).
     var pendingReason = ""
 
@@ -59,6 +61,14 @@ struct JobRecord {
         let (m, o) = steps.multipliedReportingOverflow(by: effective)
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
         return o ? .max / 4 : max(0, m - phase) + final
+    }
+
+    /// Remaining time at the step time it would have alone (what schedulers are told).
+    var remainingSoloNanoseconds: Int64 {
+        let steps = max(0, totalSteps - stepsDone)
+        let (m, o) = steps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
+        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
+        return o ? .max / 4 : m + final
     }
 
     /// The simulator's estimate of the whole run alone on an idle cluster.

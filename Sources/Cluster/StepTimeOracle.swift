@@ -51,9 +51,12 @@ public final class StepTimeOracle {
 
     public var mode: ContentionMode = .meanField
     /// Background duty levels of the mean-field probes.
-    public static let levels: [Double] = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4, 6, 8]
-    /// Size of one synthetic background transfer, bytes (a typical layer's weights: assumed).
-    public var backgroundTransferBytes = 100e6
+    /// (Between two levels the step time is interpolated linearly; above the last, extrapolated
+    /// from the last two.)
+    public static let levels: [Double] = [0, 0.1, 0.25, 0.5, 1, 2, 4, 8]
+    /// Background transfers per probed step and stream, at most (bounds the probe's cost; the
+    /// transfer size is the probed job's mean per-layer transfer, or larger to respect this).
+    public var backgroundTransfersPerStep = 128.0
     var background: [BackgroundKey: Int64] = [:]
     struct BackgroundKey: Hashable { let key: Key; let level: Int }
 
@@ -106,22 +109,16 @@ public final class StepTimeOracle {
         if duties.reduce(0, +) < contentionThreshold { return out }
         if mode == .meanField {
             let total = duties.reduce(0, +)
+            let levels = Self.levels
             for j in specs.indices {
                 let others = total - duties[j]
                 guard others >= contentionThreshold else { continue }
-                // The nearest level (ties to the higher one).
-                var level = 0
-                for (k, l) in Self.levels.enumerated() where abs(l - others) <= abs(Self.levels[level] - others) { level = k }
-                let bk = BackgroundKey(key: key(specs[j]), level: level)
-                if let t = background[bk] {
-                    cacheHits += 1
-                    out[j] = t
-                } else {
-                    let t = try probe([specs[j]], backgroundDuty: Self.levels[level])[0]
-                    background[bk] = t
-                    probes += 1
-                    out[j] = t
-                }
+                var hi = 1
+                while hi < levels.count - 1 && levels[hi] < others { hi += 1 }
+                let lo = hi - 1
+                let a = try stepTime(specs[j], level: lo), b = try stepTime(specs[j], level: hi)
+                let w = (others - levels[lo]) / (levels[hi] - levels[lo])
+                out[j] = max(out[j], Int64((Double(a) + w * Double(b - a)).rounded()))
             }
             return out
         }
@@ -146,6 +143,20 @@ public final class StepTimeOracle {
         }
         for (i, j) in order.enumerated() { out[j] = times[i] }
         return out
+    }
+
+    /// The job's step time against background traffic of `levels[level]` (cached).
+    func stepTime(_ spec: TrainingSpec, level: Int) throws(TrainingError) -> Int64 {
+        if level == 0 { return try solo(spec).stepNanoseconds }
+        let bk = BackgroundKey(key: key(spec), level: level)
+        if let t = background[bk] {
+            cacheHits += 1
+            return t
+        }
+        let t = try probe([spec], backgroundDuty: Self.levels[level])[0]
+        background[bk] = t
+        probes += 1
+        return t
     }
 
     /// Simulates the jobs together (disjoint systems, shared MemoryX) and measures their steps.
@@ -173,18 +184,21 @@ public final class StepTimeOracle {
                 try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.startArg)
                 jobs.append(job)
             }
-            if backgroundDuty > 0 {
+            if backgroundDuty > 0, let plan = jobs.first?.plan {
                 // Weights out at the others' duty; gradients in at half of it (weights cross
                 // MemoryX twice per micro-batch, gradients once).
                 let bw = c.memoryX.streamBytesPerSecond
+                let step = try solo(specs[0]).stepNanoseconds
                 for (links, duty) in [([fabric.memoryXOut], backgroundDuty), ([fabric.memoryXIn], backgroundDuty / 2)] {
-                    let bg = try BackgroundTraffic(network: network, links: links, bytesPerSecond: bw, duty: duty,
-                                                   bytes: backgroundTransferBytes)
+                    let perStream = duty / max(1, duty.rounded(.up))
+                    let bytes = max(plan.weightBytesPerStep / Double(max(1, plan.passes.count)),
+                                    perStream * bw * Double(step) * 1e-9 / backgroundTransfersPerStep)
+                    let bg = try BackgroundTraffic(network: network, links: links, bytesPerSecond: bw, duty: duty, bytes: bytes)
                     bg.id = components.register(bg)
                     try bg.start(sim)
                 }
             }
-            let wanted = 4
+            let wanted = 3
             while jobs.contains(where: { $0.stepEnds.count < wanted }), sim.eventsHandled < probeEventLimit {
                 _ = try sim.run(&components, maxEvents: 20_000)
             }

@@ -120,8 +120,8 @@ public enum BuiltinScenarios {
     ],
     "checkpoint_every_steps": 2000,
     "generate": {
-      "jobs": 600,
-      "arrival_rate_per_h": 3.6,
+      "jobs": 500,
+      "arrival_rate_per_h": 3.0,
       "start_h": 0,
       "classes": [
         {

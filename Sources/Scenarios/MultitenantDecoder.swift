@@ -19,6 +19,8 @@ public struct MultitenantSpec: Sendable, Equatable {
     public var fixedCosts: FixedCosts
     /// Checkpoint interval of trace jobs.
     public var checkpointEverySteps: Int64
+    /// How running jobs contend for MemoryX.
+    public var contention: StepTimeOracle.ContentionMode
 }
 
 extension ScenarioDecoder {
@@ -42,7 +44,7 @@ extension ScenarioDecoder {
     static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec, efficiency: EfficiencyModel,
                                   seed: UInt64, scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
         r.allow(["policies", "memoryx_node_groups", "horizon_h", "failures", "maintenance", "users", "jobs", "generate",
-                 "trace", "fixed_costs", "checkpoint_every_steps", "comment"])
+                 "trace", "fixed_costs", "checkpoint_every_steps", "contention", "comment"])
         _ = try r.string("comment", default: "")
         let policies = try r.stringArray("policies", default: PolicyCatalog.names, count: 1...16, allowed: PolicyCatalog.names)
         var config = ClusterConfig(cluster: cluster, efficiency: efficiency, seed: seed)
@@ -122,9 +124,11 @@ extension ScenarioDecoder {
         guard !jobs.isEmpty || generator != nil || tracePath != nil else {
             throw r.error(nil, "needs jobs: at least one of \"jobs\", \"generate\" or \"trace\"")
         }
+        let contention = StepTimeOracle.ContentionMode(
+            rawValue: try r.choice("contention", default: "mean-field", allowed: ["mean-field", "exact"])) ?? .meanField
         try r.finish()
         return MultitenantSpec(policies: policies, config: config, jobs: jobs, generator: generator, tracePath: tracePath,
-                               fixedCosts: fc, checkpointEverySteps: interval)
+                               fixedCosts: fc, checkpointEverySteps: interval, contention: contention)
     }
 
     static func decodeFixedCosts(_ f: ObjectReader) throws(ScenarioError) -> FixedCosts {

@@ -348,16 +348,16 @@ extension FlowNetwork {
         /// Recomputes every active flow's max-min fair rate, then the completion times of the
         /// flows whose rate changed, and the links' loads and used-fraction signals.
         ///
-        /// Progressive filling (Bertsekas and Gallager, *Data Networks*, section 6.5.2): with
-        /// every flow unfixed, find the link whose remaining capacity divided by its number of
-        /// unfixed flows (its fair share) is smallest; fix each unfixed flow crossing it at that
-        /// share, and subtract the share from every link those flows cross. Repeat until all
+        /// Progressive filling (Bertsekas and Gallager, *Data Networks*, 2nd ed., chapter 6):
+        /// with every flow unfixed, find the link whose remaining capacity divided by its number
+        /// of unfixed flows (its fair share) is smallest; fix each unfixed flow crossing it at
+        /// that share, and subtract the share from every link those flows cross. Repeat until all
         /// flows are fixed. The candidate links sit in a binary min-heap keyed by (share,
         /// first-seen position). A link's share never decreases as flows are fixed elsewhere, so
         /// its entry is left in place when it changes; an entry found out of date at the top is
         /// put back with the link's current share, and one whose link is saturated is dropped.
         /// An up-to-date entry at the top is therefore the true minimum. Ties go to the link
-        /// seen first in flow start order, so the result is deterministic. Cost: O(P + R log L)
+        /// seen first in flow start order, so the result is deterministic. Cost: O(P + (L + R) log L)
         /// for the P link crossings of the active flows, the L links in use and R heap
         /// re-insertions (at most one per link per bottleneck round, typically few).
         mutating func recomputeRates(now: Int64) throws(SimulationError) {

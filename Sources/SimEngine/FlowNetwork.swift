@@ -36,12 +36,12 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// counts once on each link it uses, however often the link is listed). Concurrent flows share
 /// the links by **max-min fairness**: no flow's rate can be raised without lowering the rate of
 /// a flow that has no more than it (Bertsekas and Gallager, *Data Networks*, 2nd ed., 1992,
-/// section 6.5.2). The allocation is computed by progressive filling ("water-filling"): raise
-/// every unfixed flow's rate together until some link saturates, fix the flows crossing it at
-/// that link's fair share, and repeat with the remaining capacity. SimGrid's LMM solver
-/// (Velho, Schnorr, Casanova and Legrand, "On the validity of flow-level TCP network models for
-/// grid and cloud simulations", ACM TOMACS 23(4), 2013) is the precedent; this model has no
-/// per-flow weights or TCP corrections.
+/// chapter 6, max-min flow control). The allocation is computed by progressive filling
+/// ("water-filling"): raise every unfixed flow's rate together until some link saturates, fix
+/// the flows crossing it at that link's fair share, and repeat with the remaining capacity.
+/// SimGrid's LMM solver (Velho, Schnorr, Casanova and Legrand, "On the validity of flow-level
+/// TCP network models for grid and cloud simulations", ACM TOMACS 23(4), 2013) is the
+/// precedent; this model has no per-flow weights or TCP corrections.
 ///
 /// Rates are recomputed whenever a flow starts, ends or is cancelled. When a flow's last byte
 /// has been sent, the network schedules an event for the flow's `target` with its `arg`, at
@@ -53,12 +53,12 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// completion time exactly. The network keeps one pending event of its own, at the earliest
 /// completion, and moves it when rates change.
 ///
-/// Determinism: flows are kept in start order and links in index order, and no iteration order
-/// depends on hashing, so the same sequence of calls gives bit-identical results. Storage is
-/// reused through free lists and scratch buffers, so steady-state operation allocates nothing
-/// per flow. Cost of a start, end or cancellation: O(P log L) for the P link crossings of the
-/// active flows and the L links they use (the whole allocation is recomputed; see
-/// `FlowNetwork+MaxMin.swift`).
+/// Determinism: flows are kept in start order, links are visited in first-use order, and no
+/// iteration order depends on hashing, so the same sequence of calls gives bit-identical
+/// results. Storage is reused through free lists and scratch buffers, so steady-state operation
+/// allocates nothing per flow. Each start, end or cancellation recomputes the whole allocation:
+/// about O(P + L log L) for the P link crossings of the active flows and the L links they use
+/// (see `FlowNetwork+MaxMin.swift`).
 ///
 /// Use: create the network, register it, and attach the index it was registered under:
 ///

@@ -78,7 +78,7 @@ public struct TimeWeightedAverage: Sendable, Equatable {
     }
 
     private mutating func accumulate(_ x: Double) {
-        // Neumaier's variant of Kahan summation: exact-order independent of magnitudes.
+        // Neumaier's variant of Kahan summation: keeps each addition's rounding error.
         let t = sum + x
         if Swift.abs(sum) >= Swift.abs(x) {
             compensation += (sum - t) + x

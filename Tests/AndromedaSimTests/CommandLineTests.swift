@@ -76,6 +76,23 @@ final class CommandLineTests: XCTestCase {
         XCTAssert(s.err.contains("syntax.json"), s.err)
     }
 
+    func testMultitenantRunWritesEveryPolicy() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let f = d.appendingPathComponent("mt.json")
+        try MultitenantTests.scenario.write(to: f, atomically: true, encoding: .utf8)
+        let r = try run(["run", f.path, "--out", d.appendingPathComponent("o").path])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssert(r.out.contains("easy-backfill") && r.out.contains("jain"), r.out)
+        let policies = try String(contentsOf: d.appendingPathComponent("o/policies.csv"), encoding: .utf8)
+        XCTAssertEqual(policies.split(separator: "\n").count, 6)
+        for p in ["fifo", "easy-backfill", "sjf", "fair-share", "priority-preempt"] {
+            for f in ["jobs.csv", "segments.csv", "utilization.csv"] {
+                XCTAssert(FileManager.default.fileExists(atPath: d.appendingPathComponent("o/\(p)/\(f)").path), "\(p)/\(f)")
+            }
+        }
+    }
+
     func testHostAndPholdCommands() throws {
         let h = try run(["host"])
         XCTAssertEqual(h.status, 0)

@@ -22,6 +22,8 @@ import SimEngine
 /// them, so a later call (say, on an arrival) does not pick fresh victims for the same job.
 public struct PriorityPreemptionPolicy: SchedulingPolicy {
     public var name: String { "priority-preempt" }
+    /// It preempts lower-priority jobs.
+    public var preempts: Bool { true }
 
     /// Victims requested in earlier calls: job index -> the start time of the run preempted.
     private var pending: [Int: SimTime] = [:]

@@ -1,0 +1,59 @@
+import AndromedaSim
+import ArgumentParser
+import Cluster
+import Foundation
+import Scenarios
+
+struct BenchClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Shared-cluster speed: N generated jobs (the andromeda-multitenant mix) on 16 systems under one policy.",
+        discussion: "Example: andromeda-sim bench cluster --jobs 10000 --policy easy-backfill"
+    )
+
+    @Option(help: "Jobs to generate (1 to 1,000,000).") var jobs: Int = 10_000
+    @Option(help: "Policy: \(PolicyCatalog.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
+    @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(help: "Arrival rate, jobs per hour (default: the scenario's 3.6, which overloads 16 systems).") var rate: Double?
+
+    func validate() throws {
+        guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be 1 to 1000000") }
+        guard PolicyCatalog.names.contains(policy) else {
+            throw ValidationError("--policy must be one of \(PolicyCatalog.names.joined(separator: ", "))")
+        }
+        if let r = rate, !(r.isFinite && r > 0 && r < 1e6) { throw ValidationError("--rate must be in (0, 1e6) jobs/h") }
+        guard StepTimeOracle.ContentionMode(rawValue: contention) != nil else {
+            throw ValidationError("--contention must be mean-field or exact")
+        }
+    }
+
+    func run() throws {
+        let loaded = try ScenarioLocator.load("andromeda-multitenant")
+        let scenario = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+        guard var m = scenario.multitenant, var g = m.generator else { throw ExitCode(1) }
+        g.jobs = jobs
+        if let r = rate { g.arrivalRatePerHour = r }
+        m.generator = g
+        m.policies = [policy]
+        m.config.horizon = nil
+        m.contention = StepTimeOracle.ContentionMode(rawValue: contention) ?? .meanField
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let list = try MultitenantRunner.jobs(m, seed: seed)
+        let t1 = clock.now
+        let runs = try MultitenantRunner.run(m, jobs: list, weights: g.shareWeights)
+        let t2 = clock.now
+        func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        let stats = Allocator.stats()
+        guard let r = runs.first else { throw ExitCode(1) }
+        print(String(format: "jobs=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
+                     jobs, g.arrivalRatePerHour, policy as NSString, contention as NSString, secs(t1 - t0), secs(t2 - t1), Double(jobs) / max(secs(t2 - t1), 1e-9)))
+        print(String(format: "finished=%d makespan_h=%.1f utilization=%.3f mean_wait_h=%.2f probes=%d cache_hits=%d probe_events=%llu",
+                     r.metrics.finished, r.metrics.makespanSeconds / 3600, r.metrics.utilization, r.metrics.wait.mean / 3600,
+                     r.probes, r.probeCacheHits, r.probeEvents))
+        print(String(format: "peak_rss_mib=%.1f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f",
+                     Double(Allocator.peakResidentBytes()) / 1_048_576, Double(stats?.allocatedBytes ?? 0) / 1_048_576,
+                     Double(stats?.residentBytes ?? 0) / 1_048_576))
+    }
+}

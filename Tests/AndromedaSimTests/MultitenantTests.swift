@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+import AndromedaSim
+import Cluster
+import ScenarioFormat
+import Scenarios
+
+final class MultitenantTests: XCTestCase {
+    static let scenario = """
+        {
+          "version": 1, "name": "mt-small", "seed": 7,
+          "multitenant": {
+            "horizon_h": 2000,
+            "failures": {"mtbf_h": 200, "repair_h": 2},
+            "maintenance": [{"start_h": 10, "duration_h": 3, "systems": [0, 1]}],
+            "users": [{"name": "alice", "weight": 2, "share": 2}, {"name": "bob"}],
+            "checkpoint_every_steps": 500,
+            "jobs": [{"id": "big", "user": "bob", "submit_h": 1, "model": "genslm-1.3b", "systems": 16,
+                      "per_system_batch": 16, "samples": 200000, "priority": 3}],
+            "generate": {"jobs": 40, "arrival_rate_per_h": 2, "classes": [
+              {"name": "small", "weight": 3, "model": "cerebras-gpt-111m", "systems": [1, 2], "per_system_batch": 60,
+               "samples_min": 100000, "samples_max": 2000000},
+              {"name": "heavy", "weight": 1, "model": "cerebras-gpt-6.7b", "systems": [1], "per_system_batch": 2,
+               "samples_min": 1000, "samples_max": 10000}]}
+          }
+        }
+        """
+
+    func decode() throws -> Scenario {
+        try ScenarioDecoder.decode(try JSONValue.parse(Self.scenario, file: "mt.json"), file: "mt.json")
+    }
+
+    func runAll() throws -> [PolicyRun] {
+        let s = try decode()
+        let m = try XCTUnwrap(s.multitenant)
+        return try MultitenantRunner.run(m, jobs: try MultitenantRunner.jobs(m, seed: s.seed), weights: m.generator?.shareWeights ?? [:])
+    }
+
+    func testEveryPolicyRunsTheSameJobsAndAccountsForAll() throws {
+        let runs = try runAll()
+        XCTAssertEqual(runs.map(\.policy), PolicyCatalog.names)
+        for r in runs {
+            XCTAssertEqual(r.jobs.count, 41)
+            for j in r.jobs {
+                XCTAssert(j.state == .finished || !j.reason.isEmpty, "\(r.policy) \(j.spec.id): \(j.state) without a reason")
+                if let s = j.firstStart { XCTAssertGreaterThanOrEqual(s, j.spec.submit) }
+                // Segments never overlap on a system within a job and lie inside the job's life.
+                for seg in j.segments { XCTAssertLessThanOrEqual(seg.start, seg.end) }
+            }
+            // No system is held by two jobs at once (checked from the segments).
+            var perSystem: [Int: [(SimTimeRange)]] = [:]
+            for j in r.jobs { for seg in j.segments { for s in seg.systems { perSystem[s, default: []].append(SimTimeRange(seg.start.nanoseconds, seg.end.nanoseconds)) } } }
+            for (_, ranges) in perSystem {
+                let sorted = ranges.sorted { $0.start < $1.start }
+                for k in sorted.indices.dropFirst() { XCTAssertLessThanOrEqual(sorted[k - 1].end, sorted[k].start, r.policy) }
+            }
+            XCTAssertGreaterThan(r.metrics.utilization, 0)
+            XCTAssertLessThanOrEqual(r.metrics.utilization, 1)
+            XCTAssert((0...1).contains(r.metrics.jainFairness))
+        }
+        let priority = try XCTUnwrap(runs.first { $0.policy == "priority-preempt" })
+        XCTAssertGreaterThan(priority.jobs.reduce(0) { $0 + $1.restarts }, 0, "the 16-system priority job preempts others")
+        XCTAssert(runs.contains { r in r.jobs.contains { $0.segments.contains { $0.reasonEnded == "maintenance" } } })
+    }
+
+    func testOutputsAreByteIdenticalAcrossRuns() throws {
+        let a = try runAll(), b = try runAll()
+        XCTAssertEqual(try ClusterOutputs.policiesCSV(a).render(), try ClusterOutputs.policiesCSV(b).render())
+        for (x, y) in zip(a, b) {
+            XCTAssertEqual(try ClusterOutputs.jobsCSV(x).render(), try ClusterOutputs.jobsCSV(y).render())
+            XCTAssertEqual(try ClusterOutputs.segmentsCSV(x).render(), try ClusterOutputs.segmentsCSV(y).render())
+            XCTAssertEqual(try ClusterOutputs.utilizationCSV(x).render(), try ClusterOutputs.utilizationCSV(y).render())
+        }
+        let header = try ClusterOutputs.jobsCSV(a[0]).render().split(separator: "\n")[0]
+        XCTAssert(header.hasPrefix("job,user,model,systems,system_ids,submit_s,start_s,end_s,wait_s,run_s,slowdown,restarts,lost_work_s,energy_kwh,state"))
+        XCTAssertEqual(try ClusterOutputs.segmentsCSV(a[0]).render().split(separator: "\n")[0],
+                       "job,segment,system_ids,start_s,end_s,reason_ended")
+    }
+
+    func testMultitenantErrorsNamePaths() {
+        func err(_ from: String, _ to: String) -> String {
+            do {
+                _ = try ScenarioDecoder.decode(try JSONValue.parse(Self.scenario.replacingOccurrences(of: from, with: to), file: "mt.json"), file: "mt.json")
+                return "no error"
+            } catch { return "\(error)" }
+        }
+        let e1 = err("\"horizon_h\": 2000", "\"horizon_h\": 2000, \"policies\": [\"lottery\"]")
+        XCTAssert(e1.contains("$.multitenant.policies[0]") && e1.contains("fifo"), e1)
+        let e2 = err("\"systems\": 16,", "\"systems\": 17,")
+        XCTAssert(e2.contains("$.multitenant.jobs[0].systems") && e2.contains("16"), e2)
+        let e3 = err("\"samples_max\": 2000000", "\"samples_max\": 10")
+        XCTAssert(e3.contains("samples_max"), e3)
+        let e4 = err("\"mtbf_h\": 200", "\"mtbf_hours\": 200")
+        XCTAssert(e4.contains("$.multitenant.failures"), e4)
+    }
+}
+
+struct SimTimeRange {
+    let start: Int64, end: Int64
+    init(_ s: Int64, _ e: Int64) { start = s; end = e }
+}
