@@ -1,3 +1,4 @@
+import Cluster
 import Hardware
 import Reports
 import Scenarios
@@ -72,6 +73,40 @@ enum ScenarioEcho {
         return .object([
             ("version", i(s.version)), ("name", .string(s.name)), ("description", .string(s.description)),
             ("seed", .int(Int64(bitPattern: s.seed))), ("cluster", cluster), ("efficiency", eff), ("scaling", .array(scaling)),
+            ("multitenant", s.multitenant.map(multitenant) ?? .null),
         ])
+    }
+
+    static func multitenant(_ m: MultitenantSpec) -> JSONOutput {
+        let c = m.config
+        var members: [(String, JSONOutput)] = [
+            ("policies", .array(m.policies.map { .string($0) })),
+            ("contention", .string(m.contention.rawValue)),
+            ("memoryx_node_groups", i(c.memoryXNodeGroups)),
+            ("horizon_h", c.horizon.map { d($0.seconds / 3600) } ?? .null),
+            ("failures", c.failures.map { f in .object([("mtbf_h", d(f.mtbf.seconds / 3600)), ("repair_h", d(f.repair.seconds / 3600))]) } ?? .null),
+            ("maintenance", .array(c.maintenance.map { w in
+                .object([("start_h", d(w.start.seconds / 3600)), ("duration_h", d(w.duration.seconds / 3600)),
+                         ("systems", .array(w.systems.map(i)))])
+            })),
+            ("user_shares", .object(c.userWeights.keys.sorted().map { ($0, d(c.userWeights[$0] ?? 1)) })),
+            ("checkpoint_every_steps", .int(m.checkpointEverySteps)),
+            ("listed_jobs", i(m.jobs.count)),
+            ("trace", m.tracePath.map { .string($0) } ?? .null),
+        ]
+        if let g = m.generator {
+            members.append(("generate", .object([
+                ("jobs", i(g.jobs)), ("arrival_rate_per_h", d(g.arrivalRatePerHour)), ("start_h", d(g.startAt.seconds / 3600)),
+                ("users", .array(g.users.map { u in .object([("name", .string(u.name)), ("weight", d(u.weight)), ("share", d(u.share))]) })),
+                ("classes", .array(g.mix.map { k in
+                    .object([("name", .string(k.name)), ("weight", d(k.weight)), ("model", .string(k.model.name)),
+                             ("seq_len", i(k.model.seqLen)), ("systems", .array(k.systemsChoices.map(i))),
+                             ("per_system_batch", i(k.perSystemBatch)), ("samples_min", d(k.samplesRange.lowerBound)),
+                             ("samples_max", d(k.samplesRange.upperBound)), ("priority", i(k.priority)),
+                             ("checkpoint_every_steps", .int(k.checkpointEverySteps))])
+                })),
+            ])))
+        }
+        return .object(members)
     }
 }

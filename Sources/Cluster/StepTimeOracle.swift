@@ -181,7 +181,10 @@ public final class StepTimeOracle {
                 let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: 1 << 40)
                 job.fullDetail = true
                 job.attach(id: components.register(job))
-                try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.startArg)
+                // Stagger the starts over one step so the tenants' layers are not in lock step
+                // (real jobs start at unrelated times).
+                let offset = specs.count > 1 ? try solo(s).stepNanoseconds / Int64(specs.count) * Int64(i) : 0
+                try sim.schedule(at: SimTime(nanoseconds: offset), target: job.id, arg: WeightStreamingJob.startArg)
                 jobs.append(job)
             }
             if backgroundDuty > 0, let plan = jobs.first?.plan {
