@@ -19,11 +19,12 @@ public struct PolicyRun: Sendable {
 /// Runs the multitenant part of a scenario under every policy it lists.
 public enum MultitenantRunner {
     /// The jobs of `spec`: listed, generated and replayed, merged in (submit time, source order).
-    public static func jobs(_ spec: MultitenantSpec, seed: UInt64) throws -> [JobSpec] {
+    public static func jobs(_ spec: MultitenantSpec, seed: UInt64, models: [ModelSpec] = []) throws -> [JobSpec] {
         var all = spec.jobs
         if let g = spec.generator { all += try g.generate(seed: seed) }
         if let t = spec.tracePath {
-            all += try TraceReader.read(path: t, fixedCosts: spec.fixedCosts, checkpointEverySteps: spec.checkpointEverySteps)
+            all += try TraceReader.read(path: t, fixedCosts: spec.fixedCosts, checkpointEverySteps: spec.checkpointEverySteps,
+                                        models: models)
         }
         var seen = Set<String>()
         for j in all where !seen.insert(j.id).inserted {

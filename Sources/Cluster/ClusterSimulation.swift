@@ -119,6 +119,7 @@ public final class ClusterSimulation: Component {
         case .horizon:
             stopped = true
             for j in active { try settle(j, sim.now) }
+            record(sim.now)
             sim.stop()
             return
         case nil: throw .model("cluster: unknown event \(event.arg)")

@@ -47,6 +47,9 @@ extension ScenarioDecoder {
                  "trace", "fixed_costs", "checkpoint_every_steps", "contention", "comment"])
         _ = try r.string("comment", default: "")
         let policies = try r.stringArray("policies", default: PolicyCatalog.names, count: 1...16, allowed: PolicyCatalog.names)
+        if let dup = policies.first(where: { p in policies.filter { $0 == p }.count > 1 }) {
+            throw r.error("policies", "policy \"\(dup)\" is listed twice")
+        }
         var config = ClusterConfig(cluster: cluster, efficiency: efficiency, seed: seed)
         config.memoryXNodeGroups = try r.int("memoryx_node_groups", default: cluster.systems, range: 1...1024)
         if r.has("horizon_h") { config.horizon = SimTime(nanoseconds: try hours(r, "horizon_h", default: nil).nanoseconds) }
@@ -64,7 +67,9 @@ extension ScenarioDecoder {
         }
         var users: [UserSpec] = []
         for u in try r.objectArray("users") ?? [] {
-            users.append(UserSpec(name: try u.string("name", nonEmpty: true),
+            let name = try u.string("name", nonEmpty: true)
+            if users.contains(where: { $0.name == name }) { throw u.error("name", "user \"\(name)\" is listed twice") }
+            users.append(UserSpec(name: name,
                                   weight: try u.double("weight", default: 1, range: 1e-6...1e6, unit: ""),
                                   share: try u.double("share", default: 1, range: 1e-6...1e6, unit: "")))
             try u.finish()
@@ -85,8 +90,10 @@ extension ScenarioDecoder {
             let id = try j.string("id", default: String(format: "j%06d", k + 1), nonEmpty: true)
             guard seen.insert(id).inserted else { throw j.error("id", "duplicate job id \"\(id)\"") }
             let deadline = j.has("deadline_h") ? SimTime(nanoseconds: try hours(j, "deadline_h", default: nil).nanoseconds) : nil
+            let submit = SimTime(nanoseconds: try hours(j, "submit_h", default: 0).nanoseconds)
+            if let d = deadline, d < submit { throw j.error("deadline_h", "must not be before submit_h (\(submit.seconds / 3600) h)") }
             jobs.append(JobSpec(id: id, user: try j.string("user", default: "default", nonEmpty: true),
-                                submit: SimTime(nanoseconds: try hours(j, "submit_h", default: 0).nanoseconds), training: t,
+                                submit: submit, training: t,
                                 priority: try j.int("priority", default: 0, range: -1000...1000), deadline: deadline))
             try j.finish()
         }

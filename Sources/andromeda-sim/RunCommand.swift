@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
         var jobCount = 0
         if let m = parsed.multitenant {
             do {
-                let jobs = try MultitenantRunner.jobs(m, seed: parsed.seed)
+                let jobs = try MultitenantRunner.jobs(m, seed: parsed.seed, models: parsed.models)
                 jobCount = jobs.count
                 policyRuns = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:])
             } catch {
