@@ -1,0 +1,90 @@
+import Foundation
+
+/// Text helpers for the SVG output: XML escaping, locale-independent fixed-decimal numbers and
+/// rough text-width estimates for layout.
+enum SVGText {
+    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, and the control characters XML 1.0
+    /// forbids (all below U+0020 but tab, line feed and carriage return) dropped, so it can go in
+    /// element content and in attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            default:
+                if c.value >= 0x20 && c.value != 0xFFFE && c.value != 0xFFFF { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+
+    /// `x` with exactly `decimals` digits after a "." (whatever the locale), never "-0"; "0"
+    /// for non-finite values.
+    static func fixed(_ x: Double, _ decimals: Int) -> String {
+        guard x.isFinite else { return "0" }
+        return normalized(String(format: "%.\(Swift.min(Swift.max(decimals, 0), 20))f", x))
+    }
+
+    /// A pixel coordinate with two decimals, clamped to ±1,000,000 (far outside any canvas:
+    /// the clip path hides such points, the clamp only keeps the numbers short).
+    static func coordinate(_ x: Double) -> String {
+        fixed(Swift.min(Swift.max(x, -1e6), 1e6), 2)
+    }
+
+    /// `formatted` (the output of `String(format:)`) with its decimal separator made "." and a
+    /// minus sign dropped when every digit is zero.
+    static func normalized(_ formatted: String) -> String {
+        var s = ""
+        var allZero = true
+        var seenExponent = false
+        for c in formatted.unicodeScalars {
+            if c >= "0" && c <= "9" {
+                s.unicodeScalars.append(c)
+                if c != "0" && !seenExponent { allZero = false }
+            } else if c == "-" || c == "+" {
+                s.unicodeScalars.append(c)
+            } else if c == "e" || c == "E" {
+                seenExponent = true
+                s += "e"
+            } else {
+                s += "."
+            }
+        }
+        if allZero && s.hasPrefix("-") { s.removeFirst() }
+        return s
+    }
+
+    /// An estimate of the width of `text` in pixels at `fontSize` in a sans-serif font (DejaVu
+    /// Sans metrics, rounded up so labels rather get too much room than too little).
+    static func width(_ text: String, fontSize: Double) -> Double {
+        var em = 0.0
+        for c in text.unicodeScalars {
+            switch c {
+            case "0"..."9": em += 0.64
+            case "i", "l", "j", "!", "|", ".", ",", ":", ";", "'", " ": em += 0.32
+            case "f", "t", "r", "(", ")", "[", "]", "-": em += 0.42
+            case "m", "w", "M", "W": em += 0.95
+            case "A"..."Z": em += 0.72
+            default: em += c.value < 0x80 ? 0.6 : 1.0
+            }
+        }
+        return em * fontSize
+    }
+
+    /// `text`, shortened with a trailing "…" if needed so that its estimated width at
+    /// `fontSize` is at most `maxWidth`.
+    static func fitted(_ text: String, maxWidth: Double, fontSize: Double) -> String {
+        guard width(text, fontSize: fontSize) > maxWidth else { return text }
+        var chars = Array(text)
+        while !chars.isEmpty && width(String(chars) + "…", fontSize: fontSize) > maxWidth {
+            chars.removeLast()
+        }
+        return String(chars) + "…"
+    }
+}

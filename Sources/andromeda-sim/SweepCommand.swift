@@ -1,0 +1,107 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+import ScenarioFormat
+import Scenarios
+import SimHost
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a scenario over a grid of parameters, in parallel, resumably, optionally as one shard of many.",
+        discussion: """
+            Each --param adds a dimension: name=v1,v2,... The grid is their Cartesian product (the first
+            --param varies slowest). Results go to --out (default out/<scenario>-sweep/): sweep_scaling.csv
+            and sweep_cluster.csv, byte-identical for any --workers and any sharding. Finished points are
+            kept in points/; re-running into the same folder skips them (so Ctrl-C loses nothing finished).
+            --shard i/n (0 <= i < n) runs the points k with k mod n = i (e.g. i=$SLURM_ARRAY_TASK_ID);
+            `andromeda-sim merge` joins the shard folders.
+            Parameters:
+            \(SweepParameter.help)
+            Example: andromeda-sim sweep genslm --param systems=1,2,4,8,16 --param defect_rate=0,0.15 --workers 2
+            """
+    )
+
+    @Argument(help: "Scenario file or built-in name.") var scenario: String
+    @Option(name: .customLong("param"), help: "name=v1,v2,... (repeatable).") var params: [String] = []
+    @Option(help: "Worker threads, each pinned to its own core (default: the CPUs this process may use).") var workers: Int?
+    @Option(help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
+    @Option(help: "Output folder (default out/<scenario>-sweep).") var out: String?
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func validate() throws {
+        if let w = workers, !(1...1024).contains(w) { throw ValidationError("--workers must be 1 to 1024") }
+        if let s = shard, SweepCommand.parseShard(s) == nil { throw ValidationError("--shard must be i/n with 0 <= i < n <= 100000") }
+        guard !params.isEmpty else { throw ValidationError("give at least one --param name=v1,v2,...") }
+    }
+
+    static func parseShard(_ s: String) -> (Int, Int)? {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 100_000, i >= 0, i < n else { return nil }
+        return (i, n)
+    }
+
+    static func load(_ scenario: String, _ params: [String]) -> Sweep {
+        do {
+            let loaded = try ScenarioLocator.load(scenario)
+            let s = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+            return try Sweep(scenario: s, parameters: params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) })
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func run() throws {
+        let sweep = Self.load(scenario, params)
+        let dir = out ?? "out/\(sweep.scenario.name)-sweep"
+        let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
+        let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
+        let tty = isatty(2) == 1 && !quiet
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        do {
+            let outcome = try SweepRunner.run(sweep, source: scenario, directory: dir, workers: count, shard: sh) { done, total in
+                guard tty else { return }
+                let width = 30, filled = total > 0 ? width * done / total : width
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) points".utf8))
+            }
+            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            let el = clock.now - t0
+            let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
+            if !quiet {
+                print(String(format: "%d points (%d run, %d already done) on %d workers in %.2f s; %@", outcome.points, outcome.ran,
+                             outcome.skipped, count, secs,
+                             (outcome.complete ? "wrote \(dir)/sweep_scaling.csv and sweep_cluster.csv"
+                                               : "shard done; join the shards with andromeda-sim merge") as NSString))
+            }
+        } catch let e as SweepError {
+            fail("\(e)")
+        }
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the folders of a sharded sweep into the files one machine would have written.",
+        discussion: "Example: andromeda-sim merge --out out/all out/shard0 out/shard1"
+    )
+
+    @Option(help: "Output folder.") var out: String
+    @Argument(help: "Shard output folders.") var shards: [String]
+
+    func run() throws {
+        guard let first = shards.first, let def = SweepRunner.storedDefinition(first) else {
+            fail("\(shards.first ?? "merge"): no readable sweep.json (not a sweep output folder)")
+        }
+        let sweep = SweepCommand.load(def.source, def.parameters)
+        do {
+            let complete = try SweepRunner.merge(sweep, source: def.source, shards: shards, into: out)
+            print(complete ? "wrote \(out)/sweep_scaling.csv and sweep_cluster.csv"
+                           : "merged; some points are still missing (run the remaining shards)")
+        } catch let e as SweepError {
+            fail("\(e)")
+        }
+    }
+}
