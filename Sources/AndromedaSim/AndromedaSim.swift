@@ -1,5 +1,10 @@
-// The library product users import: it re-exports every layer below it.
+// The library product users import: it re-exports every layer below it, so `import AndromedaSim`
+// is all a capacity-planning program needs.
+@_exported import Cluster
 @_exported import Hardware
+@_exported import Reports
+@_exported import ScenarioFormat
+@_exported import Scenarios
 @_exported import SimEngine
 @_exported import SimHost
 @_exported import Training
@@ -7,5 +12,5 @@
 /// The version of andromeda-sim, written into every summary.
 public enum AndromedaVersion {
     /// Semantic version string.
-    public static let string = "0.1.0"
+    public static let string = "0.2.0"
 }

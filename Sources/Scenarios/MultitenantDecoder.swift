@@ -21,6 +21,19 @@ public struct MultitenantSpec: Sendable, Equatable {
     public var checkpointEverySteps: Int64
     /// How running jobs contend for MemoryX.
     public var contention: StepTimeOracle.ContentionMode
+
+    /// A multitenant section built in code.
+    public init(policies: [String], config: ClusterConfig, jobs: [JobSpec], generator: WorkloadGenerator?, tracePath: String?,
+                fixedCosts: FixedCosts, checkpointEverySteps: Int64, contention: StepTimeOracle.ContentionMode) {
+        self.policies = policies
+        self.config = config
+        self.jobs = jobs
+        self.generator = generator
+        self.tracePath = tracePath
+        self.fixedCosts = fixedCosts
+        self.checkpointEverySteps = checkpointEverySteps
+        self.contention = contention
+    }
 }
 
 extension ScenarioDecoder {

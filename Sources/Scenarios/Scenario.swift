@@ -16,6 +16,21 @@ public struct Scenario: Sendable, Equatable {
     public var scaling: [ScalingExperiment]
     /// The shared cluster: a workload run under each of several scheduling policies.
     public var multitenant: MultitenantSpec?
+
+    /// A scenario built in code.
+    public init(version: Int = 1, name: String, description: String = "", seed: UInt64 = 42, cluster: ClusterSpec = ClusterSpec(),
+                efficiency: EfficiencyModel = EfficiencyModel(), models: [ModelSpec] = [], scaling: [ScalingExperiment] = [],
+                multitenant: MultitenantSpec? = nil) {
+        self.version = version
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.cluster = cluster
+        self.efficiency = efficiency
+        self.models = models
+        self.scaling = scaling
+        self.multitenant = multitenant
+    }
 }
 
 /// One model trained on each of several system counts.
@@ -30,6 +45,21 @@ public struct ScalingExperiment: Sendable, Equatable {
     public var fixedCosts: FixedCosts
     /// Published results to show beside the simulated ones.
     public var published: [PublishedPoint]
+
+    /// A scaling experiment built in code.
+    public init(model: ModelSpec, systems: [Int], perSystemBatch: Int, globalBatch: Int? = nil, stopping: StoppingRule,
+                checkpointEverySteps: Int64 = 5000, finalCheckpoint: Bool = true, fixedCosts: FixedCosts = FixedCosts(),
+                published: [PublishedPoint] = []) {
+        self.model = model
+        self.systems = systems
+        self.perSystemBatch = perSystemBatch
+        self.globalBatch = globalBatch
+        self.stopping = stopping
+        self.checkpointEverySteps = checkpointEverySteps
+        self.finalCheckpoint = finalCheckpoint
+        self.fixedCosts = fixedCosts
+        self.published = published
+    }
 
     /// The training job of this experiment on `systems` systems.
     public func spec(systems n: Int) -> TrainingSpec {
@@ -47,4 +77,12 @@ public struct PublishedPoint: Sendable, Equatable {
     public var timeToTrainHours: Double?
     public var samplesPerSecond: Double?
     public var source: String
+
+    /// A published figure.
+    public init(systems: Int, timeToTrainHours: Double? = nil, samplesPerSecond: Double? = nil, source: String = "") {
+        self.systems = systems
+        self.timeToTrainHours = timeToTrainHours
+        self.samplesPerSecond = samplesPerSecond
+        self.source = source
+    }
 }
