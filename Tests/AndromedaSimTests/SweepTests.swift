@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+import AndromedaSim
+
+final class SweepTests: XCTestCase {
+    func tempDir() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func sweep() throws -> Sweep {
+        let s = try Andromeda.load("genslm-2to4")
+        return try Sweep(scenario: s, parameters: [try SweepParameter(parsing: "systems=1,2,4"),
+                                                   try SweepParameter(parsing: "defect_rate=0,0.2")])
+    }
+
+    func testWorkersShardsAndResumeGiveTheSameBytes() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let sw = try sweep()
+        XCTAssertEqual(sw.points.count, 6)
+        let one = try SweepRunner.run(sw, source: "genslm-2to4", directory: d + "/one", workers: 1)
+        XCTAssertTrue(one.complete)
+        XCTAssertEqual(one.ran, 6)
+        _ = try SweepRunner.run(sw, source: "genslm-2to4", directory: d + "/two", workers: 2)
+        let a = try String(contentsOfFile: d + "/one/sweep_scaling.csv", encoding: .utf8)
+        XCTAssertEqual(a, try String(contentsOfFile: d + "/two/sweep_scaling.csv", encoding: .utf8))
+        XCTAssertEqual(a.split(separator: "\n").count, 7)
+        XCTAssert(a.hasPrefix("point,param_systems,param_defect_rate,model,"))
+        // Two shards, merged.
+        let s0 = try SweepRunner.run(sw, source: "genslm-2to4", directory: d + "/s0", workers: 1, shard: (0, 2))
+        XCTAssertFalse(s0.complete)
+        XCTAssertEqual(s0.ran, 3)
+        _ = try SweepRunner.run(sw, source: "genslm-2to4", directory: d + "/s1", workers: 1, shard: (1, 2))
+        XCTAssertTrue(try SweepRunner.merge(sw, source: "genslm-2to4", shards: [d + "/s0", d + "/s1"], into: d + "/m"))
+        XCTAssertEqual(a, try String(contentsOfFile: d + "/m/sweep_scaling.csv", encoding: .utf8))
+        // Resume: only the missing point runs.
+        try FileManager.default.removeItem(atPath: d + "/one/points/p0000004.done")
+        let again = try SweepRunner.run(sw, source: "genslm-2to4", directory: d + "/one", workers: 2)
+        XCTAssertEqual(again.ran, 1)
+        XCTAssertEqual(again.skipped, 5)
+        XCTAssertEqual(a, try String(contentsOfFile: d + "/one/sweep_scaling.csv", encoding: .utf8))
+        // A different sweep into the same folder is refused.
+        let other = try Sweep(scenario: sw.scenario, parameters: [try SweepParameter(parsing: "systems=8")])
+        XCTAssertThrowsError(try SweepRunner.run(other, source: "genslm-2to4", directory: d + "/one", workers: 1))
+    }
+
+    func testBadParametersAreRefused() {
+        XCTAssertThrowsError(try SweepParameter(parsing: "systems"))
+        XCTAssertThrowsError(try SweepParameter(parsing: "systems=0"))
+        XCTAssertThrowsError(try SweepParameter(parsing: "systems=1.5"))
+        XCTAssertThrowsError(try SweepParameter(parsing: "colour=red"))
+        XCTAssertThrowsError(try SweepParameter(parsing: "policy=lottery"))
+        XCTAssertThrowsError(try SweepParameter(parsing: "defect_rate=nan"))
+        XCTAssertThrowsError(try Sweep(scenario: try Andromeda.load("genslm"), parameters: [try SweepParameter(parsing: "policy=fifo")]),
+                             "a policy sweep needs a multitenant section")
+    }
+}
