@@ -1,0 +1,34 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+
+struct BenchSweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Sweep speed-up: the same sweep on 1 worker and on N workers, side by side.",
+        discussion: "Runs cerebras-gpt over software_efficiency x defect_rate (8 points) into temporary folders."
+    )
+
+    @Option(help: "Workers of the parallel run (2 to 1024).") var workers: Int = 2
+
+    func run() throws {
+        guard (2...1024).contains(workers) else { fail("--workers must be 2 to 1024") }
+        let s = try Andromeda.load("cerebras-gpt")
+        let sweep = try Sweep(scenario: s, parameters: [try SweepParameter(parsing: "software_efficiency=0.3,0.35,0.39,0.45"),
+                                                        try SweepParameter(parsing: "defect_rate=0,0.15")])
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("asim-bench-sweep-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let clock = ContinuousClock()
+        func time(_ w: Int) throws -> Double {
+            let t0 = clock.now
+            _ = try SweepRunner.run(sweep, source: "cerebras-gpt", directory: "\(base)/w\(w)", workers: w)
+            let d = clock.now - t0
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let one = try time(1), many = try time(workers)
+        let same = FileManager.default.contents(atPath: "\(base)/w1/sweep_scaling.csv")
+            == FileManager.default.contents(atPath: "\(base)/w\(workers)/sweep_scaling.csv")
+        print(String(format: "points=%d workers_1_s=%.3f workers_%d_s=%.3f speedup=%.2f identical=%@", sweep.points.count, one,
+                     workers, many, one / many, same ? "yes" : "NO"))
+    }
+}
