@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
         .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"]),
+        .target(name: "Charts"),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports", "Charts"]
         ),
         .target(name: "ScenarioFormat"),
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["SimEngine"]),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
@@ -59,5 +60,6 @@ let package = Package(
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]
 )

@@ -125,10 +125,17 @@ public enum ScalingOutputs {
         h.map { String(format: "%+.1f%%", (sim - $0) / $0 * 100) } ?? "-"
     }
 
-    /// Writes scaling.csv and summary.json into `directory` (each through a temporary file).
+    /// Writes scaling.csv, the cluster files, the SVG charts and summary.json into `directory`
+    /// (each through a temporary file).
     public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], to directory: String) throws(ReportError) {
-        if !r.rows.isEmpty { try scalingCSV(r).write(to: directory + "/scaling.csv") }
-        if !policies.isEmpty { try ClusterOutputs.write(policies, to: directory) }
+        if !r.rows.isEmpty {
+            try scalingCSV(r).write(to: directory + "/scaling.csv")
+            try ChartOutputs.write(ChartOutputs.scalingCharts(r), to: directory)
+        }
+        if !policies.isEmpty {
+            try ClusterOutputs.write(policies, to: directory)
+            try ChartOutputs.write(ChartOutputs.clusterCharts(policies), to: directory)
+        }
         try summaryJSON(r, policies: policies).write(to: directory + "/summary.json")
     }
 }

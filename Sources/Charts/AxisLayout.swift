@@ -69,8 +69,11 @@ struct AxisLayout {
         let first = (lower / step - 1e-9).rounded(.up), last = (upper / step + 1e-9).rounded(.down)
         var ticks: [Double] = []
         if last >= first && last - first < 1000 {
+            // k × mantissa × 10^e, dividing by 10^-e for small steps so that 3 × 0.2 is 0.6.
+            let e = (log10(step / 10) + 1e-9).rounded(.up)
+            let mantissa = (step / pow(10, e)).rounded()
             for k in stride(from: first, through: last, by: 1) {
-                let t = k * step
+                let t = e >= 0 ? k * mantissa * pow(10, e) : k * mantissa / pow(10, -e)
                 ticks.append(t == 0 ? 0 : t)  // no -0
             }
         }
