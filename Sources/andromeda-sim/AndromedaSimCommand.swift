@@ -12,6 +12,6 @@ struct AndromedaSimCommand: ParsableCommand {
               andromeda-sim host
             """,
         version: AndromedaVersion.string,
-        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
 }

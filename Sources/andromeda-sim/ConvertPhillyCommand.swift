@@ -1,0 +1,37 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+
+struct ConvertPhillyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert-philly",
+        abstract: "Convert a flattened Microsoft Philly job log to an andromeda-sim trace CSV (rule in docs/workloads.md).",
+        discussion: "Example: andromeda-sim convert-philly philly.csv --out traces/philly-trace.csv --gpus-per-system 8"
+    )
+
+    @Argument(help: "Flattened Philly CSV (jobid,user,submitted_time,num_gpus,duration_s).") var input: String
+    @Option(help: "Output trace CSV.") var out: String
+    @Option(help: "GPUs that stand for one CS-2 (1-1024).") var gpusPerSystem: Int = 8
+    @Option(help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12
+
+    func run() throws {
+        guard (1...1024).contains(gpusPerSystem), (1...192).contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
+            fail("--gpus-per-system 1-1024, --max-systems 1-192, --flops-per-gpu 1e9-1e16")
+        }
+        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
+            fail("\(input): cannot read the file (missing, unreadable or not UTF-8)")
+        }
+        var o = PhillyConverter.Options()
+        o.gpusPerSystem = gpusPerSystem
+        o.maxSystems = maxSystems
+        o.flopsPerGPUSecond = flopsPerGpu
+        let csv: String
+        do { csv = try PhillyConverter.convert(text: text, file: input, options: o) } catch { fail("\(error)") }
+        do { try AtomicFile.write(csv, to: out) } catch {
+            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("wrote \(out): \(csv.split(separator: "\n").count - 1) jobs")
+    }
+}
