@@ -73,6 +73,19 @@ final class ClusterSimulationTests: XCTestCase {
         XCTAssertEqual(r[2].state, .finished)
     }
 
+    func testMemoryXCapacityAndNodeGroupsMakeJobsWait() throws {
+        var cfg = ClusterConfig()
+        let big = try job("a", model: "cerebras-gpt-6.7b", systems: 1, batch: 1, samples: 3000)
+        let state = Double(big.training.model.parameters) * 16
+        cfg.cluster.memoryX.capacityBytes = state * 1.5      // room for one at a time
+        let r = try simulate([big, try job("b", model: "cerebras-gpt-6.7b", systems: 1, batch: 1, samples: 3000)], config: cfg)
+        XCTAssertEqual(r[1].firstStart, r[0].end, "b waits for a's MemoryX state to be released")
+        var groups = ClusterConfig()
+        groups.memoryXNodeGroups = 1
+        let g = try simulate([try job("c", systems: 1), try job("d", systems: 1)], config: groups)
+        XCTAssertEqual(g[1].firstStart, g[0].end, "one node group serves one job at a time")
+    }
+
     func testFailuresRestartFromTheLastCheckpointAndCountLostWork() throws {
         var cfg = ClusterConfig()
         cfg.failures = FailureModel(mtbf: .seconds(3 * 3600), repair: .seconds(600))
