@@ -1,0 +1,165 @@
+/// Max-min fair rates by progressive filling (Bertsekas and Gallager, Data Networks, section 6.5;
+/// the precedent is SimGrid's LMM solver): the most constrained link fixes the rate of its flows,
+/// their share is removed from every link they cross, and so on.
+extension FlowNetwork.Core {
+    // MARK: Max-min fair rates (progressive filling)
+
+    /// Recomputes every active flow's max-min fair rate, then the completion times of the
+    /// flows whose rate changed, and the links' loads and used-fraction signals.
+    ///
+    /// Progressive filling (Bertsekas and Gallager, *Data Networks*, 2nd ed., chapter 6):
+    /// with every flow unfixed, find the link whose remaining capacity divided by its number
+    /// of unfixed flows (its fair share) is smallest; fix each unfixed flow crossing it at
+    /// that share, and subtract the share from every link those flows cross. Repeat until all
+    /// flows are fixed. The candidate links sit in a binary min-heap keyed by (share,
+    /// first-seen position). A link's share never decreases as flows are fixed elsewhere, so
+    /// its entry is left in place when it changes; an entry found out of date at the top is
+    /// put back with the link's current share, and one whose link is saturated is dropped.
+    /// An up-to-date entry at the top is therefore the true minimum. Ties go to the link
+    /// seen first in flow start order, so the result is deterministic. Cost: O(P + (L + R) log L)
+    /// for the P link crossings of the active flows, the L links in use and R heap
+    /// re-insertions (at most one per link per bottleneck round, typically few).
+    mutating func recomputeRates(now: Int64) throws(SimulationError) {
+        // 1. The links in use, in first-seen order, with the flows crossing each (CSR).
+        stamp &+= 1
+        touched.removeAll(keepingCapacity: true)
+        for slot in active {
+            for l in paths[Int(slot)] where links[Int(l)].stamp != stamp {
+                links[Int(l)].stamp = stamp
+                touched.append(l)
+            }
+        }
+        var total: Int32 = 0
+        for (k, l) in touched.enumerated() {
+            let i = Int(l)
+            let n = links[i].activeFlows
+            assert(n > 0, "FlowNetwork: link in use without flows")
+            links[i].order = UInt32(truncatingIfNeeded: k)
+            links[i].offset = total
+            links[i].fill = total
+            links[i].unfixed = n
+            links[i].remaining = links[i].capacity
+            links[i].newLoad = 0
+            total += n
+        }
+        if adjacency.count < Int(total) {
+            adjacency.append(contentsOf: repeatElement(0, count: Int(total) - adjacency.count))
+        }
+        for slot in active {
+            flows[Int(slot)].newRate = -1
+            for l in paths[Int(slot)] {
+                let i = Int(l)
+                adjacency[Int(links[i].fill)] = slot
+                links[i].fill += 1
+            }
+        }
+
+        // 2. Progressive filling.
+        heap.removeAll(keepingCapacity: true)
+        for l in touched {
+            let i = Int(l)
+            pushShare(FlowNetwork.ShareEntry(share: links[i].capacity / Double(links[i].unfixed), order: links[i].order))
+        }
+        var unfixedFlows = active.count
+        while unfixedFlows > 0 {
+            guard let e = popShare() else {
+                throw .model("FlowNetwork: internal error: \(unfixedFlows) flows left without a bottleneck")
+            }
+            let b = Int(touched[Int(e.order)])
+            let u = links[b].unfixed
+            if u == 0 { continue }  // Saturated already.
+            let share = Swift.max(0, links[b].remaining) / Double(u)
+            if share != e.share {
+                // Stale: fixing other flows changed this link. Shares only grow, so put it
+                // back at its current share rather than pushing every change.
+                pushShare(FlowNetwork.ShareEntry(share: share, order: e.order))
+                continue
+            }
+            let lo = Int(links[b].offset)
+            let hi = lo + Int(links[b].activeFlows)
+            for k in lo..<hi {
+                let slot = Int(adjacency[k])
+                if flows[slot].newRate >= 0 { continue }
+                flows[slot].newRate = share
+                unfixedFlows -= 1
+                for m in paths[slot] {
+                    let j = Int(m)
+                    links[j].remaining -= share
+                    links[j].unfixed -= 1
+                    links[j].newLoad += share
+                }
+            }
+        }
+
+        // 3. New completion times, only for flows whose rate changed (bit for bit), so that
+        //    an unaffected flow keeps its completion time exactly.
+        for slot in active {
+            let f = Int(slot)
+            let r = flows[f].newRate
+            if r == flows[f].rate { continue }
+            guard r > 0 else {
+                throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
+            }
+            let left = remaining(f, at: now)
+            let ns = try Self.transferNanoseconds(remaining: left, bytes: flows[f].bytes, rate: r)
+            let (finish, overflow) = now.addingReportingOverflow(ns)
+            if overflow {
+                throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
+            }
+            flows[f].remaining = left
+            flows[f].anchor = now
+            flows[f].rate = r
+            flows[f].finish = finish
+        }
+
+        // 4. Link loads and used-fraction signals; links no longer in use drop to zero.
+        let time = SimTime(nanoseconds: now)
+        for l in loadedLinks where links[Int(l)].stamp != stamp {
+            links[Int(l)].load = 0
+            links[Int(l)].usedFraction.record(0, at: time)
+        }
+        for l in touched {
+            let i = Int(l)
+            let load = links[i].newLoad
+            if load == links[i].load { continue }
+            links[i].load = load
+            links[i].usedFraction.record(Swift.min(1, load / links[i].capacity), at: time)
+        }
+        swap(&loadedLinks, &touched)
+    }
+
+    mutating func pushShare(_ e: FlowNetwork.ShareEntry) {
+        heap.append(e)
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let p = (i - 1) >> 1
+                if !FlowNetwork.ShareEntry.precedes(e, h[p]) { break }
+                h[i] = h[p]
+                i = p
+            }
+            h[i] = e
+        }
+    }
+
+    mutating func popShare() -> FlowNetwork.ShareEntry? {
+        guard let last = heap.popLast() else { return nil }
+        if heap.isEmpty { return last }
+        return heap.withUnsafeMutableBufferPointer { h in
+            let top = h[0]
+            let n = h.count
+            var i = 0
+            while true {
+                var c = 2 * i + 1
+                if c >= n { break }
+                if c + 1 < n && FlowNetwork.ShareEntry.precedes(h[c + 1], h[c]) { c += 1 }
+                if !FlowNetwork.ShareEntry.precedes(h[c], last) { break }
+                h[i] = h[c]
+                i = c
+            }
+            h[i] = last
+            return top
+        }
+    }
+
+}
