@@ -33,8 +33,10 @@ public enum MultitenantRunner {
         return all.enumerated().sorted { ($0.element.submit, $0.offset) < ($1.element.submit, $1.offset) }.map(\.element)
     }
 
-    /// Simulates `jobs` under each policy of `spec`.
-    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], weights: [String: Double] = [:]) throws -> [PolicyRun] {
+    /// Simulates `jobs` under each policy of `spec`. A `trace` receives the timeline of the FIRST
+    /// policy only (the others run on the same jobs; one timeline keeps the file readable).
+    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], weights: [String: Double] = [:],
+                           trace: TraceSink? = nil) throws -> [PolicyRun] {
         var out: [PolicyRun] = []
         var config = spec.config
         for (k, v) in weights where config.userWeights[k] == nil { config.userWeights[k] = v }
@@ -45,6 +47,7 @@ public enum MultitenantRunner {
             guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
             let probesBefore = oracle.probes, hitsBefore = oracle.cacheHits, eventsBefore = oracle.probeEvents
             let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config, oracle: oracle)
+            if out.isEmpty { sim.trace = trace }
             let results = try sim.run()
             out.append(PolicyRun(policy: name, jobs: results, utilization: sim.samples,
                                  metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,

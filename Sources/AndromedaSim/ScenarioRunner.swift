@@ -27,15 +27,17 @@ public struct ScenarioResults: Sendable, Equatable {
 
 /// Runs scenarios.
 public enum ScenarioRunner {
-    /// Simulates every (model, systems) point of every scaling experiment of `scenario`.
-    public static func run(_ scenario: Scenario, fullDetail: Bool = false) throws(TrainingError) -> ScenarioResults {
+    /// Simulates every (model, systems) point of every scaling experiment of `scenario`. A `trace`
+    /// receives every run's timeline, each in its own group "<model> on <n> systems".
+    public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil) throws(TrainingError) -> ScenarioResults {
         var rows: [ScalingRow] = []
         for (i, exp) in scenario.scaling.enumerated() {
             var results: [TrainingResult] = []
             for n in exp.systems {
                 results.append(try TrainingRun.simulate(exp.spec(systems: n), cluster: scenario.cluster,
                                                         efficiency: scenario.efficiency, seed: scenario.seed,
-                                                        fullDetail: fullDetail))
+                                                        fullDetail: fullDetail,
+                                                        trace: trace?.group(traceGroup(scenario, i, n))))
             }
             guard let base = results.min(by: { $0.systems < $1.systems }) else { continue }
             for r in results {
@@ -46,5 +48,12 @@ public enum ScenarioRunner {
             }
         }
         return ScenarioResults(scenario: scenario, rows: rows)
+    }
+
+    /// "<model> on <n> systems" ("1 system"), with the experiment's number when two experiments share the model.
+    static func traceGroup(_ scenario: Scenario, _ i: Int, _ n: Int) -> String {
+        let model = scenario.scaling[i].model.name
+        let shared = scenario.scaling.filter { $0.model.name == model }.count > 1
+        return "\(model) on \(n) system\(n == 1 ? "" : "s")" + (shared ? " (experiment \(i + 1))" : "")
     }
 }

@@ -89,6 +89,12 @@ extension ClusterSimulation {
         let wasCompiled = compiled[jobs[i].config]
         let startup = jobs[i].startup(compiled: wasCompiled)
         compiled[jobs[i].config] = true
+        if let trace {
+            if jobs[i].enqueued < sim.now {
+                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
+            }
+            traceSince[i] = sim.now
+        }
         jobs[i].systems = chosen
         jobs[i].state = .starting
         jobs[i].heldSince = sim.now
@@ -157,11 +163,17 @@ extension ClusterSimulation {
 
     func closeSegment(_ j: Int, at now: SimTime, reason: String) {
         guard !jobs[j].systems.isEmpty else { return }
+        if let trace {
+            // A finished job's last state was traced by complete().
+            if jobs[j].state != .finished { traceStateEnd(j, now) }
+            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: jobs[j].spec.id, start: jobs[j].heldSince, end: now) }
+        }
         jobs[j].segments.append(JobSegment(systems: jobs[j].systems, start: jobs[j].heldSince, end: now, reasonEnded: reason))
         jobs[j].held += now.since(jobs[j].heldSince).nanoseconds
     }
 
     func complete(_ j: Int, _ sim: Simulation) throws(SimulationError) {
+        traceStateEnd(j, sim.now)
         jobs[j].stepsDone = jobs[j].totalSteps
         jobs[j].phase = 0
         jobs[j].state = .finished
@@ -183,6 +195,7 @@ extension ClusterSimulation {
             jobs[j].phase = 0
             jobs[j].lastCheckpointStep = jobs[j].stepsDone
         }
+        traceStateEnd(j, sim.now)
         jobs[j].state = .checkpointing
         jobs[j].pendingReason = reason
         try sim.schedule(after: SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), target: id, arg: arg(.preemptDone, j))
@@ -206,6 +219,7 @@ extension ClusterSimulation {
 
     func fail(system s: Int, _ sim: Simulation) throws(SimulationError) {
         guard let f = config.failures else { return }
+        trace?.instant(track: "CS-2 \(s)", name: "failure", at: sim.now)
         downCount[s] += 1
         try sim.schedule(after: f.repair, target: id, arg: arg(.repair, s), priority: 16)
         let j = owner[s]
@@ -226,6 +240,7 @@ extension ClusterSimulation {
         let w = config.maintenance[i]
         var victims: [Int] = []
         for s in w.systems where s < downCount.count {
+            trace?.instant(track: "CS-2 \(s)", name: "maintenance start", at: sim.now)
             downCount[s] += 1
             let j = owner[s]
             if j >= 0, !victims.contains(j), jobs[j].state == .running || jobs[j].state == .starting { victims.append(j) }
@@ -246,6 +261,17 @@ extension ClusterSimulation {
             return
         }
         if let last = samples.last, last.time == now { samples[samples.count - 1] = s } else { samples.append(s) }
+        if let trace {
+            trace.counter(track: "Cluster", name: "busy systems", at: now, value: Double(busy))
+            trace.counter(track: "Cluster", name: "queue length", at: now, value: Double(queue.count))
+        }
+    }
+
+    /// Traces job `j`'s current state (starting, running, checkpointing) as ending at `now`.
+    func traceStateEnd(_ j: Int, _ now: SimTime) {
+        guard let trace, j < traceSince.count else { return }
+        trace.span(track: "job \(jobs[j].spec.id)", name: jobs[j].state.rawValue, start: traceSince[j], end: now)
+        traceSince[j] = now
     }
 
     /// No system held by two jobs, MemoryX and node groups never over capacity, nothing started

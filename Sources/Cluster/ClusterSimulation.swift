@@ -44,6 +44,15 @@ public final class ClusterSimulation: Component {
     var finishedCount = 0
     var rejectedCount = 0
     public internal(set) var failure: String?
+    /// When set, receives per job a span for each state it held systems in ("starting",
+    /// "running", "checkpointing"; and "queued" before each start) on track "job <id>", a span
+    /// named after the job on each held system's track "CS-2 <s>", instants for failures, repairs
+    /// and maintenance on the system's track, and the counters "busy systems" and "queue length"
+    /// (track "Cluster") at every utilisation sample. Nil costs nothing (read after every event,
+    /// so exempt from the runtime exclusivity check).
+    @exclusivity(unchecked) public var trace: TraceSink?
+    /// Per job: when its current traced state began (sized by ``run()`` when tracing).
+    var traceSince: [SimTime] = []
 
     /// Prepares a simulation of `jobs` under `policy`.
     /// Prepares a simulation of `jobs` under `policy`. Pass an `oracle` to share measured step
@@ -68,6 +77,7 @@ public final class ClusterSimulation: Component {
             throw .model("at most 268,435,455 jobs and systems")
         }
         let sim = Simulation(expectedPending: jobs.count + 64)
+        if trace != nil { traceSince = Array(repeating: .zero, count: jobs.count) }
         var components = ComponentSet()
         id = components.register(self)
         for j in jobs {
@@ -84,6 +94,9 @@ public final class ClusterSimulation: Component {
         if let failure { throw .model(failure) }
         let end = sim.now
         for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
+            if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {
+                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: end)
+            }
             closeSegment(i, at: end, reason: "horizon")
             jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
             jobs[i].state = .unfinished
@@ -103,6 +116,7 @@ public final class ClusterSimulation: Component {
         switch Kind(rawValue: event.arg >> 28) {
         case .arrival: try arrive(i, sim)
         case .startupDone:
+            traceStateEnd(i, sim.now)
             jobs[i].completion = nil
             jobs[i].state = .running
             jobs[i].anchor = sim.now
@@ -111,11 +125,15 @@ public final class ClusterSimulation: Component {
         case .preemptDone: try preemptDone(i, sim)
         case .failure: try fail(system: i, sim)
         case .repair:
+            trace?.instant(track: "CS-2 \(i)", name: "repaired", at: sim.now)
             downCount[i] -= 1
             if let f = config.failures { try scheduleFailure(i, after: .zero, f, sim) }
         case .maintenanceStart: try maintenance(start: i, sim)
         case .maintenanceEnd:
-            for s in config.maintenance[i].systems where s < downCount.count { downCount[s] -= 1 }
+            for s in config.maintenance[i].systems where s < downCount.count {
+                trace?.instant(track: "CS-2 \(s)", name: "maintenance end", at: sim.now)
+                downCount[s] -= 1
+            }
         case .horizon:
             stopped = true
             for j in active { try settle(j, sim.now) }

@@ -37,9 +37,10 @@ public struct TrainingResult: Sendable, Equatable {
 /// Simulates training jobs on a cluster.
 public enum TrainingRun {
     /// Simulates `spec` on the first `spec.systems` systems of `cluster`, with wafer defects
-    /// drawn from `seed`. `fullDetail` turns the steady-state fast-forward off.
+    /// drawn from `seed`. `fullDetail` turns the steady-state fast-forward off. A `trace` receives
+    /// the job's timeline (see ``WeightStreamingJob/trace``), labelled "<model> x<systems>".
     public static func simulate(_ spec: TrainingSpec, cluster: ClusterSpec, efficiency: EfficiencyModel = EfficiencyModel(),
-                                seed: UInt64, fullDetail: Bool = false) throws(TrainingError) -> TrainingResult
+                                seed: UInt64, fullDetail: Bool = false, trace: TraceSink? = nil) throws(TrainingError) -> TrainingResult
     {
         guard spec.systems >= 1, spec.systems <= cluster.systems else {
             throw TrainingError("\(spec.model.name): \(spec.systems) systems requested, the cluster has \(cluster.systems)")
@@ -70,6 +71,10 @@ public enum TrainingRun {
             let path = try fabric.dataPath(for: systems, label: "job0")
             let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: steps)
             job.fullDetail = fullDetail
+            if let trace {
+                job.trace = trace
+                job.traceLabel = "\(spec.model.name) x\(spec.systems)"
+            }
             job.attach(id: components.register(job))
             try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.Kind.start.rawValue << 28)
             _ = try sim.run(&components)

@@ -74,6 +74,48 @@ public final class WeightStreamingJob: Component {
     /// Called when the job has finished (after its final checkpoint).
     var onFinish: ((Simulation) -> Void)?
 
+    /// When set, receives a span per compute pass per lane ("CS-2 <system>"), weight broadcast
+    /// ("MemoryX out" and "SwarmX <label>"), gradient reduction ("MemoryX in"), optimizer update
+    /// ("MemoryX optimizer"), and step, checkpoint and fast-forward ("<label>"). Nil costs nothing.
+    /// (Read on the hot path, so exempt from the runtime exclusivity check, like the engine's
+    /// state: a run without a trace pays one load and compare per site.)
+    @exclusivity(unchecked) public var trace: TraceSink?
+    /// Names the job's own track and its SwarmX track in the trace.
+    public var traceLabel = "job"
+    /// Trace bookkeeping, set up when the job starts: track and span names, and start times of
+    /// what is in flight.
+    @exclusivity(unchecked) var traceState: TraceState?
+    final class TraceState {
+        let laneTracks: [String]
+        let passNames: [String]
+        let weightNames: [String]
+        let gradNames: [String]
+        let updateNames: [String]
+        let swarmTrack: String
+        @exclusivity(unchecked) var streamStart: Int64 = 0
+        @exclusivity(unchecked) var updateStart: Int64 = 0
+        @exclusivity(unchecked) var checkpointStart: Int64 = 0
+        @exclusivity(unchecked) var computeStart: [Int64]
+        /// Per pass: start and track slot of its gradient reduction (reductions may overlap, so
+        /// overlapping ones go on "MemoryX in 2", "MemoryX in 3", ...).
+        @exclusivity(unchecked) var reduceStart: [Int64]
+        @exclusivity(unchecked) var reduceSlot: [Int]
+        @exclusivity(unchecked) var slotBusy: [Bool] = []
+
+        init(laneTracks: [String], passNames: [String], weightNames: [String], gradNames: [String],
+             updateNames: [String], swarmTrack: String, lanes: Int, passes: Int) {
+            self.laneTracks = laneTracks
+            self.passNames = passNames
+            self.weightNames = weightNames
+            self.gradNames = gradNames
+            self.updateNames = updateNames
+            self.swarmTrack = swarmTrack
+            computeStart = Array(repeating: 0, count: lanes)
+            reduceStart = Array(repeating: 0, count: passes)
+            reduceSlot = Array(repeating: 0, count: passes)
+        }
+    }
+
     /// The parts of one step.
     public struct StepBreakdown: Equatable, Sendable {
         public var total = SimDuration.zero
@@ -123,14 +165,20 @@ public final class WeightStreamingJob: Component {
     public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
         let payload = Int(event.arg & 0x0fff_ffff)
         switch Kind(rawValue: event.arg >> 28) {
-        case .start: try beginStep(sim)
+        case .start:
+            if trace != nil, traceState == nil { traceState = makeTraceState() }
+            try beginStep(sim)
         case .streamDone:
+            if trace != nil { traceStreamDone(pass: payload, sim.now) }
             streamInFlight = false
             streamsDone += 1
             try advance(sim)
         case .computeDone: try computeFinished(system: payload >> 16, pass: payload & 0xffff, sim)
-        case .gradientDone: try gradientArrived(pass: payload, sim)
+        case .gradientDone:
+            if trace != nil { traceReduceDone(pass: payload, sim.now) }
+            try gradientArrived(pass: payload, sim)
         case .updateDone:
+            if trace != nil { traceUpdateDone(layer: payload, sim.now) }
             updating = false
             updatesDone += 1
             try startUpdate(sim)
@@ -139,6 +187,7 @@ public final class WeightStreamingJob: Component {
             inputArrived[payload >> 16][payload & 0xffff] += 1
             try advance(sim)
         case .checkpointDone:
+            if trace != nil { traceCheckpointDone(sim.now) }
             inCheckpoint = false
             checkpoints += 1
             checkpointTime = try checkpointTime.adding(checkpointDuration)
@@ -179,6 +228,7 @@ public final class WeightStreamingJob: Component {
             if minStarted >= p - prefetchDepth + 1 || p == 0 {
                 streamInFlight = true
                 streamsStarted += 1
+                if trace != nil { traceStarted(.stream, sim.now) }
                 try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
                                              arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
             }
@@ -193,6 +243,7 @@ public final class WeightStreamingJob: Component {
             }
             busy[s] = true
             computeStarted[s] += 1
+            if trace != nil { traceStarted(.compute, sim.now, lane: s) }
             if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
             try sim.schedule(after: SimDuration(nanoseconds: pass.computeNanoseconds[systemIndex(lane: s)]), target: id,
                              arg: arg(.computeDone, s << 16 | p))
@@ -208,6 +259,7 @@ public final class WeightStreamingJob: Component {
                 let p = streamsStarted
                 streamInFlight = true
                 streamsStarted += 1
+                if trace != nil { traceStarted(.stream, sim.now) }
                 try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
                                              arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
             }
@@ -218,6 +270,7 @@ public final class WeightStreamingJob: Component {
     @inline(__always) func systemIndex(lane: Int) -> Int { laneSystems.count == 1 ? 0 : lane }
 
     func computeFinished(system s: Int, pass p: Int, _ sim: Simulation) throws(SimulationError) {
+        if trace != nil { traceComputeDone(lane: s, pass: p, sim.now) }
         busy[s] = false
         computeDone[s] += 1
         lastComputeEnd = max(lastComputeEnd, sim.now.nanoseconds)
@@ -225,6 +278,7 @@ public final class WeightStreamingJob: Component {
         if pass.backward {
             backwardRemaining[p] -= 1
             if backwardRemaining[p] == 0 {
+                if trace != nil { traceReduceStarted(pass: p, sim.now) }
                 try fabric.network.startFlow(bytes: plan.gradientBytes[pass.layer], links: path.reduce, notify: id,
                                              arg: arg(.gradientDone, p), latency: path.treeLatency, in: sim)
             }
@@ -246,6 +300,7 @@ public final class WeightStreamingJob: Component {
         let layer = updateQueue[updateHead]
         updateHead += 1
         updating = true
+        if trace != nil { traceStarted(.update, sim.now) }
         try sim.schedule(after: SimDuration(nanoseconds: plan.updateNanoseconds[layer]), target: id,
                          arg: arg(.updateDone, layer))
     }
@@ -261,6 +316,7 @@ public final class WeightStreamingJob: Component {
                                  boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
         stepsDone += 1
         if stepEnds.count < 64 { stepEnds.append(now) }
+        if trace != nil { traceSpan("step \(stepsDone)", from: SimTime(nanoseconds: stepStart), to: sim.now) }
         try stepBoundary(sim)
     }
 
@@ -294,7 +350,9 @@ public final class WeightStreamingJob: Component {
             let skip = barrier - stepsDone - 1
             if skip > 0 {
                 let span = try lastStep.total.multiplied(by: skip, "fast-forward of \(skip) steps")
+                let from = sim.now
                 try sim.advance(to: try sim.now.adding(span, "fast-forward"))
+                if trace != nil { traceSpan("fast-forward \(skip) steps", from: from, to: sim.now) }
                 stepsDone += skip
                 fastForwardedSteps += skip
             }
@@ -304,11 +362,87 @@ public final class WeightStreamingJob: Component {
 
     func startCheckpoint(_ sim: Simulation) throws(SimulationError) {
         inCheckpoint = true
+        if trace != nil { traceStarted(.checkpoint, sim.now) }
         try sim.schedule(after: checkpointDuration, target: id, arg: arg(.checkpointDone, 0))
     }
 
     func finish(_ sim: Simulation) {
         finished = true
         onFinish?(sim)
+    }
+
+    // MARK: Trace (only reached when `trace` is set; kept out of line so the hot path stays small)
+
+    enum TraceActivity { case stream, compute, update, checkpoint }
+
+    /// Every track and span name, made once when the job starts.
+    @inline(never) func makeTraceState() -> TraceState {
+        let laneTracks = laneSystems.map { group -> String in
+            guard let first = group.first, let last = group.last else { return "CS-2" }
+            if group.count == 1 { return "CS-2 \(first)" }
+            let contiguous = group == Array(first...last)
+            return contiguous ? "CS-2 \(first)-\(last)" : "CS-2 " + group.map(String.init).joined(separator: ",")
+        }
+        let passNames = plan.passes.map { "L\($0.layer) \($0.backward ? "bwd" : "fwd") m\($0.micro)" }
+        return TraceState(laneTracks: laneTracks, passNames: passNames,
+                          weightNames: plan.passes.map { "weights L\($0.layer)" },
+                          gradNames: plan.layers.indices.map { "grads L\($0)" },
+                          updateNames: plan.layers.indices.map { "update L\($0)" },
+                          swarmTrack: "SwarmX \(traceLabel)", lanes: lanes, passes: plan.passes.count)
+    }
+
+    /// Notes when something that ends in a span started.
+    @inline(never) func traceStarted(_ what: TraceActivity, _ now: SimTime, lane: Int = 0) {
+        guard let state = traceState else { return }
+        let t = now.nanoseconds
+        switch what {
+        case .stream: state.streamStart = t
+        case .compute: state.computeStart[lane] = t
+        case .update: state.updateStart = t
+        case .checkpoint: state.checkpointStart = t
+        }
+    }
+
+    /// A span on the job's own track.
+    @inline(never) func traceSpan(_ name: String, from start: SimTime, to end: SimTime) {
+        trace?.span(track: traceLabel, name: name, start: start, end: end)
+    }
+
+    @inline(never) func traceComputeDone(lane s: Int, pass p: Int, _ now: SimTime) {
+        guard let trace, let t = traceState else { return }
+        trace.span(track: t.laneTracks[s], name: t.passNames[p], start: SimTime(nanoseconds: t.computeStart[s]), end: now)
+    }
+
+    @inline(never) func traceStreamDone(pass p: Int, _ now: SimTime) {
+        guard let trace, let t = traceState else { return }
+        let start = SimTime(nanoseconds: t.streamStart)
+        trace.span(track: "MemoryX out", name: t.weightNames[p], start: start, end: now)
+        trace.span(track: t.swarmTrack, name: t.weightNames[p], start: start, end: now)
+    }
+
+    @inline(never) func traceUpdateDone(layer: Int, _ now: SimTime) {
+        guard let trace, let t = traceState else { return }
+        trace.span(track: "MemoryX optimizer", name: t.updateNames[layer], start: SimTime(nanoseconds: t.updateStart), end: now)
+    }
+
+    @inline(never) func traceCheckpointDone(_ now: SimTime) {
+        guard let t = traceState else { return }
+        traceSpan("checkpoint", from: SimTime(nanoseconds: t.checkpointStart), to: now)
+    }
+
+    @inline(never) func traceReduceStarted(pass p: Int, _ now: SimTime) {
+        guard let t = traceState else { return }
+        let slot = t.slotBusy.firstIndex(of: false) ?? t.slotBusy.count
+        if slot == t.slotBusy.count { t.slotBusy.append(true) } else { t.slotBusy[slot] = true }
+        t.reduceSlot[p] = slot
+        t.reduceStart[p] = now.nanoseconds
+    }
+
+    @inline(never) func traceReduceDone(pass p: Int, _ now: SimTime) {
+        guard let trace, let t = traceState else { return }
+        let slot = t.reduceSlot[p]
+        t.slotBusy[slot] = false
+        trace.span(track: slot == 0 ? "MemoryX in" : "MemoryX in \(slot + 1)", name: t.gradNames[plan.passes[p].layer],
+                   start: SimTime(nanoseconds: t.reduceStart[p]), end: now)
     }
 }

@@ -22,6 +22,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default out/<scenario name>).") var out: String?
     @Flag(help: "Simulate every step in detail (turn off the steady-state fast-forward).") var fullDetail = false
     @Flag(help: "Print nothing but errors.") var quiet = false
+    @Option(help: "Write a Chrome/Perfetto trace JSON here (capped at 500,000 events).") var trace: String?
 
     func run() throws {
         let clock = ContinuousClock()
@@ -33,9 +34,10 @@ struct RunCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
+        let timeline = trace.map { _ in ChromeTrace() }
         let results: ScenarioResults
         do {
-            results = try ScenarioRunner.run(parsed, fullDetail: fullDetail)
+            results = try ScenarioRunner.run(parsed, fullDetail: fullDetail, trace: timeline)
         } catch {
             fail("\(scenario): \(error)")
         }
@@ -45,7 +47,7 @@ struct RunCommand: ParsableCommand {
             do {
                 let jobs = try MultitenantRunner.jobs(m, seed: parsed.seed, models: parsed.models)
                 jobCount = jobs.count
-                policyRuns = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:])
+                policyRuns = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:], trace: timeline)
             } catch {
                 fail("\(scenario): \(error)")
             }
@@ -69,6 +71,7 @@ struct RunCommand: ParsableCommand {
                 ("full_detail", .bool(fullDetail)),
             ])
             try timing.write(to: dir + "/timing.json")
+            if let trace, let timeline { try timeline.write(to: trace) }
         } catch {
             FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
             throw ExitCode(1)
