@@ -17,7 +17,9 @@ import Training
 public enum Andromeda {
     /// Everything a scenario run produced.
     public struct Results: Sendable {
+        /// The scenario that was run.
         public let scenario: Scenario
+        /// Results of the scaling experiments (no rows when the scenario has none).
         public let scaling: ScenarioResults
         /// One per policy of the multitenant section (empty without one).
         public let policies: [PolicyRun]

@@ -5,11 +5,17 @@ import SimEngine
 public struct ClusterMetrics: Sendable, Equatable {
     /// Distribution summary of a duration, seconds.
     public struct Summary: Sendable, Equatable {
+        /// Number of values summarised.
         public var count: Int = 0
+        /// Mean, seconds.
         public var mean: Double = 0
+        /// Median (nearest rank), seconds.
         public var p50: Double = 0
+        /// 95th percentile (nearest rank), seconds.
         public var p95: Double = 0
+        /// 99th percentile (nearest rank), seconds.
         public var p99: Double = 0
+        /// Largest value, seconds.
         public var max: Double = 0
 
         /// Exact order statistics (nearest rank) of `seconds`.
@@ -23,15 +29,21 @@ public struct ClusterMetrics: Sendable, Equatable {
         }
     }
 
+    /// Jobs in the workload.
     public var jobs: Int
+    /// Jobs that finished.
     public var finished: Int
+    /// Jobs rejected (they could never fit or could not run).
     public var rejected: Int
+    /// Jobs not finished when the simulation stopped (at the horizon).
     public var unfinished: Int
     /// From the first submission to the last end, seconds.
     public var makespanSeconds: Double
     /// Busy system-time over (systems x makespan).
     public var utilization: Double
+    /// Wait (first start - submit), seconds, over the jobs that started.
     public var wait: Summary
+    /// Completion time (end - submit), seconds, over the jobs that finished.
     public var completion: Summary
     /// Mean slowdown: (end - submit) / the job's run time alone on an idle cluster.
     public var meanSlowdown: Double
@@ -41,16 +53,23 @@ public struct ClusterMetrics: Sendable, Equatable {
     public var jainFairness: Double
     /// Useful share of held system-time (held minus work lost to failures).
     public var goodput: Double
+    /// Energy charged to all jobs, kWh (systems x busy power x time holding them).
     public var energyKWh: Double
+    /// Work lost to failures, preemptions and drains, hours, summed over jobs (not per system).
     public var lostWorkHours: Double
+    /// Times jobs were requeued (failures, preemptions, maintenance), all jobs together.
     public var restarts: Int
+    /// Jobs with a deadline that did not finish by it (not finishing counts as missing).
     public var deadlinesMissed: Int
 
+    /// Equal when the headline figures agree: jobs, makespan, wait, completion, utilization, fairness.
     public static func == (a: ClusterMetrics, b: ClusterMetrics) -> Bool {
         a.jobs == b.jobs && a.makespanSeconds == b.makespanSeconds && a.wait == b.wait && a.completion == b.completion
             && a.utilization == b.utilization && a.jainFairness == b.jainFairness
     }
 
+    /// Computes the metrics from the jobs' outcomes, the utilisation samples, the cluster's system
+    /// count and the users' fair-share weights (missing: 1).
     public init(_ results: [JobResult], samples: [UtilizationSample], systems: Int, weights: [String: Double]) {
         jobs = results.count
         finished = results.filter { $0.state == .finished }.count

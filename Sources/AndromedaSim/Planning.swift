@@ -13,6 +13,7 @@ public enum Planning {
         public let systems: Int?
         /// Every count tried, with its simulated time to train.
         public let tried: [(systems: Int, timeToTrain: SimDuration)]
+        /// The run on `systems` systems (nil when no count meets the deadline).
         public let result: TrainingResult?
     }
 
@@ -38,6 +39,7 @@ public enum Planning {
     public struct RateAnswer: Sendable {
         /// The highest rate (jobs per hour) found whose P95 wait is within the target.
         public let rate: Double?
+        /// Headline figures at `rate` (nil when even the lowest rate misses the target).
         public let metrics: ClusterMetrics?
         /// Every rate simulated, with its P95 wait in seconds.
         public let tried: [(rate: Double, p95WaitSeconds: Double)]

@@ -9,11 +9,15 @@ import Training
 /// parameter varies slowest). Each point is simulated independently, so the results do not depend
 /// on how many workers run them or on which machine.
 public struct Sweep: Sendable {
+    /// The base scenario that every point varies.
     public let scenario: Scenario
+    /// The swept parameters, in the order given (the first varies slowest).
     public let parameters: [SweepParameter]
     /// Every point's values, in point order.
     public let points: [[String]]
 
+    /// The grid of `parameters` over `scenario`; throws when a parameter repeats, the grid passes
+    /// 1,000,000 points or a value does not apply to the scenario.
     public init(scenario: Scenario, parameters: [SweepParameter]) throws(SweepError) {
         let names = parameters.map(\.name)
         guard Set(names).count == names.count else { throw SweepError("a --param is given twice") }

@@ -5,7 +5,9 @@ import Training
 
 /// One swept parameter: a name and the values it takes.
 public struct SweepParameter: Sendable, Equatable {
+    /// Parameter name, as in `--param name=v1,v2` (see ``help``).
     public let name: String
+    /// The values it takes, as written (checked against the parameter's range).
     public let values: [String]
 
     /// What a parameter changes, its range, and how it is applied.
@@ -122,8 +124,11 @@ public struct SweepParameter: Sendable, Equatable {
 
 /// A sweep that cannot run as asked.
 public struct SweepError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What is wrong, for the user.
     public let message: String
+    /// An error reporting `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

@@ -13,8 +13,11 @@ import SimHost
 public enum SweepRunner {
     /// What a run did.
     public struct Outcome: Sendable, Equatable {
+        /// Points in the whole sweep (every shard).
         public var points: Int
+        /// Points simulated by this run.
         public var ran: Int
+        /// Points of this shard already done in the folder, not run again.
         public var skipped: Int
         /// True when every point of the sweep is done and the final files were written.
         public var complete: Bool

@@ -17,7 +17,9 @@ public final class ClusterSimulation: Component {
         case arrival = 1, startupDone, complete, preemptDone, failure, repair, maintenanceStart, maintenanceEnd, horizon
     }
 
+    /// The cluster, its failures, maintenance and options.
     public let config: ClusterConfig
+    /// Measures step times alone and under sharing (may be shared between runs).
     public let oracle: StepTimeOracle
     var policy: any SchedulingPolicy
     var jobs: [JobRecord]
@@ -38,11 +40,14 @@ public final class ClusterSimulation: Component {
     var queue: [Int] = []
     var active: [Int] = []
     var usageDone: [String: Double] = [:]
+    /// The cluster's state over time: one sample per instant at which it changed.
     public internal(set) var samples: [UtilizationSample] = []
+    /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
     var finishedCount = 0
     var rejectedCount = 0
+    /// An error recorded during the run; ``run()`` throws it once the simulation stops.
     public internal(set) var failure: String?
     /// When set, receives per job a span for each state it held systems in ("starting",
     /// "running", "checkpointing"; and "queued" before each start) on track "job <id>", a span
@@ -54,7 +59,6 @@ public final class ClusterSimulation: Component {
     /// Per job: when its current traced state began (sized by ``run()`` when tracing).
     var traceSince: [SimTime] = []
 
-    /// Prepares a simulation of `jobs` under `policy`.
     /// Prepares a simulation of `jobs` under `policy`. Pass an `oracle` to share measured step
     /// times between runs on the same cluster (e.g. when comparing policies).
     public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, oracle: StepTimeOracle? = nil) {
@@ -110,6 +114,8 @@ public final class ClusterSimulation: Component {
         try sim.schedule(after: try base.adding(d), target: id, arg: arg(.failure, s), priority: 16)
     }
 
+    /// Handles one of its own events (arrival, start-up done, completion, preemption done, failure,
+    /// repair, maintenance, horizon), then lets the policy schedule.
     public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
         guard !stopped else { return }
         let i = Int(event.arg & 0x0fff_ffff)

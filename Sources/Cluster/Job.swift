@@ -16,6 +16,7 @@ public struct JobSpec: Sendable, Equatable {
     /// Optional deadline (reported: met or missed).
     public var deadline: SimTime?
 
+    /// A job `id` of `user`, submitted at `submit`, that trains `training`.
     public init(id: String, user: String, submit: SimTime, training: TrainingSpec, priority: Int = 0, deadline: SimTime? = nil) {
         self.id = id
         self.user = user
@@ -33,9 +34,13 @@ public struct JobSpec: Sendable, Equatable {
 public struct QueuedJob: Sendable, Equatable {
     /// Index of the job in the simulation's job list (what decisions refer to).
     public var index: Int
+    /// Job identifier.
     public var id: String
+    /// The user who submitted it.
     public var user: String
+    /// Its priority (higher runs first under the priority policy).
     public var priority: Int
+    /// When it was submitted.
     public var submit: SimTime
     /// When it (re-)entered the queue.
     public var enqueued: SimTime
@@ -49,6 +54,7 @@ public struct QueuedJob: Sendable, Equatable {
     /// Times it was restarted (failures, preemptions).
     public var restarts: Int
 
+    /// A queued job as the simulation presents it to a policy.
     public init(index: Int, id: String, user: String, priority: Int, submit: SimTime, enqueued: SimTime, systems: Int,
                 memoryXBytes: Double, estimatedRunTime: SimDuration, restarts: Int = 0) {
         self.index = index
@@ -66,15 +72,22 @@ public struct QueuedJob: Sendable, Equatable {
 
 /// A running job as a scheduling policy sees it.
 public struct RunningJob: Sendable, Equatable {
+    /// Index of the job in the simulation's job list (what decisions refer to).
     public var index: Int
+    /// The user who submitted it.
     public var user: String
+    /// Its priority.
     public var priority: Int
+    /// Systems it holds.
     public var systems: Int
+    /// MemoryX bytes its weights and optimizer state hold.
     public var memoryXBytes: Double
+    /// When it took its current systems (start-up included).
     public var start: SimTime
     /// The simulator's current estimate of when it ends.
     public var estimatedEnd: SimTime
 
+    /// A running job as a policy sees it.
     public init(index: Int, user: String, priority: Int, systems: Int, memoryXBytes: Double, start: SimTime, estimatedEnd: SimTime) {
         self.index = index
         self.user = user
@@ -88,7 +101,9 @@ public struct RunningJob: Sendable, Equatable {
 
 /// The cluster's state when a policy is asked to decide.
 public struct ClusterView: Sendable, Equatable {
+    /// The current simulated time.
     public var now: SimTime
+    /// Systems in the cluster (free, held, failed or drained).
     public var totalSystems: Int
     /// Systems free now (not held, not failed, not drained).
     public var freeSystems: Int
@@ -103,6 +118,7 @@ public struct ClusterView: Sendable, Equatable {
     /// Per user: fair-share weight (default 1).
     public var weights: [String: Double]
 
+    /// A view of the cluster's state.
     public init(now: SimTime, totalSystems: Int, freeSystems: Int, freeMemoryXBytes: Double, freeNodeGroups: Int,
                 running: [RunningJob], usage: [String: Double], weights: [String: Double]) {
         self.now = now

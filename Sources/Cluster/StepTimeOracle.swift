@@ -12,9 +12,13 @@ import Training
 public final class StepTimeOracle {
     /// What the oracle knows of one job configuration.
     public struct Solo: Sendable, Equatable {
+        /// Step time alone on an idle cluster, ns.
         public let stepNanoseconds: Int64
+        /// MemoryX bytes its weights and optimizer state need.
         public let memoryXBytes: Double
+        /// Time to write one checkpoint, ns.
         public let checkpointNanoseconds: Int64
+        /// Global batch, samples per step.
         public let globalBatch: Int
         /// Share of a step during which this job's transfers occupy MemoryX alone (weight and
         /// gradient bytes per step over the MemoryX bandwidth, divided by the step time).
@@ -28,8 +32,11 @@ public final class StepTimeOracle {
         }
     }
 
+    /// The hardware every probe runs on.
     public let cluster: ClusterSpec
+    /// The compute-efficiency model of every probe.
     public let efficiency: EfficiencyModel
+    /// Seeds the wafers' defect maps in every probe.
     public let seed: UInt64
     /// Stop a contention probe after this many events (then use the steps measured so far).
     public var probeEventLimit: UInt64 = 2_000_000
@@ -49,6 +56,7 @@ public final class StepTimeOracle {
         case meanField = "mean-field"
     }
 
+    /// How running jobs contend (default: mean-field).
     public var mode: ContentionMode = .meanField
     /// Background duty levels of the mean-field probes.
     /// (Between two levels the step time is interpolated linearly; above the last, extrapolated
@@ -64,10 +72,12 @@ public final class StepTimeOracle {
     var shared: [[Key]: [Int64]] = [:]
     /// Contention probes simulated (cache misses) and answered from the cache.
     public private(set) var probes = 0
+    /// Contention probes answered from the cache.
     public private(set) var cacheHits = 0
     /// Events simulated by all probes.
     public private(set) var probeEvents: UInt64 = 0
 
+    /// An oracle with empty caches for jobs on `cluster`.
     public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64) {
         self.cluster = cluster
         self.efficiency = efficiency

@@ -7,7 +7,9 @@ import SimEngine
 /// Every transfer of the training model is a flow over some of these links, so two transfers
 /// that share a link share its bandwidth by max-min fairness.
 public final class ClusterFabric {
+    /// The cluster whose links these are.
     public let spec: ClusterSpec
+    /// The flow network that holds the links.
     public let network: FlowNetwork
     /// MemoryX weight stream out.
     public let memoryXOut: LinkID

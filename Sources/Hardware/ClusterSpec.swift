@@ -2,6 +2,7 @@ import SimEngine
 
 /// A CS-2 system: one wafer and its I/O (12 x 100 GbE = 1.2 Tb/s = 150 GB/s each way: ALCF).
 public struct CS2Spec: Sendable, Equatable {
+    /// The system's wafer.
     public var wafer = WaferSpec()
     /// I/O bandwidth into (and, separately, out of) the system, bytes/s.
     public var ioBytesPerSecond: Double = 150e9
@@ -9,6 +10,7 @@ public struct CS2Spec: Sendable, Equatable {
     public var powerWatts: Double = 20_000
     /// Power drawn while idle, watts (assumed: the wafer alone draws about 15 kW when busy).
     public var idlePowerWatts: Double = 5_000
+    /// A CS-2 with the default values (docs/model.md).
     public init() {}
 }
 
@@ -27,6 +29,7 @@ public struct MemoryXSpec: Sendable, Equatable {
     public var updateParametersPerSecond: Double = 37.5e9
     /// Bytes per parameter streamed each way per pass (32 bits: weight-streaming white paper).
     public var bytesPerParameterStreamed: Double = 4
+    /// MemoryX with the default values (docs/model.md).
     public init() {}
 }
 
@@ -40,6 +43,7 @@ public struct SwarmXSpec: Sendable, Equatable {
     public var portsPerEdge: Int = 12
     /// Latency added by each level of the tree (assumed: switch plus reduction pipeline).
     public var levelLatency = SimDuration.microseconds(2)
+    /// SwarmX with the default values (docs/model.md).
     public init() {}
 
     /// Bandwidth of one tree edge, bytes/s.
@@ -71,6 +75,7 @@ public struct InputWorkerSpec: Sendable, Equatable {
     public var bytesPerSecondPerSystem: Double = 284.0 * 25e9 / 16.0
     /// Bytes per input token (int32 token ids: assumed).
     public var bytesPerToken: Double = 4
+    /// Input workers with the default values (docs/model.md).
     public init() {}
 }
 
@@ -78,9 +83,14 @@ public struct InputWorkerSpec: Sendable, Equatable {
 public struct ClusterSpec: Sendable, Equatable {
     /// Systems in the cluster (Andromeda: 16).
     public var systems: Int = 16
+    /// Every system's CS-2: wafer, I/O and power.
     public var cs2 = CS2Spec()
+    /// The MemoryX tier.
     public var memoryX = MemoryXSpec()
+    /// The SwarmX broadcast-reduce tree.
     public var swarmX = SwarmXSpec()
+    /// The servers that feed input data.
     public var inputWorkers = InputWorkerSpec()
+    /// The 16-system Andromeda cluster with the default values.
     public init() {}
 }

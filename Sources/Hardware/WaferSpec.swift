@@ -21,6 +21,7 @@ public struct WaferSpec: Sendable, Equatable {
     /// weights, code and buffers (assumed).
     public var activationSRAMFraction: Double = 0.8
 
+    /// A WSE-2 with the default values (docs/model.md).
     public init() {}
 
     /// Cores in the full programmable grid.
@@ -82,7 +83,9 @@ public struct DefectMap: Sendable, Equatable {
 /// One wafer after its defect map is applied: defective cores are replaced by spares; when the
 /// spares run out, whole rows of the grid are retired and the usable grid shrinks.
 public struct Wafer: Sendable, Equatable {
+    /// The wafer's parameters.
     public let spec: WaferSpec
+    /// Its defective cores.
     public let defects: DefectMap
     /// Rows of the programmable grid that remain usable.
     public let usableRows: Int

@@ -62,14 +62,17 @@ public final class ChromeTrace: TraceSink {
         self.maxEvents = max(0, maxEvents)
     }
 
+    /// Records a span on `track` (an "X" event).
     public func span(track: String, name: String, start: SimTime, end: SimTime) {
         add(Self.spanPhase, process: nil, track, name, start.nanoseconds, max(0, end.nanoseconds &- start.nanoseconds), 0)
     }
 
+    /// Records an instant on `track` (an "i" event).
     public func instant(track: String, name: String, at: SimTime) {
         add(Self.instantPhase, process: nil, track, name, at.nanoseconds, 0, 0)
     }
 
+    /// Records counter `name`'s value from `at` on (a "C" event).
     public func counter(track: String, name: String, at: SimTime, value: Double) {
         add(Self.counterPhase, process: nil, track, name, at.nanoseconds, 0, value)
     }

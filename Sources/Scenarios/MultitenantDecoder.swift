@@ -8,6 +8,7 @@ import Training
 public struct MultitenantSpec: Sendable, Equatable {
     /// Policy names, in output order.
     public var policies: [String]
+    /// The cluster: hardware, node groups, failures, maintenance, horizon, user weights, seed.
     public var config: ClusterConfig
     /// Listed jobs.
     public var jobs: [JobSpec]

@@ -5,10 +5,15 @@ import Training
 public struct Scenario: Sendable, Equatable {
     /// Format version (1).
     public var version: Int
+    /// Scenario name; names the default output folder `out/<name>`.
     public var name: String
+    /// Free text, shown in summary.json.
     public var description: String
+    /// Seeds the wafer defect maps, the generated workload and the system failures.
     public var seed: UInt64
+    /// The hardware (shared by both kinds of run).
     public var cluster: ClusterSpec
+    /// The compute-efficiency model.
     public var efficiency: EfficiencyModel
     /// Models defined in the scenario (in addition to the built-in catalog).
     public var models: [ModelSpec]
@@ -35,13 +40,21 @@ public struct Scenario: Sendable, Equatable {
 
 /// One model trained on each of several system counts.
 public struct ScalingExperiment: Sendable, Equatable {
+    /// The model, with the experiment's sequence length applied.
     public var model: ModelSpec
+    /// System counts to simulate; each point runs on systems 0..N-1.
     public var systems: [Int]
+    /// Samples per system per step (global batch = systems x this unless `globalBatch` is set).
     public var perSystemBatch: Int
+    /// A fixed global batch split evenly over the systems (nil: grows with the systems).
     public var globalBatch: Int?
+    /// How much training.
     public var stopping: StoppingRule
+    /// Periodic checkpoint interval, steps (0: only the final checkpoint).
     public var checkpointEverySteps: Int64
+    /// Whether a checkpoint is written at the end.
     public var finalCheckpoint: Bool
+    /// Costs outside the steps.
     public var fixedCosts: FixedCosts
     /// Published results to show beside the simulated ones.
     public var published: [PublishedPoint]
@@ -73,9 +86,13 @@ public struct ScalingExperiment: Sendable, Equatable {
 
 /// A published figure for one system count.
 public struct PublishedPoint: Sendable, Equatable {
+    /// The system count this figure belongs to.
     public var systems: Int
+    /// Published time to train, hours (nil: not given).
     public var timeToTrainHours: Double?
+    /// Published throughput, samples/s (nil: not given).
     public var samplesPerSecond: Double?
+    /// Where the figure comes from.
     public var source: String
 
     /// A published figure.

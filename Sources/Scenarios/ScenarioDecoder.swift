@@ -145,7 +145,7 @@ public enum ScenarioDecoder {
             throw r.error("model", "unknown model \"\(name)\"; known: \(known)")
         }
         let systems = try r.intArray("systems", range: 1...cluster.systems, count: 1...64)
-        let global = try r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
+        let global = r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
         // With a fixed global batch the per-system batch follows from it (global / systems).
         let perSystem = try r.int("per_system_batch", default: global == nil ? nil : 1, range: 1...1_000_000)
         if let g = global {

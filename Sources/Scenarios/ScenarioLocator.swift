@@ -9,7 +9,9 @@ import ScenarioFormat
 public enum ScenarioLocator {
     /// Where a scenario came from.
     public enum Source: Equatable, Sendable {
+        /// A file, at this path.
         case file(String)
+        /// The built-in scenario of this name.
         case builtin(String)
     }
 

@@ -23,6 +23,7 @@ public protocol Component: AnyObject {
 public struct ComponentSet: EventHandler {
     @usableFromInline var components: [any Component] = []
 
+    /// An empty set.
     public init() {}
 
     /// Registers a component; the returned index is the `target` of its events.
@@ -35,6 +36,7 @@ public struct ComponentSet: EventHandler {
     /// The number of registered components.
     public var count: Int { components.count }
 
+    /// Passes `event` to the component at index `event.target` (an unknown target is a model error).
     @inlinable
     public mutating func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
         let i = Int(event.target)

@@ -17,6 +17,7 @@ public struct Event: Sendable, Equatable {
     /// Component-defined payload.
     public var arg: UInt32
 
+    /// An event from its raw fields (normally only the simulation creates events).
     @inlinable
     public init(time: Int64, key: UInt64, target: UInt32, arg: UInt32) {
         self.time = time

@@ -13,6 +13,7 @@ public struct EventQueue {
     /// Keys of cancelled events still in the heap.
     @usableFromInline var cancelled: Set<UInt64> = []
 
+    /// An empty queue with room for `n` events before it grows.
     public init(reservingCapacity n: Int = 0) {
         heap.reserveCapacity(n)
     }

@@ -6,8 +6,10 @@ public struct LinkID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The link with index `index` (as returned, in order, by ``FlowNetwork/addLink(name:bytesPerSecond:latency:)``).
     public init(_ index: UInt32) { self.index = index }
 
+    /// Orders links by index.
     public static func < (a: LinkID, b: LinkID) -> Bool { a.index < b.index }
 
+    /// "link#<index>".
     public var description: String { "link#\(index)" }
 }
 
@@ -25,6 +27,7 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
         self.generation = generation
     }
 
+    /// "flow#<index>.<generation>".
     public var description: String { "flow#\(index).\(generation)" }
 }
 

@@ -18,12 +18,14 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     /// The seed this stream was built from.
     public let seed: UInt64
 
+    /// A generator seeded from four successive splitmix64 outputs of `seed`.
     public init(seed: UInt64) {
         self.seed = seed
         var x = seed
         s0 = splitmix64(&x); s1 = splitmix64(&x); s2 = splitmix64(&x); s3 = splitmix64(&x)
     }
 
+    /// The next 64 random bits.
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

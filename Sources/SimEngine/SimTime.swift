@@ -12,11 +12,13 @@ public struct SimTime: Hashable, Comparable, Sendable, Codable, CustomStringConv
     /// The largest representable time; used as "never".
     public static let never = SimTime(nanoseconds: .max)
 
+    /// The time `nanoseconds` after time zero.
     @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     /// This time in seconds (for reporting only; never feed it back into the clock).
     @inlinable public var seconds: Double { Double(nanoseconds) * 1e-9 }
 
+    /// Earlier first.
     @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.nanoseconds < b.nanoseconds }
 
     /// `self + d`, or an error naming `what` when the result does not fit.
@@ -34,6 +36,7 @@ public struct SimTime: Hashable, Comparable, Sendable, Codable, CustomStringConv
         SimDuration(nanoseconds: nanoseconds &- earlier.nanoseconds)
     }
 
+    /// Seconds with nine decimals, e.g. "1.500000000 s".
     public var description: String { formatSeconds(nanoseconds) }
 }
 
@@ -42,8 +45,10 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
     /// Length in nanoseconds.
     public var nanoseconds: Int64
 
+    /// No time.
     public static let zero = SimDuration(nanoseconds: 0)
 
+    /// A duration of `nanoseconds`.
     @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     /// Converts seconds to the nearest nanosecond; rejects NaN, infinities, negative values and
@@ -64,13 +69,17 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
         self.nanoseconds = Int64((seconds * 1e9).rounded())
     }
 
+    /// `s` whole seconds (no overflow check).
     @inlinable public static func seconds(_ s: Int64) -> SimDuration { SimDuration(nanoseconds: s * 1_000_000_000) }
+    /// `ms` whole milliseconds (no overflow check).
     @inlinable public static func milliseconds(_ ms: Int64) -> SimDuration { SimDuration(nanoseconds: ms * 1_000_000) }
+    /// `us` whole microseconds (no overflow check).
     @inlinable public static func microseconds(_ us: Int64) -> SimDuration { SimDuration(nanoseconds: us * 1_000) }
 
     /// Length in seconds, for reporting.
     @inlinable public var seconds: Double { Double(nanoseconds) * 1e-9 }
 
+    /// Shorter first.
     @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.nanoseconds < b.nanoseconds }
 
     /// `self + other`, or an overflow error.
@@ -93,6 +102,7 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
         return SimDuration(nanoseconds: r)
     }
 
+    /// Seconds with nine decimals, e.g. "0.000002000 s".
     public var description: String { formatSeconds(nanoseconds) }
 }
 
@@ -117,6 +127,7 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
     /// A model reported a failure of its own.
     case model(String)
 
+    /// A readable message naming the kind of error.
     public var description: String {
         switch self {
         case .timeOverflow(let s): return "simulated time overflow: \(s)"

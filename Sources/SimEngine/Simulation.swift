@@ -52,6 +52,7 @@ public final class Simulation {
     /// The default priority: in the middle, so models can order before and after it.
     public static let defaultPriority: UInt8 = 128
 
+    /// An empty simulation at time zero, with room for `expectedPending` pending events.
     public init(expectedPending: Int = 1024) {
         state = .allocate(capacity: 1)
         state.initialize(to: State(queue: EventQueue(reservingCapacity: expectedPending)))

@@ -23,6 +23,7 @@ public struct Counter: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Sets the count back to zero.
     public mutating func reset() { count = 0 }
 
+    /// The count in decimal.
     public var description: String { String(count) }
 }
 

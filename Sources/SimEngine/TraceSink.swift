@@ -16,5 +16,6 @@ public protocol TraceSink: AnyObject {
 }
 
 extension TraceSink {
+    /// The default: no groups, every track goes to `self`.
     public func group(_ name: String) -> any TraceSink { self }
 }

@@ -4,8 +4,11 @@ import SimEngine
 
 /// Why a job cannot run as specified.
 public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong.
     public let message: String
+    /// An error reporting `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -15,8 +18,11 @@ public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible
 public struct ExecutionPlan: Sendable {
     /// One layer on one micro-batch, forward or backward.
     public struct Pass: Sendable, Equatable {
+        /// Index of the layer in ``ExecutionPlan/layers`` (forward order).
         public let layer: Int
+        /// Index of the micro-batch within the step (0-based).
         public let micro: Int
+        /// Whether this is the backward pass (false: forward).
         public let backward: Bool
         /// Weight bytes streamed from MemoryX for this pass.
         public let weightBytes: Double
@@ -24,10 +30,16 @@ public struct ExecutionPlan: Sendable {
         public let computeNanoseconds: [Int64]
     }
 
+    /// The job compiled.
     public let spec: TrainingSpec
+    /// The model's layers in forward order, with their costs.
     public let layers: [LayerCost]
+    /// Samples per system per step.
     public let perSystemBatch: Int
+    /// Samples per micro-batch on each system: the largest divisor of the per-system batch whose
+    /// activations fit the smallest wafer.
     public let microBatch: Int
+    /// Micro-batches per step (per-system batch / micro-batch).
     public let gradAccumulation: Int
     /// Passes of one step in execution order.
     public let passes: [Pass]

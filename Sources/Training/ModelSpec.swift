@@ -5,12 +5,19 @@
 /// pass costs 2 x (weight matrix elements) for the dense layers plus 4 x seq_len x d_model for
 /// attention scores and the weighted sum; backward costs twice the forward.
 public struct ModelSpec: Sendable, Equatable {
+    /// Model name, as scenarios and the catalog use it.
     public var name: String
+    /// Transformer blocks.
     public var layers: Int
+    /// Hidden size, elements.
     public var dModel: Int
+    /// Attention heads (recorded; no cost depends on it).
     public var heads: Int
+    /// Feed-forward inner size, elements.
     public var dFFN: Int
+    /// Vocabulary size, tokens.
     public var vocabulary: Int
+    /// Sequence length, tokens.
     public var seqLen: Int
     /// Gated feed-forward (SwiGLU: three matrices instead of two).
     public var gatedFFN: Bool = false
@@ -19,6 +26,7 @@ public struct ModelSpec: Sendable, Equatable {
     /// The output projection shares the token embedding's weights (GPT-2/3).
     public var tiedEmbeddings: Bool = true
 
+    /// A model of the given shape.
     public init(name: String, layers: Int, dModel: Int, heads: Int, dFFN: Int, vocabulary: Int,
                 seqLen: Int, gatedFFN: Bool = false, learnedPositions: Bool = true, tiedEmbeddings: Bool = true) {
         self.name = name
@@ -90,7 +98,9 @@ public struct ModelSpec: Sendable, Equatable {
 
 /// The cost of one layer of a model, per token.
 public struct LayerCost: Sendable, Equatable {
+    /// Which part of the model a layer is.
     public enum Kind: String, Sendable { case embedding, block, head }
+    /// The embedding, a transformer block or the output head.
     public let kind: Kind
     /// Position in forward order.
     public let index: Int

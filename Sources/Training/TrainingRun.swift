@@ -3,16 +3,25 @@ import SimEngine
 
 /// The outcome of simulating one training job.
 public struct TrainingResult: Sendable, Equatable {
+    /// Name of the model trained.
     public let modelName: String
+    /// Parameters of the model.
     public let parameters: Int
+    /// Sequence length, tokens.
     public let seqLen: Int
+    /// Systems the job ran on.
     public let systems: Int
+    /// Global batch, samples per step.
     public let globalBatch: Int
+    /// Samples per micro-batch on each system.
     public let microBatch: Int
+    /// Micro-batches per step.
     public let gradAccumulation: Int
     /// One steady step and its parts (pacing compute, exposed stream wait, iteration boundary).
     public let step: WeightStreamingJob.StepBreakdown
+    /// Throughput at the steady step time, samples/s.
     public let samplesPerSecond: Double
+    /// Throughput at the steady step time, tokens/s.
     public let tokensPerSecond: Double
     /// Model FLOP/s (3 x forward FLOPs per token, recompute not counted).
     public let achievedFLOPS: Double
@@ -20,17 +29,26 @@ public struct TrainingResult: Sendable, Equatable {
     public let peakFraction: Double
     /// Queue, compile, weight load, programming, checkpoints.
     public let fixedCosts: SimDuration
+    /// Checkpoints written (periodic and final).
     public let checkpoints: Int64
+    /// Samples trained: steps x global batch.
     public let samplesToTrain: Int64
+    /// Optimizer steps to train.
     public let stepsToTrain: Int64
+    /// Simulated time to train: fixed start-up costs, every step and every checkpoint.
     public let timeToTrain: SimDuration
+    /// Steps skipped by the steady-state fast-forward (not simulated event by event).
     public let fastForwardedSteps: Int64
+    /// Events the simulation handled.
     public let eventsSimulated: UInt64
+    /// Energy, kWh: busy power through steps and checkpoints, idle power through the start-up, all
+    /// systems.
     public let energyKWh: Double
     /// The smallest usable grid among the job's wafers.
     public let pacingUsableCores: Int
     /// Lower bounds the step may not beat: peak FLOPs, and weight bytes over the I/O bandwidth.
     public let peakFLOPBound: SimDuration
+    /// Weight bytes per step over the slowest of CS-2 I/O, MemoryX stream and SwarmX edge bandwidth.
     public let ioBound: SimDuration
 }
 

@@ -39,11 +39,13 @@ public struct FixedCosts: Sendable, Equatable {
     public var checkpointBase: SimDuration = .seconds(240)
     /// Rate at which a checkpoint writes weights and optimizer state, bytes/s (assumed).
     public var checkpointBytesPerSecond: Double = 2e9
+    /// The measured defaults.
     public init() {}
 }
 
 /// One training job: a model on some systems with a batch and a stopping rule.
 public struct TrainingSpec: Sendable, Equatable {
+    /// The model trained.
     public var model: ModelSpec
     /// Systems the job runs on (data parallel).
     public var systems: Int
@@ -51,13 +53,16 @@ public struct TrainingSpec: Sendable, Equatable {
     public var perSystemBatch: Int
     /// A fixed global batch split evenly over the systems (nil: grows with the systems).
     public var globalBatch: Int?
+    /// How much training: samples, steps or convergence.
     public var stopping: StoppingRule
     /// A checkpoint every this many steps (0: only at the end).
     public var checkpointEverySteps: Int64 = 5000
     /// Write a checkpoint when training ends.
     public var finalCheckpoint = true
+    /// Costs outside the steps: queue, compile, weight load, programming, checkpoints.
     public var fixedCosts = FixedCosts()
 
+    /// A job of `model` on `systems` systems; checkpoints and fixed costs take their defaults.
     public init(model: ModelSpec, systems: Int, perSystemBatch: Int, globalBatch: Int? = nil, stopping: StoppingRule) {
         self.model = model
         self.systems = systems
@@ -81,6 +86,7 @@ public struct EfficiencyModel: Sendable, Equatable {
     public var halfEfficiencyDimension: Double = 256
     /// Backward recomputes the layer's forward (only layer inputs are kept on the wafer).
     public var recomputeInBackward = true
+    /// The calibrated defaults.
     public init() {}
 
     /// Efficiency of a layer whose widest spread dimension is `d`.

@@ -15,6 +15,7 @@ public final class WeightStreamingJob: Component {
         case streamDone = 1, computeDone, gradientDone, updateDone, inputDone, checkpointDone, start
     }
 
+    /// The compiled job: micro-batch, passes, bytes and compute times.
     public let plan: ExecutionPlan
     let path: DataPath
     let fabric: ClusterFabric
@@ -27,7 +28,9 @@ public final class WeightStreamingJob: Component {
     public var prefetchDepth = 1
 
     // Targets.
+    /// Steps to train.
     public let totalSteps: Int64
+    /// A periodic checkpoint every this many steps (0: none).
     public let checkpointEvery: Int64
     let checkpointDuration: SimDuration
     let finalCheckpoint: Bool
@@ -59,10 +62,15 @@ public final class WeightStreamingJob: Component {
     var inCheckpoint = false
 
     // Results.
+    /// Steps completed so far (fast-forwarded ones included).
     public private(set) var stepsDone: Int64 = 0
+    /// Checkpoints written so far.
     public private(set) var checkpoints: Int64 = 0
+    /// Time spent writing checkpoints so far.
     public private(set) var checkpointTime = SimDuration.zero
+    /// Steps skipped by the steady-state fast-forward.
     public private(set) var fastForwardedSteps: Int64 = 0
+    /// Whether every step and the final checkpoint are done.
     public private(set) var finished = false
     /// Duration of the most recent simulated step and its parts.
     public private(set) var lastStep = StepBreakdown()
@@ -118,9 +126,13 @@ public final class WeightStreamingJob: Component {
 
     /// The parts of one step.
     public struct StepBreakdown: Equatable, Sendable {
+        /// The whole step, from its start to its last optimizer update.
         public var total = SimDuration.zero
+        /// The slowest system's summed compute.
         public var pacingCompute = SimDuration.zero
+        /// The iteration boundary: exposed time before the first compute and after the last.
         public var boundary = SimDuration.zero
+        /// The rest: waits for weights within the step.
         public var exposedStream: SimDuration { SimDuration(nanoseconds: total.nanoseconds - pacingCompute.nanoseconds - boundary.nanoseconds) }
     }
 
@@ -162,6 +174,8 @@ public final class WeightStreamingJob: Component {
 
     @inline(__always) func arg(_ k: Kind, _ payload: Int) -> UInt32 { k.rawValue << 28 | UInt32(payload) }
 
+    /// Handles one of the job's own events (start, or a stream, compute, gradient, update, input or
+    /// checkpoint done).
     public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
         let payload = Int(event.arg & 0x0fff_ffff)
         switch Kind(rawValue: event.arg >> 28) {

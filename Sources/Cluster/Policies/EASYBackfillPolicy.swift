@@ -14,8 +14,10 @@ import SimEngine
 /// so it cannot delay the head. A head that cannot fit even if every running job ended is
 /// skipped (the simulation rejects impossible jobs; the policy just does not block on them).
 public struct EASYBackfillPolicy: SchedulingPolicy {
+    /// "easy-backfill".
     public var name: String { "easy-backfill" }
 
+    /// A policy (it keeps no state between calls).
     public init() {}
 
     /// The head job's reservation.
@@ -30,6 +32,8 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
         var extraNodeGroups: Int
     }
 
+    /// Starts jobs from the head of the queue while they fit, then backfills later jobs that cannot
+    /// delay the head's reservation.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
         var plan = cluster
         var decisions: [SchedulingDecision] = []

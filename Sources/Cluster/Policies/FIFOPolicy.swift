@@ -5,10 +5,13 @@ import SimEngine
 /// JSSPP 1995). Jobs start from the head of the queue while each fits; the first job that does
 /// not fit blocks everything behind it (no overtaking).
 public struct FIFOPolicy: SchedulingPolicy {
+    /// "fifo".
     public var name: String { "fifo" }
 
+    /// A policy (it keeps no state).
     public init() {}
 
+    /// Starts jobs in queue order up to the first that does not fit.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
         var plan = cluster
         var decisions: [SchedulingDecision] = []

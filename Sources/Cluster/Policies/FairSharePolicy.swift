@@ -10,10 +10,13 @@ import SimEngine
 /// after each planned start its user's planned usage grows by systems x estimated run time
 /// (seconds), so one user cannot take the whole cluster in one round.
 public struct FairSharePolicy: SchedulingPolicy {
+    /// "fair-share".
     public var name: String { "fair-share" }
 
+    /// A policy (it keeps no state; usage comes from the cluster view).
     public init() {}
 
+    /// Starts every job that fits, the user with the lowest normalized usage first.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
         // Per user (sorted by name): their jobs in (submit, index) order, a cursor, and usage.
         let users = Array(Set(queue.map(\.user))).sorted()

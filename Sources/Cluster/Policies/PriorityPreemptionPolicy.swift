@@ -21,6 +21,7 @@ import SimEngine
 /// its resources count as already on their way to the highest-ordered waiting job that needs
 /// them, so a later call (say, on an arrival) does not pick fresh victims for the same job.
 public struct PriorityPreemptionPolicy: SchedulingPolicy {
+    /// "priority-preempt".
     public var name: String { "priority-preempt" }
     /// It preempts lower-priority jobs.
     public var preempts: Bool { true }
@@ -28,8 +29,10 @@ public struct PriorityPreemptionPolicy: SchedulingPolicy {
     /// Victims requested in earlier calls: job index -> the start time of the run preempted.
     private var pending: [Int: SimTime] = [:]
 
+    /// A policy with no victims remembered.
     public init() {}
 
+    /// Starts jobs by priority and preempts lower-priority running jobs where that makes room.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
         let ordered = queue.sorted { a, b in
             if a.priority != b.priority { return a.priority > b.priority }

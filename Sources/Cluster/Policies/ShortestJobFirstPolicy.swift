@@ -6,10 +6,13 @@ import SimEngine
 /// estimated run time (ties: submission time, then index) and every job that fits starts; a job
 /// that does not fit is skipped, so later (longer) jobs may still start.
 public struct ShortestJobFirstPolicy: SchedulingPolicy {
+    /// "sjf".
     public var name: String { "sjf" }
 
+    /// A policy (it keeps no state).
     public init() {}
 
+    /// Starts every job that fits, shortest estimated run time first.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
         let ordered = queue.sorted { a, b in
             if a.estimatedRunTime != b.estimatedRunTime { return a.estimatedRunTime < b.estimatedRunTime }
