@@ -20,6 +20,8 @@ public struct PolicyRun: Sendable {
     public let probeCacheHits: Int
     /// Events simulated by this run's contention probes.
     public let probeEvents: UInt64
+    /// Events the cluster simulation itself handled.
+    public let events: UInt64
 }
 
 /// Runs the multitenant part of a scenario under every policy it lists.
@@ -59,7 +61,7 @@ public enum MultitenantRunner {
                                  metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,
                                                          weights: config.userWeights),
                                  probes: oracle.probes - probesBefore, probeCacheHits: oracle.cacheHits - hitsBefore,
-                                 probeEvents: oracle.probeEvents - eventsBefore))
+                                 probeEvents: oracle.probeEvents - eventsBefore, events: sim.eventsHandled))
         }
         return out
     }

@@ -45,6 +45,8 @@ public final class ClusterSimulation: Component {
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
+    /// Events the cluster simulation handled (contention probes not included).
+    public internal(set) var eventsHandled: UInt64 = 0
     var finishedCount = 0
     var rejectedCount = 0
     /// An error recorded during the run; ``run()`` throws it once the simulation stops.
@@ -95,6 +97,7 @@ public final class ClusterSimulation: Component {
         }
         if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
         _ = try sim.run(&components)
+        eventsHandled = sim.eventsHandled
         if let failure { throw .model(failure) }
         let end = sim.now
         for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {

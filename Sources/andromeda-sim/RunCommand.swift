@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
                 ("events", .int(Int64(results.eventsSimulated))),
                 ("cluster_jobs", .int(Int64(jobCount))),
                 ("contention_probe_events", .int(Int64(policyRuns.reduce(0) { $0 + $1.probeEvents }))),
+                ("cluster_events", .int(Int64(policyRuns.reduce(0) { $0 + $1.events }))),
                 ("events_per_second", .double(Double(results.eventsSimulated) / max(wall, 1e-9), decimals: 0)),
                 ("peak_resident_bytes", .int(Int64(peak))),
                 ("allocator", .string(stats?.allocator ?? Allocator.name)),
