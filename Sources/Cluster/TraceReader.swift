@@ -62,15 +62,10 @@ public enum TraceReader {
             let submitS = try row.number("submit_s", range: 0...1e9, unit: "s") ?? 0
             let name = try row.text("model").trimmingCharacters(in: .whitespaces)
             let seqLen = try row.integer("seq_len", range: 1...1_048_576, required: false).map { Int($0) }
-            var model: ModelSpec
-            if let m = models.first(where: { $0.name == name }) {
-                model = m
-                if let s = seqLen { model.seqLen = s }
-            } else if let m = ModelCatalog.model(named: name, seqLen: seqLen) {
-                model = m
-            } else {
-                let known = (models.map(\.name) + ModelCatalog.all.map(\.name)).joined(separator: ", ")
-                throw row.error("model", "unknown model \"\(name)\"; known: \(known)")
+            let model: ModelSpec
+            switch ModelCatalog.resolve(name, seqLen: seqLen, custom: models) {
+            case .success(let m): model = m
+            case .failure(let e): throw row.error("model", e.message)
             }
             let systems = Int(try row.integer("systems", range: 1...192) ?? 1)
             let batch = Int(try row.integer("per_system_batch", range: 1...1_000_000) ?? 1)

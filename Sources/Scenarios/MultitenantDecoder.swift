@@ -46,13 +46,10 @@ extension ScenarioDecoder {
     static func model(_ r: ObjectReader, models: [ModelSpec]) throws(ScenarioError) -> ModelSpec {
         let name = try r.string("model", nonEmpty: true)
         let seq = r.has("seq_len") ? try r.int("seq_len", range: 1...1_048_576) : nil
-        if var m = models.first(where: { $0.name == name }) {
-            if let s = seq { m.seqLen = s }
-            return m
+        switch ModelCatalog.resolve(name, seqLen: seq, custom: models) {
+        case .success(let m): return m
+        case .failure(let e): throw r.error("model", e.message)
         }
-        if let m = ModelCatalog.model(named: name, seqLen: seq) { return m }
-        let known = (models.map(\.name) + ModelCatalog.all.map(\.name)).joined(separator: ", ")
-        throw r.error("model", "unknown model \"\(name)\"; known: \(known)")
     }
 
     static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec, efficiency: EfficiencyModel,

@@ -132,18 +132,7 @@ public enum ScenarioDecoder {
         r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "stopping", "checkpoint_every_steps",
                  "final_checkpoint", "fixed_costs", "published", "comment"])
         _ = try r.string("comment", default: "")
-        let name = try r.string("model", nonEmpty: true)
-        let seqLen = try r.raw("seq_len") == nil ? nil : r.int("seq_len", range: 1...1_048_576)
-        var model: ModelSpec
-        if let m = models.first(where: { $0.name == name }) {
-            model = m
-            if let s = seqLen { model.seqLen = s }
-        } else if let m = ModelCatalog.model(named: name, seqLen: seqLen) {
-            model = m
-        } else {
-            let known = (models.map(\.name) + ModelCatalog.all.map(\.name)).joined(separator: ", ")
-            throw r.error("model", "unknown model \"\(name)\"; known: \(known)")
-        }
+        let model = try self.model(r, models: models)
         let systems = try r.intArray("systems", range: 1...cluster.systems, count: 1...64)
         let global = r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
         // With a fixed global batch the per-system batch follows from it (global / systems).

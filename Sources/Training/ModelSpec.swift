@@ -126,6 +126,18 @@ public enum ModelCatalog {
         return m
     }
 
+    /// Resolves `name` among `custom` models first, then the built-in ones, at `seqLen` if given.
+    /// On failure returns the message to show: the unknown name and every known one.
+    public static func resolve(_ name: String, seqLen: Int?, custom: [ModelSpec]) -> Result<ModelSpec, TrainingError> {
+        if var m = custom.first(where: { $0.name == name }) {
+            if let s = seqLen { m.seqLen = s }
+            return .success(m)
+        }
+        if let m = model(named: name, seqLen: seqLen) { return .success(m) }
+        let known = (custom.map(\.name) + all.map(\.name)).joined(separator: ", ")
+        return .failure(TrainingError("unknown model \"\(name)\"; known: \(known)"))
+    }
+
     /// Every built-in model.
     public static let all: [ModelSpec] = [
         // GenSLM (Zvyagin et al. 2022): GPT-3 Small and XL shapes, codon vocabulary 69.
