@@ -44,7 +44,11 @@ struct JobRecord {
 
     /// Amortised step time for a raw step time.
     func amortised(_ step: Int64) -> Int64 {
-        interval > 0 ? step + (solo.checkpointNanoseconds + interval - 1) / interval : step
+        guard interval > 0 else { return step }
+        let c = solo.checkpointNanoseconds
+        let share = c / interval + (c % interval == 0 ? 0 : 1)
+        let (sum, o) = step.addingReportingOverflow(share)
+        return o ? .max / 4 : min(sum, .max / 4)
     }
 
     /// Start-up before progress: compile (unless cached), weight load, programming.
@@ -60,7 +64,8 @@ struct JobRecord {
         let steps = max(0, totalSteps - stepsDone)
         let (m, o) = steps.multipliedReportingOverflow(by: effective)
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : max(0, m - phase) + final
+        // Saturate rather than overflow: an end this far out is past any horizon anyway.
+        return o ? .max / 4 : min(.max / 4, max(0, m - phase)) + final
     }
 
     /// Remaining time at the step time it would have alone (what schedulers are told).
@@ -68,14 +73,14 @@ struct JobRecord {
         let steps = max(0, totalSteps - stepsDone)
         let (m, o) = steps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : m + final
+        return o ? .max / 4 : min(.max / 4, m) + final
     }
 
     /// The simulator's estimate of the whole run alone on an idle cluster.
     var soloRunNanoseconds: Int64 {
         let (m, o) = totalSteps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : m + final + startup(compiled: !compiledAtFirstStart)
+        return o ? .max / 4 : min(.max / 4, m) + final + startup(compiled: !compiledAtFirstStart)
     }
 
     func result(power: Double) -> JobResult {

@@ -47,6 +47,8 @@ public struct ExecutionPlan: Sendable {
     public let gradientBytes: [Double]
     /// MemoryX optimizer update time per layer.
     public let updateNanoseconds: [Int64]
+    /// One checkpoint: the fixed part plus weights and optimizer state at the checkpoint rate.
+    public let checkpointNanoseconds: Int64
     /// Input bytes per micro-batch per system.
     public let inputBytesPerMicroBatch: Double
     /// Weights and optimizer state held in MemoryX.
@@ -103,12 +105,13 @@ public struct ExecutionPlan: Sendable {
         let streamed = cluster.memoryX.bytesPerParameterStreamed
         var passes: [Pass] = []
         var flops = 0.0
-        func durations(_ f: Double, _ layer: LayerCost) -> [Int64] {
+        func durations(_ f: Double, _ layer: LayerCost) throws(TrainingError) -> [Int64] {
             let eff = efficiency.efficiency(dimension: layer.widestDimension)
-            return wafers.map { w in
-                guard f > 0 else { return 0 }
-                return Int64((f / (w.usablePeakFLOPS * eff) * 1e9).rounded(.up))
+            var out: [Int64] = []
+            for w in wafers {
+                out.append(f > 0 ? try Self.nanoseconds(f / (w.usablePeakFLOPS * eff), "\(m.name): a layer's compute") : 0)
             }
+            return out
         }
         let recompute = efficiency.recomputeInBackward ? 1.0 : 0.0
         for micro in 0..<gradAccumulation {
@@ -116,21 +119,44 @@ public struct ExecutionPlan: Sendable {
                 let f = l.forwardFLOPsPerToken * tokensPerMicro
                 flops += f
                 passes.append(Pass(layer: l.index, micro: micro, backward: false,
-                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: durations(f, l)))
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: try durations(f, l)))
             }
             for l in layers.reversed() {
                 let f = (2 + recompute) * l.forwardFLOPsPerToken * tokensPerMicro
                 flops += f
                 passes.append(Pass(layer: l.index, micro: micro, backward: true,
-                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: durations(f, l)))
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: try durations(f, l)))
             }
         }
         self.passes = passes
         executedFLOPsPerSystemStep = flops
         gradientBytes = layers.map { Double($0.parameters) * streamed }
         let rate = cluster.memoryX.updateParametersPerSecond
-        updateNanoseconds = layers.map { Int64((Double($0.parameters) / rate * 1e9).rounded(.up)) }
+        var updates: [Int64] = []
+        for l in layers { updates.append(try Self.nanoseconds(Double(l.parameters) / rate, "\(m.name): an optimizer update")) }
+        updateNanoseconds = updates
         inputBytesPerMicroBatch = tokensPerMicro * cluster.inputWorkers.bytesPerToken
+        let state = Double(m.parameters) * cluster.memoryX.stateBytesPerParameter
+        let fc = spec.fixedCosts
+        let (ckpt, o) = fc.checkpointBase.nanoseconds.addingReportingOverflow(
+            try Self.nanoseconds(state / fc.checkpointBytesPerSecond, "\(m.name): a checkpoint"))
+        guard !o else { throw TrainingError("\(m.name): a checkpoint would take longer than the simulator's time range") }
+        checkpointNanoseconds = ckpt
+        // A whole step (every pass on the slowest system) must fit in simulated time too.
+        var worst = 0.0
+        for s in wafers.indices { worst = max(worst, passes.reduce(0.0) { $0 + Double($1.computeNanoseconds[s]) }) }
+        guard worst + Double(updates.reduce(0, +)) < 4e18 else {
+            throw TrainingError("\(m.name): one step would take \(worst * 1e-9) s, beyond the simulator's time range")
+        }
+    }
+
+    /// Seconds to whole nanoseconds (rounded up), or an error naming `what` when the duration is
+    /// not finite or beyond about 285 years (user values never trap).
+    static func nanoseconds(_ seconds: Double, _ what: @autoclosure () -> String) throws(TrainingError) -> Int64 {
+        guard seconds.isFinite, seconds >= 0, seconds < 9e9 else {
+            throw TrainingError("\(what()) would take \(seconds) s, beyond the simulator's time range (about 285 years)")
+        }
+        return Int64((seconds * 1e9).rounded(.up))
     }
 
     /// Weight bytes streamed per step (every pass).

@@ -146,10 +146,7 @@ public final class WeightStreamingJob: Component {
         self.path = path
         self.totalSteps = totalSteps
         checkpointEvery = plan.spec.checkpointEverySteps
-        let state = Double(plan.spec.model.parameters) * fabric.spec.memoryX.stateBytesPerParameter
-        let fc = plan.spec.fixedCosts
-        checkpointDuration = SimDuration(nanoseconds: fc.checkpointBase.nanoseconds
-            + Int64((state / fc.checkpointBytesPerSecond * 1e9).rounded(.up)))
+        checkpointDuration = SimDuration(nanoseconds: plan.checkpointNanoseconds)
         finalCheckpoint = plan.spec.finalCheckpoint
         // Systems whose wafers are identical compute in lock step: one compute lane stands for
         // all of them (same event times, far fewer events); otherwise one lane per system.
