@@ -140,7 +140,10 @@ extension ClusterSimulation {
                 jobs[j].phase = old > 0 ? Int64(truncatingIfNeeded: old.dividingFullWidth((hi, lo)).quotient) : 0
                 jobs[j].effective = new
             }
-            let end = try sim.now.adding(SimDuration(nanoseconds: jobs[j].remainingRunNanoseconds), "completion of job \(jobs[j].spec.id)")
+            guard let remaining = jobs[j].exactRemainingRunNanoseconds else {
+                throw .timeOverflow("job \(jobs[j].spec.id): \(jobs[j].totalSteps - jobs[j].stepsDone) steps of \(jobs[j].effective) ns do not fit in simulated time")
+            }
+            let end = try sim.now.adding(SimDuration(nanoseconds: remaining), "completion of job \(jobs[j].spec.id)")
             if end != jobs[j].completionTime || jobs[j].completion == nil {
                 if let h = jobs[j].completion { sim.cancel(h) }
                 jobs[j].completion = try sim.schedule(at: end, target: id, arg: arg(.complete, j))

@@ -59,14 +59,19 @@ struct JobRecord {
         return t
     }
 
-    /// Remaining time once running at the current step time, final checkpoint included.
-    var remainingRunNanoseconds: Int64 {
+    /// Remaining time once running at the current step time, final checkpoint included; nil
+    /// when it does not fit in simulated time.
+    var exactRemainingRunNanoseconds: Int64? {
         let steps = max(0, totalSteps - stepsDone)
         let (m, o) = steps.multipliedReportingOverflow(by: effective)
         let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        // Saturate rather than overflow: an end this far out is past any horizon anyway.
-        return o ? .max / 4 : min(.max / 4, max(0, m - phase)) + final
+        guard !o else { return nil }
+        let (r, o2) = max(0, m - phase).addingReportingOverflow(final)
+        return o2 ? nil : r
     }
+
+    /// The same, saturated at a quarter of the time range: for estimates shown to policies only.
+    var remainingRunNanoseconds: Int64 { min(exactRemainingRunNanoseconds ?? .max / 4, .max / 4) }
 
     /// Remaining time at the step time it would have alone (what schedulers are told).
     var remainingSoloNanoseconds: Int64 {
