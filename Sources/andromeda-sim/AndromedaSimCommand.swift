@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Foundation
 
 @main
 struct AndromedaSimCommand: ParsableCommand {
@@ -8,10 +9,32 @@ struct AndromedaSimCommand: ParsableCommand {
         abstract: "Discrete-event simulator of a wafer-scale AI cluster shaped like Cerebras Andromeda.",
         discussion: """
             Examples:
+              andromeda-sim run scenarios/genslm.json        (or: andromeda-sim run genslm, from anywhere)
+              andromeda-sim run andromeda-multitenant --trace out/mt.json
+              andromeda-sim sweep genslm --param systems=1,2,4,8,16 --workers 2
+              andromeda-sim plan min-systems --model genslm-1.3b --batch 16 --samples 700000 --deadline-h 12
               andromeda-sim bench phold --lps 1024 --pop 16 --events 5000000
               andromeda-sim host
+            Exit status: 0 on success, 2 on bad input (scenario, trace or flags), 1 when an output cannot be written.
             """,
         version: AndromedaVersion.string,
-        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self,
+                      TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
+
+    /// Like ArgumentParser's own entry point, but a bad flag exits with status 2 like any other
+    /// bad input (ArgumentParser would use 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
