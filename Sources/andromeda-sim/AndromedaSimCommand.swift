@@ -19,7 +19,7 @@ struct AndromedaSimCommand: ParsableCommand {
             """,
         version: AndromedaVersion.string,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self,
-                      TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
+                      ValidateCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but a bad flag exits with status 2 like any other

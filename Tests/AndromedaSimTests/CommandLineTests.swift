@@ -93,6 +93,12 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testValidateReportsEveryPublishedFigure() throws {
+        let v = try run(["validate"])
+        XCTAssertEqual(v.status, 0, v.err)
+        XCTAssert(v.out.contains("genslm-1.3b") && v.out.contains("genslm-2to4") && v.out.contains("llama-7b"), v.out)
+    }
+
     func testHostAndPholdCommands() throws {
         let h = try run(["host"])
         XCTAssertEqual(h.status, 0)
