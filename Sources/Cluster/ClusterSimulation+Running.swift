@@ -13,7 +13,7 @@ extension ClusterSimulation {
             usage[r.spec.user, default: 0] += Double(r.systems.count) * now.since(r.heldSince).seconds
             running.append(RunningJob(index: j, user: r.spec.user, priority: r.spec.priority, systems: r.systems.count,
                                       memoryXBytes: r.solo.memoryXBytes, start: r.heldSince,
-                                      estimatedEnd: r.state == .running ? r.completionTime : estimatedEnd(j, now)))
+                                      estimatedEnd: estimatedEnd(j, now)))
         }
         let free = (0..<owner.count).reduce(0) { $0 + (owner[$1] < 0 && downCount[$1] == 0 ? 1 : 0) }
         return ClusterView(now: now, totalSystems: owner.count, freeSystems: free,
@@ -22,8 +22,16 @@ extension ClusterSimulation {
                            usage: usage, weights: config.userWeights)
     }
 
+    /// When running job `j` is expected to free its systems: its completion when running, the
+    /// end of its checkpoint when checkpointing, and after start-up the rest of the run at its
+    /// solo speed when starting.
     func estimatedEnd(_ j: Int, _ now: SimTime) -> SimTime {
-        SimTime(nanoseconds: now.nanoseconds &+ min(jobs[j].remainingRunNanoseconds, .max / 4))
+        switch jobs[j].state {
+        case .running, .checkpointing: return jobs[j].completionTime
+        default:
+            let base = jobs[j].completionTime == .never ? now : jobs[j].completionTime
+            return SimTime(nanoseconds: JobRecord.saturatingSum(base.nanoseconds, jobs[j].remainingSoloNanoseconds))
+        }
     }
 
     func schedule(_ sim: Simulation) throws(SimulationError) {
@@ -86,9 +94,9 @@ extension ClusterSimulation {
         for s in chosen { owner[s] = i }
         memoryXInUse += jobs[i].solo.memoryXBytes
         nodeGroupsInUse += 1
+        // The compile cache holds a configuration once a start-up that compiled it has finished.
         let wasCompiled = compiled[jobs[i].config]
         let startup = jobs[i].startup(compiled: wasCompiled)
-        compiled[jobs[i].config] = true
         if let trace {
             if jobs[i].enqueued < sim.now {
                 trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
@@ -103,7 +111,9 @@ extension ClusterSimulation {
             jobs[i].compiledAtFirstStart = !wasCompiled
         }
         active.append(i)
-        jobs[i].completion = try sim.schedule(after: SimDuration(nanoseconds: startup), target: id, arg: arg(.startupDone, i))
+        let ready = try sim.now.adding(SimDuration(nanoseconds: startup), "start-up of job \(jobs[i].spec.id)")
+        jobs[i].completion = try sim.schedule(at: ready, target: id, arg: arg(.startupDone, i))
+        jobs[i].completionTime = ready
         return true
     }
 
@@ -132,6 +142,9 @@ extension ClusterSimulation {
             throw .model("step times: \(error.message)")
         }
         for (k, j) in running.enumerated() {
+            // Every step done: the job is writing its final checkpoint, whose end is already
+            // scheduled and does not depend on sharing.
+            if jobs[j].stepsDone >= jobs[j].totalSteps && jobs[j].completion != nil { continue }
             let new = max(1, jobs[j].amortised(steps[k]))
             let old = max(1, jobs[j].effective)
             if new != old {
@@ -191,6 +204,12 @@ extension ClusterSimulation {
     func preempt(_ j: Int, reason: String, _ sim: Simulation) throws(SimulationError) {
         if let h = jobs[j].completion { sim.cancel(h) }
         jobs[j].completion = nil
+        if jobs[j].state == .starting {
+            // Nothing to save yet: release at once.
+            release(j, sim.now, reason: reason)
+            requeue(j, sim.now)
+            return
+        }
         if jobs[j].state == .running {
             try settle(j, sim.now)
             // The checkpoint keeps every whole step; the partial one is lost.
@@ -201,12 +220,15 @@ extension ClusterSimulation {
         traceStateEnd(j, sim.now)
         jobs[j].state = .checkpointing
         jobs[j].pendingReason = reason
-        try sim.schedule(after: SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), target: id, arg: arg(.preemptDone, j))
+        let done = try sim.now.adding(SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), "checkpoint of job \(jobs[j].spec.id)")
+        jobs[j].completion = try sim.schedule(at: done, target: id, arg: arg(.preemptDone, j))
+        jobs[j].completionTime = done
         try rebalance(sim)
     }
 
     func preemptDone(_ j: Int, _ sim: Simulation) throws(SimulationError) {
         guard jobs[j].state == .checkpointing else { return }
+        jobs[j].completion = nil
         release(j, sim.now, reason: jobs[j].pendingReason)
         requeue(j, sim.now)
     }
@@ -254,12 +276,12 @@ extension ClusterSimulation {
 
     // MARK: Observation
 
-    func record(_ now: SimTime) {
+    func record(_ now: SimTime, force: Bool = false) {
         let busy = owner.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         let down = downCount.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         let s = UtilizationSample(time: now, busySystems: busy, downSystems: down, queueLength: queue.count,
                                   memoryXBytesInUse: memoryXInUse, runningJobs: active.count)
-        if let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
+        if !force, let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
            last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
             return
         }

@@ -98,6 +98,8 @@ public final class ClusterSimulation: Component {
         if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
         _ = try sim.run(&components)
         eventsHandled = sim.eventsHandled
+        // The series always ends at the end of the simulation (a horizon included).
+        record(sim.now, force: true)
         if let failure { throw .model(failure) }
         let end = sim.now
         for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {

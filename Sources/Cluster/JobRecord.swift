@@ -42,21 +42,37 @@ struct JobRecord {
 
     var interval: Int64 { spec.training.checkpointEverySteps }
 
-    /// Amortised step time for a raw step time.
+    /// Amortised step time for a raw step time: the periodic checkpoints the whole run writes
+    /// (one every `interval` steps, floor(totalSteps / interval) of them) spread over its steps,
+    /// so that over the run they add up to exactly those checkpoints.
     func amortised(_ step: Int64) -> Int64 {
-        guard interval > 0 else { return step }
-        let c = solo.checkpointNanoseconds
-        let share = c / interval + (c % interval == 0 ? 0 : 1)
-        let (sum, o) = step.addingReportingOverflow(share)
-        return o ? .max / 4 : min(sum, .max / 4)
+        guard interval > 0, totalSteps > 0 else { return step }
+        let periodic = Double(totalSteps / interval) * Double(solo.checkpointNanoseconds)
+        let share = min(4e18, (periodic / Double(totalSteps)).rounded(.up))
+        return Self.saturatingSum(step, Int64(share))
+    }
+
+    /// The final checkpoint, unless a periodic one falls on the last step.
+    var finalCheckpointNanoseconds: Int64 {
+        guard spec.training.finalCheckpoint else { return 0 }
+        return interval > 0 && totalSteps % interval == 0 ? 0 : solo.checkpointNanoseconds
+    }
+
+    /// a + b + ..., saturated at a quarter of the time range (estimates only).
+    static func saturatingSum(_ xs: Int64...) -> Int64 {
+        var t: Int64 = 0
+        for x in xs {
+            let (r, o) = t.addingReportingOverflow(max(0, x))
+            t = o ? .max / 4 : min(r, .max / 4)
+        }
+        return t
     }
 
     /// Start-up before progress: compile (unless cached), weight load, programming.
     func startup(compiled: Bool) -> Int64 {
         let f = spec.training.fixedCosts
-        var t = f.initialWeightLoad.nanoseconds + f.programming.nanoseconds
-        if !compiled && !f.compileCached { t += f.compile.nanoseconds }
-        return t
+        return Self.saturatingSum(f.initialWeightLoad.nanoseconds, f.programming.nanoseconds,
+                                  !compiled && !f.compileCached ? f.compile.nanoseconds : 0)
     }
 
     /// Remaining time once running at the current step time, final checkpoint included; nil
@@ -64,9 +80,8 @@ struct JobRecord {
     var exactRemainingRunNanoseconds: Int64? {
         let steps = max(0, totalSteps - stepsDone)
         let (m, o) = steps.multipliedReportingOverflow(by: effective)
-        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
         guard !o else { return nil }
-        let (r, o2) = max(0, m - phase).addingReportingOverflow(final)
+        let (r, o2) = max(0, m - phase).addingReportingOverflow(finalCheckpointNanoseconds)
         return o2 ? nil : r
     }
 
@@ -77,15 +92,13 @@ struct JobRecord {
     var remainingSoloNanoseconds: Int64 {
         let steps = max(0, totalSteps - stepsDone)
         let (m, o) = steps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
-        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : min(.max / 4, m) + final
+        return Self.saturatingSum(o ? .max / 4 : m, finalCheckpointNanoseconds)
     }
 
     /// The simulator's estimate of the whole run alone on an idle cluster.
     var soloRunNanoseconds: Int64 {
         let (m, o) = totalSteps.multipliedReportingOverflow(by: amortised(solo.stepNanoseconds))
-        let final = spec.training.finalCheckpoint ? solo.checkpointNanoseconds : 0
-        return o ? .max / 4 : min(.max / 4, m) + final + startup(compiled: !compiledAtFirstStart)
+        return Self.saturatingSum(o ? .max / 4 : m, finalCheckpointNanoseconds, startup(compiled: !compiledAtFirstStart))
     }
 
     func result(power: Double) -> JobResult {

@@ -181,7 +181,11 @@ public final class StepTimeOracle {
             let fabric = try ClusterFabric(spec: c, network: network)
             var jobs: [WeightStreamingJob] = []
             var next = 0
-            for (i, s) in specs.enumerated() {
+            for (i, original) in specs.enumerated() {
+                // Step times only: checkpoints are accounted for by the cluster simulation.
+                var s = original
+                s.checkpointEverySteps = 0
+                s.finalCheckpoint = false
                 let systems = Array(next..<(next + s.systems))
                 next += s.systems
                 let wafers = systems.map { Wafer(spec: c.cs2.wafer, index: $0, rng: root) }

@@ -77,6 +77,17 @@ final class MultitenantTests: XCTestCase {
                        "job,segment,system_ids,start_s,end_s,reason_ended")
     }
 
+    func testHorizonEndsTheMetrics() throws {
+        let s = try Andromeda.parse("""
+            {"version": 1, "name": "h", "multitenant": {"policies": ["fifo"], "horizon_h": 10,
+              "jobs": [{"model": "genslm-1.3b", "systems": 16, "per_system_batch": 16, "samples": 10000000}]}}
+            """)
+        let run = try XCTUnwrap(try Andromeda.run(s).policies.first)
+        XCTAssertEqual(run.jobs[0].state, .unfinished)
+        XCTAssertEqual(run.metrics.makespanSeconds, 36_000, accuracy: 1)
+        XCTAssertGreaterThan(run.metrics.utilization, 0.99)
+    }
+
     func testMultitenantErrorsNamePaths() {
         func err(_ from: String, _ to: String) -> String {
             do {

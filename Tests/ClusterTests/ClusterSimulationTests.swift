@@ -86,6 +86,20 @@ final class ClusterSimulationTests: XCTestCase {
         XCTAssertEqual(g[1].firstStart, g[0].end, "one node group serves one job at a time")
     }
 
+    func testOtherJobsDoNotRestartAFinalCheckpoint() throws {
+        let a = try job("a", systems: 1, samples: 4004)          // 501 steps: a final checkpoint of its own
+        let alone = try simulate([a])[0]
+        // Short jobs arrive every 30 s while a writes its final checkpoint (about 4 minutes).
+        let end = try XCTUnwrap(alone.end).seconds
+        let others = try (0..<12).map { k in
+            var o = try job("o\(k)", submit: end - 400 + Double(k) * 30, systems: 1, samples: 100)
+            o.training.fixedCosts.compileCached = true     // their start-ups end inside a's checkpoint
+            return o
+        }
+        let crowded = try simulate([a] + others)
+        XCTAssertEqual(crowded[0].end, alone.end, "the final checkpoint ends when it would alone")
+    }
+
     func testFailuresRestartFromTheLastCheckpointAndCountLostWork() throws {
         var cfg = ClusterConfig()
         cfg.failures = FailureModel(mtbf: .seconds(3 * 3600), repair: .seconds(600))
