@@ -129,6 +129,8 @@ public final class ClusterSimulation: Component {
         case .startupDone:
             traceStateEnd(i, sim.now)
             jobs[i].completion = nil
+            jobs[i].completionTime = .never
+            compiled[jobs[i].config] = true
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)

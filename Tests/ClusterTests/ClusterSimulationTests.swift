@@ -86,6 +86,18 @@ final class ClusterSimulationTests: XCTestCase {
         XCTAssertEqual(g[1].firstStart, g[0].end, "one node group serves one job at a time")
     }
 
+    func testCompileCacheFillsWhenACompileFinishes() throws {
+        let a = try job("a", systems: 2, samples: 2000)
+        let first = try simulate([a])[0]
+        let later = try job("b", submit: try XCTUnwrap(first.end).seconds + 60, systems: 2, samples: 2000)
+        let together = try job("c", submit: 60, systems: 2, samples: 2000)
+        let r = try simulate([a, later, together])
+        let compile = a.training.fixedCosts.compile.nanoseconds
+        // b comes after a's compile: cached. c starts while a is still compiling: compiles too.
+        XCTAssertEqual(r[0].soloRunTime.nanoseconds - r[1].soloRunTime.nanoseconds, compile)
+        XCTAssertEqual(r[2].soloRunTime, r[0].soloRunTime)
+    }
+
     func testOtherJobsDoNotRestartAFinalCheckpoint() throws {
         let a = try job("a", systems: 1, samples: 4004)          // 501 steps: a final checkpoint of its own
         let alone = try simulate([a])[0]
