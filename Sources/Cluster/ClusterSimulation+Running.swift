@@ -40,22 +40,13 @@ extension ClusterSimulation {
         // preempting policy has anything to decide then.
         if !policy.preempts && (nodeGroupsInUse >= config.memoryXNodeGroups || !hasFreeSystem) { return }
         let now = sim.now
-        var queued: [QueuedJob] = []
-        queued.reserveCapacity(queue.count)
-        for i in queue {
-            let compiledAlready = compiled[jobs[i].config]
-            let estimate = jobs[i].remainingSoloNanoseconds &+ jobs[i].startup(compiled: compiledAlready)
-            queued.append(QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
-                                    submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
-                                    memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
-                                    restarts: jobs[i].restarts))
+        if queuedStale {
+            // A compile finished: the start-up part of the estimates changed.
+            for k in queuedViews.indices { queuedViews[k] = queuedView(queue[k]) }
+            queuedStale = false
         }
+        let queued = queuedViews
         let v = view(now)
-        // Jobs that can never fit even on an empty cluster are rejected rather than left waiting.
-        for q in queued where q.systems > owner.count || q.memoryXBytes > config.cluster.memoryX.capacityBytes || config.memoryXNodeGroups < 1 {
-            remove(fromQueue: q.index)
-            reject(q.index, "can never fit: \(q.systems) systems, \(q.memoryXBytes / 1e9) GB of MemoryX")
-        }
         let decisions = policy.schedule(queue: queued, cluster: v)
         var started = false
         for d in decisions {
@@ -76,8 +67,28 @@ extension ClusterSimulation {
         return false
     }
 
+    /// What policies see of queued job `i` (kept in `queuedViews`, parallel to `queue`, so that a
+    /// scheduling pass does not rebuild it for a queue of thousands).
+    func queuedView(_ i: Int) -> QueuedJob {
+        let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compiled[jobs[i].config]))
+        return QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
+                         submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
+                         memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
+                         restarts: jobs[i].restarts)
+    }
+
+    /// Puts job `i` in the queue at `position` (default: the end).
+    func enqueue(_ i: Int, at position: Int? = nil) {
+        let k = position ?? queue.count
+        queue.insert(i, at: k)
+        queuedViews.insert(queuedView(i), at: k)
+    }
+
     func remove(fromQueue i: Int) {
-        if let k = queue.firstIndex(of: i) { queue.remove(at: k) }
+        if let k = queue.firstIndex(of: i) {
+            queue.remove(at: k)
+            queuedViews.remove(at: k)
+        }
     }
 
     /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
@@ -239,7 +250,7 @@ extension ClusterSimulation {
         jobs[j].enqueued = now
         // Back in submission order.
         let pos = queue.firstIndex { (jobs[$0].spec.submit, $0) > (jobs[j].spec.submit, j) } ?? queue.count
-        queue.insert(j, at: pos)
+        enqueue(j, at: pos)
     }
 
     func fail(system s: Int, _ sim: Simulation) throws(SimulationError) {

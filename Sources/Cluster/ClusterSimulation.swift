@@ -38,6 +38,10 @@ public final class ClusterSimulation: Component {
     var configIDs: [StepTimeOracle.Key: Int] = [:]
     // Queue (job indexes, in arrival order) and running (in start order).
     var queue: [Int] = []
+    /// Policies' view of each queued job, parallel to `queue`.
+    var queuedViews: [QueuedJob] = []
+    /// The views' estimates need refreshing (a compile finished).
+    var queuedStale = false
     var active: [Int] = []
     var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
@@ -130,7 +134,10 @@ public final class ClusterSimulation: Component {
             traceStateEnd(i, sim.now)
             jobs[i].completion = nil
             jobs[i].completionTime = .never
-            compiled[jobs[i].config] = true
+            if !compiled[jobs[i].config] {
+                compiled[jobs[i].config] = true
+                queuedStale = true
+            }
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)
@@ -192,7 +199,7 @@ public final class ClusterSimulation: Component {
         }
         jobs[i].state = .queued
         jobs[i].enqueued = sim.now
-        queue.append(i)
+        enqueue(i)
     }
 
     func reject(_ i: Int, _ reason: String) {
