@@ -92,18 +92,9 @@ public struct EventQueue {
     /// next `push` or `settle()`. Returns nil when empty.
     @inlinable
     public mutating func popDeferred() -> Event? {
-        settle()
-        while !heap.isEmpty {
-            let top = heap[0]
-            if !cancelled.isEmpty, cancelled.remove(top.key) != nil {
-                hole = true
-                settle()
-                continue
-            }
-            hole = true
-            return top
-        }
-        return nil
+        guard let top = peek() else { return nil }
+        hole = true
+        return top
     }
 
     /// Removes and returns the earliest live event.

@@ -233,17 +233,7 @@ public final class WeightStreamingJob: Component {
     /// Starts every stream and compute whose dependencies are met.
     func advance(_ sim: Simulation) throws(SimulationError) {
         let passes = plan.passes
-        if !streamInFlight, streamsStarted < passes.count {
-            let p = streamsStarted
-            let minStarted = computeStarted.min() ?? 0
-            if minStarted >= p - prefetchDepth + 1 || p == 0 {
-                streamInFlight = true
-                streamsStarted += 1
-                if trace != nil { traceStarted(.stream, sim.now) }
-                try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
-                                             arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
-            }
-        }
+        try startNextStream(sim)
         for s in 0..<laneSystems.count where !busy[s] {
             let p = computeStarted[s]
             guard p < passes.count, p < streamsDone else { continue }
@@ -264,17 +254,20 @@ public final class WeightStreamingJob: Component {
             }
         }
         // A started compute may unblock the next stream.
-        if !streamInFlight, streamsStarted < passes.count, streamsStarted > 0 {
-            let minStarted = computeStarted.min() ?? 0
-            if minStarted >= streamsStarted - prefetchDepth + 1 {
-                let p = streamsStarted
-                streamInFlight = true
-                streamsStarted += 1
-                if trace != nil { traceStarted(.stream, sim.now) }
-                try fabric.network.startFlow(bytes: passes[p].weightBytes, links: path.broadcast, notify: id,
-                                             arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
-            }
-        }
+        try startNextStream(sim)
+    }
+
+    /// Starts the next weight broadcast if none is in flight and every lane has started computing
+    /// far enough (the weights of at most `prefetchDepth` passes wait ahead of the computation).
+    func startNextStream(_ sim: Simulation) throws(SimulationError) {
+        let p = streamsStarted
+        guard !streamInFlight, p < plan.passes.count else { return }
+        guard p == 0 || (computeStarted.min() ?? 0) >= p - prefetchDepth + 1 else { return }
+        streamInFlight = true
+        streamsStarted += 1
+        if trace != nil { traceStarted(.stream, sim.now) }
+        try fabric.network.startFlow(bytes: plan.passes[p].weightBytes, links: path.broadcast, notify: id,
+                                     arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
     }
 
     /// Index (within the job) of the first system a lane stands for.
