@@ -38,13 +38,12 @@ public enum Andromeda {
     }
 
     /// Runs the scaling experiments and the multitenant section of `scenario`.
-    public static func run(_ scenario: Scenario, fullDetail: Bool = false) throws -> Results {
-        let scaling = try ScenarioRunner.run(scenario, fullDetail: fullDetail)
-        var policies: [PolicyRun] = []
-        if let m = scenario.multitenant {
-            let jobs = try MultitenantRunner.jobs(m, seed: scenario.seed, models: scenario.models)
-            policies = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:])
-        }
+    /// A `trace` receives the timeline of every scaling run and of the first policy.
+    public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil) throws -> Results {
+        let scaling = try ScenarioRunner.run(scenario, fullDetail: fullDetail, trace: trace)
+        let policies = try scenario.multitenant.map {
+            try MultitenantRunner.run($0, seed: scenario.seed, models: scenario.models, trace: trace)
+        } ?? []
         return Results(scenario: scenario, scaling: scaling, policies: policies)
     }
 

@@ -41,13 +41,20 @@ public enum MultitenantRunner {
         return all.enumerated().sorted { ($0.element.submit, $0.offset) < ($1.element.submit, $1.offset) }.map(\.element)
     }
 
-    /// Simulates `jobs` under each policy of `spec`. A `trace` receives the timeline of the FIRST
-    /// policy only (the others run on the same jobs; one timeline keeps the file readable).
-    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], weights: [String: Double] = [:],
+    /// Generates, reads and lists the jobs of `spec` (see ``jobs(_:seed:models:)``) and simulates
+    /// them under each of its policies.
+    public static func run(_ spec: MultitenantSpec, seed: UInt64, models: [ModelSpec] = [],
                            trace: TraceSink? = nil) throws -> [PolicyRun] {
+        try run(spec, jobs: try jobs(spec, seed: seed, models: models), trace: trace)
+    }
+
+    /// Simulates `jobs` under each policy of `spec`. Fair-share weights are the section's users'
+    /// shares, completed by the generator's users. A `trace` receives the timeline of the FIRST
+    /// policy only (the others run on the same jobs; one timeline keeps the file readable).
+    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], trace: TraceSink? = nil) throws -> [PolicyRun] {
         var out: [PolicyRun] = []
         var config = spec.config
-        for (k, v) in weights where config.userWeights[k] == nil { config.userWeights[k] = v }
+        for (k, v) in spec.generator?.shareWeights ?? [:] where config.userWeights[k] == nil { config.userWeights[k] = v }
         // One oracle for every policy: the same mixes of running jobs recur across policies.
         let oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
         oracle.mode = spec.contention

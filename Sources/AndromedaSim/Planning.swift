@@ -59,8 +59,7 @@ public enum Planning {
             g.arrivalRatePerHour = rate
             s.generator = g
             s.policies = [policy]
-            let jobs = try MultitenantRunner.jobs(s, seed: seed)
-            let m = try MultitenantRunner.run(s, jobs: jobs, weights: g.shareWeights)[0].metrics
+            let m = try MultitenantRunner.run(s, seed: seed)[0].metrics
             tried.append((rate, m.wait.p95))
             return (m.wait.p95, m)
         }
@@ -95,9 +94,8 @@ public enum Planning {
         var s = spec
         s.policies = [policy]
         s.config.cluster.memoryX.capacityBytes = 1e30
-        let jobs = try MultitenantRunner.jobs(s, seed: seed, models: models)
-        let run = try MultitenantRunner.run(s, jobs: jobs, weights: s.generator?.shareWeights ?? [:])[0]
-        let largest = jobs.map { Double($0.training.model.parameters) * s.config.cluster.memoryX.stateBytesPerParameter }.max() ?? 0
+        let run = try MultitenantRunner.run(s, seed: seed, models: models)[0]
+        let largest = run.jobs.map { Double($0.spec.training.model.parameters) * s.config.cluster.memoryX.stateBytesPerParameter }.max() ?? 0
         let peak = run.utilization.map(\.memoryXBytesInUse).max() ?? 0
         return MemoryXAnswer(largestJobBytes: largest, peakConcurrentBytes: peak)
     }

@@ -68,31 +68,27 @@ public struct Sweep: Sendable {
     public func run(point k: Int) throws -> (scaling: String, cluster: String) {
         let s = try variant(k)
         let prefix: [CSVField] = [.int(Int64(k))] + points[k].map { .string($0) }
+        let results = try Andromeda.run(s)
         var scaling = CSVTable(columns: headers.scaling)
-        if !s.scaling.isEmpty {
-            for row in try ScenarioRunner.run(s).rows {
-                let x = row.result
-                try scaling.append(prefix + [
-                    .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.systems)), .int(Int64(x.globalBatch)),
-                    .int(Int64(x.microBatch)), .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
-                    .double(row.speedup, decimals: 4), .double(row.scalingEfficiency, decimals: 4), .double(x.peakFraction, decimals: 4),
-                    .int(x.samplesToTrain), .double(x.timeToTrain.seconds / 3600, decimals: 4),
-                ])
-            }
+        for row in results.scaling.rows {
+            let x = row.result
+            try scaling.append(prefix + [
+                .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.systems)), .int(Int64(x.globalBatch)),
+                .int(Int64(x.microBatch)), .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
+                .double(row.speedup, decimals: 4), .double(row.scalingEfficiency, decimals: 4), .double(x.peakFraction, decimals: 4),
+                .int(x.samplesToTrain), .double(x.timeToTrain.seconds / 3600, decimals: 4),
+            ])
         }
         var cluster = CSVTable(columns: headers.cluster)
-        if let m = s.multitenant {
-            let jobs = try MultitenantRunner.jobs(m, seed: s.seed, models: s.models)
-            for r in try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:]) {
-                let x = r.metrics
-                try cluster.append(prefix + [
-                    .string(r.policy), .int(Int64(x.jobs)), .int(Int64(x.finished)), .int(Int64(x.rejected)),
-                    .double(x.makespanSeconds / 3600, decimals: 3), .double(x.utilization, decimals: 4),
-                    .double(x.wait.mean / 3600, decimals: 3), .double(x.wait.p95 / 3600, decimals: 3),
-                    .double(x.completion.mean / 3600, decimals: 3), .double(x.meanSlowdown, decimals: 3),
-                    .double(x.jainFairness, decimals: 4), .double(x.goodput, decimals: 4), .double(x.energyKWh / 1000, decimals: 3),
-                ])
-            }
+        for r in results.policies {
+            let x = r.metrics
+            try cluster.append(prefix + [
+                .string(r.policy), .int(Int64(x.jobs)), .int(Int64(x.finished)), .int(Int64(x.rejected)),
+                .double(x.makespanSeconds / 3600, decimals: 3), .double(x.utilization, decimals: 4),
+                .double(x.wait.mean / 3600, decimals: 3), .double(x.wait.p95 / 3600, decimals: 3),
+                .double(x.completion.mean / 3600, decimals: 3), .double(x.meanSlowdown, decimals: 3),
+                .double(x.jainFairness, decimals: 4), .double(x.goodput, decimals: 4), .double(x.energyKWh / 1000, decimals: 3),
+            ])
         }
         func body(_ t: CSVTable) -> String { String(t.render().drop { $0 != "\n" }.dropFirst()) }
         return (body(scaling), body(cluster))

@@ -29,8 +29,7 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try ScenarioLocator.load("andromeda-multitenant")
-        let scenario = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+        let scenario = try Andromeda.load("andromeda-multitenant")
         guard var m = scenario.multitenant, var g = m.generator else { throw ExitCode(1) }
         g.jobs = jobs
         if let r = rate { g.arrivalRatePerHour = r }
@@ -42,7 +41,7 @@ struct BenchClusterCommand: ParsableCommand {
         let t0 = clock.now
         let list = try MultitenantRunner.jobs(m, seed: seed)
         let t1 = clock.now
-        let runs = try MultitenantRunner.run(m, jobs: list, weights: g.shareWeights)
+        let runs = try MultitenantRunner.run(m, jobs: list)
         let t2 = clock.now
         func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let stats = Allocator.stats()

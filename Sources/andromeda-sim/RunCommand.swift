@@ -28,30 +28,13 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         let parsed: Scenario
-        do {
-            let loaded = try ScenarioLocator.load(scenario)
-            parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
-        } catch {
-            fail("\(error)")
-        }
+        do { parsed = try Andromeda.load(scenario) } catch { fail("\(error)") }
         let timeline = trace.map { _ in ChromeTrace() }
-        let results: ScenarioResults
-        do {
-            results = try ScenarioRunner.run(parsed, fullDetail: fullDetail, trace: timeline)
-        } catch {
-            fail("\(scenario): \(error)")
-        }
-        var policyRuns: [PolicyRun] = []
-        var jobCount = 0
-        if let m = parsed.multitenant {
-            do {
-                let jobs = try MultitenantRunner.jobs(m, seed: parsed.seed, models: parsed.models)
-                jobCount = jobs.count
-                policyRuns = try MultitenantRunner.run(m, jobs: jobs, weights: m.generator?.shareWeights ?? [:], trace: timeline)
-            } catch {
-                fail("\(scenario): \(error)")
-            }
-        }
+        let run: Andromeda.Results
+        do { run = try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline) } catch { fail("\(scenario): \(error)") }
+        let results = run.scaling, policyRuns = run.policies
+        // Every policy runs the same jobs.
+        let jobCount = policyRuns.first?.jobs.count ?? 0
         let dir = out ?? "out/\(parsed.name)"
         let elapsed = clock.now - t0
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

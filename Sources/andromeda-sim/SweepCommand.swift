@@ -43,9 +43,7 @@ struct SweepCommand: ParsableCommand {
 
     static func load(_ scenario: String, _ params: [String]) -> Sweep {
         do {
-            let loaded = try ScenarioLocator.load(scenario)
-            let s = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
-            return try Sweep(scenario: s, parameters: params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) })
+            return try Sweep(scenario: try Andromeda.load(scenario), parameters: params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) })
         } catch {
             fail("\(error)")
         }

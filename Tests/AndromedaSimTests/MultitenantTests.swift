@@ -33,7 +33,7 @@ final class MultitenantTests: XCTestCase {
     func runAll() throws -> [PolicyRun] {
         let s = try decode()
         let m = try XCTUnwrap(s.multitenant)
-        return try MultitenantRunner.run(m, jobs: try MultitenantRunner.jobs(m, seed: s.seed), weights: m.generator?.shareWeights ?? [:])
+        return try MultitenantRunner.run(m, seed: s.seed)
     }
 
     func testEveryPolicyRunsTheSameJobsAndAccountsForAll() throws {
