@@ -2,7 +2,7 @@ import Cluster
 import SimEngine
 
 /// Headline figures of one policy run.
-public struct ClusterMetrics: Sendable, Equatable {
+public struct ClusterMetrics: Sendable {
     /// Distribution summary of a duration, seconds.
     public struct Summary: Sendable, Equatable {
         /// Number of values summarised.
@@ -61,12 +61,6 @@ public struct ClusterMetrics: Sendable, Equatable {
     public var restarts: Int
     /// Jobs with a deadline that did not finish by it (not finishing counts as missing).
     public var deadlinesMissed: Int
-
-    /// Equal when the headline figures agree: jobs, makespan, wait, completion, utilization, fairness.
-    public static func == (a: ClusterMetrics, b: ClusterMetrics) -> Bool {
-        a.jobs == b.jobs && a.makespanSeconds == b.makespanSeconds && a.wait == b.wait && a.completion == b.completion
-            && a.utilization == b.utilization && a.jainFairness == b.jainFairness
-    }
 
     /// Computes the metrics from the jobs' outcomes, the utilisation samples, the cluster's system
     /// count and the users' fair-share weights (missing: 1).

@@ -48,18 +48,16 @@ extension ClusterSimulation {
         let queued = queuedViews
         let v = view(now)
         let decisions = policy.schedule(queue: queued, cluster: v)
-        var started = false
         for d in decisions {
             switch d {
             case .start(let i):
                 guard i >= 0, i < jobs.count, jobs[i].state == .queued else { continue }
-                if try start(i, sim) { started = true }
+                _ = try start(i, sim)
             case .preempt(let i):
                 guard i >= 0, i < jobs.count, jobs[i].state == .running || jobs[i].state == .starting else { continue }
                 try preempt(i, reason: "preempted", sim)
             }
         }
-        _ = started
     }
 
     var hasFreeSystem: Bool {

@@ -53,8 +53,6 @@ public final class ClusterSimulation: Component {
     public internal(set) var eventsHandled: UInt64 = 0
     var finishedCount = 0
     var rejectedCount = 0
-    /// An error recorded during the run; ``run()`` throws it once the simulation stops.
-    public internal(set) var failure: String?
     /// When set, receives per job a span for each state it held systems in ("starting",
     /// "running", "checkpointing"; and "queued" before each start) on track "job <id>", a span
     /// named after the job on each held system's track "CS-2 <s>", instants for failures, repairs
@@ -104,7 +102,6 @@ public final class ClusterSimulation: Component {
         eventsHandled = sim.eventsHandled
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
-        if let failure { throw .model(failure) }
         let end = sim.now
         for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
             if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {

@@ -59,7 +59,6 @@ public final class WeightStreamingJob: Component {
     var stepStart: Int64 = 0
     var firstComputeStart: Int64 = .max
     var lastComputeEnd: Int64 = 0
-    var inCheckpoint = false
 
     // Results.
     /// Steps completed so far (fast-forwarded ones included).
@@ -77,10 +76,6 @@ public final class WeightStreamingJob: Component {
     var previousStep = StepBreakdown()
     /// Times at which the first steps ended (at most 64), for contention probes.
     public private(set) var stepEnds: [Int64] = []
-    /// Error raised inside an event (reported by the driver).
-    public private(set) var failure: SimulationError?
-    /// Called when the job has finished (after its final checkpoint).
-    var onFinish: ((Simulation) -> Void)?
 
     /// When set, receives a span per compute pass per lane ("CS-2 <system>"), weight broadcast
     /// ("MemoryX out" and "SwarmX <label>"), gradient reduction ("MemoryX in"), optimizer update
@@ -199,7 +194,6 @@ public final class WeightStreamingJob: Component {
             try advance(sim)
         case .checkpointDone:
             if trace != nil { traceCheckpointDone(sim.now) }
-            inCheckpoint = false
             checkpoints += 1
             checkpointTime = try checkpointTime.adding(checkpointDuration)
             if stepsDone >= totalSteps { finish(sim) } else { try beginStep(sim) }
@@ -365,14 +359,12 @@ public final class WeightStreamingJob: Component {
     }
 
     func startCheckpoint(_ sim: Simulation) throws(SimulationError) {
-        inCheckpoint = true
         if trace != nil { traceStarted(.checkpoint, sim.now) }
         try sim.schedule(after: checkpointDuration, target: id, arg: arg(.checkpointDone, 0))
     }
 
     func finish(_ sim: Simulation) {
         finished = true
-        onFinish?(sim)
     }
 
     // MARK: Trace (only reached when `trace` is set; kept out of line so the hot path stays small)
