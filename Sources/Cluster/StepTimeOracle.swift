@@ -99,12 +99,8 @@ public final class StepTimeOracle {
         probe.finalCheckpoint = false
         let r = try TrainingRun.simulate(probe, cluster: cluster, efficiency: efficiency, seed: seed)
         let state = Double(spec.model.parameters) * cluster.memoryX.stateBytesPerParameter
-        let wafers = (0..<spec.systems).map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: Xoshiro256(seed: seed)) }
-        let plan = try ExecutionPlan(spec: probe, cluster: cluster, wafers: wafers, efficiency: efficiency)
-        let ckpt = plan.checkpointNanoseconds
-        let bytes = plan.weightBytesPerStep / cluster.memoryX.streamBytesPerSecond
-        let duty = bytes / max(1e-12, r.step.total.seconds)
-        let s = Solo(stepNanoseconds: r.step.total.nanoseconds, memoryXBytes: state, checkpointNanoseconds: ckpt,
+        let duty = r.weightBytesPerStep / cluster.memoryX.streamBytesPerSecond / max(1e-12, r.step.total.seconds)
+        let s = Solo(stepNanoseconds: r.step.total.nanoseconds, memoryXBytes: state, checkpointNanoseconds: r.checkpoint.nanoseconds,
                      globalBatch: spec.effectiveGlobalBatch, memoryXDuty: duty)
         solos[k] = s
         return s

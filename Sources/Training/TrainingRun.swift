@@ -50,6 +50,10 @@ public struct TrainingResult: Sendable, Equatable {
     public let peakFLOPBound: SimDuration
     /// Weight bytes per step over the slowest of CS-2 I/O, MemoryX stream and SwarmX edge bandwidth.
     public let ioBound: SimDuration
+    /// Weight bytes streamed from MemoryX per step (every pass of every micro-batch).
+    public let weightBytesPerStep: Double
+    /// One checkpoint of this job (fixed part plus its state at the checkpoint rate).
+    public let checkpoint: SimDuration
 }
 
 /// Simulates training jobs on a cluster.
@@ -126,7 +130,8 @@ public enum TrainingRun {
                 samplesToTrain: steps * Int64(global), stepsToTrain: steps, timeToTrain: total,
                 fastForwardedSteps: job.fastForwardedSteps, eventsSimulated: sim.eventsHandled,
                 energyKWh: energy, pacingUsableCores: wafers.map(\.usableCores).min() ?? 0,
-                peakFLOPBound: flopBound, ioBound: ioBound)
+                peakFLOPBound: flopBound, ioBound: ioBound, weightBytesPerStep: plan.weightBytesPerStep,
+                checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds))
         } catch {
             throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
         }
