@@ -56,24 +56,32 @@ public enum ClusterOutputs {
 
     /// policies.csv: one row per policy with the headline metrics.
     public static func policiesCSV(_ runs: [PolicyRun]) throws(ReportError) -> CSVTable {
-        var t = CSVTable(columns: ["policy", "jobs", "finished", "rejected", "unfinished", "makespan_h", "utilization",
-                                   "mean_wait_h", "p50_wait_h", "p95_wait_h", "p99_wait_h", "mean_completion_h",
-                                   "p95_completion_h", "mean_slowdown", "jain_fairness", "goodput", "restarts",
-                                   "lost_work_h", "energy_mwh", "deadlines_missed"])
-        for r in runs {
-            let m = r.metrics
-            try t.append([
-                .string(r.policy), .int(Int64(m.jobs)), .int(Int64(m.finished)), .int(Int64(m.rejected)), .int(Int64(m.unfinished)),
-                .double(m.makespanSeconds / 3600, decimals: 3), .double(m.utilization, decimals: 4),
-                .double(m.wait.mean / 3600, decimals: 3), .double(m.wait.p50 / 3600, decimals: 3),
-                .double(m.wait.p95 / 3600, decimals: 3), .double(m.wait.p99 / 3600, decimals: 3),
-                .double(m.completion.mean / 3600, decimals: 3), .double(m.completion.p95 / 3600, decimals: 3),
-                .double(m.meanSlowdown, decimals: 3), .double(m.jainFairness, decimals: 4), .double(m.goodput, decimals: 4),
-                .int(Int64(m.restarts)), .double(m.lostWorkHours, decimals: 3), .double(m.energyKWh / 1000, decimals: 3),
-                .int(Int64(m.deadlinesMissed)),
-            ])
-        }
+        var t = CSVTable(columns: policyColumns)
+        for r in runs { try t.append(policyFields(r)) }
         return t
+    }
+
+    /// The columns of policies.csv, in order.
+    public static let policyColumns = [
+        "policy", "jobs", "finished", "rejected", "unfinished", "makespan_h", "utilization",
+        "mean_wait_h", "p50_wait_h", "p95_wait_h", "p99_wait_h", "mean_completion_h",
+        "p95_completion_h", "mean_slowdown", "jain_fairness", "goodput", "restarts",
+        "lost_work_h", "energy_mwh", "deadlines_missed",
+    ]
+
+    /// The fields of one policies.csv row, in the order of ``policyColumns`` (sweeps pick from them).
+    public static func policyFields(_ r: PolicyRun) -> [CSVField] {
+        let m = r.metrics
+        return [
+            .string(r.policy), .int(Int64(m.jobs)), .int(Int64(m.finished)), .int(Int64(m.rejected)), .int(Int64(m.unfinished)),
+            .double(m.makespanSeconds / 3600, decimals: 3), .double(m.utilization, decimals: 4),
+            .double(m.wait.mean / 3600, decimals: 3), .double(m.wait.p50 / 3600, decimals: 3),
+            .double(m.wait.p95 / 3600, decimals: 3), .double(m.wait.p99 / 3600, decimals: 3),
+            .double(m.completion.mean / 3600, decimals: 3), .double(m.completion.p95 / 3600, decimals: 3),
+            .double(m.meanSlowdown, decimals: 3), .double(m.jainFairness, decimals: 4), .double(m.goodput, decimals: 4),
+            .int(Int64(m.restarts)), .double(m.lostWorkHours, decimals: 3), .double(m.energyKWh / 1000, decimals: 3),
+            .int(Int64(m.deadlinesMissed)),
+        ]
     }
 
     static func summary(_ x: ClusterMetrics.Summary) -> JSONOutput {

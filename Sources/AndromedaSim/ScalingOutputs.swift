@@ -19,25 +19,28 @@ public enum ScalingOutputs {
     /// scaling.csv: one row per (model, systems).
     public static func scalingCSV(_ r: ScenarioResults) throws(ReportError) -> CSVTable {
         var t = CSVTable(columns: columns)
-        for row in r.rows {
-            let x = row.result
-            let pub = row.published?.timeToTrainHours
-            let simH = x.timeToTrain.seconds / 3600
-            try t.append([
-                .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.seqLen)), .int(Int64(x.systems)),
-                .int(Int64(x.globalBatch)), .int(Int64(x.microBatch)), .int(Int64(x.gradAccumulation)),
-                .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
-                .double(x.tokensPerSecond, decimals: 1), .double(row.speedup, decimals: 4),
-                .double(row.scalingEfficiency, decimals: 4), .double(x.achievedFLOPS / 1e15, decimals: 4),
-                .double(x.peakFraction, decimals: 4), .double(x.step.pacingCompute.seconds, decimals: 6),
-                .double(x.step.exposedStream.seconds, decimals: 6), .double(x.step.boundary.seconds, decimals: 6),
-                .double(x.fixedCosts.seconds / 3600, decimals: 4), .int(x.samplesToTrain),
-                .double(simH, decimals: 4), .int(x.stepsToTrain), .int(x.checkpoints), .double(x.energyKWh, decimals: 1),
-                pub.map { .double($0, decimals: 2) } ?? .empty,
-                pub.map { .double((simH - $0) / $0 * 100, decimals: 2) } ?? .empty,
-            ])
-        }
+        for row in r.rows { try t.append(fields(row)) }
         return t
+    }
+
+    /// The fields of one scaling.csv row, in the order of ``columns`` (sweeps pick from them).
+    public static func fields(_ row: ScalingRow) -> [CSVField] {
+        let x = row.result
+        let pub = row.published?.timeToTrainHours
+        let simH = x.timeToTrain.seconds / 3600
+        return [
+            .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.seqLen)), .int(Int64(x.systems)),
+            .int(Int64(x.globalBatch)), .int(Int64(x.microBatch)), .int(Int64(x.gradAccumulation)),
+            .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
+            .double(x.tokensPerSecond, decimals: 1), .double(row.speedup, decimals: 4),
+            .double(row.scalingEfficiency, decimals: 4), .double(x.achievedFLOPS / 1e15, decimals: 4),
+            .double(x.peakFraction, decimals: 4), .double(x.step.pacingCompute.seconds, decimals: 6),
+            .double(x.step.exposedStream.seconds, decimals: 6), .double(x.step.boundary.seconds, decimals: 6),
+            .double(x.fixedCosts.seconds / 3600, decimals: 4), .int(x.samplesToTrain),
+            .double(simH, decimals: 4), .int(x.stepsToTrain), .int(x.checkpoints), .double(x.energyKWh, decimals: 1),
+            pub.map { .double($0, decimals: 2) } ?? .empty,
+            pub.map { .double((simH - $0) / $0 * 100, decimals: 2) } ?? .empty,
+        ]
     }
 
     /// summary.json: the figures, the resolved inputs (every default filled in), version and seed.

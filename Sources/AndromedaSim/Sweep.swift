@@ -58,6 +58,11 @@ public struct Sweep: Sendable {
     static let clusterColumns = ["policy", "jobs", "finished", "rejected", "makespan_h", "utilization", "mean_wait_h",
                                  "p95_wait_h", "mean_completion_h", "mean_slowdown", "jain_fairness", "goodput", "energy_mwh"]
 
+    /// Where the sweep's columns sit in scaling.csv and policies.csv rows (the same fields, formatted
+    /// the same way). A name missing there leaves a row short, which CSVTable refuses.
+    static let scalingIndexes = scalingColumns.compactMap { ScalingOutputs.columns.firstIndex(of: $0) }
+    static let clusterIndexes = clusterColumns.compactMap { ClusterOutputs.policyColumns.firstIndex(of: $0) }
+
     /// Header lines of sweep_scaling.csv and sweep_cluster.csv.
     var headers: (scaling: [String], cluster: [String]) {
         let p = ["point"] + parameters.map { "param_" + $0.name }
@@ -71,24 +76,13 @@ public struct Sweep: Sendable {
         let results = try Andromeda.run(s)
         var scaling = CSVTable(columns: headers.scaling)
         for row in results.scaling.rows {
-            let x = row.result
-            try scaling.append(prefix + [
-                .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.systems)), .int(Int64(x.globalBatch)),
-                .int(Int64(x.microBatch)), .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
-                .double(row.speedup, decimals: 4), .double(row.scalingEfficiency, decimals: 4), .double(x.peakFraction, decimals: 4),
-                .int(x.samplesToTrain), .double(x.timeToTrain.seconds / 3600, decimals: 4),
-            ])
+            let f = ScalingOutputs.fields(row)
+            try scaling.append(prefix + Self.scalingIndexes.map { f[$0] })
         }
         var cluster = CSVTable(columns: headers.cluster)
         for r in results.policies {
-            let x = r.metrics
-            try cluster.append(prefix + [
-                .string(r.policy), .int(Int64(x.jobs)), .int(Int64(x.finished)), .int(Int64(x.rejected)),
-                .double(x.makespanSeconds / 3600, decimals: 3), .double(x.utilization, decimals: 4),
-                .double(x.wait.mean / 3600, decimals: 3), .double(x.wait.p95 / 3600, decimals: 3),
-                .double(x.completion.mean / 3600, decimals: 3), .double(x.meanSlowdown, decimals: 3),
-                .double(x.jainFairness, decimals: 4), .double(x.goodput, decimals: 4), .double(x.energyKWh / 1000, decimals: 3),
-            ])
+            let f = ClusterOutputs.policyFields(r)
+            try cluster.append(prefix + Self.clusterIndexes.map { f[$0] })
         }
         func body(_ t: CSVTable) -> String { String(t.render().drop { $0 != "\n" }.dropFirst()) }
         return (body(scaling), body(cluster))
