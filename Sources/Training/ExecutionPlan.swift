@@ -47,6 +47,8 @@ public struct ExecutionPlan: Sendable {
     public let gradientBytes: [Double]
     /// MemoryX optimizer update time per layer.
     public let updateNanoseconds: [Int64]
+    /// Compute time of one step on the slowest system (the one that paces every pass).
+    public let pacingComputeNanoseconds: Int64
     /// One checkpoint: the fixed part plus weights and optimizer state at the checkpoint rate.
     public let checkpointNanoseconds: Int64
     /// Input bytes per micro-batch per system.
@@ -143,11 +145,13 @@ public struct ExecutionPlan: Sendable {
         guard !o else { throw TrainingError("\(m.name): a checkpoint would take longer than the simulator's time range") }
         checkpointNanoseconds = ckpt
         // A whole step (every pass on the slowest system) must fit in simulated time too.
+        // (Summed as Double first: the integer sums below cannot overflow once this holds.)
         var worst = 0.0
         for s in wafers.indices { worst = max(worst, passes.reduce(0.0) { $0 + Double($1.computeNanoseconds[s]) }) }
-        guard worst + Double(updates.reduce(0, +)) < 4e18 else {
+        guard worst + updates.reduce(0.0, { $0 + Double($1) }) < 4e18 else {
             throw TrainingError("\(m.name): one step would take \(worst * 1e-9) s, beyond the simulator's time range")
         }
+        pacingComputeNanoseconds = wafers.indices.map { s in passes.reduce(Int64(0)) { $0 + $1.computeNanoseconds[s] } }.max() ?? 0
     }
 
     /// Seconds to whole nanoseconds (rounded up), or an error naming `what` when the duration is

@@ -308,7 +308,7 @@ public final class WeightStreamingJob: Component {
               computeDone.allSatisfy({ $0 == plan.passes.count }) else { return }
         let now = sim.now.nanoseconds
         previousStep = lastStep
-        let pacing = pacingCompute
+        let pacing = plan.pacingComputeNanoseconds
         lastStep = StepBreakdown(total: SimDuration(nanoseconds: now - stepStart),
                                  pacingCompute: SimDuration(nanoseconds: pacing),
                                  boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
@@ -318,16 +318,6 @@ public final class WeightStreamingJob: Component {
         try stepBoundary(sim)
     }
 
-    /// Compute time per step on the slowest system.
-    lazy var pacingCompute: Int64 = {
-        var worst: Int64 = 0
-        for s in 0..<systems.count {
-            var t: Int64 = 0
-            for p in plan.passes { t &+= p.computeNanoseconds[s] }
-            worst = max(worst, t)
-        }
-        return worst
-    }()
 
     /// At a step boundary: checkpoint, finish, fast-forward a steady state, or go on.
     func stepBoundary(_ sim: Simulation) throws(SimulationError) {
