@@ -388,8 +388,8 @@ public enum BuiltinScenarios {
       "per_system_batch": 32,
       "stopping": {
         "rule": "convergence",
-        "min_samples": 1869952,
-        "noise_batch": 4782.5
+        "min_samples": 2977280,
+        "noise_batch": 2207.0
       },
       "checkpoint_every_steps": 5000,
       "published": [
@@ -421,7 +421,7 @@ public enum BuiltinScenarios {
       "seq_len": 10240,
       "systems": [1, 2, 4, 8, 16],
       "per_system_batch": 32,
-      "stopping": { "rule": "convergence", "min_samples": 623317, "noise_batch": 61.5 },
+      "stopping": { "rule": "convergence", "min_samples": 992427, "noise_batch": 58.9 },
       "checkpoint_every_steps": 5000,
       "published": [
         { "systems": 1, "time_to_train_h": 4.1, "source": "mission source; ZDNet 2022-11-14 reports it as 2 systems" },
@@ -433,7 +433,7 @@ public enum BuiltinScenarios {
       "seq_len": 10240,
       "systems": [1, 2, 4, 8, 16],
       "per_system_batch": 16,
-      "stopping": { "rule": "convergence", "min_samples": 299691, "noise_batch": 13.8 },
+      "stopping": { "rule": "convergence", "min_samples": 385621, "noise_batch": 13.7 },
       "checkpoint_every_steps": 5000,
       "published": [
         { "systems": 1, "time_to_train_h": 15.6, "source": "mission source (found in no other source)" },

@@ -35,6 +35,6 @@ final class GenSLMReproductionTests: XCTestCase {
         XCTAssertEqual(Array(header.prefix(required.count)), required)
         let summary = ScalingOutputs.summaryJSON(a).render()
         XCTAssert(summary.contains("\"seed\": 42") && summary.contains("\"andromeda_sim_version\""))
-        XCTAssert(summary.contains("\"software_efficiency\""), "resolved inputs are echoed")
+        XCTAssert(summary.contains("\"kernel_efficiency\""), "resolved inputs are echoed")
     }
 }
