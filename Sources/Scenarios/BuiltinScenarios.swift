@@ -405,6 +405,36 @@ public enum BuiltinScenarios {
   ]
 }
 """#,
+        "genslm-scaling": #"""
+{
+  "version": 1,
+  "name": "genslm-scaling",
+  "description": "Scaling efficiency of GenSLM 123M and 1.3B (sequence length 10,240) from 1 to 16 systems (Andromeda) and extrapolated to 192 systems (the CS-2 cluster limit). Throughput only: 2,000 steps per point, no published figure.",
+  "comment": "Every loss of efficiency comes from a mechanism in docs/model.md: per-pass per-system jitter (the slowest system paces), SwarmX pipeline fill per tree level, the coordinator's per-step overhead (grows with log2 N), input pipeline and MemoryX optimizer. Nothing here is fitted.",
+  "seed": 42,
+  "cluster": { "systems": 192 },
+  "scaling": [
+    {
+      "model": "genslm-123m",
+      "seq_len": 10240,
+      "systems": [1, 2, 4, 8, 16, 32, 64, 128, 192],
+      "per_system_batch": 32,
+      "stopping": { "rule": "steps", "steps": 2000 },
+      "checkpoint_every_steps": 0,
+      "final_checkpoint": false
+    },
+    {
+      "model": "genslm-1.3b",
+      "seq_len": 10240,
+      "systems": [1, 2, 4, 8, 16, 32, 64, 128, 192],
+      "per_system_batch": 16,
+      "stopping": { "rule": "steps", "steps": 2000 },
+      "checkpoint_every_steps": 0,
+      "final_checkpoint": false
+    }
+  ]
+}
+"""#,
         "genslm": #"""
 {
   "version": 1,
