@@ -449,12 +449,15 @@ public final class WeightStreamingJob: Component {
     /// Steady state, from a quiescent state (no flow in flight, nothing pending): without jitter,
     /// the same step twice repeats exactly; with jitter, the mean step is known to within
     /// ``steadyTolerance`` (``steadyZ`` standard errors) once at least ``steadyMinSamples`` steps
-    /// were simulated (or ``steadyMaxSamples``, whatever the bound). Skips every step but the last,
+    /// were simulated (or ``steadyMaxSamples``, whatever the bound). Skips every step but the last
+    /// ``inputBuffers`` + 1,
     /// and every periodic checkpoint that falls among them (each takes the checkpoint time, as
     /// when simulated), in one clock advance.
     func fastForward(_ sim: Simulation) throws(SimulationError) {
         guard !fullDetail, fabric.network.activeFlowCount == 0, sim.pendingCount == 0 else { return }
-        let skip = totalSteps - stepsDone - 1
+        // The last steps fetch less input (nothing is prefetched past the end), so they are
+        // simulated in detail: one more than the input buffers.
+        let skip = totalSteps - stepsDone - 1 - Self.inputBuffers
         guard skip > 0 else { return }
         let stepNs: Double
         var bound = 0.0
