@@ -81,9 +81,13 @@ final class TraceTests: XCTestCase {
 
         let trackNames = Set(p.threads.values)
         for name in ["CS-2 0", "MemoryX out", "MemoryX in", "MemoryX optimizer", "SwarmX genslm-123m x1", "genslm-123m x1",
-                     "SwarmX genslm-123m x4", "genslm-123m x4", "job a", "job b", "CS-2 15", "Cluster"] {
+                     "SwarmX genslm-123m x4", "genslm-123m x4", "job a", "job b", "CS-2 15", "Cluster",
+                     "CS-2 3", "genslm-123m x4 pacing"] {
             XCTAssert(trackNames.contains(name), "no track \(name) in \(trackNames.sorted())")
         }
+        // Per-system lanes: each pass of the 4-system run names the system that paced it.
+        let paced = p.events.compactMap { $0["name"] as? String }.filter { $0.contains("paced by CS-2 ") }
+        XCTAssertFalse(paced.isEmpty)
         // Groups: tracks passed straight to the trace by kind, the others by their group.
         let processNames = Set(p.processes.values)
         for name in ["CS-2 systems", "MemoryX", "SwarmX", "Jobs", "genslm-123m on 4 systems", "cluster"] {
