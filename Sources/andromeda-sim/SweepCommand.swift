@@ -58,11 +58,16 @@ struct SweepCommand: ParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
+            let started = Counter()
             let outcome = try SweepRunner.run(sweep, source: scenario, directory: dir, workers: count, shard: sh) { done, total in
                 guard tty else { return }
-                let width = 30, filled = total > 0 ? width * done / total : width
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) points".utf8))
+                // The ETA from the points this run finished (points already on disk took no time).
+                let ran = started.next(done)
+                let el = clock.now - t0
+                let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
+                let eta = ran > 0 ? secs / Double(ran) * Double(total - done) : nil
+                let text = ProgressBar.line("sweep", fraction: total > 0 ? Double(done) / Double(total) : 1, eta: eta)
+                FileHandle.standardError.write(Data("\r\(text) \(done)/\(total) points\u{1B}[K".utf8))
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             let el = clock.now - t0
@@ -101,5 +106,16 @@ struct MergeCommand: ParsableCommand {
         } catch let e as SweepError {
             fail("\(e)")
         }
+    }
+}
+
+/// Counts the progress calls of one sweep run (the first call's `done` minus one is what was
+/// already on disk).
+final class Counter: @unchecked Sendable {
+    private var first: Int?
+    /// Points finished by this run, given the total `done` so far (calls arrive under the sweep's lock).
+    func next(_ done: Int) -> Int {
+        if first == nil { first = done - 1 }
+        return done - (first ?? 0)
     }
 }

@@ -59,7 +59,11 @@ struct CalibrateCommand: ParsableCommand {
     )
 
     func run() throws {
-        let e = try Calibration.softwareEfficiency()
+        try ProgressBar.around("calibrate") { try fitAll() }
+    }
+
+    func fitAll() throws {
+        let e = try WorkProgress.part(0, of: 4) { () throws(TrainingError) in try Calibration.softwareEfficiency() }
         print(String(format: "software efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
                      Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().softwareEfficiency))
         // GenSLM: the per-system batch is the largest power of two that fits without
@@ -70,10 +74,12 @@ struct CalibrateCommand: ParsableCommand {
             ("genslm-1.3b", 16, 1, 15.6, 4, 10.4, "genslm.json"),
             ("genslm-123m", 32, 2, 4.1, 4, 2.4, "genslm-2to4.json"),
         ]
-        for (name, batch, n1, h1, n2, h2, file) in fits {
+        for (k, (name, batch, n1, h1, n2, h2, file)) in fits.enumerated() {
             guard let m = ModelCatalog.model(named: name) else { continue }
             let spec = TrainingSpec(model: m, systems: n1, perSystemBatch: batch, stopping: .samples(1))
-            let fit = try Calibration.criticalBatchFit(spec, systems1: n1, hours1: h1, systems2: n2, hours2: h2)
+            let fit = try WorkProgress.part(k + 1, of: 4) { () throws(TrainingError) in
+                try Calibration.criticalBatchFit(spec, systems1: n1, hours1: h1, systems2: n2, hours2: h2)
+            }
             print(String(format: "%@ (per-system batch %d) for %@: min_samples %.0f, noise_batch %.1f (fitted on %.1f h on %d systems, %.1f h on %d)",
                          name, batch, file, fit.minSamples, fit.noiseBatch, h1, n1, h2, n2))
         }
