@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
         let stats = Allocator.stats()
         let peak = Allocator.peakResidentBytes()
         do {
-            try ScalingOutputs.write(results, policies: policyRuns, to: dir)
+            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: dir)
             let timing: JSONOutput = .object([
                 ("wall_seconds", .double(wall, decimals: 6)),
                 ("events", .int(Int64(events))),
