@@ -2,11 +2,18 @@ import AndromedaSim
 import Foundation
 
 /// The progress bar with an ETA that long commands draw on standard error, only when standard
-/// error is a terminal (redirected output stays clean). It appears after one second, so quick
-/// commands print nothing, and is erased when the work ends.
+/// error is a terminal (redirected output stays clean). It appears after one second (or after
+/// the seconds in the environment variable ANDROMEDA_SIM_PROGRESS_AFTER), so quick commands print
+/// nothing, and is erased when the work ends.
 enum ProgressBar {
     /// True when standard error is a terminal.
     static var enabled: Bool { isatty(2) == 1 }
+
+    /// Seconds before the bar appears.
+    static let delay: Double = {
+        guard let s = ProcessInfo.processInfo.environment["ANDROMEDA_SIM_PROGRESS_AFTER"], let x = Double(s), x.isFinite else { return 1 }
+        return min(max(0, x), 3600)
+    }()
 
     /// Runs `body` with a ``WorkProgress`` reporter drawing the bar labelled `label` (when
     /// `show` and standard error is a terminal).
@@ -20,10 +27,10 @@ enum ProgressBar {
     /// Draws (or, when finished, erases) the bar for snapshot `s`.
     static func draw(_ label: String, _ s: WorkProgress.Snapshot) {
         if s.finished {
-            if s.elapsedSeconds >= 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if s.elapsedSeconds >= delay { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             return
         }
-        guard s.elapsedSeconds >= 1 else { return }
+        guard s.elapsedSeconds >= delay else { return }
         FileHandle.standardError.write(Data(("\r" + line(label, fraction: s.fraction, eta: s.etaSeconds) + "\u{1B}[K").utf8))
     }
 
