@@ -20,7 +20,8 @@ enum ScenarioEcho {
                 ("physical_cores", i(w.physicalCores)), ("grid_width", i(w.gridWidth)), ("grid_height", i(w.gridHeight)),
                 ("sram_bytes_per_core", i(w.sramBytesPerCore)), ("fmacs_per_core_per_cycle", i(w.fmacsPerCorePerCycle)),
                 ("clock_hz", d(w.clockHz)), ("defect_rate", d(w.defectRate)),
-                ("activation_sram_fraction", d(w.activationSRAMFraction)),
+                ("hop_latency_cycles", d(w.hopLatencyCycles)), ("detour_latency_cycles", d(w.detourLatencyCycles)),
+                ("reserved_sram_bytes_per_core", i(w.reservedSRAMBytesPerCore)),
             ])),
             ("cs2", .object([("io_bytes_per_s", d(c.cs2.ioBytesPerSecond)), ("power_w", d(c.cs2.powerWatts)),
                              ("idle_power_w", d(c.cs2.idlePowerWatts))])),
@@ -36,8 +37,7 @@ enum ScenarioEcho {
                                        ("bytes_per_token", d(c.inputWorkers.bytesPerToken))])),
         ])
         let eff: JSONOutput = .object([
-            ("software_efficiency", d(s.efficiency.softwareEfficiency)),
-            ("half_efficiency_dimension", d(s.efficiency.halfEfficiencyDimension)),
+            ("kernel_efficiency", d(s.efficiency.kernelEfficiency)),
             ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
         ])
         let scaling: [JSONOutput] = s.scaling.map { e in

@@ -93,4 +93,18 @@ public struct ClusterSpec: Sendable, Equatable {
     public var inputWorkers = InputWorkerSpec()
     /// The 16-system Andromeda cluster with the default values.
     public init() {}
+
+    /// A cluster of CS-3 systems (docs/model.md, "CS-3 preset"): WSE-3 wafers, I/O 30 % above a
+    /// CS-2's, MemoryX of 12 TB (the middle published option), the same SwarmX and input workers.
+    public static var cs3: ClusterSpec {
+        var c = ClusterSpec()
+        c.cs2.wafer = .wse3
+        c.cs2.ioBytesPerSecond = 150e9 * 1.3
+        c.cs2.powerWatts = 23_000
+        c.memoryX.capacityBytes = 12e12
+        c.memoryX.streamBytesPerSecond = 150e9 * 1.3
+        c.memoryX.updateParametersPerSecond = 150e9 * 1.3 / 4
+        c.swarmX.portsPerEdge = 16
+        return c
+    }
 }

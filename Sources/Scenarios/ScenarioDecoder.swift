@@ -50,7 +50,9 @@ public enum ScenarioDecoder {
     static func decodeCluster(_ r: ObjectReader?) throws(ScenarioError) -> ClusterSpec {
         var c = ClusterSpec()
         guard let r else { return c }
-        r.allow(["systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers"])
+        r.allow(["system", "systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers"])
+        // A system preset first; the objects below override single fields of it.
+        if try r.choice("system", default: "cs-2", allowed: ["cs-2", "cs-3"]) == "cs-3" { c = ClusterSpec.cs3 }
         c.systems = try r.int("systems", default: c.systems, range: 1...192)
         if let w = try r.object("wafer") {
             var s = c.cs2.wafer
@@ -64,7 +66,10 @@ public enum ScenarioDecoder {
             s.fmacsPerCorePerCycle = try w.int("fmacs_per_core_per_cycle", default: s.fmacsPerCorePerCycle, range: 1...1024)
             s.clockHz = try w.double("clock_hz", default: s.clockHz, range: 1e6...1e11, unit: "Hz")
             s.defectRate = try w.double("defect_rate", default: s.defectRate, range: 0...0.5, unit: "")
-            s.activationSRAMFraction = try w.double("activation_sram_fraction", default: s.activationSRAMFraction, range: 0.01...1, unit: "")
+            s.hopLatencyCycles = try w.double("hop_latency_cycles", default: s.hopLatencyCycles, range: 0...1e4, unit: "cycles")
+            s.detourLatencyCycles = try w.double("detour_latency_cycles", default: s.detourLatencyCycles, range: 0...1e4, unit: "cycles")
+            s.reservedSRAMBytesPerCore = try w.int("reserved_sram_bytes_per_core", default: s.reservedSRAMBytesPerCore,
+                                                   range: 0...max(0, s.sramBytesPerCore - 1))
             try w.finish()
             c.cs2.wafer = s
         }
@@ -105,8 +110,7 @@ public enum ScenarioDecoder {
     static func decodeEfficiency(_ r: ObjectReader?) throws(ScenarioError) -> EfficiencyModel {
         var e = EfficiencyModel()
         guard let r else { return e }
-        e.softwareEfficiency = try r.double("software_efficiency", default: e.softwareEfficiency, range: 0.001...1, unit: "")
-        e.halfEfficiencyDimension = try r.double("half_efficiency_dimension", default: e.halfEfficiencyDimension, range: 0...1e6, unit: "")
+        e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: 0.001...1, unit: "")
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e
@@ -129,7 +133,7 @@ public enum ScenarioDecoder {
     }
 
     static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
-        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "stopping", "checkpoint_every_steps",
+        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "micro_batch", "stopping", "checkpoint_every_steps",
                  "final_checkpoint", "fixed_costs", "published", "comment"])
         _ = try r.string("comment", default: "")
         let model = try self.model(r, models: models)
@@ -184,7 +188,9 @@ public enum ScenarioDecoder {
             model: model, systems: systems, perSystemBatch: perSystem, globalBatch: global, stopping: stopping,
             checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000)),
             finalCheckpoint: try r.bool("final_checkpoint", default: true), fixedCosts: fc, published: published)
+        var expM = exp
+        if r.raw("micro_batch") != nil { expM.microBatch = try r.int("micro_batch", range: 1...1_000_000) }
         try r.finish()
-        return exp
+        return expM
     }
 }

@@ -54,6 +54,17 @@ public struct TrainingResult: Sendable, Equatable {
     public let weightBytesPerStep: Double
     /// One checkpoint of this job (fixed part plus its state at the checkpoint rate).
     public let checkpoint: SimDuration
+    /// Samples in the last micro-batch of a step (fewer than ``microBatch`` when the batch is ragged).
+    public let lastMicroBatch: Int
+    /// The largest micro-batch that fits the SRAM of every core.
+    public let maxMicroBatch: Int
+    /// SRAM per core in use at the chosen micro-batch, bytes.
+    public let sramBytesPerCore: Int
+    /// Embedding, one block and the head as mapped onto the first wafer (operations, tilings, times).
+    public let mappings: [LayerMapping]
+    /// Throughput of forward passes only (evaluation), samples/s, from the plan: each layer at
+    /// the slower of its compute and its weight stream.
+    public let forwardOnlySamplesPerSecond: Double
 }
 
 /// Simulates training jobs on a cluster.
@@ -131,7 +142,10 @@ public enum TrainingRun {
                 fastForwardedSteps: job.fastForwardedSteps, eventsSimulated: sim.eventsHandled,
                 energyKWh: energy, pacingUsableCores: wafers.map(\.usableCores).min() ?? 0,
                 peakFLOPBound: flopBound, ioBound: ioBound, weightBytesPerStep: plan.weightBytesPerStep,
-                checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds))
+                checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds),
+                lastMicroBatch: plan.lastMicroBatch, maxMicroBatch: plan.maxMicroBatch, sramBytesPerCore: plan.sramBytesPerCore,
+                mappings: plan.mappings,
+                forwardOnlySamplesPerSecond: Double(global) / (plan.forwardOnlyStepNanoseconds * 1e-9))
         } catch {
             throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
         }

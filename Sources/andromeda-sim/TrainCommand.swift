@@ -16,6 +16,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer steps to run (1 to 10^9).") var steps: Int64 = 100
     @Option(help: "Random seed for wafer defects.") var seed: UInt64 = 42
     @Flag(help: "Simulate every step (no steady-state fast-forward).") var fullDetail = false
+    @Flag(help: "Print how each operation of a layer maps onto the wafer.") var mapping = false
+    @Option(help: "Samples per micro-batch (default: the compiler's search).") var microBatch: Int?
+    @Option(help: "System type: cs-2 or cs-3.") var system: String = "cs-2"
 
     func validate() throws {
         guard ModelCatalog.model(named: model) != nil else {
@@ -25,19 +28,25 @@ struct TrainCommand: ParsableCommand {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be 1 to 100000") }
         guard (1...1_000_000_000).contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
         if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        if let m = microBatch, !(1...batch).contains(m) { throw ValidationError("--micro-batch must be 1 to --batch (\(batch))") }
+        guard ["cs-2", "cs-3"].contains(system) else { throw ValidationError("--system must be cs-2 or cs-3") }
     }
 
     func run() throws {
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen) else { throw ExitCode(2) }
         var spec = TrainingSpec(model: m, systems: systems, perSystemBatch: batch, stopping: .steps(steps))
         spec.fixedCosts.compileCached = true
+        spec.microBatch = microBatch
+        let cluster = system == "cs-3" ? ClusterSpec.cs3 : ClusterSpec()
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
-            let r = try TrainingRun.simulate(spec, cluster: ClusterSpec(), seed: seed, fullDetail: fullDetail)
+            let r = try TrainingRun.simulate(spec, cluster: cluster, seed: seed, fullDetail: fullDetail)
             let el = clock.now - t0
             print("model \(r.modelName): \(r.parameters) parameters, seq \(r.seqLen), \(r.systems) systems")
-            print("global batch \(r.globalBatch) = micro \(r.microBatch) x accum \(r.gradAccumulation) x systems")
+            print("global batch \(r.globalBatch) = micro \(r.microBatch) x accum \(r.gradAccumulation) x systems"
+                  + (r.lastMicroBatch != r.microBatch ? " (last micro-batch \(r.lastMicroBatch))" : "")
+                  + "; largest micro-batch that fits: \(r.maxMicroBatch); SRAM \(r.sramBytesPerCore) B per core")
             print(String(format: "step %.6f s (compute %.6f, exposed stream %.6f, boundary %.6f)",
                          r.step.total.seconds, r.step.pacingCompute.seconds, r.step.exposedStream.seconds, r.step.boundary.seconds))
             print(String(format: "%.3f samples/s, %.0f tokens/s, %.3f PFLOP/s, %.1f%% of peak",
@@ -46,6 +55,7 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "time to train %.3f h (fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
                          r.timeToTrain.seconds / 3600, r.fixedCosts.seconds / 3600, r.checkpoints, r.stepsToTrain, r.fastForwardedSteps))
             print("events \(r.eventsSimulated), wall \(el)")
+            if mapping { print(MappingTable.render(r.mappings)) }
         } catch {
             fail("\(error)")
         }
@@ -63,9 +73,9 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func fitAll() throws {
-        let e = try WorkProgress.part(0, of: 4) { () throws(TrainingError) in try Calibration.softwareEfficiency() }
-        print(String(format: "software efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
-                     Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().softwareEfficiency))
+        let e = try WorkProgress.part(0, of: 4) { () throws(TrainingError) in try Calibration.kernelEfficiency() }
+        print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
+                     Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
         // GenSLM: the per-system batch is the largest power of two that fits without
         // accumulation (an assumption: the published runs' batches are unknown). Two readings of
         // the 123M result exist (1 -> 4 systems, and ZDNet's 2 -> 4); each is fitted separately.

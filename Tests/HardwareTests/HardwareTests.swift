@@ -19,14 +19,29 @@ final class HardwareTests: XCTestCase {
         XCTAssertEqual(w.usableCores, 745_500)
     }
 
-    func testSparesRunningOutShrinkTheGrid() {
+    func testSparesHideDefectsUntilTheyRunOut() {
+        // Up to the spare capacity the grid stays whole; defects only add detours.
         var spec = WaferSpec()
-        spec.defectRate = 0.2
+        spec.defectRate = 0.1
         let w = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 7))
-        let shortfall = w.defects.defectCount - spec.spareCores
-        XCTAssertGreaterThan(shortfall, 0)
-        XCTAssertEqual(w.usableRows, 994 - (shortfall + 749) / 750)
-        XCTAssertLessThan(w.usablePeakFLOPS, Wafer(spec: WaferSpec(), index: 0, rng: Xoshiro256(seed: 7)).usablePeakFLOPS)
+        XCTAssertTrue(w.presentsFullGrid)
+        XCTAssertEqual(w.usableCores, 745_500)
+        XCTAssertGreaterThan(w.worstColumnDetours, Wafer(spec: WaferSpec(), index: 0, rng: Xoshiro256(seed: 7)).worstColumnDetours)
+        XCTAssertEqual(w.defectsPerColumn.reduce(0) { $0 + Int($1) } + w.defectsPerRow.prefix(1).reduce(0) { $0 + Int($1) },
+                       w.remappedPositions, "every defective grid position is counted once on a column (row 0 on its row)")
+        // Past it the wafer cannot present its grid (it would not be shipped).
+        spec.defectRate = 0.2
+        let bad = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 7))
+        XCTAssertGreaterThan(bad.remappedPositions, bad.healthySpares)
+        XCTAssertFalse(bad.presentsFullGrid)
+        XCTAssertEqual(bad.usableCores, 0)
+    }
+
+    func testCS3Preset() {
+        let s = WaferSpec.wse3
+        XCTAssertEqual(s.gridCores, 755 * 1170)
+        XCTAssertEqual(s.physicalPeakFLOPS / 1e15, 17.1, accuracy: 0.1)
+        XCTAssertEqual(ClusterSpec.cs3.cs2.ioBytesPerSecond, 195e9)
     }
 
     func testDefectMapsAreSeededCompactAndIndependentPerWafer() {
