@@ -65,33 +65,59 @@ struct TrainCommand: ParsableCommand {
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Re-derive the calibrated hardware efficiency from the measured Llama-7B throughput."
+        abstract: "Re-derive the calibrated and fitted parameters: the hardware efficiency (Llama-7B) and the GenSLM convergence law.",
+        discussion: """
+            Prints the value to copy into the source for each: EfficiencyModel.kernelEfficiency
+            and ConvergenceLaw.genslm (critical_batch_tokens, min_tokens). With --leave-one-out, also
+            fits the law on each 3 of the 4 GenSLM times and predicts the fourth.
+            """
     )
+
+    @Flag(help: "Also fit on 3 of the 4 GenSLM times and predict the 4th, for each in turn.") var leaveOneOut = false
+    @Flag(help: "Skip the hardware efficiency (only the convergence law).") var lawOnly = false
 
     func run() throws {
         try ProgressBar.around("calibrate") { try fitAll() }
     }
 
     func fitAll() throws {
-        let e = try WorkProgress.part(0, of: 4) { () throws(TrainingError) in try Calibration.kernelEfficiency() }
-        print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
-                     Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
+        let parts = leaveOneOut ? 3 : 2  // progress: the efficiency, the law, then leave-one-out
+        if !lawOnly {
+            let e = try WorkProgress.part(0, of: parts) { () throws(TrainingError) in try Calibration.kernelEfficiency() }
+            print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
+                         Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
+        }
         // GenSLM: the per-system batch is the largest power of two that fits without
-        // accumulation (an assumption: the published runs' batches are unknown). Two readings of
-        // the 123M result exist (1 -> 4 systems, and ZDNet's 2 -> 4); each is fitted separately.
-        let fits: [(String, Int, Int, Double, Int, Double, String)] = [
-            ("genslm-123m", 32, 1, 4.1, 4, 2.4, "genslm.json"),
-            ("genslm-1.3b", 16, 1, 15.6, 4, 10.4, "genslm.json"),
-            ("genslm-123m", 32, 2, 4.1, 4, 2.4, "genslm-2to4.json"),
-        ]
-        for (k, (name, batch, n1, h1, n2, h2, file)) in fits.enumerated() {
-            guard let m = ModelCatalog.model(named: name) else { continue }
-            let spec = TrainingSpec(model: m, systems: n1, perSystemBatch: batch, stopping: .samples(1))
-            let fit = try WorkProgress.part(k + 1, of: 4) { () throws(TrainingError) in
-                try Calibration.criticalBatchFit(spec, systems1: n1, hours1: h1, systems2: n2, hours2: h2)
+        // accumulation (an assumption: the published runs' batches are unknown). One law, two
+        // free parameters, four published times (1 -> 4 systems reading); the 2 -> 4 reading
+        // is predicted from the same parameters.
+        let points = Calibration.genslmPoints
+        let fit = try WorkProgress.part(1, of: parts) { try Calibration.convergenceLawFit(points) }
+        print(String(format: "convergence law \"genslm\" fitted on the 4 GenSLM times: critical_batch_tokens %.4g, min_tokens %.4g (in use: %.4g, %.4g)",
+                     fit.criticalBatchTokens, fit.minTokens, ConvergenceLaw.genslm.criticalBatchTokens, ConvergenceLaw.genslm.minTokens))
+        for m in ["genslm-123m", "genslm-1.3b"] {
+            guard let model = ModelCatalog.model(named: m) else { continue }
+            print(String(format: "  %@: converged loss L(N) %.3f, B_crit %.0f tokens (%.1f samples), E_min %.4g tokens (%.0f samples)",
+                         m, fit.loss(model), fit.criticalBatchTokens(model), fit.criticalBatchTokens(model) / Double(model.seqLen),
+                         fit.minTokens(model), fit.minTokens(model) / Double(model.seqLen)))
+        }
+        print("point              published   fitted law   error")
+        for p in points + [Calibration.genslmZDNetPoint] {
+            let h = try Calibration.hours(p, law: fit)
+            print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%%@", p.label.padding(toLength: 18, withPad: " ", startingAt: 0), p.hours, h, (h - p.hours) / p.hours * 100,
+                         p == Calibration.genslmZDNetPoint ? "  (other reading, not fitted)" : ""))
+        }
+        if leaveOneOut {
+            print("leave-one-out: fit on the other 3 times, predict this one")
+            print("held out           published   predicted    error   critical_batch_tokens  min_tokens")
+            var sum = 0.0, worst = 0.0
+            for r in try WorkProgress.part(2, of: parts, { () throws(TrainingError) in try Calibration.leaveOneOut(points) }) {
+                sum += abs(r.error)
+                worst = max(worst, abs(r.error))
+                print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%   %.4g  %.4g", r.point.label.padding(toLength: 18, withPad: " ", startingAt: 0), r.point.hours, r.predictedHours,
+                             r.error * 100, r.law.criticalBatchTokens, r.law.minTokens))
             }
-            print(String(format: "%@ (per-system batch %d) for %@: min_samples %.0f, noise_batch %.1f (fitted on %.1f h on %d systems, %.1f h on %d)",
-                         name, batch, file, fit.minSamples, fit.noiseBatch, h1, n1, h2, n2))
+            print(String(format: "leave-one-out mean |error| %.1f%%, max %.1f%%", sum / Double(points.count) * 100, worst * 100))
         }
     }
 }

@@ -82,6 +82,42 @@ final class HardwareTests: XCTestCase {
         XCTAssertEqual(path.levels, 2)
         XCTAssertEqual(path.treeEdges, 16 + 4)
         XCTAssertEqual(path.broadcast.count, 1 + 20 + 16)
-        XCTAssertEqual(path.treeLatency, SimDuration.microseconds(4))
+        // Per level: 2 us plus one 1 MiB chunk at 150 GB/s (6,991 ns) of pipeline fill.
+        XCTAssertEqual(path.treeLatency, SimDuration(nanoseconds: 2 * (2000 + 6991)))
+        XCTAssertEqual(path.reduce.count, 1 + 20 + 1 + 16, "the root's adder towards MemoryX")
+    }
+
+    func testSwarmXShapeFillAndNodeRates() throws {
+        var s = SwarmXSpec()
+        XCTAssertEqual(s.shape(for: 1), [[1]])
+        XCTAssertEqual(s.shape(for: 16), [[4, 4, 4, 4], [4]])
+        XCTAssertEqual(s.shape(for: 6), [[4, 2], [2]])
+        XCTAssertEqual(s.levels(for: 192), 4)
+        XCTAssertEqual(s.shape(for: 192).map { $0.count }, [48, 12, 3, 1])
+        XCTAssertLessThan(try s.pipelineLatency(for: 1, reduce: false), try s.pipelineLatency(for: 16, reduce: false))
+        XCTAssertLessThan(try s.pipelineLatency(for: 16, reduce: false), try s.pipelineLatency(for: 192, reduce: false))
+        // An adder slower than its ports: a node with 4 children sends a quarter of it.
+        s.nodeReduceBytesPerSecond = 200e9
+        XCTAssertEqual(s.reduceBytesPerSecond(children: 4), 50e9)
+        XCTAssertEqual(s.reduceBytesPerSecond(children: 1), 150e9)
+        XCTAssertGreaterThan(try s.pipelineLatency(for: 16, reduce: true), try s.pipelineLatency(for: 16, reduce: false))
+        s.chunkBytes = 0
+        s.levelLatency = .zero
+        XCTAssertEqual(try s.pipelineLatency(for: 192, reduce: true), .zero)
+    }
+
+    func testInputPipelineAndCoordinatorOverhead() throws {
+        var w = InputWorkerSpec()
+        XCTAssertEqual(w.coresPerSystem, 8)
+        XCTAssertEqual(w.effectiveBytesPerSecondPerSystem, min(w.bytesPerSecondPerSystem, 8 / 50e-9 * 4))
+        w.cpuSecondsPerToken = 1e-3
+        XCTAssertEqual(w.effectiveBytesPerSecondPerSystem, 8 / 1e-3 * 4, accuracy: 1e-6)
+        w.processesPerSystem = 1e6
+        XCTAssertEqual(w.coresPerSystem, 284.0 / 16 * 64)
+        let r = RuntimeSpec()
+        XCTAssertEqual(try r.overhead(systems: 1), .microseconds(1000))
+        XCTAssertEqual(try r.overhead(systems: 4), .microseconds(1500))
+        XCTAssertEqual(try r.overhead(systems: 5), .microseconds(1750))
+        XCTAssertEqual(try r.overhead(systems: 192), .microseconds(1000 + 8 * 250))
     }
 }
