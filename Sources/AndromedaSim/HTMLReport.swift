@@ -97,14 +97,14 @@ public enum HTMLReport {
         var out: [(String, String, String)] = []
         if !r.rows.isEmpty {
             out.append(("scaling.csv", "scaling.csv", "one row per model and system count"))
-            for f in ["throughput.svg", "speedup.svg", "time_to_train.svg"] { out.append((f, f, "chart")) }
+            for f in ChartOutputs.scalingCharts(r).map(\.file) { out.append((f, f, "chart")) }
         }
         if !policies.isEmpty {
             out.append(("policies.csv", "policies.csv", "one row per policy"))
             for p in policies {
                 for f in ["jobs.csv", "segments.csv", "utilization.csv"] { out.append(("\(p.policy)/\(f)", "\(p.policy)/\(f)", "")) }
             }
-            for f in ["utilization.svg", "wait_cdf.svg"] { out.append((f, f, "chart")) }
+            for f in ChartOutputs.clusterCharts(policies).map(\.file) { out.append((f, f, "chart")) }
         }
         if let t = r.scenario.multitenant?.tracePath { out.append((t, t, "the job trace this run replayed")) }
         out.append(("summary.json", "summary.json", "every figure and the resolved inputs"))
@@ -118,6 +118,7 @@ public enum HTMLReport {
         case "throughput.svg": return "Throughput against systems, with the ideal (linear) line"
         case "speedup.svg": return "Speedup over the smallest system count"
         case "time_to_train.svg": return "Time to train; published figures as markers"
+        case "efficiency.svg": return "Scaling efficiency: speedup over the ideal"
         case "utilization.svg": return "Busy systems over time, one panel per policy, same axes"
         case "wait_cdf.svg": return "Wait before first start: the fraction of started jobs that waited at most x hours"
         default: return file
