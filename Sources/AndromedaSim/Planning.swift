@@ -24,6 +24,7 @@ public enum Planning {
                                      efficiency: EfficiencyModel = EfficiencyModel(), seed: UInt64 = 42) throws -> SystemsAnswer {
         var tried: [(Int, SimDuration)] = []
         for n in 1...max(1, cluster.systems) {
+            WorkProgress.current?.update(Double(n - 1) / Double(max(1, cluster.systems)))
             var s = job
             s.systems = n
             if let g = s.globalBatch, g % n != 0 { continue }
@@ -53,7 +54,12 @@ public enum Planning {
         guard let base = spec.generator else { throw SweepError("the workload has no generator: nothing to scale") }
         guard PolicyCatalog.make(policy) != nil else { throw SweepError("unknown policy \(policy)") }
         var tried: [(Double, Double)] = []
+        // Progress: the two ends, then the bisection's steps until (hi - lo) <= tolerance x lo.
+        let span = (range.upperBound - range.lowerBound) / max(tolerance * range.lowerBound, 1e-12)
+        let expected = 2 + Int(log2(max(1, span)).rounded(.up))
         func p95(_ rate: Double) throws -> (Double, ClusterMetrics) {
+            WorkProgress.current?.enter(tried.count, of: expected)
+            defer { WorkProgress.current?.leave() }
             var s = spec
             var g = base
             g.arrivalRatePerHour = rate

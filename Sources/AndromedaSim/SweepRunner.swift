@@ -73,7 +73,7 @@ public enum SweepRunner {
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
 
-    /// Writes sweep_scaling.csv and sweep_cluster.csv if every point is done; returns whether it did.
+    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns whether it did.
     @discardableResult
     public static func assemble(_ sweep: Sweep, directory: String) throws -> Bool {
         let fm = FileManager.default
@@ -87,6 +87,7 @@ public enum SweepRunner {
         }
         try AtomicFile.write(scaling, to: directory + "/sweep_scaling.csv")
         try AtomicFile.write(cluster, to: directory + "/sweep_cluster.csv")
+        try AtomicFile.write(HTMLReport.sweep(sweep, scaling: scaling, cluster: cluster), to: directory + "/report.html")
         return true
     }
 

@@ -39,7 +39,8 @@ struct PlanCommand: ParsableCommand {
             var cluster = ClusterSpec()
             cluster.systems = clusterSystems
             let job = TrainingSpec(model: m, systems: 1, perSystemBatch: batch, stopping: .samples(Int64(samples)))
-            let a = try Planning.fewestSystems(for: job, deadline: try SimDuration(seconds: deadlineH * 3600), cluster: cluster)
+            let deadline = try SimDuration(seconds: deadlineH * 3600)
+            let a = try ProgressBar.around("plan min-systems") { try Planning.fewestSystems(for: job, deadline: deadline, cluster: cluster) }
             for t in a.tried { print(String(format: "%3d systems: %.2f h", t.systems, t.timeToTrain.seconds / 3600)) }
             if let n = a.systems { print("fewest systems meeting \(deadlineH) h: \(n)") } else {
                 print("no system count up to \(clusterSystems) meets \(deadlineH) h")
@@ -73,8 +74,10 @@ struct PlanCommand: ParsableCommand {
             }
             m.config.horizon = nil
             do {
-                let a = try Planning.highestArrivalRate(m, policy: policy, p95Wait: try SimDuration(seconds: p95WaitH * 3600),
-                                                        range: min...max, seed: s.seed)
+                let target = try SimDuration(seconds: p95WaitH * 3600)
+                let a = try ProgressBar.around("plan max-rate") {
+                    try Planning.highestArrivalRate(m, policy: policy, p95Wait: target, range: min...max, seed: s.seed)
+                }
                 for t in a.tried { print(String(format: "rate %.3f jobs/h: P95 wait %.2f h", t.rate, t.p95WaitSeconds / 3600)) }
                 print(a.rate.map { String(format: "highest rate with P95 wait <= %.2f h: %.3f jobs/h", p95WaitH, $0) }
                       ?? "even \(min) jobs/h misses the target")
@@ -96,7 +99,7 @@ struct PlanCommand: ParsableCommand {
             do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
             guard let m = s.multitenant else { fail("\(scenario): no multitenant section") }
             guard PolicyCatalog.names.contains(policy) else { fail("--policy must be one of \(PolicyCatalog.names.joined(separator: ", "))") }
-            let a = try Planning.memoryXNeeded(m, policy: policy, seed: s.seed, models: s.models)
+            let a = try ProgressBar.around("plan memoryx") { try Planning.memoryXNeeded(m, policy: policy, seed: s.seed, models: s.models) }
             print(String(format: "largest job: %.1f GB (below this it is rejected)", a.largestJobBytes / 1e9))
             print(String(format: "peak held at once under %@: %.1f GB (at or above this MemoryX never delays a job)",
                          policy as NSString, a.peakConcurrentBytes / 1e9))
@@ -116,7 +119,7 @@ struct PlanCommand: ParsableCommand {
             let sa: Scenario, sb: Scenario
             do { sa = try Andromeda.load(a); sb = try Andromeda.load(b) } catch { fail("\(error)") }
             print("figure".padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%14@ %14@ %9@", sa.name as NSString, sb.name as NSString, "B/A" as NSString))
-            for row in try Planning.compare(sa, sb) {
+            for row in try ProgressBar.around("plan compare", { try Planning.compare(sa, sb) }) {
                 print(row.figure.padding(toLength: 56, withPad: " ", startingAt: 0)
                       + String(format: "%14.3f %14.3f %9.3f", row.a, row.b, row.a == 0 ? 0 : row.b / row.a))
             }
