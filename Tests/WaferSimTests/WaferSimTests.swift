@@ -177,3 +177,51 @@ final class NullSink: TraceSink {
     func instant(track: String, name: String, at: SimTime) {}
     func counter(track: String, name: String, at: SimTime, value: Double) {}
 }
+
+final class WaferOutputsTests: XCTestCase {
+    func problem() -> GemmProblem {
+        GemmProblem(rows: 60, columns: 80, hopLatencyCycles: 1, detourLatencyCycles: 5, ingressWordsPerCycle: 20,
+                    tokens: 1000, dIn: 700, dOut: 500,
+                    tiling: GemmTiling(rowGroups: 50, columnsPerGroup: 22, groups: 3, blockColumns: 16))
+    }
+
+    func testHeatMapDownsamplesAndRendersDeterministically() throws {
+        let r = try GemmReferee.simulate(problem())
+        let map = UtilisationHeatMap(r, maxCells: 20)
+        XCTAssertEqual(map.factor, 4)
+        XCTAssertEqual(map.rows, 15)
+        XCTAssertEqual(map.columns, 20)
+        // Rows 50... and columns 66... are idle; the busy corner is busy.
+        XCTAssertEqual(map.values[14 * 20 + 19], 0)
+        XCTAssertGreaterThan(map.values[0], 0.1)
+        XCTAssertLessThanOrEqual(map.values.max() ?? 2, 1)
+        // The mean of the cells (all full here: 60 and 80 divide by 4) is the grid utilisation.
+        XCTAssertEqual(map.values.reduce(0, +) / Double(map.values.count), r.gridUtilisation, accuracy: 1e-12)
+        let svg = map.svg(title: "a <test> & more")
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(svg.contains("a &lt;test&gt; &amp; more"))
+        XCTAssertEqual(svg, UtilisationHeatMap(try GemmReferee.simulate(problem()), maxCells: 20).svg(title: "a <test> & more"))
+    }
+
+    func testTraceSpansOnlyForTheRectangle() throws {
+        let sink = NullSink()
+        let p = problem()
+        let r = try GemmReferee.simulate(p, trace: GemmTraceRequest(sink: sink, rows: 0..<2, columns: 0..<3))
+        // Per traced core: a weights, compute and sum span per block (4 blocks of 16, 11 here: 167 columns per group).
+        XCTAssertEqual(r.blocks, 11)
+        XCTAssertEqual(sink.spans, 2 * 3 * 11 * 3)
+        XCTAssertEqual(r, try GemmReferee.simulate(p))
+    }
+
+    func testSRAMReport() throws {
+        var p = problem()
+        p.storedBytesPerCore = 100
+        p.reservedBytesPerCore = 1000
+        let r = try GemmReferee.simulate(p)
+        // Tr = 20, Kc = 32, Nb = 16: 20*32*2 + 20*16*4 + 2*32*16*4 + 1100.
+        XCTAssertEqual(r.sramBytesPerCore, 1280 + 1280 + 4096 + 1100)
+        XCTAssertTrue(r.sramFits)
+        XCTAssertGreaterThanOrEqual(r.maxResidentWeightBlocks, 1)
+        XCTAssertEqual(r.observedSRAMBytesPerCore, 1280 + 1280 + r.maxResidentWeightBlocks * 2048 + 1100)
+    }
+}
