@@ -22,19 +22,18 @@ public enum GemmReferee {
     /// Event kinds (the low two bits of ``CycleEvent/arg``).
     enum Kind: UInt32 { case weightTail = 0, computeDone = 1, sumArrived = 2 }
 
-    /// Per-core state: 48 bytes.
+    /// Per-core state: 32 bytes, two to a cache line. A core is computing exactly when it holds
+    /// a block it has not finished (`arrived > computed`): it starts a block as soon as it holds
+    /// one and is idle, and starts the next as soon as it finishes one.
     struct Core {
         /// Tail of the latest block scheduled into this core (its north link is free from then).
         var weightTail = -Double.infinity
         /// When this core's east link finishes its latest partial sum.
         var sumLinkFree = -Double.infinity
-        /// Compute-busy cycles.
-        var busy = 0.0
         var arrived: Int32 = 0
         var computed: Int32 = 0
         var sumsArrived: Int32 = 0
         var forwarded: Int32 = 0
-        var computing = false
     }
 
     /// Simulates `problem`; with `trace`, emits spans for the cores of its rectangle.
@@ -74,13 +73,14 @@ public enum GemmReferee {
             rate = problem.fmacsPerCycle * problem.kernelEfficiency
             defects = problem.defects.flatMap { $0.count > 0 ? $0.words : nil } ?? []
             cores = Array(repeating: Core(), count: problem.rows * problem.columns)
-            // Bucket width: a power of two so that about 1,024 buckets cover the longest delay.
+            // Buckets of one cycle and a window of twice the longest delay (at most 2^20
+            // buckets; later events wait in the far heap). With whole-cycle times a bucket holds
+            // one instant, so it needs no sort and an event scheduled into the bucket being
+            // drained (a zero delay) goes at its end.
             let tr = Double(layout.tokensOfRow.max() ?? 1), kc = Double(layout.kOfColumn.max() ?? 1)
             let nb = Double(min(layout.nb, layout.nOfGroup.max() ?? 1))
             let longest = max(tr * kc * nb / rate, 2 * kc * nb + h + d, tr * nb + h + d, 1)
-            var width = 1.0
-            while longest / width > 1024 { width *= 2 }
-            queue = CycleQueue(width: width, buckets: 4096)
+            queue = CycleQueue(width: 1, buckets: Int(min(2 * longest + 2, 0x1p20)))
             self.trace = trace
         }
 
@@ -128,6 +128,7 @@ public enum GemmReferee {
             let kc = l.kOfColumn[j]
             let q = Double(kc * l.blockColumns(group: g, block: b))
             assert(Int(cores[idx].arrived) == b, "weight blocks arrive in order")
+            let idle = cores[idx].arrived == cores[idx].computed
             cores[idx].arrived += 1
             if r == 0, b + 1 < l.blocksOfGroup[g] {
                 let head = max(l.delivery(column: c, block: b + 1, rho: p.ingressWordsPerCycle), now)
@@ -145,15 +146,13 @@ public enum GemmReferee {
             }
             let resident = Int(cores[idx].arrived - cores[idx].computed)
             if resident > maxResident { maxResident = resident }
-            if !cores[idx].computing { startCompute(idx, r, g, j, now) }
+            if idle { startCompute(idx, r, g, j, now) }
         }
 
         mutating func startCompute(_ idx: Int, _ r: Int, _ g: Int, _ j: Int, _ now: Double) {
             let b = Int(cores[idx].computed)
             let work = Double(l.tokensOfRow[r]) * Double(l.kOfColumn[j]) * Double(l.blockColumns(group: g, block: b))
             let cycles = work / rate
-            cores[idx].computing = true
-            cores[idx].busy += cycles
             trace?.compute(row: r, column: idx - r * columns, block: b, start: now, end: now + cycles)
             schedule(now + cycles, core: idx, kind: .computeDone, block: b)
         }
@@ -164,7 +163,6 @@ public enum GemmReferee {
             let g = Int(l.columnGroup[c]), j = Int(l.columnIndex[c])
             assert(Int(cores[idx].computed) == b, "blocks are computed in order")
             cores[idx].computed += 1
-            cores[idx].computing = false
             if cores[idx].arrived > cores[idx].computed { startCompute(idx, r, g, j, now) }
             forward(idx, r, c, g, j, now)
         }
@@ -214,11 +212,21 @@ public enum GemmReferee {
             guard ns < 9.2e18 else {
                 throw GemmProblemError(parameter: "problem", message: "simulated time \(end) cycles does not fit in Int64 nanoseconds")
             }
+            // Busy cycles of a core: the compute time of the blocks it finished (every one, once
+            // the run is over), summed in block order as the compute events took them.
             var busy = [Double](repeating: 0, count: cores.count)
             var total = 0.0
-            for i in 0..<cores.count {
-                busy[i] = cores[i].busy
-                total += cores[i].busy
+            for r in 0..<l.pt {
+                for c in 0..<l.usedColumns {
+                    let g = Int(l.columnGroup[c]), j = Int(l.columnIndex[c])
+                    let i = r * columns + c
+                    var sum = 0.0
+                    for b in 0..<Int(cores[i].computed) {
+                        sum += Double(l.tokensOfRow[r]) * Double(l.kOfColumn[j]) * Double(l.blockColumns(group: g, block: b)) / rate
+                    }
+                    busy[i] = sum
+                    total += sum
+                }
             }
             let used = Double(l.pt * l.usedColumns)
             let coreBlocks = l.pt * l.pk * l.blocksOfGroup.reduce(0, +)
