@@ -22,14 +22,29 @@ public struct CycleEvent: Sendable, Equatable {
 /// Events fire in (time, scheduling order) order, exactly like SimEngine's `EventQueue`: a
 /// bucket's events are appended in scheduling order and stably sorted by time when the bucket
 /// is reached; events from the far heap move into a bucket as soon as it enters the window,
-/// before anything can be scheduled into it directly, so they keep their place. Push and pop are
-/// O(1) amortised (plus the sort of each bucket); the buckets keep their capacity, so steady
-/// state allocates nothing.
+/// before anything can be scheduled into it directly, so they keep their place.
+///
+/// A bucket is a list of 32-event chunks from one pool (freed chunks are reused last-in first-out,
+/// so they are still in cache), and its state is 24 bytes in one flat array: no per-bucket array,
+/// no reference counting. When a bucket is reached its chunks are copied into one contiguous
+/// buffer, sorted only if an append went back in time, and freed. Push and pop are O(1)
+/// amortised; the pool grows geometrically, so steady state allocates nothing.
 public struct CycleQueue {
-    @usableFromInline var ring: [[CycleEvent]]
+    @usableFromInline static let chunkSize = 32
+    @usableFromInline struct Bucket {
+        @usableFromInline var head: Int32 = -1
+        @usableFromInline var tail: Int32 = -1
+        @usableFromInline var count: Int32 = 0
+        @usableFromInline var unsorted: Int32 = 0
+        @usableFromInline var last: Double = 0
+    }
+    @usableFromInline var buckets: [Bucket]
+    @usableFromInline var pool: [CycleEvent] = []
+    @usableFromInline var nextChunk: [Int32] = []
+    @usableFromInline var freeChunk: Int32 = -1
     @usableFromInline let mask: Int
     @usableFromInline let inverseWidth: Double
-    /// Absolute index of the bucket being drained, and that bucket (taken out of the ring).
+    /// Absolute index of the bucket being drained, and its events (contiguous, sorted).
     @usableFromInline var current: Int = 0
     @usableFromInline var draining: [CycleEvent] = []
     @usableFromInline var position = 0
@@ -38,7 +53,7 @@ public struct CycleQueue {
     @usableFromInline var far: [(event: CycleEvent, sequence: UInt64)] = []
     @usableFromInline var farSequence: UInt64 = 0
     var scratch: [CycleEvent] = []
-    /// Most events pending at once.
+    /// Most events pending at once (sampled when the queue moves to a new bucket).
     public private(set) var peakPending = 0
     /// Events that went through the far heap.
     public private(set) var farEvents = 0
@@ -46,18 +61,19 @@ public struct CycleQueue {
     /// A queue whose buckets are `width` cycles wide (a power of two is exact) and whose window
     /// holds `buckets` of them (rounded up to a power of two, at least 2).
     public init(width: Double, buckets: Int) {
+        precondition(width > 0 && buckets > 0, "CycleQueue: width and buckets must be positive")
         var n = 2
         while n < buckets { n <<= 1 }
         mask = n - 1
         inverseWidth = 1 / width
-        ring = Array(repeating: [], count: n)
+        self.buckets = Array(repeating: Bucket(), count: n)
     }
 
     /// Events pending.
     public var count: Int { inRing + draining.count - position + far.count }
 
     @inlinable @inline(__always)
-    func bucket(_ time: Double) -> Int { Int((time * inverseWidth).rounded(.down)) }
+    func bucket(_ time: Double) -> Int { Int(time * inverseWidth) }  // times are never negative
 
     /// Schedules `e`, which must not be earlier than the last event popped.
     @inlinable
@@ -66,11 +82,52 @@ public struct CycleQueue {
         if b <= current {
             insertIntoDraining(e)
         } else if b - current <= mask {
-            ring[b & mask].append(e)
-            inRing &+= 1
+            append(e, to: b & mask)
         } else {
             pushFar(e)
         }
+    }
+
+    @inlinable @inline(__always)
+    mutating func append(_ e: CycleEvent, to slot: Int) {
+        inRing &+= 1
+        let n = Int(buckets[slot].count)
+        let within = n & (Self.chunkSize - 1)
+        if within == 0 {
+            let chunk = takeChunk()
+            if n == 0 { buckets[slot].head = chunk } else { nextChunk[Int(buckets[slot].tail)] = chunk }
+            buckets[slot].tail = chunk
+        }
+        if n > 0, e.time < buckets[slot].last { buckets[slot].unsorted = 1 }
+        buckets[slot].last = e.time
+        buckets[slot].count = Int32(n &+ 1)
+        let at = Int(buckets[slot].tail) &* Self.chunkSize &+ within
+        pool.withUnsafeMutableBufferPointer { $0[at] = e }
+    }
+
+    @inlinable @inline(__always)
+    mutating func takeChunk() -> Int32 {
+        if freeChunk >= 0 {
+            let c = freeChunk
+            freeChunk = nextChunk[Int(c)]
+            nextChunk[Int(c)] = -1
+            return c
+        }
+        return growPool()
+    }
+
+    @usableFromInline
+    mutating func growPool() -> Int32 {
+        let chunks = nextChunk.count
+        let more = max(64, chunks)
+        pool.append(contentsOf: repeatElement(CycleEvent(time: 0, core: 0, arg: 0), count: more * Self.chunkSize))
+        nextChunk.append(contentsOf: repeatElement(-1, count: more))
+        // Chunks chunks+1 ..< chunks+more go on the free list; `chunks` is returned.
+        for c in (chunks + 1)..<(chunks + more) {
+            nextChunk[c] = freeChunk
+            freeChunk = Int32(c)
+        }
+        return Int32(chunks)
     }
 
     @usableFromInline
@@ -105,6 +162,7 @@ public struct CycleQueue {
         if pending > peakPending { peakPending = pending }
         draining.removeAll(keepingCapacity: true)
         position = 0
+        var slot = 0
         while true {
             if inRing == 0 {
                 guard let top = far.first else { return nil }
@@ -114,14 +172,31 @@ public struct CycleQueue {
             }
             while let top = far.first, bucket(top.event.time) - current <= mask {
                 popFar()
-                ring[bucket(top.event.time) & mask].append(top.event)
-                inRing += 1
+                append(top.event, to: bucket(top.event.time) & mask)
             }
-            swap(&draining, &ring[current & mask])
-            if !draining.isEmpty { break }
+            slot = current & mask
+            if buckets[slot].count > 0 { break }
         }
-        inRing -= draining.count
-        sortDraining()
+        // Move the bucket's chunks into `draining`, freeing them.
+        let n = Int(buckets[slot].count)
+        var c = buckets[slot].head
+        var left = n
+        pool.withUnsafeBufferPointer { p in
+            while left > 0 {
+                let take = min(left, Self.chunkSize)
+                let base = Int(c) * Self.chunkSize
+                draining.append(contentsOf: p[base..<(base + take)])
+                left -= take
+                let next = nextChunk[Int(c)]
+                nextChunk[Int(c)] = freeChunk
+                freeChunk = c
+                c = next
+            }
+        }
+        inRing -= n
+        let unsorted = buckets[slot].unsorted != 0
+        buckets[slot] = Bucket()
+        if unsorted { sortDraining() }
         position = 1
         return draining[0]
     }

@@ -140,6 +140,13 @@ public struct GemmProblem: Sendable, Equatable {
         let coreBlocks = Double(t.rowGroups) * Double(t.columnsPerGroup * t.groups) * Double(blocks)
         try need(coreBlocks <= Double(Self.maxCoreBlocks), "tiling", "at most \(Self.maxCoreBlocks) (core, block) pairs",
                  "\(Int64(coreBlocks))")
+        // Every event time must stay an exact integer-capable Double (and fit an Int): bound the
+        // end time by ingress + blocks x (q + compute + P) + (pt + pk) x (h + d) + q + P.
+        let q = kc * Double(t.blockColumns), pw = tr * Double(t.blockColumns)
+        let ingress = ingressWordsPerCycle == .infinity ? 0 : Double(dIn) * Double(dOut) / ingressWordsPerCycle
+        let bound = ingress + Double(blocks) * (q + tr * kc * Double(t.blockColumns) / (fmacsPerCycle * kernelEfficiency) + pw)
+            + Double(t.rowGroups + t.columnsPerGroup) * (hopLatencyCycles + detourLatencyCycles) + q + pw
+        try need(bound < 0x1p53, "problem size", "at most 2^53 cycles long (tokens, dIn, dOut, rates)", "a bound of \(bound) cycles")
         if let d = defects {
             try need(d.rows == rows && d.columns == columns, "defects", "a \(rows) x \(columns) grid", "\(d.rows) x \(d.columns)")
         }

@@ -43,6 +43,7 @@ public enum GemmReferee {
         if let t = trace { try t.validate(rows: problem.rows, columns: problem.columns) }
         let layout = GemmLayout(problem)
         var run = Run(problem: problem, layout: layout, trace: trace.map { TraceWriter($0, problem: problem) })
+        defer { run.cores.deallocate() }
         run.start()
         run.loop()
         return try run.result()
@@ -56,7 +57,9 @@ public enum GemmReferee {
         let h: Double, d: Double
         let rate: Double
         let defects: [UInt64]
-        var cores: [Core]
+        /// Per-core state, `r * columns + c` (allocated by `init`, freed by `simulate`).
+        let cores: UnsafeMutablePointer<Core>
+        let coreCount: Int
         var queue: CycleQueue
         var tailEvents: UInt64 = 0, computeEvents: UInt64 = 0, sumEvents: UInt64 = 0
         var end = 0.0
@@ -72,7 +75,9 @@ public enum GemmReferee {
             d = problem.detourLatencyCycles
             rate = problem.fmacsPerCycle * problem.kernelEfficiency
             defects = problem.defects.flatMap { $0.count > 0 ? $0.words : nil } ?? []
-            cores = Array(repeating: Core(), count: problem.rows * problem.columns)
+            coreCount = problem.rows * problem.columns
+            cores = UnsafeMutablePointer<Core>.allocate(capacity: coreCount)
+            cores.initialize(repeating: Core(), count: coreCount)
             // Buckets of one cycle and a window of twice the longest delay (at most 2^20
             // buckets; later events wait in the far heap). With whole-cycle times a bucket holds
             // one instant, so it needs no sort and an event scheduled into the bucket being
@@ -92,8 +97,9 @@ public enum GemmReferee {
         }
 
         @inline(__always)
-        mutating func schedule(_ time: Double, core: Int, kind: Kind, block: Int) {
-            queue.push(CycleEvent(time: time, core: UInt32(truncatingIfNeeded: core), arg: UInt32(truncatingIfNeeded: block) << 2 | kind.rawValue))
+        mutating func schedule(_ time: Double, row: Int, column: Int, kind: Kind, block: Int) {
+            queue.push(CycleEvent(time: time, core: UInt32(truncatingIfNeeded: row << 14 | column),
+                                  arg: UInt32(truncatingIfNeeded: block) << 2 | kind.rawValue))
         }
 
         /// Block 0's tail at the top of every used column.
@@ -105,25 +111,25 @@ public enum GemmReferee {
                 let head = l.delivery(column: c, block: 0, rho: p.ingressWordsPerCycle)
                 cores[c].weightTail = head + q
                 trace?.weights(row: 0, column: c, block: 0, head: head, tail: head + q)
-                schedule(head + q, core: c, kind: .weightTail, block: 0)
+                schedule(head + q, row: 0, column: c, kind: .weightTail, block: 0)
             }
         }
 
         mutating func loop() {
             while let e = queue.pop() {
-                let idx = Int(e.core)
+                let r = Int(e.core >> 14), c = Int(e.core & 0x3fff)
                 let block = Int(e.arg >> 2)
                 switch e.arg & 3 {
-                case Kind.weightTail.rawValue: weightTail(idx, block, e.time)
-                case Kind.computeDone.rawValue: computeDone(idx, block, e.time)
-                default: sumArrived(idx, block, e.time)
+                case Kind.weightTail.rawValue: weightTail(r, c, block, e.time)
+                case Kind.computeDone.rawValue: computeDone(r, c, block, e.time)
+                default: sumArrived(r, c, block, e.time)
                 }
             }
         }
 
-        mutating func weightTail(_ idx: Int, _ b: Int, _ now: Double) {
+        mutating func weightTail(_ r: Int, _ c: Int, _ b: Int, _ now: Double) {
             tailEvents &+= 1
-            let r = idx / columns, c = idx - r * columns
+            let idx = r &* columns &+ c
             let g = Int(l.columnGroup[c]), j = Int(l.columnIndex[c])
             let kc = l.kOfColumn[j]
             let q = Double(kc * l.blockColumns(group: g, block: b))
@@ -135,41 +141,41 @@ public enum GemmReferee {
                 let q1 = Double(kc * l.blockColumns(group: g, block: b + 1))
                 cores[idx].weightTail = head + q1
                 trace?.weights(row: 0, column: c, block: b + 1, head: head, tail: head + q1)
-                schedule(head + q1, core: idx, kind: .weightTail, block: b + 1)
+                schedule(head + q1, row: 0, column: c, kind: .weightTail, block: b + 1)
             }
             if r + 1 < l.pt {
                 let below = idx + columns
                 let head = max(now - q + hop(into: below), cores[below].weightTail)
                 cores[below].weightTail = head + q
                 trace?.weights(row: r + 1, column: c, block: b, head: head, tail: head + q)
-                schedule(head + q, core: below, kind: .weightTail, block: b)
+                schedule(head + q, row: r + 1, column: c, kind: .weightTail, block: b)
             }
             let resident = Int(cores[idx].arrived - cores[idx].computed)
             if resident > maxResident { maxResident = resident }
-            if idle { startCompute(idx, r, g, j, now) }
+            if idle { startCompute(idx, r, c, g, j, now) }
         }
 
-        mutating func startCompute(_ idx: Int, _ r: Int, _ g: Int, _ j: Int, _ now: Double) {
+        mutating func startCompute(_ idx: Int, _ r: Int, _ c: Int, _ g: Int, _ j: Int, _ now: Double) {
             let b = Int(cores[idx].computed)
             let work = Double(l.tokensOfRow[r]) * Double(l.kOfColumn[j]) * Double(l.blockColumns(group: g, block: b))
             let cycles = work / rate
-            trace?.compute(row: r, column: idx - r * columns, block: b, start: now, end: now + cycles)
-            schedule(now + cycles, core: idx, kind: .computeDone, block: b)
+            trace?.compute(row: r, column: c, block: b, start: now, end: now + cycles)
+            schedule(now + cycles, row: r, column: c, kind: .computeDone, block: b)
         }
 
-        mutating func computeDone(_ idx: Int, _ b: Int, _ now: Double) {
+        mutating func computeDone(_ r: Int, _ c: Int, _ b: Int, _ now: Double) {
             computeEvents &+= 1
-            let r = idx / columns, c = idx - r * columns
+            let idx = r &* columns &+ c
             let g = Int(l.columnGroup[c]), j = Int(l.columnIndex[c])
             assert(Int(cores[idx].computed) == b, "blocks are computed in order")
             cores[idx].computed += 1
-            if cores[idx].arrived > cores[idx].computed { startCompute(idx, r, g, j, now) }
+            if cores[idx].arrived > cores[idx].computed { startCompute(idx, r, c, g, j, now) }
             forward(idx, r, c, g, j, now)
         }
 
-        mutating func sumArrived(_ idx: Int, _ b: Int, _ now: Double) {
+        mutating func sumArrived(_ r: Int, _ c: Int, _ b: Int, _ now: Double) {
             sumEvents &+= 1
-            let r = idx / columns, c = idx - r * columns
+            let idx = r &* columns &+ c
             assert(Int(cores[idx].sumsArrived) == b, "partial sums arrive in order")
             cores[idx].sumsArrived += 1
             forward(idx, r, c, Int(l.columnGroup[c]), Int(l.columnIndex[c]), now)
@@ -193,7 +199,7 @@ public enum GemmReferee {
                 if j == l.pk - 1 {
                     finish(r, g, b, s + words)
                 } else {
-                    schedule(s + hop(into: idx + 1), core: idx + 1, kind: .sumArrived, block: b)
+                    schedule(s + hop(into: idx + 1), row: r, column: c + 1, kind: .sumArrived, block: b)
                 }
             }
         }
@@ -214,7 +220,7 @@ public enum GemmReferee {
             }
             // Busy cycles of a core: the compute time of the blocks it finished (every one, once
             // the run is over), summed in block order as the compute events took them.
-            var busy = [Double](repeating: 0, count: cores.count)
+            var busy = [Double](repeating: 0, count: coreCount)
             var total = 0.0
             for r in 0..<l.pt {
                 for c in 0..<l.usedColumns {
@@ -237,7 +243,7 @@ public enum GemmReferee {
                 peakPendingEvents: queue.peakPending, usedRows: l.pt, usedColumns: l.usedColumns,
                 blocks: l.maxBlocks, coreBlocks: coreBlocks, gridRows: p.rows, gridColumns: p.columns,
                 busyCycles: busy,
-                gridUtilisation: end > 0 ? total / (end * Double(cores.count)) : 0,
+                gridUtilisation: end > 0 ? total / (end * Double(coreCount)) : 0,
                 usedUtilisation: end > 0 ? total / (end * used) : 0,
                 criticalRow: criticalRow, criticalGroup: criticalGroup,
                 sramBytesPerCore: sram, sramFits: sram <= p.sramBytesPerCore,

@@ -56,7 +56,7 @@ final class WaferSimTests: XCTestCase {
             (60 * 40, 512, 960, 16, 5, 16, .infinity, 1),
             (60, 2048, 640, 32, 2, 32, .infinity, 1),
             (60 * 64, 64, 80, 8, 10, 8, .infinity, 2),
-            (60 * 8, 1024, 2048, 64, 1, 16, 2, 1),
+            (60 * 8, 1024, 512, 64, 1, 16, 2, 1),
         ]
         for (t, k, n, pk, pn, nb, rho, h) in cases {
             let p = GemmProblem(rows: 60, columns: 80, hopLatencyCycles: h, ingressWordsPerCycle: rho,
@@ -168,6 +168,24 @@ final class WaferSimTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(q.farEvents, 0)
+    }
+
+    /// Many events per bucket (chunks linked, merge sort) and far ones, pushed before any pop.
+    func testQueueWithCrowdedBuckets() {
+        var rng = Xoshiro256(seed: 5)
+        var q = CycleQueue(width: 1, buckets: 16)
+        var expected: [(Double, Int)] = []
+        for n in 0..<5000 {
+            let t = Double(rng.next() % 400) / 8
+            q.push(CycleEvent(time: t, core: UInt32(n), arg: 0))
+            expected.append((t, n))
+        }
+        expected.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        var got: [(Double, Int)] = []
+        while let e = q.pop() { got.append((e.time, Int(e.core))) }
+        XCTAssertEqual(got.map(\.0), expected.map(\.0))
+        XCTAssertEqual(got.map(\.1), expected.map(\.1))
+        XCTAssertEqual(q.count, 0)
     }
 }
 
