@@ -53,6 +53,7 @@ public struct CycleQueue {
     @usableFromInline var far: [(event: CycleEvent, sequence: UInt64)] = []
     @usableFromInline var farSequence: UInt64 = 0
     var scratch: [CycleEvent] = []
+    var counts: [Int] = []
     /// Most events pending at once (sampled when the queue moves to a new bucket).
     public private(set) var peakPending = 0
     /// Events that went through the far heap.
@@ -201,52 +202,46 @@ public struct CycleQueue {
         return draining[0]
     }
 
-    /// Stable sort of the bucket by time (it is in scheduling order): a check, then insertion
-    /// sort for short runs or a merge sort.
+    /// Stable sort of the bucket by time (it is in scheduling order). Short buckets: insertion
+    /// sort. Longer ones: a stable counting sort on the position inside the bucket (one sub-bucket
+    /// per 4 events, at most 1,024), which leaves only neighbours out of order, then insertion
+    /// sort. Both passes keep events of equal time in scheduling order.
     mutating func sortDraining() {
         let n = draining.count
-        var sorted = true
-        for i in 1..<max(n, 1) where draining[i].time < draining[i - 1].time {
-            sorted = false
-            break
+        if n < 2 { return }
+        if n > 16 {
+            let parts = min(max(n / 4, 2), 1024)
+            if counts.count < parts + 1 { counts = Array(repeating: 0, count: parts + 1) }
+            if scratch.count < n { scratch = Array(repeating: CycleEvent(time: 0, core: 0, arg: 0), count: n) }
+            let base = Double(current), scale = Double(parts), w = inverseWidth
+            draining.withUnsafeMutableBufferPointer { a in
+                scratch.withUnsafeMutableBufferPointer { out in
+                    counts.withUnsafeMutableBufferPointer { k in
+                        for i in 0...parts { k[i] = 0 }
+                        @inline(__always) func key(_ e: CycleEvent) -> Int {
+                            min(max(Int((e.time * w - base) * scale), 0), parts - 1)
+                        }
+                        for i in 0..<n { k[key(a[i]) + 1] += 1 }
+                        for i in 0..<parts { k[i + 1] += k[i] }
+                        for i in 0..<n {
+                            let e = a[i], slot = key(e)
+                            out[k[slot]] = e
+                            k[slot] += 1
+                        }
+                        a.baseAddress!.update(from: out.baseAddress!, count: n)
+                    }
+                }
+            }
         }
-        if sorted { return }
-        if n <= 32 {
+        draining.withUnsafeMutableBufferPointer { a in
             for i in 1..<n {
-                let e = draining[i]
+                let e = a[i]
                 var k = i
-                while k > 0, draining[k - 1].time > e.time {
-                    draining[k] = draining[k - 1]
+                while k > 0, a[k - 1].time > e.time {
+                    a[k] = a[k - 1]
                     k -= 1
                 }
-                draining[k] = e
-            }
-            return
-        }
-        if scratch.count < n { scratch = Array(repeating: CycleEvent(time: 0, core: 0, arg: 0), count: n) }
-        draining.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { s in
-                var src = a.baseAddress!, dst = s.baseAddress!
-                var width = 1
-                var inA = true
-                while width < n {
-                    var lo = 0
-                    while lo < n {
-                        let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
-                        var i = lo, j = mid, k = lo
-                        while i < mid, j < hi {
-                            if src[j].time < src[i].time { dst[k] = src[j]; j += 1 } else { dst[k] = src[i]; i += 1 }
-                            k += 1
-                        }
-                        while i < mid { dst[k] = src[i]; i += 1; k += 1 }
-                        while j < hi { dst[k] = src[j]; j += 1; k += 1 }
-                        lo = hi
-                    }
-                    swap(&src, &dst)
-                    inA.toggle()
-                    width *= 2
-                }
-                if !inA { a.baseAddress!.update(from: src, count: n) }
+                a[k] = e
             }
         }
     }

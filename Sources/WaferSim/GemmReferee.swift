@@ -46,6 +46,7 @@ public enum GemmReferee {
         defer { run.cores.deallocate() }
         run.start()
         run.loop()
+
         return try run.result()
     }
 
