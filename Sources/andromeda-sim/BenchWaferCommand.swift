@@ -56,14 +56,18 @@ struct BenchWaferCommand: ParsableCommand {
             print("grid \(rows) x \(columns), T=\(tokens) K=\(k) N=\(n), pt=\(p.tiling.rowGroups) pk=\(pk) pn=\(pn) Nb=\(nb), defects \(p.defects?.count ?? 0)")
             for _ in 0..<runs {
                 let clock = ContinuousClock()
+                let bytes0 = Allocator.threadAllocatedBytes() ?? 0
                 let t0 = clock.now
                 let r = try GemmReferee.simulate(p)
                 let el = clock.now - t0
+                let allocated = (Allocator.threadAllocatedBytes() ?? 0) &- bytes0
                 let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
                 let stats = Allocator.stats()
                 print(String(format: "cycles=%.1f time_us=%.3f events=%llu core_blocks=%d wall_s=%.3f events_per_s=%.0f peak_pending=%d",
                              r.cycles, Double(r.nanoseconds) / 1e3, r.events, r.coreBlocks, secs, Double(r.events) / max(secs, 1e-9),
                              r.peakPendingEvents))
+                print(String(format: "allocated_during_run_mib=%.1f bytes_per_event=%.3f",
+                             Double(allocated) / 1_048_576, Double(allocated) / Double(max(r.events, 1))))
                 print(String(format: "peak_rss_mib=%.1f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f utilisation_used=%.4f max_resident_blocks=%d",
                              Double(Allocator.peakResidentBytes()) / 1_048_576, Double(stats?.allocatedBytes ?? 0) / 1_048_576,
                              Double(stats?.residentBytes ?? 0) / 1_048_576, r.usedUtilisation, r.maxResidentWeightBlocks))

@@ -113,7 +113,7 @@ struct WaferCommand: ParsableCommand {
             let t0 = clock.now
             let r: GemmSimulationResult
             do { r = try GemmReferee.simulate(problem, trace: request) } catch {
-                fail("\(g.name): \(error) (flags --pk, --pn, --nb, --grid set the tiling's ranges)")
+                fail("\(Self.flag(for: error.parameter)): \(g.name): \(error)")
             }
             let wall = clock.now - t0
             let t = tiling.tiling
@@ -146,6 +146,24 @@ struct WaferCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// The flag that sets a ``GemmProblem`` parameter, for error messages.
+    static func flag(for parameter: String) -> String {
+        switch parameter {
+        case "tiling.columnsPerGroup": return "--pk"
+        case "tiling.groups": return "--pn"
+        case "tiling.blockColumns": return "--nb"
+        case "tiling", "tiling.rowGroups": return "--pk/--pn/--nb/--grid"
+        case "tokens", "problem size": return "--micro-batch/--seq-len"
+        case "rows", "columns", "rows x columns", "defects": return "--grid"
+        case "hopLatencyCycles": return "--hop-latency"
+        case "detourLatencyCycles": return "--detour-latency"
+        case "ingressWordsPerCycle": return "--ingress"
+        case "kernelEfficiency": return "--efficiency"
+        case "trace", "trace.rows", "trace.columns": return "--trace-cores"
+        default: return parameter
         }
     }
 

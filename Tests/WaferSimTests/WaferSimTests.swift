@@ -1,4 +1,5 @@
 import SimEngine
+import SimHost
 import WaferSim
 import XCTest
 
@@ -241,5 +242,27 @@ final class WaferOutputsTests: XCTestCase {
         XCTAssertTrue(r.sramFits)
         XCTAssertGreaterThanOrEqual(r.maxResidentWeightBlocks, 1)
         XCTAssertEqual(r.observedSRAMBytesPerCore, 1280 + 1280 + r.maxResidentWeightBlocks * 2048 + 1100)
+    }
+}
+
+final class WaferAllocationTests: XCTestCase {
+    /// Four times the blocks on the same grid (four times the events, the same pending set):
+    /// the extra bytes allocated are far below one byte per extra event.
+    func testNoAllocationPerEvent() throws {
+        guard Allocator.isProcessAllocator else { throw XCTSkip("jemalloc is not the process allocator") }
+        func allocated(_ dOut: Int) throws -> (UInt64, UInt64) {
+            let p = GemmProblem(rows: 40, columns: 60, hopLatencyCycles: 1, ingressWordsPerCycle: 7.3,
+                                tokens: 4000, dIn: 600, dOut: dOut,
+                                tiling: GemmTiling(rowGroups: 40, columnsPerGroup: 20, groups: 3, blockColumns: 8))
+            let before = Allocator.threadAllocatedBytes() ?? 0
+            let r = try GemmReferee.simulate(p)
+            return ((Allocator.threadAllocatedBytes() ?? 0) - before, r.events)
+        }
+        _ = try allocated(240)
+        let (small, smallEvents) = try allocated(240)
+        let (large, largeEvents) = try allocated(960)
+        XCTAssertGreaterThan(largeEvents, 3 * smallEvents)
+        let extra = Double(large) - Double(small)
+        XCTAssertLessThan(extra, 0.1 * Double(largeEvents - smallEvents), "\(small) -> \(large) bytes")
     }
 }
