@@ -219,18 +219,17 @@ public enum GemmReferee {
             guard ns < 9.2e18 else {
                 throw GemmProblemError(parameter: "problem", message: "simulated time \(end) cycles does not fit in Int64 nanoseconds")
             }
-            // Busy cycles of a core: the compute time of the blocks it finished (every one, once
-            // the run is over), summed in block order as the compute events took them.
+            // Busy cycles of a core: the compute time of the blocks it finished (all of them once
+            // the run is over: Tr x Kc x the group's columns / rate).
             var busy = [Double](repeating: 0, count: coreCount)
             var total = 0.0
             for r in 0..<l.pt {
                 for c in 0..<l.usedColumns {
                     let g = Int(l.columnGroup[c]), j = Int(l.columnIndex[c])
                     let i = r * columns + c
-                    var sum = 0.0
-                    for b in 0..<Int(cores[i].computed) {
-                        sum += Double(l.tokensOfRow[r]) * Double(l.kOfColumn[j]) * Double(l.blockColumns(group: g, block: b)) / rate
-                    }
+                    let done = Int(cores[i].computed)
+                    let outputs = done == l.blocksOfGroup[g] ? l.nOfGroup[g] : done * l.nb
+                    let sum = Double(l.tokensOfRow[r]) * Double(l.kOfColumn[j]) * Double(outputs) / rate
                     busy[i] = sum
                     total += sum
                 }

@@ -222,6 +222,20 @@ final class WaferOutputsTests: XCTestCase {
         XCTAssertEqual(svg, UtilisationHeatMap(try GemmReferee.simulate(problem()), maxCells: 20).svg(title: "a <test> & more"))
     }
 
+    func testHeatMapOfTheFullGridIs150By199() {
+        let rows = 994, columns = 750
+        var busy = [Double](repeating: 0, count: rows * columns)
+        for r in 0..<rows { for c in 0..<704 { busy[r * columns + c] = 50 } }
+        let map = UtilisationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: 100)
+        XCTAssertEqual(map.factor, 5)
+        XCTAssertEqual(map.rows, 199)
+        XCTAssertEqual(map.columns, 150)
+        XCTAssertEqual(map.values[0], 0.5)
+        XCTAssertEqual(map.values[140], 0.4, accuracy: 1e-12)  // columns 700..<705: 4 of 5 busy
+        XCTAssertEqual(map.values[149], 0)
+        XCTAssertEqual(map.values[198 * 150], 0.5)               // the last cell row covers rows 990..<994
+    }
+
     func testTraceSpansOnlyForTheRectangle() throws {
         let sink = NullSink()
         let p = problem()
