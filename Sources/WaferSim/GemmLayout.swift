@@ -99,11 +99,15 @@ struct GemmLayout {
         return Double(words) / rho
     }
 
-    /// The spec's SRAM per core for the largest tile: activations (fp16), partial sums (fp32),
-    /// a double-buffered weight block (fp32 words), plus stored and reserved bytes.
-    func sramBytes(stored: Int, reserved: Int, weightBlocks: Int = 2) -> Int {
+    /// The spec's SRAM per core for the largest tile: stored + working + reserved bytes, plus the
+    /// activation slice's excess over its even share (`max(0, Tr * Kc * 2 - floor(T * K * 2 / (R * C)))`,
+    /// the slice being copied into every group), partial sums (fp32) and `weightBlocks` weight
+    /// blocks (32-bit words; the spec's double buffer is 2).
+    func sramBytes(_ p: GemmProblem, weightBlocks: Int = 2) -> Int {
         let tr = tokensOfRow.max() ?? 0, kc = kOfColumn.max() ?? 0
         let nbMax = min(nb, nOfGroup.max() ?? 0)
-        return tr * kc * 2 + tr * nbMax * 4 + weightBlocks * kc * nbMax * 4 + stored + reserved
+        let evenShare = Int((Double(p.tokens) * Double(p.dIn) * 2 / Double(p.rows * p.columns)).rounded(.down))
+        return p.storedBytesPerCore + p.workingBytesPerCore + p.reservedBytesPerCore
+            + max(0, tr * kc * 2 - evenShare) + tr * nbMax * 4 + weightBlocks * kc * nbMax * 4
     }
 }

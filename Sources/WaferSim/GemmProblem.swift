@@ -2,7 +2,7 @@ import Hardware
 
 /// How one GEMM is tiled over the core grid (docs/wafer-dataflow.md, "Tiling"). Chosen by the
 /// mapping model; the referee only checks that it fits the grid and the shape.
-public struct GemmTiling: Sendable, Equatable {
+public struct RefereeTiling: Sendable, Equatable {
     /// Row groups `pt` (tokens over rows): 1 to min(rows, tokens). The spec uses min(rows, tokens).
     public var rowGroups: Int
     /// Columns per group `pk` (the K split): 1 to min(columns, dIn).
@@ -44,8 +44,11 @@ public struct GemmProblem: Sendable, Equatable {
     public var clockHz: Double
     /// SRAM per core, bytes (48 KiB on a WSE-2): 1 to 2^40. Only compared against, never limits.
     public var sramBytesPerCore: Int
-    /// Activations kept for the backward pass, bytes per core: 0 to 2^40.
+    /// Activations kept for the backward pass, spread evenly over the grid, bytes per core: 0 to 2^40.
     public var storedBytesPerCore: Int
+    /// The running layer's live activations (its input X and outputs included), spread evenly
+    /// over the grid, bytes per core: 0 to 2^40.
+    public var workingBytesPerCore: Int
     /// Code and runtime, bytes per core: 0 to 2^40.
     public var reservedBytesPerCore: Int
     /// Tokens `T` (micro-batch x sequence length): 1 to 2^40.
@@ -55,7 +58,7 @@ public struct GemmProblem: Sendable, Equatable {
     /// Output dimension `N` (d_out): 1 to 2^30.
     public var dOut: Int
     /// The tiling.
-    public var tiling: GemmTiling
+    public var tiling: RefereeTiling
     /// Defective grid positions (links into them cost `h + d`); nil: none. Must be rows x columns.
     public var defects: DefectGrid?
 
@@ -63,7 +66,7 @@ public struct GemmProblem: Sendable, Equatable {
     /// from it) with the mesh parameters given explicitly.
     public init(wafer: WaferSpec = WaferSpec(), hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
-                tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling, defects: DefectGrid? = nil) {
+                tokens: Int, dIn: Int, dOut: Int, tiling: RefereeTiling, defects: DefectGrid? = nil) {
         self.init(rows: wafer.gridHeight, columns: wafer.gridWidth, hopLatencyCycles: hopLatencyCycles,
                   detourLatencyCycles: detourLatencyCycles, fmacsPerCycle: Double(wafer.fmacsPerCorePerCycle),
                   kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
@@ -75,7 +78,7 @@ public struct GemmProblem: Sendable, Equatable {
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 fmacsPerCycle: Double = 4, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
                 clockHz: Double = 1.1e9, sramBytesPerCore: Int = 48 * 1024, storedBytesPerCore: Int = 0,
-                reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
+                workingBytesPerCore: Int = 0, reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: RefereeTiling,
                 defects: DefectGrid? = nil) {
         self.rows = rows
         self.columns = columns
@@ -87,6 +90,7 @@ public struct GemmProblem: Sendable, Equatable {
         self.clockHz = clockHz
         self.sramBytesPerCore = sramBytesPerCore
         self.storedBytesPerCore = storedBytesPerCore
+        self.workingBytesPerCore = workingBytesPerCore
         self.reservedBytesPerCore = reservedBytesPerCore
         self.tokens = tokens
         self.dIn = dIn
@@ -118,6 +122,7 @@ public struct GemmProblem: Sendable, Equatable {
         let maxBytes = 1 << 40
         try need((1...maxBytes).contains(sramBytesPerCore), "sramBytesPerCore", "1 to 2^40", "\(sramBytesPerCore)")
         try need((0...maxBytes).contains(storedBytesPerCore), "storedBytesPerCore", "0 to 2^40", "\(storedBytesPerCore)")
+        try need((0...maxBytes).contains(workingBytesPerCore), "workingBytesPerCore", "0 to 2^40", "\(workingBytesPerCore)")
         try need((0...maxBytes).contains(reservedBytesPerCore), "reservedBytesPerCore", "0 to 2^40", "\(reservedBytesPerCore)")
         try need((1...(1 << 40)).contains(tokens), "tokens", "1 to 2^40", "\(tokens)")
         try need((1...(1 << 30)).contains(dIn), "dIn", "1 to 2^30", "\(dIn)")

@@ -236,7 +236,7 @@ public enum GemmReferee {
             }
             let used = Double(l.pt * l.usedColumns)
             let coreBlocks = l.pt * l.pk * l.blocksOfGroup.reduce(0, +)
-            let sram = l.sramBytes(stored: p.storedBytesPerCore, reserved: p.reservedBytesPerCore)
+            let sram = l.sramBytes(p)
             return GemmSimulationResult(
                 cycles: end, nanoseconds: Int64(ns), events: tailEvents + computeEvents + sumEvents,
                 weightTailEvents: tailEvents, computeEvents: computeEvents, partialSumEvents: sumEvents,
@@ -248,8 +248,7 @@ public enum GemmReferee {
                 criticalRow: criticalRow, criticalGroup: criticalGroup,
                 sramBytesPerCore: sram, sramFits: sram <= p.sramBytesPerCore,
                 maxResidentWeightBlocks: maxResident,
-                observedSRAMBytesPerCore: l.sramBytes(stored: p.storedBytesPerCore, reserved: p.reservedBytesPerCore,
-                                                      weightBlocks: max(maxResident, 1)))
+                observedSRAMBytesPerCore: l.sramBytes(p, weightBlocks: max(maxResident, 1)))
         }
     }
 }

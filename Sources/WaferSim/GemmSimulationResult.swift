@@ -37,8 +37,9 @@ public struct GemmSimulationResult: Sendable, Equatable {
     public var criticalRow: Int
     /// The group of the critical chain.
     public var criticalGroup: Int
-    /// SRAM per core by the spec's formula for the largest tile (double-buffered weights),
-    /// bytes, and whether it fits the problem's SRAM per core.
+    /// SRAM per core by the spec's formula for the largest tile (stored, working and reserved
+    /// bytes, the activation slice's excess over its even share, partial sums, double-buffered
+    /// weights), bytes.
     public var sramBytesPerCore: Int
     /// Whether `sramBytesPerCore` is at most the problem's SRAM per core.
     public var sramFits: Bool

@@ -47,7 +47,7 @@ struct BenchWaferCommand: ParsableCommand {
     func run() throws {
         var p = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: hop, detourLatencyCycles: detour,
                             ingressWordsPerCycle: parsedIngress ?? .infinity, tokens: tokens, dIn: k, dOut: n,
-                            tiling: GemmTiling(rowGroups: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
+                            tiling: RefereeTiling(rowGroups: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
         do {
             try p.validate()
             if defectRate > 0 {

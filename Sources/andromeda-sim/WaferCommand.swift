@@ -205,7 +205,7 @@ enum WaferMeshDefaults {
 enum WaferTilingPlaceholder {
     /// A tiling and, when a model predicted it, the predicted cycles.
     struct Choice {
-        var tiling: GemmTiling
+        var tiling: RefereeTiling
         var predictedCycles: Double?
         var source: String
     }
@@ -217,7 +217,7 @@ enum WaferTilingPlaceholder {
         while pk * 32 < dIn, pk * 2 <= min(columns, dIn) { pk *= 2 }
         let pn = max(1, min(columns / pk, dOut))
         let nb = max(1, min(16, (dOut + pn - 1) / pn))
-        return Choice(tiling: GemmTiling(rowGroups: min(rows, tokens), columnsPerGroup: pk, groups: pn, blockColumns: nb),
+        return Choice(tiling: RefereeTiling(rowGroups: min(rows, tokens), columnsPerGroup: pk, groups: pn, blockColumns: nb),
                       predictedCycles: nil, source: "(placeholder tiling; mapping model pending)")
     }
 }
