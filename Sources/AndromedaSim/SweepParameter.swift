@@ -65,9 +65,9 @@ public struct SweepParameter: Sendable, Equatable {
             s.cluster.cs2.wafer.defectRate = v
             s.multitenant?.config.cluster.cs2.wafer.defectRate = v
         },
-        "software_efficiency": Definition(help: "calibrated software efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
-            s.efficiency.softwareEfficiency = v
-            s.multitenant?.config.efficiency.softwareEfficiency = v
+        "kernel_efficiency": Definition(help: "calibrated kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
+            s.efficiency.kernelEfficiency = v
+            s.multitenant?.config.efficiency.kernelEfficiency = v
         },
         "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }
