@@ -26,8 +26,8 @@ struct BenchWaferCommand: ParsableCommand {
     @Option(help: "Columns per group pk (1 to min(columns, K)).") var pk: Int = 64
     @Option(help: "Column groups pn (1 to min(columns / pk, N)).") var pn: Int = 11
     @Option(help: "Output columns per block Nb (1 to N).") var nb: Int = 16
-    @Option(help: "Per-hop latency, cycles (0 to 1e6).") var hop: Double = 1
-    @Option(help: "Detour latency into a defective position, cycles (0 to 1e9).") var detour: Double = 8
+    @Option(help: "Per-hop latency, cycles (0 to 1e6).") var hop: Double = WaferSpec().hopLatencyCycles
+    @Option(help: "Detour latency into a defective position, cycles (0 to 1e9).") var detour: Double = WaferSpec().detourLatencyCycles
     @Option(help: "Weight ingress, words per cycle (> 0; 'inf' for buffered).") var ingress: String = "34.09"
     @Option(help: "Fraction of grid positions defective (0 to 1).") var defectRate: Double = 0.001
     @Option(help: "Repeat the run R times (1 to 100).") var runs: Int = 1

@@ -12,8 +12,9 @@ struct WaferCommand: ParsableCommand {
         discussion: """
             Every core of the grid is an entity; weights stream in from the north edge, cores compute, partial \
             sums reduce west to east (docs/wafer-dataflow.md). Layers: 0 is the embedding (no GEMM), 1 to L the \
-            transformer blocks, L+1 the output head. Ops of a block: qkv, attn-out, ffn-up, ffn-gate (gated \
-            models), ffn-down; of the head: vocab.
+            transformer blocks, L+1 the output head. Ops of a block: qkv, proj, ffn-up, ffn-down (and \
+            modulation for DiT); of the head: vocab. Each GEMM's tiling and predicted time come from the mapping \
+            model (WaferMapper, as training runs use it); the referee simulates that tiling.
             Example: andromeda-sim wafer --model genslm-1.3b --layer 1 --op ffn-up --micro-batch 16 --heatmap out/w.svg
             """
     )
@@ -24,10 +25,10 @@ struct WaferCommand: ParsableCommand {
     @Option(help: "Samples per micro-batch (1 to 65536).") var microBatch: Int = 1
     @Option(help: "Sequence length (default: the model's; 1 to 1048576).") var seqLen: Int?
     @Option(help: "Grid as ROWSxCOLUMNS (default 994x750, a WSE-2), each 1 to 16384.") var grid: String = "994x750"
-    @Option(help: "Per-hop latency, cycles (0 to 1e6).") var hopLatency: Double = WaferMeshDefaults.hopLatencyCycles
-    @Option(help: "Detour latency into a defective position, cycles (0 to 1e9).") var detourLatency: Double = WaferMeshDefaults.detourLatencyCycles
-    @Option(help: "Weight ingress, 32-bit words per cycle (above 0, or inf).") var ingress: String = WaferMeshDefaults.ingressText
-    @Option(help: "Kernel efficiency (0 to 1, above 0).") var efficiency: Double = 1
+    @Option(help: "Per-hop latency, cycles (0 to 1e6; default: the WSE-2's).") var hopLatency: Double?
+    @Option(help: "Detour latency into a defective position, cycles (0 to 1e9; default: the WSE-2's).") var detourLatency: Double?
+    @Option(help: "Weight ingress, 32-bit words per cycle (above 0, or inf: buffered at the edge, as training prices GEMMs).") var ingress: String = "inf"
+    @Option(help: "Kernel efficiency (0 to 1, above 0; default: the calibrated one).") var efficiency: Double = EfficiencyModel().kernelEfficiency
     @Option(help: "Fraction of grid positions defective (0 to 1).") var defectRate: Double = 0.001
     @Option(help: "Random seed for the defects.") var seed: UInt64 = 42
     @Option(help: "Override the tiling's columns per group pk.") var pk: Int?
@@ -62,15 +63,15 @@ struct WaferCommand: ParsableCommand {
         guard let g = parsedGrid, g.0 * g.1 <= GemmProblem.maxGridCores else {
             throw ValidationError("--grid must be ROWSxCOLUMNS, each 1 to 16384, at most \(GemmProblem.maxGridCores) cores")
         }
-        guard hopLatency >= 0, hopLatency <= 1e6 else { throw ValidationError("--hop-latency must be 0 to 1e6 cycles") }
-        guard detourLatency >= 0, detourLatency <= 1e9 else { throw ValidationError("--detour-latency must be 0 to 1e9 cycles") }
+        if let h = hopLatency, !(h >= 0 && h <= 1e6) { throw ValidationError("--hop-latency must be 0 to 1e6 cycles") }
+        if let d = detourLatency, !(d >= 0 && d <= 1e9) { throw ValidationError("--detour-latency must be 0 to 1e9 cycles") }
         guard parsedIngress != nil else { throw ValidationError("--ingress must be a number above 0 or inf") }
         guard efficiency > 0, efficiency <= 1 else { throw ValidationError("--efficiency must be in (0, 1]") }
         guard defectRate >= 0, defectRate <= 1 else { throw ValidationError("--defect-rate must be 0 to 1") }
         guard let tc = parsedTraceCores, tc.0 * tc.1 <= GemmTraceRequest.maxCores, tc.0 <= g.0, tc.1 <= g.1 else {
             throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(GemmTraceRequest.maxCores) cores")
         }
-        let ops = LayerGemm.gemms(of: m, layer: layer, tokens: 1)
+        let ops = Self.gemms(of: m, layer: layer, samples: microBatch)
         if let o = op, !ops.contains(where: { $0.name == o }) {
             throw ValidationError("--op must be one of \(ops.map(\.name).joined(separator: ", ")) for layer \(layer)")
         }
@@ -83,55 +84,84 @@ struct WaferCommand: ParsableCommand {
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen), let gridShape = parsedGrid,
               let traceShape = parsedTraceCores else { throw ExitCode(2) }
         let (rows, columns) = gridShape, (traceRows, traceColumns) = traceShape
-        let tokens = microBatch * m.seqLen
-        let gemms = LayerGemm.gemms(of: m, layer: layer, tokens: tokens).filter { op == nil || $0.name == op }
-        let defects: DefectGrid?
-        do {
-            defects = defectRate > 0 ? try DefectGrid.random(rows: rows, columns: columns, rate: defectRate, rng: Xoshiro256(seed: seed)) : nil
-        } catch { fail("--defect-rate: \(error)") }
-        var wafer = WaferSpec()
-        wafer.gridHeight = rows
-        wafer.gridWidth = columns
-        print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(tokens) tokens; grid \(rows) x \(columns), \(defects?.count ?? 0) defective positions")
-        print(String(format: "mesh: hop %.3g cycles, detour %.3g cycles, ingress %@ words/cycle, efficiency %.3g, clock %.3g GHz",
-                     hopLatency, detourLatency, ingress as NSString, efficiency, wafer.clockHz / 1e9))
+        var ws = WaferSpec()
+        ws.gridHeight = rows
+        ws.gridWidth = columns
+        ws.physicalCores = max(ws.physicalCores, rows * columns)
+        ws.defectRate = defectRate
+        if let h = hopLatency { ws.hopLatencyCycles = h }
+        if let d = detourLatency { ws.detourLatencyCycles = d }
+        let rho = parsedIngress ?? .infinity
+        // The wafer's defects (grid position (r, c) is physical core r * columns + c) and the
+        // mapping model for it, as a training run builds them.
+        let wafer = Wafer(spec: ws, index: 0, rng: Xoshiro256(seed: seed))
+        let mapper = WaferMapper(wafer: wafer, kernelEfficiency: efficiency,
+                                 ingressBytesPerSecond: rho.isInfinite ? nil : rho * 4 * ws.clockHz)
+        let defects: DefectGrid
+        do { defects = try DefectGrid(rows: rows, columns: columns, map: wafer.defects) } catch { fail("--grid: \(error)") }
+        // SRAM the micro-batch holds on every core before any GEMM tile (LayerOps), split into
+        // stored layer inputs and the running block's working set.
+        let tokens = Double(microBatch) * Double(m.seqLen), cores = Double(rows * columns)
+        let stored = Int((tokens * Double(LayerOps.storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel) / cores).rounded(.up))
+        let working = Int((tokens * LayerOps.workingBytesPerToken(m) / cores).rounded(.up))
+        let free = ws.sramBytesPerCore - ws.reservedSRAMBytesPerCore - stored - working
+        let gemms = Self.gemms(of: m, layer: layer, samples: microBatch).filter { op == nil || $0.name == op }
+        print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(Int(tokens)) tokens; grid \(rows) x \(columns), \(defects.count) defective positions")
+        print(String(format: "mesh: hop %.3g cycles, detour %.3g cycles, ingress %@ words/cycle, kernel efficiency %.4g, clock %.3g GHz; SRAM left for tiles %d B/core",
+                     ws.hopLatencyCycles, ws.detourLatencyCycles, ingress as NSString, efficiency, ws.clockHz / 1e9, free))
         let chrome = trace.map { _ in ChromeTrace() }
         var busy = [Double](repeating: 0, count: rows * columns)
-        var totalCycles = 0.0, totalNanoseconds: Int64 = 0
-        for g in gemms {
-            var tiling = WaferTilingPlaceholder.choose(rows: rows, columns: columns, tokens: g.tokens, dIn: g.dIn, dOut: g.dOut)
-            if let v = pk { tiling.tiling.columnsPerGroup = v }
-            if let v = pn { tiling.tiling.groups = v }
-            if let v = nb { tiling.tiling.blockColumns = v }
-            let problem = GemmProblem(wafer: wafer, hopLatencyCycles: hopLatency, detourLatencyCycles: detourLatency,
-                                      kernelEfficiency: efficiency, ingressWordsPerCycle: parsedIngress ?? .infinity,
-                                      tokens: g.tokens, dIn: g.dIn, dOut: g.dOut, tiling: tiling.tiling, defects: defects)
+        var totalCycles = 0.0, totalModel = 0.0, totalNanoseconds: Int64 = 0
+        for (name, shape) in gemms {
+            let estimate: GemmEstimate
+            if pk != nil || pn != nil || nb != nil {
+                let best = mapper.bestTiling(shape, freeBytesPerCore: max(free, 0))
+                let tiling = GemmTiling(rowsUsed: min(rows, shape.tokens),
+                                        columnsPerGroup: pk ?? best?.tiling.columnsPerGroup ?? 1,
+                                        groups: pn ?? best?.tiling.groups ?? 1, blockColumns: nb ?? best?.tiling.blockColumns ?? 1)
+                estimate = mapper.estimate(shape, tiling)
+            } else {
+                guard let best = mapper.bestTiling(shape, freeBytesPerCore: free) else {
+                    fail("--micro-batch: \(m.name) layer \(layer) \(name) (GEMM \(shape)) cannot be mapped: no tiling fits the \(free) bytes per core left")
+                }
+                estimate = best
+            }
+            let t = estimate.tiling
+            let problem = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: ws.hopLatencyCycles,
+                                      detourLatencyCycles: ws.detourLatencyCycles, fmacsPerCycle: Double(ws.fmacsPerCorePerCycle),
+                                      kernelEfficiency: efficiency, ingressWordsPerCycle: rho, clockHz: ws.clockHz,
+                                      sramBytesPerCore: ws.sramBytesPerCore, storedBytesPerCore: stored, workingBytesPerCore: working,
+                                      reservedBytesPerCore: ws.reservedSRAMBytesPerCore,
+                                      tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
+                                      tiling: RefereeTiling(rowGroups: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
+                                                            groups: t.groups, blockColumns: t.blockColumns),
+                                      defects: defects.count > 0 ? defects : nil)
             let request = chrome.map {
-                GemmTraceRequest(sink: $0.group("wafer \(g.name)"), rows: 0..<traceRows, columns: 0..<traceColumns)
+                GemmTraceRequest(sink: $0.group("wafer \(name)"), rows: 0..<min(traceRows, rows), columns: 0..<min(traceColumns, columns))
             }
             let clock = ContinuousClock()
             let t0 = clock.now
             let r: GemmSimulationResult
             do { r = try GemmReferee.simulate(problem, trace: request) } catch {
-                fail("\(Self.flag(for: error.parameter)): \(g.name): \(error)")
+                fail("\(Self.flag(for: error.parameter)): \(name): \(error)")
             }
             let wall = clock.now - t0
-            let t = tiling.tiling
-            print("\(g.name): T=\(g.tokens) K=\(g.dIn) N=\(g.dOut); tiling pt=\(t.rowGroups) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks \(tiling.source)")
-            print(String(format: "  referee %.0f cycles = %.3f us; utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@)",
-                         r.cycles, Double(r.nanoseconds) / 1e3, r.usedUtilisation * 100, r.gridUtilisation * 100,
-                         r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString))
-            if let predicted = tiling.predictedCycles {
-                print(String(format: "  mapping model %.0f cycles, referee - model = %+.2f%%", predicted, (r.cycles - predicted) / predicted * 100))
-            } else {
-                print("  mapping model: (pending)")
-            }
+            print("\(name): T=\(shape.tokens) K=\(shape.dIn) N=\(shape.dOut); tiling pt=\(t.rowsUsed) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks, \(estimate.bound)-bound")
+            print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                         r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
+            print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
+                         r.usedUtilisation * 100, r.gridUtilisation * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
+                         r.maxResidentWeightBlocks))
             print(String(format: "  events %llu, wall %.3f s, %.2f M events/s", r.events, seconds(wall), Double(r.events) / max(seconds(wall), 1e-9) / 1e6))
             for i in 0..<busy.count { busy[i] += r.busyCycles[i] }
             totalCycles += r.cycles
+            totalModel += estimate.cycles
             totalNanoseconds += r.nanoseconds
         }
-        if gemms.count > 1 { print(String(format: "layer GEMMs: %.0f cycles = %.3f us", totalCycles, Double(totalNanoseconds) / 1e3)) }
+        if gemms.count > 1 {
+            print(String(format: "layer GEMMs: referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                         totalCycles, Double(totalNanoseconds) / 1e3, totalModel, (totalCycles - totalModel) / totalModel * 100))
+        }
         do {
             if let path = heatmap {
                 let map = UtilisationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: totalCycles)
@@ -146,6 +176,16 @@ struct WaferCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// The weight-streamed GEMMs of `layer` at `samples` per micro-batch, as training prices
+    /// them (LayerOps): blocks 1...layers, the head at layers + 1; the embedding has none.
+    static func gemms(of m: ModelSpec, layer: Int, samples: Int) -> [(name: String, shape: GemmShape)] {
+        let kind: LayerCost.Kind = layer == 0 ? .embedding : layer <= m.layers ? .block : .head
+        return LayerOps.forward(m, kind: kind, samples: samples).compactMap {
+            if case .gemm(let name, let shape) = $0 { return (name, shape) }
+            return nil
         }
     }
 
@@ -170,54 +210,3 @@ struct WaferCommand: ParsableCommand {
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 }
 
-/// One weight-streamed GEMM of a layer: `tokens x dIn` activations times a `dIn x dOut` weight.
-struct LayerGemm {
-    var name: String
-    var tokens: Int, dIn: Int, dOut: Int
-
-    /// The weight GEMMs of `layer` (1...layers: a transformer block; layers + 1: the head).
-    static func gemms(of m: ModelSpec, layer: Int, tokens: Int) -> [LayerGemm] {
-        let d = m.dModel, f = m.dFFN
-        if layer == m.layers + 1 { return [LayerGemm(name: "vocab", tokens: tokens, dIn: d, dOut: m.vocabulary)] }
-        var out = [LayerGemm(name: "qkv", tokens: tokens, dIn: d, dOut: 3 * d),
-                   LayerGemm(name: "attn-out", tokens: tokens, dIn: d, dOut: d),
-                   LayerGemm(name: "ffn-up", tokens: tokens, dIn: d, dOut: f)]
-        if m.gatedFFN { out.append(LayerGemm(name: "ffn-gate", tokens: tokens, dIn: d, dOut: f)) }
-        out.append(LayerGemm(name: "ffn-down", tokens: tokens, dIn: f, dOut: d))
-        return out
-    }
-}
-
-/// Mesh parameters the referee needs and `WaferSpec` does not have yet. PLACEHOLDERS until the
-/// mapping model's hardware parameters land (Sources/Hardware): the lead replaces these with them.
-enum WaferMeshDefaults {
-    /// Per-hop latency, cycles (placeholder).
-    static let hopLatencyCycles = 1.0
-    /// Detour latency, cycles (placeholder).
-    static let detourLatencyCycles = 8.0
-    /// CS-2 I/O 1.2 Tb/s in 32-bit words per 1.1 GHz cycle: 37.5e9 / 1.1e9 (placeholder).
-    static let ingressText = "34.09"
-}
-
-/// PLACEHOLDER for the mapping model (Sources/Training/WaferMapping.swift, being written by the
-/// lead): a fixed rule, not an optimisation, and no predicted time. To be replaced by the
-/// mapping model's tiling and predicted cycles when it is merged.
-enum WaferTilingPlaceholder {
-    /// A tiling and, when a model predicted it, the predicted cycles.
-    struct Choice {
-        var tiling: RefereeTiling
-        var predictedCycles: Double?
-        var source: String
-    }
-
-    /// pt = min(R, T); pk = the power of two giving about 32 K-elements per column; pn = as many
-    /// groups as fit; Nb = 16 (at most a group's columns).
-    static func choose(rows: Int, columns: Int, tokens: Int, dIn: Int, dOut: Int) -> Choice {
-        var pk = 1
-        while pk * 32 < dIn, pk * 2 <= min(columns, dIn) { pk *= 2 }
-        let pn = max(1, min(columns / pk, dOut))
-        let nb = max(1, min(16, (dOut + pn - 1) / pn))
-        return Choice(tiling: RefereeTiling(rowGroups: min(rows, tokens), columnsPerGroup: pk, groups: pn, blockColumns: nb),
-                      predictedCycles: nil, source: "(placeholder tiling; mapping model pending)")
-    }
-}
