@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "WaferSimTests", dependencies: ["WaferSim", "Hardware", "SimEngine", "SimHost"]),
+        .testTarget(name: "WaferSimTests", dependencies: ["WaferSim", "Hardware", "SimEngine", "SimHost", "Training"]),
     ]
 )
