@@ -46,7 +46,6 @@ public enum GemmReferee {
         defer { run.cores.deallocate() }
         run.start()
         run.loop()
-
         return try run.result()
     }
 
