@@ -35,19 +35,20 @@ let package = Package(
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"]),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
+        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
         .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"]),
         .target(name: "Charts"),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports", "Charts"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
         ),
         .target(name: "ScenarioFormat"),
         .target(name: "Reports", dependencies: ["SimEngine"]),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
-                "AndromedaSim", "Reports", "ScenarioFormat", "Scenarios",
+                "AndromedaSim", "Reports", "ScenarioFormat", "Scenarios", "WaferSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +62,6 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "WaferSimTests", dependencies: ["WaferSim", "Hardware", "SimEngine", "SimHost", "Training"]),
     ]
 )

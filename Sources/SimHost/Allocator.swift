@@ -83,6 +83,11 @@ public enum Allocator {
             mappedBytes: UInt64(clamping: mapped))
     }
 
+    /// Bytes the calling thread has allocated since it started (jemalloc `thread.allocated`, a
+    /// live counter: no refresh needed); nil if jemalloc is unavailable. The difference across a
+    /// piece of code is what it allocated, for checking that a hot loop allocates nothing.
+    public static func threadAllocatedBytes() -> UInt64? { read("thread.allocated") }
+
     /// Peak resident set size of the process in bytes (`getrusage(RUSAGE_SELF)`,
     /// `ru_maxrss` is in KiB on Linux); 0 if unavailable.
     public static func peakResidentBytes() -> UInt64 {

@@ -1,0 +1,212 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+import WaferSim
+
+/// `andromeda-sim wafer`: one layer's weight-streamed GEMMs simulated by the core-level referee,
+/// beside the mapping model's prediction.
+struct WaferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wafer",
+        abstract: "Simulate one layer's GEMMs core by core on the wafer mesh (the referee of the mapping model).",
+        discussion: """
+            Every core of the grid is an entity; weights stream in from the north edge, cores compute, partial \
+            sums reduce west to east (docs/wafer-dataflow.md). Layers: 0 is the embedding (no GEMM), 1 to L the \
+            transformer blocks, L+1 the output head. Ops of a block: qkv, proj, ffn-up, ffn-down (and \
+            modulation for DiT); of the head: vocab. Each GEMM's tiling and predicted time come from the mapping \
+            model (WaferMapper, as training runs use it); the referee simulates that tiling.
+            Example: andromeda-sim wafer --model genslm-1.3b --layer 1 --op ffn-up --micro-batch 16 --heatmap out/w.svg
+            """
+    )
+
+    @Option(help: "Built-in model name.") var model: String = "genslm-1.3b"
+    @Option(help: "Layer index (1 to layers + 1; default 1, the first block).") var layer: Int = 1
+    @Option(help: "One GEMM of the layer (default: all of them).") var op: String?
+    @Option(help: "Samples per micro-batch (1 to 65536).") var microBatch: Int = 1
+    @Option(help: "Sequence length (default: the model's; 1 to 1048576).") var seqLen: Int?
+    @Option(help: "Grid as ROWSxCOLUMNS (default 994x750, a WSE-2), each 1 to 16384.") var grid: String = "994x750"
+    @Option(help: "Per-hop latency, cycles (0 to 1e6; default: the WSE-2's).") var hopLatency: Double?
+    @Option(help: "Detour latency into a defective position, cycles (0 to 1e9; default: the WSE-2's).") var detourLatency: Double?
+    @Option(help: "Weight ingress, 32-bit words per cycle (above 0, or inf: buffered at the edge, as training prices GEMMs).") var ingress: String = "inf"
+    @Option(help: "Kernel efficiency (0 to 1, above 0; default: the calibrated one).") var efficiency: Double = EfficiencyModel().kernelEfficiency
+    @Option(help: "Fraction of grid positions defective (0 to 1).") var defectRate: Double = 0.001
+    @Option(help: "Random seed for the defects.") var seed: UInt64 = 42
+    @Option(help: "Override the tiling's columns per group pk.") var pk: Int?
+    @Option(help: "Override the tiling's column groups pn.") var pn: Int?
+    @Option(help: "Override the tiling's output columns per block Nb.") var nb: Int?
+    @Option(help: "Write the per-core utilisation heat map (SVG) to this path.") var heatmap: String?
+    @Option(help: "Write a Chrome/Perfetto trace of a corner of cores to this path.") var trace: String?
+    @Option(help: "Traced corner as ROWSxCOLUMNS from the north-west corner (at most 4096 cores).") var traceCores: String = "4x8"
+
+    var parsedGrid: (Int, Int)? { Self.pair(grid) }
+    var parsedTraceCores: (Int, Int)? { Self.pair(traceCores) }
+    var parsedIngress: Double? {
+        guard let v = Double(ingress), v > 0, !v.isNaN else { return nil }
+        return v
+    }
+
+    static func pair(_ text: String) -> (Int, Int)? {
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), (1...16_384).contains(a), (1...16_384).contains(b) else { return nil }
+        return (a, b)
+    }
+
+    func validate() throws {
+        guard let m = ModelCatalog.model(named: model) else {
+            throw ValidationError("--model: unknown model \(model); known: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
+        }
+        guard (1...(m.layers + 1)).contains(layer) else {
+            throw ValidationError("--layer must be 1 to \(m.layers + 1) for \(model) (layer 0, the embedding, has no GEMM)")
+        }
+        guard (1...65_536).contains(microBatch) else { throw ValidationError("--micro-batch must be 1 to 65536") }
+        if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        guard let g = parsedGrid, g.0 * g.1 <= GemmProblem.maxGridCores else {
+            throw ValidationError("--grid must be ROWSxCOLUMNS, each 1 to 16384, at most \(GemmProblem.maxGridCores) cores")
+        }
+        if let h = hopLatency, !(h >= 0 && h <= 1e6) { throw ValidationError("--hop-latency must be 0 to 1e6 cycles") }
+        if let d = detourLatency, !(d >= 0 && d <= 1e9) { throw ValidationError("--detour-latency must be 0 to 1e9 cycles") }
+        guard parsedIngress != nil else { throw ValidationError("--ingress must be a number above 0 or inf") }
+        guard efficiency > 0, efficiency <= 1 else { throw ValidationError("--efficiency must be in (0, 1]") }
+        guard defectRate >= 0, defectRate <= 1 else { throw ValidationError("--defect-rate must be 0 to 1") }
+        guard let tc = parsedTraceCores, tc.0 * tc.1 <= GemmTraceRequest.maxCores, tc.0 <= g.0, tc.1 <= g.1 else {
+            throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(GemmTraceRequest.maxCores) cores")
+        }
+        let ops = Self.gemms(of: m, layer: layer, samples: microBatch)
+        if let o = op, !ops.contains(where: { $0.name == o }) {
+            throw ValidationError("--op must be one of \(ops.map(\.name).joined(separator: ", ")) for layer \(layer)")
+        }
+        for (flag, v) in [("--pk", pk), ("--pn", pn), ("--nb", nb)] {
+            if let v, v < 1 { throw ValidationError("\(flag) must be at least 1") }
+        }
+    }
+
+    func run() throws {
+        guard let m = ModelCatalog.model(named: model, seqLen: seqLen), let gridShape = parsedGrid,
+              let traceShape = parsedTraceCores else { throw ExitCode(2) }
+        let (rows, columns) = gridShape, (traceRows, traceColumns) = traceShape
+        var ws = WaferSpec()
+        ws.gridHeight = rows
+        ws.gridWidth = columns
+        ws.physicalCores = max(ws.physicalCores, rows * columns)
+        ws.defectRate = defectRate
+        if let h = hopLatency { ws.hopLatencyCycles = h }
+        if let d = detourLatency { ws.detourLatencyCycles = d }
+        let rho = parsedIngress ?? .infinity
+        // The wafer's defects (grid position (r, c) is physical core r * columns + c) and the
+        // mapping model for it, as a training run builds them.
+        let wafer = Wafer(spec: ws, index: 0, rng: Xoshiro256(seed: seed))
+        let mapper = WaferMapper(wafer: wafer, kernelEfficiency: efficiency,
+                                 ingressBytesPerSecond: rho.isInfinite ? nil : rho * 4 * ws.clockHz)
+        let defects: DefectGrid
+        do { defects = try DefectGrid(rows: rows, columns: columns, map: wafer.defects) } catch { fail("--grid: \(error)") }
+        // SRAM the micro-batch holds on every core before any GEMM tile (LayerOps), split into
+        // stored layer inputs and the running block's working set.
+        let tokens = Double(microBatch) * Double(m.seqLen), cores = Double(rows * columns)
+        let stored = Int((tokens * Double(LayerOps.storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel) / cores).rounded(.up))
+        let working = Int((tokens * LayerOps.workingBytesPerToken(m) / cores).rounded(.up))
+        let free = ws.sramBytesPerCore - ws.reservedSRAMBytesPerCore - stored - working
+        let gemms = Self.gemms(of: m, layer: layer, samples: microBatch).filter { op == nil || $0.name == op }
+        print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(Int(tokens)) tokens; grid \(rows) x \(columns), \(defects.count) defective positions")
+        print(String(format: "mesh: hop %.3g cycles, detour %.3g cycles, ingress %@ words/cycle, kernel efficiency %.4g, clock %.3g GHz; SRAM left for tiles %d B/core",
+                     ws.hopLatencyCycles, ws.detourLatencyCycles, ingress as NSString, efficiency, ws.clockHz / 1e9, free))
+        let chrome = trace.map { _ in ChromeTrace() }
+        var busy = [Double](repeating: 0, count: rows * columns)
+        var totalCycles = 0.0, totalModel = 0.0, totalNanoseconds: Int64 = 0
+        for (name, shape) in gemms {
+            let estimate: GemmEstimate
+            if pk != nil || pn != nil || nb != nil {
+                let best = mapper.bestTiling(shape, freeBytesPerCore: max(free, 0))
+                let tiling = GemmTiling(rowsUsed: min(rows, shape.tokens),
+                                        columnsPerGroup: pk ?? best?.tiling.columnsPerGroup ?? 1,
+                                        groups: pn ?? best?.tiling.groups ?? 1, blockColumns: nb ?? best?.tiling.blockColumns ?? 1)
+                estimate = mapper.estimate(shape, tiling)
+            } else {
+                guard let best = mapper.bestTiling(shape, freeBytesPerCore: free) else {
+                    fail("--micro-batch: \(m.name) layer \(layer) \(name) (GEMM \(shape)) cannot be mapped: no tiling fits the \(free) bytes per core left")
+                }
+                estimate = best
+            }
+            let t = estimate.tiling
+            let problem = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: ws.hopLatencyCycles,
+                                      detourLatencyCycles: ws.detourLatencyCycles, fmacsPerCycle: Double(ws.fmacsPerCorePerCycle),
+                                      kernelEfficiency: efficiency, ingressWordsPerCycle: rho, clockHz: ws.clockHz,
+                                      sramBytesPerCore: ws.sramBytesPerCore, storedBytesPerCore: stored, workingBytesPerCore: working,
+                                      reservedBytesPerCore: ws.reservedSRAMBytesPerCore,
+                                      tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
+                                      tiling: RefereeTiling(rowGroups: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
+                                                            groups: t.groups, blockColumns: t.blockColumns),
+                                      defects: defects.count > 0 ? defects : nil)
+            let request = chrome.map {
+                GemmTraceRequest(sink: $0.group("wafer \(name)"), rows: 0..<min(traceRows, rows), columns: 0..<min(traceColumns, columns))
+            }
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            let r: GemmSimulationResult
+            do { r = try GemmReferee.simulate(problem, trace: request) } catch {
+                fail("\(Self.flag(for: error.parameter)): \(name): \(error)")
+            }
+            let wall = clock.now - t0
+            print("\(name): T=\(shape.tokens) K=\(shape.dIn) N=\(shape.dOut); tiling pt=\(t.rowsUsed) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks, \(estimate.bound)-bound")
+            print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                         r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
+            print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
+                         r.usedUtilisation * 100, r.gridUtilisation * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
+                         r.maxResidentWeightBlocks))
+            print(String(format: "  events %llu, wall %.3f s, %.2f M events/s", r.events, seconds(wall), Double(r.events) / max(seconds(wall), 1e-9) / 1e6))
+            for i in 0..<busy.count { busy[i] += r.busyCycles[i] }
+            totalCycles += r.cycles
+            totalModel += estimate.cycles
+            totalNanoseconds += r.nanoseconds
+        }
+        if gemms.count > 1 {
+            print(String(format: "layer GEMMs: referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                         totalCycles, Double(totalNanoseconds) / 1e3, totalModel, (totalCycles - totalModel) / totalModel * 100))
+        }
+        do {
+            if let path = heatmap {
+                let map = UtilisationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: totalCycles)
+                let title = "\(m.name) layer \(layer) \(op ?? "all GEMMs"): compute utilisation per core, \(rows) x \(columns) grid"
+                try AtomicFile.write(map.svg(title: title), to: path)
+                print("wrote \(path)")
+            }
+            if let path = trace, let chrome {
+                try chrome.write(to: path)
+                print("wrote \(path) (\(chrome.recordedEvents) events, \(chrome.droppedEvents) dropped)")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The weight-streamed GEMMs of `layer` at `samples` per micro-batch, as training prices
+    /// them (LayerOps): blocks 1...layers, the head at layers + 1; the embedding has none.
+    static func gemms(of m: ModelSpec, layer: Int, samples: Int) -> [(name: String, shape: GemmShape)] {
+        let kind: LayerCost.Kind = layer == 0 ? .embedding : layer <= m.layers ? .block : .head
+        return LayerOps.forward(m, kind: kind, samples: samples).compactMap {
+            if case .gemm(let name, let shape) = $0 { return (name, shape) }
+            return nil
+        }
+    }
+
+    /// The flag that sets a ``GemmProblem`` parameter, for error messages.
+    static func flag(for parameter: String) -> String {
+        switch parameter {
+        case "tiling.columnsPerGroup": return "--pk"
+        case "tiling.groups": return "--pn"
+        case "tiling.blockColumns": return "--nb"
+        case "tiling", "tiling.rowGroups": return "--pk/--pn/--nb/--grid"
+        case "tokens", "problem size": return "--micro-batch/--seq-len"
+        case "rows", "columns", "rows x columns", "defects": return "--grid"
+        case "hopLatencyCycles": return "--hop-latency"
+        case "detourLatencyCycles": return "--detour-latency"
+        case "ingressWordsPerCycle": return "--ingress"
+        case "kernelEfficiency": return "--efficiency"
+        case "trace", "trace.rows", "trace.columns": return "--trace-cores"
+        default: return parameter
+        }
+    }
+
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+}
+
