@@ -25,6 +25,8 @@ struct AndromedaSimCommand: ParsableCommand {
     /// Like ArgumentParser's own entry point, but a bad flag exits with status 2 like any other
     /// bad input (ArgumentParser would use 64).
     static func main() {
+        // An interrupted run removes its temporary files and staging folder before it ends.
+        TemporaryFiles.installSignalCleanup()
         do {
             var command = try parseAsRoot()
             try command.run()

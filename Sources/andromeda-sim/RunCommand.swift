@@ -13,7 +13,10 @@ struct RunCommand: ParsableCommand {
             SCENARIO is a path (Scenarios/genslm.json; scenarios/genslm.json also works from the
             repository root) or the name of a built-in scenario (genslm), which works from anywhere.
             Outputs go to --out (default out/<scenario name>/): scaling.csv and summary.json, which
-            depend only on the scenario and its seed, and timing.json with wall-clock figures.
+            depend only on the scenario and its seed, and timing.json with wall-clock figures. They
+            are written to a staging folder beside --out and swapped in as one set, so the folder
+            always holds one whole run; --out must be new, empty or an earlier run's output, and a
+            second run into the same folder at the same time is refused (exit 2).
             Example: andromeda-sim run scenarios/genslm.json --out out/genslm
             """
     )
@@ -29,19 +32,26 @@ struct RunCommand: ParsableCommand {
         let t0 = clock.now
         let parsed: Scenario
         do { parsed = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        let dir = out ?? "out/\(parsed.name)"
+        // Locked from now on; the files are staged and swapped in as one set at the end.
+        let folder: OutputFolder
+        do { folder = try OutputFolder(dir) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
         let timeline = trace.map { _ in ChromeTrace() }
         let run: Andromeda.Results
         do { run = try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline) } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies
         // Every policy runs the same jobs.
         let jobCount = policyRuns.first?.jobs.count ?? 0
-        let dir = out ?? "out/\(parsed.name)"
         let elapsed = clock.now - t0
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let stats = Allocator.stats()
         let peak = Allocator.peakResidentBytes()
+        // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
+        let traceInside = trace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
         do {
-            try ScalingOutputs.write(results, policies: policyRuns, to: dir)
+            let staging = folder.staging
+            try ScalingOutputs.write(results, policies: policyRuns, to: staging)
             let timing: JSONOutput = .object([
                 ("wall_seconds", .double(wall, decimals: 6)),
                 ("events", .int(Int64(results.eventsSimulated))),
@@ -54,11 +64,13 @@ struct RunCommand: ParsableCommand {
                 ("allocated_bytes", .int(Int64(stats?.allocatedBytes ?? 0))),
                 ("full_detail", .bool(fullDetail)),
             ])
-            try timing.write(to: dir + "/timing.json")
-            if let trace, let timeline { try timeline.write(to: trace) }
+            try timing.write(to: staging + "/timing.json")
+            if let traceInside, let timeline { try timeline.write(to: folder.staged(traceInside)) }
+            try folder.commit()
+            if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
         } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
+            folder.abandon()
+            cannotWrite(error)
         }
         if !quiet {
             print("scenario \(parsed.name) (seed \(parsed.seed))")
@@ -73,6 +85,12 @@ struct RunCommand: ParsableCommand {
                          Double(peak) / 1_048_576, allocated as NSString, dir as NSString))
         }
     }
+}
+
+/// Prints `error` on standard error and exits with status 1 (an output cannot be written).
+func cannotWrite(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+    Foundation.exit(1)
 }
 
 /// Prints `message` on standard error and exits with status 2 (bad input).

@@ -24,8 +24,8 @@ struct SweepCommand: ParsableCommand {
 
     @Argument(help: "Scenario file or built-in name.") var scenario: String
     @Option(name: .customLong("param"), help: "name=v1,v2,... (repeatable).") var params: [String] = []
-    @Option(help: "Worker threads, each pinned to its own core (default: the CPUs this process may use).") var workers: Int?
-    @Option(help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
+    @Option(parsing: .unconditional, help: "Worker threads, each pinned to its own core (default: the CPUs this process may use).") var workers: Int?
+    @Option(parsing: .unconditional, help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
     @Option(help: "Output folder (default out/<scenario>-sweep).") var out: String?
     @Flag(help: "No progress bar.") var quiet = false
 
@@ -49,8 +49,16 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
+    /// `scenario` as recorded in sweep.json: the absolute path of the file it names, so that
+    /// `merge` finds it from any folder, or the built-in name.
+    static func recordedSource(_ scenario: String) -> String {
+        guard case .file(let path)? = try? ScenarioLocator.load(scenario).source else { return scenario }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     func run() throws {
-        let sweep = Self.load(scenario, params)
+        let source = Self.recordedSource(scenario)
+        let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
@@ -58,7 +66,7 @@ struct SweepCommand: ParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
-            let outcome = try SweepRunner.run(sweep, source: scenario, directory: dir, workers: count, shard: sh) { done, total in
+            let outcome = try SweepRunner.run(sweep, source: source, directory: dir, workers: count, shard: sh) { done, total in
                 guard tty else { return }
                 let width = 30, filled = total > 0 ? width * done / total : width
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
@@ -75,6 +83,10 @@ struct SweepCommand: ParsableCommand {
             }
         } catch let e as SweepError {
             fail("\(e)")
+        } catch let e as OutputRefused {
+            fail("\(e)")
+        } catch {
+            cannotWrite(error)
         }
     }
 }
@@ -100,6 +112,10 @@ struct MergeCommand: ParsableCommand {
                            : "merged; some points are still missing (run the remaining shards)")
         } catch let e as SweepError {
             fail("\(e)")
+        } catch let e as OutputRefused {
+            fail("\(e)")
+        } catch {
+            cannotWrite(error)
         }
     }
 }

@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Largest acceptable relative error of a published time (0-1).") var tolerance: Double = 0.05
+    @Option(parsing: .unconditional, help: "Largest acceptable relative error of a published time (0-1).") var tolerance: Double = 0.05
 
     func run() throws {
         guard tolerance.isFinite, (0...1).contains(tolerance) else { fail("--tolerance must be in [0, 1]") }
