@@ -87,7 +87,7 @@ public struct JobClass: Sendable, Equatable {
 public struct WorkloadGenerator: Sendable, Equatable {
     /// Number of jobs to generate (1...``maxJobs``).
     public var jobs: Int
-    /// The most jobs a generator may draw: 1,000,000 (about 1 GB while simulated; see
+    /// The most jobs a generator may draw: 1,000,000 (about 2.2 GB while simulated; see
     /// docs/workloads.md). Checked before any job is drawn.
     public static let maxJobs = 1_000_000
     /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
