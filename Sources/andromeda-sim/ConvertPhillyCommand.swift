@@ -19,6 +19,10 @@ struct ConvertPhillyCommand: ParsableCommand {
         guard (1...1024).contains(gpusPerSystem), (1...192).contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
             fail("--gpus-per-system 1-1024, --max-systems 1-192, --flops-per-gpu 1e9-1e16")
         }
+        var isDirectory: ObjCBool = false
+        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            fail("--out must name a file (got \"\(out)\")")
+        }
         let data: Data
         do { data = try TraceReader.readFile(input, what: "Philly log") } catch { fail("\(error)") }
         guard let text = String(data: data, encoding: .utf8) else { fail("\(input): the Philly log is not UTF-8 text") }

@@ -32,6 +32,13 @@ struct RunCommand: ParsableCommand {
         let t0 = clock.now
         let parsed: Scenario
         do { parsed = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        if let trace {
+            var isDirectory: ObjCBool = false
+            guard !trace.isEmpty, !trace.hasSuffix("/"),
+                  !(FileManager.default.fileExists(atPath: trace, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+                fail("--trace must name a file (got \"\(trace)\")")
+            }
+        }
         let dir = out ?? "out/\(parsed.name)"
         // Locked from now on; the files are staged and swapped in as one set at the end.
         let folder: OutputFolder
