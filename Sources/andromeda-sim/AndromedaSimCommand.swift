@@ -31,6 +31,7 @@ struct AndromedaSimCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            TemporaryFiles.removeAll()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

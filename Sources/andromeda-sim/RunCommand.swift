@@ -96,12 +96,15 @@ struct RunCommand: ParsableCommand {
 
 /// Prints `error` on standard error and exits with status 1 (an output cannot be written).
 func cannotWrite(_ error: Error) -> Never {
+    TemporaryFiles.removeAll()
     FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
     Foundation.exit(1)
 }
 
 /// Prints `message` on standard error and exits with status 2 (bad input).
 func fail(_ message: String) -> Never {
+    // No staging folder or temporary file outlives the process.
+    TemporaryFiles.removeAll()
     FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
     Foundation.exit(2)
 }

@@ -42,6 +42,17 @@ final class HardeningOutputTests: XCTestCase {
         XCTAssertEqual(leftovers(scratch.path), [])
     }
 
+    func testARunRefusedAtSimulationTimeLeavesNoStaging() throws {
+        let out = path("o")
+        XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--quiet"]).status, 0)
+        let before = try read(out + "/summary.json")
+        let s = try cli.genslm("\"seed\": 42", "\"seed\": 42, \"cluster\": {\"memoryx\": {\"capacity_bytes\": 1e6}}")
+        let r = try cli.run(["run", s.path, "--out", out])
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertEqual(try read(out + "/summary.json"), before)
+        XCTAssertEqual(leftovers(scratch.path), [])
+    }
+
     func testStagingLeftByAKilledRunIsRemovedAndNeverMixedIn() throws {
         let out = path("o")
         XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--quiet"]).status, 0)
