@@ -14,7 +14,9 @@ public enum ChartOutputs {
     /// - speedup.svg: speedup over the smallest system count, with the dashed ideal speedup
     ///   (y = x when the smallest count is 1; systems / smallest count in general);
     /// - time_to_train.svg: time to train in hours, with the published figures as markers when
-    ///   the scenario gives them.
+    ///   the scenario gives them;
+    /// - efficiency.svg: scaling efficiency (speedup / (systems / smallest count)), with the
+    ///   dashed ideal line at 1.
     ///
     /// A model has the same colour in all three charts; the ideal speedup is black. The y axes
     /// of throughput and time to train are linear from 0, or log10 when the values span
@@ -28,6 +30,7 @@ public enum ChartOutputs {
         var throughput: [Series] = []
         var speedup: [Series] = []
         var timeToTrain: [Series] = []
+        var efficiency: [Series] = []
         for (k, g) in groups.enumerated() {
             let i = k < idealColor ? k : k + 1  // black is kept for the ideal speedup
             let counts = g.rows.map { Double($0.result.systems) }
@@ -39,6 +42,8 @@ public enum ChartOutputs {
                                          style: .dashed, colorIndex: i))
             }
             speedup.append(Series(name: g.name, points: g.rows.map { (Double($0.result.systems), $0.speedup) }, colorIndex: i))
+            efficiency.append(Series(name: g.name, points: g.rows.map { (Double($0.result.systems), $0.scalingEfficiency) },
+                                     colorIndex: i))
             timeToTrain.append(Series(name: g.name, points: g.rows.map { (Double($0.result.systems), $0.result.timeToTrain.seconds / 3600) },
                                       colorIndex: i))
             let published = g.rows.compactMap { row in
@@ -61,6 +66,10 @@ public enum ChartOutputs {
                                  points: densified(span).map { ($0, $0 / Double(b)) }, style: .dashed, colorIndex: idealColor))
         }
         speedup = ideals + speedup  // under the models' lines
+        let allCounts = Array(Set(r.rows.map { Double($0.result.systems) })).sorted()
+        efficiency = [Series(name: "ideal", points: densified(allCounts).map { ($0, 1.0) }, style: .dashed, colorIndex: idealColor)]
+            + efficiency
+        let lowest = efficiency.flatMap { $0.points.map(\.y) }.min() ?? 1
 
         return [
             ("throughput.svg", LineChart(title: "\(name): throughput", xAxis: systems,
@@ -70,6 +79,9 @@ public enum ChartOutputs {
                                       series: speedup).svg()),
             ("time_to_train.svg", LineChart(title: "\(name): time to train", xAxis: systems,
                                             yAxis: valueAxis("time to train (h)", timeToTrain), series: timeToTrain).svg()),
+            ("efficiency.svg", LineChart(title: "\(name): scaling efficiency", xAxis: systems,
+                                         yAxis: Axis(label: "speedup / ideal speedup", min: lowest.isFinite ? min(0.9, lowest) : 0),
+                                         series: efficiency).svg()),
         ]
     }
 

@@ -14,6 +14,7 @@ public enum ScalingOutputs {
         "samples_per_s", "tokens_per_s", "speedup", "efficiency", "achieved_pflops", "peak_fraction", "compute_s",
         "exposed_stream_s", "boundary_s", "fixed_h", "samples_to_train", "time_to_train_h",
         "steps_to_train", "checkpoints", "energy_kwh", "published_time_to_train_h", "time_error_pct",
+        "scaling_efficiency",
     ]
 
     /// scaling.csv: one row per (model, systems).
@@ -40,6 +41,7 @@ public enum ScalingOutputs {
             .double(simH, decimals: 4), .int(x.stepsToTrain), .int(x.checkpoints), .double(x.energyKWh, decimals: 1),
             pub.map { .double($0, decimals: 2) } ?? .empty,
             pub.map { .double((simH - $0) / $0 * 100, decimals: 2) } ?? .empty,
+            .double(row.scalingEfficiency, decimals: 4),
         ]
     }
 
@@ -69,7 +71,10 @@ public enum ScalingOutputs {
                 ("pacing_usable_cores", .int(Int64(x.pacingUsableCores))),
                 ("bound_peak_flops_step_s", .double(x.peakFLOPBound.seconds, decimals: 9)),
                 ("bound_io_step_s", .double(x.ioBound.seconds, decimals: 9)),
-                ("fast_forwarded_steps", .int(x.fastForwardedSteps)), ("events", .int(Int64(x.eventsSimulated))),
+                ("fast_forwarded_steps", .int(x.fastForwardedSteps)),
+                ("fast_forward_relative_error", .double(x.fastForwardRelativeError, decimals: 6)),
+                ("scaling_efficiency", .double(row.scalingEfficiency, decimals: 4)),
+                ("events", .int(Int64(x.eventsSimulated))),
             ]
             if let p = row.published {
                 var pm: [(String, JSONOutput)] = [("source", .string(p.source))]

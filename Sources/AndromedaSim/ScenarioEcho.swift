@@ -20,10 +20,11 @@ enum ScenarioEcho {
                 ("physical_cores", i(w.physicalCores)), ("grid_width", i(w.gridWidth)), ("grid_height", i(w.gridHeight)),
                 ("sram_bytes_per_core", i(w.sramBytesPerCore)), ("fmacs_per_core_per_cycle", i(w.fmacsPerCorePerCycle)),
                 ("clock_hz", d(w.clockHz)), ("defect_rate", d(w.defectRate)),
-                ("activation_sram_fraction", d(w.activationSRAMFraction)),
+                ("hop_latency_cycles", d(w.hopLatencyCycles)), ("detour_latency_cycles", d(w.detourLatencyCycles)),
+                ("reserved_sram_bytes_per_core", i(w.reservedSRAMBytesPerCore)),
             ])),
             ("cs2", .object([("io_bytes_per_s", d(c.cs2.ioBytesPerSecond)), ("power_w", d(c.cs2.powerWatts)),
-                             ("idle_power_w", d(c.cs2.idlePowerWatts))])),
+                             ("idle_power_w", d(c.cs2.idlePowerWatts)), ("compute_jitter", d(c.cs2.computeJitter))])),
             ("memoryx", .object([
                 ("capacity_bytes", d(c.memoryX.capacityBytes)), ("state_bytes_per_parameter", d(c.memoryX.stateBytesPerParameter)),
                 ("stream_bytes_per_s", d(c.memoryX.streamBytesPerSecond)),
@@ -31,13 +32,21 @@ enum ScenarioEcho {
                 ("bytes_per_parameter_streamed", d(c.memoryX.bytesPerParameterStreamed)),
             ])),
             ("swarmx", .object([("fanout", i(c.swarmX.fanout)), ("port_bytes_per_s", d(c.swarmX.portBytesPerSecond)),
-                                ("ports_per_edge", i(c.swarmX.portsPerEdge)), ("level_latency_s", sec(c.swarmX.levelLatency))])),
+                                ("ports_per_edge", i(c.swarmX.portsPerEdge)), ("level_latency_s", sec(c.swarmX.levelLatency)),
+                                ("node_broadcast_bytes_per_s", d(c.swarmX.nodeBroadcastBytesPerSecond)),
+                                ("node_reduce_bytes_per_s", d(c.swarmX.nodeReduceBytesPerSecond)),
+                                ("chunk_bytes", d(c.swarmX.chunkBytes))])),
             ("input_workers", .object([("bytes_per_s_per_system", d(c.inputWorkers.bytesPerSecondPerSystem)),
-                                       ("bytes_per_token", d(c.inputWorkers.bytesPerToken))])),
+                                       ("bytes_per_token", d(c.inputWorkers.bytesPerToken)),
+                                       ("servers_per_system", d(c.inputWorkers.serversPerSystem)),
+                                       ("cores_per_server", d(c.inputWorkers.coresPerServer)),
+                                       ("processes_per_system", d(c.inputWorkers.processesPerSystem)),
+                                       ("cpu_s_per_token", d(c.inputWorkers.cpuSecondsPerToken))])),
+            ("runtime", .object([("step_overhead_s", sec(c.runtime.stepOverhead)),
+                                 ("step_overhead_per_doubling_s", sec(c.runtime.stepOverheadPerDoubling))])),
         ])
         let eff: JSONOutput = .object([
-            ("software_efficiency", d(s.efficiency.softwareEfficiency)),
-            ("half_efficiency_dimension", d(s.efficiency.halfEfficiencyDimension)),
+            ("kernel_efficiency", d(s.efficiency.kernelEfficiency)),
             ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
         ])
         let scaling: [JSONOutput] = s.scaling.map { e in
@@ -47,7 +56,16 @@ enum ScenarioEcho {
             case .samples(let n): stopping = .object([("rule", .string("samples")), ("samples", .int(n))])
             case .steps(let n): stopping = .object([("rule", .string("steps")), ("steps", .int(n))])
             case .convergence(let a, let b):
-                stopping = .object([("rule", .string("convergence")), ("min_samples", d(a)), ("noise_batch", d(b))])
+                if let l = e.convergenceLaw {
+                    stopping = .object([("rule", .string("convergence_law")), ("law", .string(l.name)),
+                                        ("critical_batch_tokens", d(l.criticalBatchTokens)), ("min_tokens", d(l.minTokens)),
+                                        ("critical_batch_exponent", d(l.criticalBatchExponent)), ("loss_exponent", d(l.lossExponent)),
+                                        ("loss_scale_parameters", d(l.lossScaleParameters)),
+                                        ("min_tokens_parameter_exponent", d(l.minTokensParameterExponent)),
+                                        ("min_samples", d(a)), ("noise_batch", d(b))])
+                } else {
+                    stopping = .object([("rule", .string("convergence")), ("min_samples", d(a)), ("noise_batch", d(b))])
+                }
             }
             let f = e.fixedCosts
             return .object([
@@ -64,6 +82,7 @@ enum ScenarioEcho {
                 ("checkpoint_every_steps", .int(e.checkpointEverySteps)),
                 ("final_checkpoint", .bool(e.finalCheckpoint)),
                 ("fixed_costs", .object([
+                    ("profile", .string(e.releaseProfile)),
                     ("queue_wait_s", sec(f.queueWait)), ("compile_s", sec(f.compile)), ("compile_cached", .bool(f.compileCached)),
                     ("initial_weight_load_s", sec(f.initialWeightLoad)), ("programming_s", sec(f.programming)),
                     ("checkpoint_base_s", sec(f.checkpointBase)), ("checkpoint_bytes_per_s", d(f.checkpointBytesPerSecond)),

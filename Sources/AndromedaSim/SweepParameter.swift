@@ -74,9 +74,9 @@ public struct SweepParameter: Sendable, Equatable {
             s.cluster.cs2.wafer.defectRate = v.real
             s.multitenant?.config.cluster.cs2.wafer.defectRate = v.real
         },
-        "software_efficiency": Definition(help: "calibrated software efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
-            s.efficiency.softwareEfficiency = v.real
-            s.multitenant?.config.efficiency.softwareEfficiency = v.real
+        "kernel_efficiency": Definition(help: "calibrated kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
+            s.efficiency.kernelEfficiency = v.real
+            s.multitenant?.config.efficiency.kernelEfficiency = v.real
         },
         "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }

@@ -33,7 +33,9 @@ public final class ClusterFabric {
         for s in 0..<spec.systems {
             sIn.append(try network.addLink(name: "cs2-\(s)-in", bytesPerSecond: spec.cs2.ioBytesPerSecond, latency: .zero))
             sOut.append(try network.addLink(name: "cs2-\(s)-out", bytesPerSecond: spec.cs2.ioBytesPerSecond, latency: .zero))
-            feed.append(try network.addLink(name: "input-\(s)", bytesPerSecond: spec.inputWorkers.bytesPerSecondPerSystem,
+            // The input feed runs at the slower of the servers' network share and their CPU
+            // preprocessing rate (docs/model.md, input workers).
+            feed.append(try network.addLink(name: "input-\(s)", bytesPerSecond: spec.inputWorkers.effectiveBytesPerSecondPerSystem,
                                             latency: .microseconds(10)))
         }
         systemIn = sIn
@@ -45,27 +47,39 @@ public final class ClusterFabric {
     /// link sets of its broadcast (MemoryX -> systems) and reduction (systems -> MemoryX).
     public func dataPath(for systems: [Int], label: String) throws(SimulationError) -> DataPath {
         let sx = spec.swarmX
-        let levels = sx.levels(for: systems.count)
+        let shape = sx.shape(for: systems.count)
         var down: [LinkID] = [memoryXOut], up: [LinkID] = [memoryXIn]
-        // Edges: one per node-to-parent and per leaf; width shrinks by the fanout each level.
-        var width = systems.count
+        // Edges: one per leaf and per node-to-parent, level by level from the leaves. A down edge
+        // runs at the parent's fan-out rate, an up edge at the child's adder rate (the adder of a
+        // node with k children is shared by its k inputs).
         var edgeIndex = 0
-        for level in 0..<levels {
-            for e in 0..<width {
-                down.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-down",
-                                                bytesPerSecond: sx.edgeBytesPerSecond, latency: sx.levelLatency))
-                up.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-up",
-                                              bytesPerSecond: sx.edgeBytesPerSecond, latency: sx.levelLatency))
-                edgeIndex += 1
+        for (level, nodes) in shape.enumerated() {
+            let below = level == 0 ? nil : shape[level - 1]
+            for (n, children) in nodes.enumerated() {
+                for c in 0..<children {
+                    let e = n * max(2, sx.fanout) + c
+                    let upRate = below.map { sx.reduceBytesPerSecond(children: $0[e]) } ?? sx.edgeBytesPerSecond
+                    down.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-down",
+                                                    bytesPerSecond: sx.broadcastBytesPerSecond, latency: sx.levelLatency))
+                    up.append(try network.addLink(name: "swarmx-\(label)-L\(level)-\(e)-up",
+                                                  bytesPerSecond: upRate, latency: sx.levelLatency))
+                    edgeIndex += 1
+                }
             }
-            width = (width + max(2, sx.fanout) - 1) / max(2, sx.fanout)
+        }
+        // The root's own output towards MemoryX runs through its adder too.
+        if let top = shape.last, let rootChildren = top.first {
+            up.append(try network.addLink(name: "swarmx-\(label)-root-up",
+                                          bytesPerSecond: sx.reduceBytesPerSecond(children: rootChildren), latency: .zero))
         }
         for s in systems {
             down.append(systemIn[s])
             up.append(systemOut[s])
         }
-        let latency = try sx.levelLatency.multiplied(by: Int64(levels), "SwarmX tree latency")
-        return DataPath(broadcast: down, reduce: up, treeLatency: latency, levels: levels, treeEdges: edgeIndex)
+        let latency = try sx.pipelineLatency(for: systems.count, reduce: false)
+        let reduceLatency = try sx.pipelineLatency(for: systems.count, reduce: true)
+        return DataPath(broadcast: down, reduce: up, treeLatency: latency, levels: shape.count, treeEdges: edgeIndex,
+                        reduceLatency: reduceLatency)
     }
 }
 
@@ -75,10 +89,24 @@ public struct DataPath: Sendable, Equatable {
     public let broadcast: [LinkID]
     /// Every system's output port, every up edge of the tree, MemoryX in.
     public let reduce: [LinkID]
-    /// Latency from the root to a leaf (levels x per-level latency).
+    /// Latency of a broadcast from the root to a leaf: per level, the level latency plus one
+    /// chunk of pipeline fill.
     public let treeLatency: SimDuration
+    /// The same for a reduction from the leaves to MemoryX (the fill runs at the adders' rate).
+    public let reduceLatency: SimDuration
     /// Levels of broadcast-reduce nodes.
     public let levels: Int
     /// Edges of the tree (each has a down and an up link).
     public let treeEdges: Int
+
+    /// A data path from its parts.
+    public init(broadcast: [LinkID], reduce: [LinkID], treeLatency: SimDuration, levels: Int, treeEdges: Int,
+                reduceLatency: SimDuration? = nil) {
+        self.broadcast = broadcast
+        self.reduce = reduce
+        self.treeLatency = treeLatency
+        self.reduceLatency = reduceLatency ?? treeLatency
+        self.levels = levels
+        self.treeEdges = treeEdges
+    }
 }

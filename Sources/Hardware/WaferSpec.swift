@@ -1,15 +1,20 @@
 import SimEngine
 
-/// Parameters of one WSE-2 wafer. Every default cites docs/model.md (and through it the shared
-/// reference `cerebras-andromeda.md`).
+/// Parameters of one wafer (WSE-2 by default; ``wse3`` for a CS-3): the programmable 2D mesh of
+/// cores, each with its SRAM, FMAC datapath and router. Every default cites docs/model.md (and
+/// through it the shared reference `cerebras-andromeda.md`).
+///
+/// The mesh model follows docs/wafer-dataflow.md: a link moves one 32-bit word per cycle in each
+/// direction, a hop costs ``hopLatencyCycles``, and a grid position whose core is defective is
+/// served by a spare through a detour that costs ``detourLatencyCycles`` more per hop into it.
 public struct WaferSpec: Sendable, Equatable {
     /// Physical cores on the wafer, spares included (850,000: AnandTech WSE-2 table).
     public var physicalCores: Int = 850_000
-    /// Width of the core grid programs see (750: Cerebras csl-examples).
+    /// Width (columns) of the core grid programs see (750: Cerebras csl-examples).
     public var gridWidth: Int = 750
-    /// Height of the core grid programs see (994: Cerebras csl-examples).
+    /// Height (rows) of the core grid programs see (994: Cerebras csl-examples).
     public var gridHeight: Int = 994
-    /// SRAM per core in bytes (48 KB: AnandTech, ALCF).
+    /// SRAM per core in bytes (48 KiB: AnandTech, ALCF).
     public var sramBytesPerCore: Int = 48 * 1024
     /// FP16 fused multiply-adds per core per cycle (4: 3.4 M FPUs / 850 k cores, derived).
     public var fmacsPerCorePerCycle: Int = 4
@@ -17,12 +22,32 @@ public struct WaferSpec: Sendable, Equatable {
     public var clockHz: Double = 1.1e9
     /// Fraction of physical cores that are defective (no WSE-2 figure published: assumed).
     public var defectRate: Double = 0.001
-    /// Fraction of the usable grid's SRAM a layer's activations may use; the rest holds streamed
-    /// weights, code and buffers (assumed).
-    public var activationSRAMFraction: Double = 0.8
+    /// Cycles for a word to cross one mesh link, router included (2: measured per hop on WSE-3
+    /// silicon, which keeps the WSE-2 network; Luczynski et al. HPDC'24 model a 2-cycle ramp).
+    public var hopLatencyCycles: Double = 2
+    /// Extra cycles on a hop into a grid position served by a spare core (assumed: one extra hop
+    /// each way around the defective core, 2 x 2 cycles).
+    public var detourLatencyCycles: Double = 4
+    /// SRAM per core held by code, the runtime and routing buffers, bytes (assumed: 4 KiB).
+    public var reservedSRAMBytesPerCore: Int = 4 * 1024
+    /// 32-bit words a mesh link carries per cycle in each direction (1: WaferLLM section 7, Cerebras
+    /// SDK). Not settable: the dataflow assumes one word per cycle.
+    public var linkWordsPerCycle: Int { 1 }
 
     /// A WSE-2 with the default values (docs/model.md).
     public init() {}
+
+    /// The WSE-3 of a CS-3 (docs/model.md, "CS-3 preset"): 900,000 active of 970,000 physical
+    /// cores, a 755 x 1,170 programmable grid inside its 762 x 1,172 fabric, 44 GB of SRAM (48 KiB
+    /// per core), an 8-wide FP16 SIMD datapath, the same mesh network.
+    public static var wse3: WaferSpec {
+        var s = WaferSpec()
+        s.physicalCores = 970_000
+        s.gridWidth = 755
+        s.gridHeight = 1170
+        s.fmacsPerCorePerCycle = 8
+        return s
+    }
 
     /// Cores in the full programmable grid.
     public var gridCores: Int { gridWidth * gridHeight }
@@ -32,6 +57,8 @@ public struct WaferSpec: Sendable, Equatable {
     public var flopsPerCorePerCycle: Double { Double(2 * fmacsPerCorePerCycle) }
     /// Dense 16-bit peak of the whole wafer (all physical cores), FLOP/s: the published 7.5 PF.
     public var physicalPeakFLOPS: Double { Double(physicalCores) * flopsPerCorePerCycle * clockHz }
+    /// Dense 16-bit peak of the programmable grid, FLOP/s.
+    public var gridPeakFLOPS: Double { Double(gridCores) * flopsPerCorePerCycle * clockHz }
 }
 
 /// Which physical cores of one wafer are defective: one bit per core (850,000 bits, about
@@ -80,35 +107,71 @@ public struct DefectMap: Sendable, Equatable {
     public var footprintBytes: Int { words.count * 8 }
 }
 
-/// One wafer after its defect map is applied: defective cores are replaced by spares; when the
-/// spares run out, whole rows of the grid are retired and the usable grid shrinks.
+/// One wafer after its defect map is applied. Physical core `r * gridWidth + c` serves grid
+/// position (r, c); the cores past the grid are spares. A defective grid core is replaced by a
+/// healthy spare and reached through a detour (``WaferSpec/detourLatencyCycles`` per hop into it),
+/// so programs always see the full grid, as on a real CS-2. When the defects inside the grid
+/// outnumber the healthy spares the wafer cannot present its grid: ``presentsFullGrid`` is false
+/// and a training plan refuses it (such a wafer fails manufacturing test and is never shipped:
+/// Cerebras, "100x defect tolerance", 2025; see docs/model.md).
 public struct Wafer: Sendable, Equatable {
     /// The wafer's parameters.
     public let spec: WaferSpec
     /// Its defective cores.
     public let defects: DefectMap
-    /// Rows of the programmable grid that remain usable.
-    public let usableRows: Int
+    /// Defective grid positions (each served by a spare through a detour).
+    public let remappedPositions: Int
+    /// Healthy spare cores.
+    public let healthySpares: Int
+    /// Per grid column: defective positions in rows 1 and below (the hops a column broadcast
+    /// from the north edge pays a detour on).
+    public let defectsPerColumn: [UInt16]
+    /// Per grid row: defective positions in columns 1 and beyond (the hops a west-to-east row
+    /// reduction pays a detour on).
+    public let defectsPerRow: [UInt16]
 
     /// Builds wafer `index` with defects drawn from `rng`'s substream for that index, so that
     /// adding a wafer does not change the defects of the others.
     public init(spec: WaferSpec, index: Int, rng: Xoshiro256) {
         self.spec = spec
         var stream = rng.substream(named: "wafer-defects-\(index)")
-        defects = DefectMap(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream)
-        let shortfall = max(0, defects.defectCount - spec.spareCores)
-        let rowsLost = spec.gridWidth > 0 ? (shortfall + spec.gridWidth - 1) / spec.gridWidth : spec.gridHeight
-        usableRows = max(0, spec.gridHeight - rowsLost)
+        let map = DefectMap(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream)
+        defects = map
+        let w = max(0, spec.gridWidth), h = max(0, spec.gridHeight)
+        let grid = min(w * h, spec.physicalCores)
+        var cols = [UInt16](repeating: 0, count: w), rows = [UInt16](repeating: 0, count: h)
+        var inGrid = 0
+        // Walk only the set bits (cost proportional to the defects).
+        for (wi, word) in map.words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let i = wi * 64 + bits.trailingZeroBitCount
+                bits &= bits - 1
+                guard i < grid else { continue }
+                inGrid += 1
+                let r = i / w, c = i % w
+                if r > 0 { cols[c] &+= 1 }
+                if c > 0 { rows[r] &+= 1 }
+            }
+        }
+        remappedPositions = inGrid
+        healthySpares = max(0, spec.physicalCores - grid) - (map.defectCount - inGrid)
+        defectsPerColumn = cols
+        defectsPerRow = rows
     }
 
-    /// Cores of the usable grid.
-    public var usableCores: Int { usableRows * spec.gridWidth }
-    /// SRAM of the usable grid, bytes.
+    /// Whether the spares cover every defective grid position (programs see the whole grid).
+    public var presentsFullGrid: Bool { remappedPositions <= healthySpares && spec.physicalCores >= spec.gridCores }
+    /// Cores of the programmable grid (the whole grid: defects are hidden by spares).
+    public var usableCores: Int { presentsFullGrid ? spec.gridCores : 0 }
+    /// SRAM of the programmable grid, bytes.
     public var usableSRAMBytes: Double { Double(usableCores) * Double(spec.sramBytesPerCore) }
-    /// SRAM a layer's activations may use, bytes.
-    public var activationBudgetBytes: Double { usableSRAMBytes * spec.activationSRAMFraction }
-    /// Peak FLOP/s of the usable grid.
+    /// Peak FLOP/s of the programmable grid.
     public var usablePeakFLOPS: Double { Double(usableCores) * spec.flopsPerCorePerCycle * spec.clockHz }
+    /// The largest number of detours on one column's path from the north edge (rows 1...).
+    public var worstColumnDetours: Int { Int(defectsPerColumn.max() ?? 0) }
+    /// The largest number of detours on one row's west-to-east path (columns 1...).
+    public var worstRowDetours: Int { Int(defectsPerRow.max() ?? 0) }
 }
 
 #if canImport(Glibc)

@@ -160,7 +160,14 @@ extension ScenarioDecoder {
     }
 
     static func decodeFixedCosts(_ f: ObjectReader) throws(ScenarioError) -> FixedCosts {
-        var fc = FixedCosts()
+        try decodeFixedCostsWithProfile(f).costs
+    }
+
+    /// Fixed costs starting from the named software-release profile (`profile`, default
+    /// ``SoftwareRelease/defaultName``), each field overriding it.
+    static func decodeFixedCostsWithProfile(_ f: ObjectReader) throws(ScenarioError) -> (costs: FixedCosts, profile: String) {
+        let profile = try f.choice("profile", default: SoftwareRelease.defaultName, allowed: SoftwareRelease.catalog.keys.sorted())
+        var fc = SoftwareRelease.catalog[profile]?.fixedCosts ?? FixedCosts()
         fc.queueWait = try seconds(f, "queue_wait_s", fc.queueWait)
         fc.compile = try seconds(f, "compile_s", fc.compile)
         fc.compileCached = try f.bool("compile_cached", default: fc.compileCached)
@@ -169,6 +176,6 @@ extension ScenarioDecoder {
         fc.checkpointBase = try seconds(f, "checkpoint_base_s", fc.checkpointBase)
         fc.checkpointBytesPerSecond = try f.double("checkpoint_bytes_per_s", default: fc.checkpointBytesPerSecond, range: 1e3...1e15, unit: "B/s")
         try f.finish()
-        return fc
+        return (fc, profile)
     }
 }

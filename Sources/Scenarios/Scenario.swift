@@ -58,6 +58,12 @@ public struct ScalingExperiment: Sendable, Equatable {
     public var fixedCosts: FixedCosts
     /// Published results to show beside the simulated ones.
     public var published: [PublishedPoint]
+    /// Samples per micro-batch when a log fixes it (nil: the compiler's search chooses).
+    public var microBatch: Int?
+    /// The convergence law `stopping` was derived from (rule "convergence_law"), if any.
+    public var convergenceLaw: ConvergenceLaw?
+    /// The software-release profile the fixed costs start from (``SoftwareRelease``).
+    public var releaseProfile: String = SoftwareRelease.defaultName
 
     /// A scaling experiment built in code.
     public init(model: ModelSpec, systems: [Int], perSystemBatch: Int, globalBatch: Int? = nil, stopping: StoppingRule,
@@ -80,6 +86,7 @@ public struct ScalingExperiment: Sendable, Equatable {
         s.checkpointEverySteps = checkpointEverySteps
         s.finalCheckpoint = finalCheckpoint
         s.fixedCosts = fixedCosts
+        s.microBatch = microBatch
         return s
     }
 }

@@ -50,7 +50,9 @@ public enum ScenarioDecoder {
     static func decodeCluster(_ r: ObjectReader?) throws(ScenarioError) -> ClusterSpec {
         var c = ClusterSpec()
         guard let r else { return c }
-        r.allow(["systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers"])
+        r.allow(["system", "systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers", "runtime"])
+        // A system preset first; the objects below override single fields of it.
+        if try r.choice("system", default: "cs-2", allowed: ["cs-2", "cs-3"]) == "cs-3" { c = ClusterSpec.cs3 }
         c.systems = try r.int("systems", default: c.systems, range: 1...192)
         if let w = try r.object("wafer") {
             var s = c.cs2.wafer
@@ -64,7 +66,10 @@ public enum ScenarioDecoder {
             s.fmacsPerCorePerCycle = try w.int("fmacs_per_core_per_cycle", default: s.fmacsPerCorePerCycle, range: 1...1024)
             s.clockHz = try w.double("clock_hz", default: s.clockHz, range: 1e6...1e11, unit: "Hz")
             s.defectRate = try w.double("defect_rate", default: s.defectRate, range: 0...0.5, unit: "")
-            s.activationSRAMFraction = try w.double("activation_sram_fraction", default: s.activationSRAMFraction, range: 0.01...1, unit: "")
+            s.hopLatencyCycles = try w.double("hop_latency_cycles", default: s.hopLatencyCycles, range: 0...1e4, unit: "cycles")
+            s.detourLatencyCycles = try w.double("detour_latency_cycles", default: s.detourLatencyCycles, range: 0...1e4, unit: "cycles")
+            s.reservedSRAMBytesPerCore = try w.int("reserved_sram_bytes_per_core", default: s.reservedSRAMBytesPerCore,
+                                                   range: 0...max(0, s.sramBytesPerCore - 1))
             try w.finish()
             c.cs2.wafer = s
         }
@@ -72,6 +77,7 @@ public enum ScenarioDecoder {
             c.cs2.ioBytesPerSecond = try o.double("io_bytes_per_s", default: c.cs2.ioBytesPerSecond, range: 1e6...1e15, unit: "B/s")
             c.cs2.powerWatts = try o.double("power_w", default: c.cs2.powerWatts, range: 0...1e7, unit: "W")
             c.cs2.idlePowerWatts = try o.double("idle_power_w", default: c.cs2.idlePowerWatts, range: 0...1e7, unit: "W")
+            c.cs2.computeJitter = try o.double("compute_jitter", default: c.cs2.computeJitter, range: 0...0.5, unit: "")
             try o.finish()
         }
         if let o = try r.object("memoryx") {
@@ -90,12 +96,24 @@ public enum ScenarioDecoder {
             s.portBytesPerSecond = try o.double("port_bytes_per_s", default: s.portBytesPerSecond, range: 1e6...1e14, unit: "B/s")
             s.portsPerEdge = try o.int("ports_per_edge", default: s.portsPerEdge, range: 1...1024)
             s.levelLatency = try seconds(o, "level_latency_s", s.levelLatency, max: 1)
+            s.nodeBroadcastBytesPerSecond = try o.double("node_broadcast_bytes_per_s", default: s.nodeBroadcastBytesPerSecond, range: 1e6...1e15, unit: "B/s")
+            s.nodeReduceBytesPerSecond = try o.double("node_reduce_bytes_per_s", default: s.nodeReduceBytesPerSecond, range: 1e6...1e15, unit: "B/s")
+            s.chunkBytes = try o.double("chunk_bytes", default: s.chunkBytes, range: 0...1e10, unit: "B")
             try o.finish()
             c.swarmX = s
         }
         if let o = try r.object("input_workers") {
             c.inputWorkers.bytesPerSecondPerSystem = try o.double("bytes_per_s_per_system", default: c.inputWorkers.bytesPerSecondPerSystem, range: 1e3...1e15, unit: "B/s")
             c.inputWorkers.bytesPerToken = try o.double("bytes_per_token", default: c.inputWorkers.bytesPerToken, range: 0...1e6, unit: "B")
+            c.inputWorkers.serversPerSystem = try o.double("servers_per_system", default: c.inputWorkers.serversPerSystem, range: 0.01...1e4, unit: "servers")
+            c.inputWorkers.coresPerServer = try o.double("cores_per_server", default: c.inputWorkers.coresPerServer, range: 1...1e4, unit: "cores")
+            c.inputWorkers.processesPerSystem = try o.double("processes_per_system", default: c.inputWorkers.processesPerSystem, range: 1...1e6, unit: "processes")
+            c.inputWorkers.cpuSecondsPerToken = try o.double("cpu_s_per_token", default: c.inputWorkers.cpuSecondsPerToken, range: 0...1, unit: "s")
+            try o.finish()
+        }
+        if let o = try r.object("runtime") {
+            c.runtime.stepOverhead = try seconds(o, "step_overhead_s", c.runtime.stepOverhead, max: 3600)
+            c.runtime.stepOverheadPerDoubling = try seconds(o, "step_overhead_per_doubling_s", c.runtime.stepOverheadPerDoubling, max: 3600)
             try o.finish()
         }
         try r.finish()
@@ -105,8 +123,7 @@ public enum ScenarioDecoder {
     static func decodeEfficiency(_ r: ObjectReader?) throws(ScenarioError) -> EfficiencyModel {
         var e = EfficiencyModel()
         guard let r else { return e }
-        e.softwareEfficiency = try r.double("software_efficiency", default: e.softwareEfficiency, range: 0.001...1, unit: "")
-        e.halfEfficiencyDimension = try r.double("half_efficiency_dimension", default: e.halfEfficiencyDimension, range: 0...1e6, unit: "")
+        e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: 0.001...1, unit: "")
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e
@@ -129,7 +146,7 @@ public enum ScenarioDecoder {
     }
 
     static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
-        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "stopping", "checkpoint_every_steps",
+        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "micro_batch", "stopping", "checkpoint_every_steps",
                  "final_checkpoint", "fixed_costs", "published", "comment"])
         _ = try r.string("comment", default: "")
         let model = try self.model(r, models: models)
@@ -142,12 +159,16 @@ public enum ScenarioDecoder {
                 throw r.error("global_batch", "\(g) does not split evenly over \(n) systems (systems[\(i)])")
             }
         }
-        guard let st = try r.object("stopping", allowed: ["rule", "samples", "steps", "min_samples", "noise_batch"]) else {
-            throw r.error("stopping", "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\", ...}")
+        let lawFields = ["law", "critical_batch_tokens", "min_tokens", "critical_batch_exponent", "loss_exponent",
+                         "loss_scale_parameters", "min_tokens_parameter_exponent"]
+        guard let st = try r.object("stopping", allowed: ["rule", "samples", "steps", "min_samples", "noise_batch"] + lawFields) else {
+            throw r.error("stopping", "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\"|\"convergence_law\", ...}")
         }
         let stopping: StoppingRule
-        let rule = try st.choice("rule", allowed: ["samples", "steps", "convergence"])
-        let fieldsOf = ["samples": ["samples"], "steps": ["steps"], "convergence": ["min_samples", "noise_batch"]]
+        var law: ConvergenceLaw?
+        let rule = try st.choice("rule", allowed: ["samples", "steps", "convergence", "convergence_law"])
+        let fieldsOf = ["samples": ["samples"], "steps": ["steps"], "convergence": ["min_samples", "noise_batch"],
+                        "convergence_law": lawFields]
         for (other, fields) in fieldsOf.sorted(by: { $0.key < $1.key }) where other != rule {
             for f in fields where st.has(f) {
                 throw st.error(f, "\"\(f)\" belongs to rule \"\(other)\", not \"\(rule)\"")
@@ -156,6 +177,21 @@ public enum ScenarioDecoder {
         switch rule {
         case "samples": stopping = .samples(Int64(try st.int("samples", range: 1...1_000_000_000_000_000)))
         case "steps": stopping = .steps(Int64(try st.int("steps", range: 1...1_000_000_000_000)))
+        case "convergence_law":
+            let named = try st.choice("law", default: "genslm", allowed: ConvergenceLaw.catalog.keys.sorted())
+            var l = ConvergenceLaw.catalog[named] ?? .genslm
+            l.criticalBatchTokens = try st.double("critical_batch_tokens", default: l.criticalBatchTokens, range: 1...1e15, unit: "tokens")
+            l.minTokens = try st.double("min_tokens", default: l.minTokens, range: 1...1e18, unit: "tokens")
+            l.criticalBatchExponent = try st.double("critical_batch_exponent", default: l.criticalBatchExponent, range: 0.01...10, unit: "")
+            l.lossExponent = try st.double("loss_exponent", default: l.lossExponent, range: 0...2, unit: "")
+            l.lossScaleParameters = try st.double("loss_scale_parameters", default: l.lossScaleParameters, range: 1...1e20, unit: "parameters")
+            l.minTokensParameterExponent = try st.double("min_tokens_parameter_exponent", default: l.minTokensParameterExponent, range: -2...2, unit: "")
+            if l != ConvergenceLaw.catalog[named] { l.name = named + " (modified)" }
+            law = l
+            stopping = l.stopping(for: model)
+            guard case .convergence(let e, let b) = stopping, e.isFinite, b.isFinite, e >= 1, e < 1e15, b > 1e-3, b < 1e12 else {
+                throw st.error("law", "gives samples outside the allowed ranges for \(model.name): \(stopping)")
+            }
         default:
             stopping = .convergence(minSamples: try st.double("min_samples", range: 1...1e15, unit: "samples"),
                                     noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
@@ -170,7 +206,8 @@ public enum ScenarioDecoder {
             }
         }
         var fc = FixedCosts()
-        if let f = try r.object("fixed_costs") { fc = try decodeFixedCosts(f) }
+        var profile = SoftwareRelease.defaultName
+        if let f = try r.object("fixed_costs") { (fc, profile) = try decodeFixedCostsWithProfile(f) }
         var published: [PublishedPoint] = []
         for p in try r.objectArray("published") ?? [] {
             published.append(PublishedPoint(
@@ -184,7 +221,11 @@ public enum ScenarioDecoder {
             model: model, systems: systems, perSystemBatch: perSystem, globalBatch: global, stopping: stopping,
             checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000)),
             finalCheckpoint: try r.bool("final_checkpoint", default: true), fixedCosts: fc, published: published)
+        var result = exp
+        result.convergenceLaw = law
+        result.releaseProfile = profile
+        if r.raw("micro_batch") != nil { result.microBatch = try r.int("micro_batch", range: 1...1_000_000) }
         try r.finish()
-        return exp
+        return result
     }
 }

@@ -8,9 +8,9 @@ public enum Calibration {
     /// (ALCF CS-2 cluster logs, software R2.1.1).
     public static let llama7BSamplesPerSecond = 20.45
 
-    /// The software efficiency at which the simulated Llama-7B run reaches `target` samples/s,
+    /// The kernel efficiency at which the simulated Llama-7B run reaches `target` samples/s,
     /// found by bisection on the simulator itself (the step is simulated, not a formula).
-    public static func softwareEfficiency(target: Double = llama7BSamplesPerSecond, cluster: ClusterSpec = ClusterSpec(),
+    public static func kernelEfficiency(target: Double = llama7BSamplesPerSecond, cluster: ClusterSpec = ClusterSpec(),
                                           base: EfficiencyModel = EfficiencyModel(), seed: UInt64 = 42)
         throws(TrainingError) -> Double
     {
@@ -21,7 +21,7 @@ public enum Calibration {
         for _ in 0..<40 {
             let mid = (lo + hi) / 2
             var e = base
-            e.softwareEfficiency = mid
+            e.kernelEfficiency = mid
             let r = try TrainingRun.simulate(spec, cluster: cluster, efficiency: e, seed: seed)
             if r.samplesPerSecond < target { lo = mid } else { hi = mid }
         }

@@ -12,9 +12,30 @@ public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { message }
 }
 
+/// One operation of a layer as mapped: its time and, for a GEMM, the tiling chosen.
+public struct OpTiming: Sendable, Equatable {
+    /// The operation.
+    public let op: WaferOp
+    /// Its forward time on the wafer, nanoseconds.
+    public let nanoseconds: Double
+    /// The GEMM's tiling and closed-form figures (nil for other operations).
+    public let gemm: GemmEstimate?
+}
+
+/// One layer as mapped onto the wafer for one micro-batch.
+public struct LayerMapping: Sendable, Equatable {
+    /// Embedding, block or head.
+    public let kind: LayerCost.Kind
+    /// Its operations in order.
+    public let ops: [OpTiming]
+    /// Forward time of the layer (the sum of its operations), nanoseconds.
+    public var forwardNanoseconds: Double { ops.reduce(0) { $0 + $1.nanoseconds } }
+}
+
 /// What the compiler decides for a job: the micro-batch and accumulation, and for every pass of
 /// a step (a layer's forward or backward on one micro-batch) the bytes streamed and each
-/// system's compute time. Weight streaming places one layer at a time on the whole usable grid.
+/// system's compute time. Weight streaming places one layer at a time on the whole grid; each
+/// operation of the layer gets its own mapping (``LayerOps``, ``WaferMapper``).
 public struct ExecutionPlan: Sendable {
     /// One layer on one micro-batch, forward or backward.
     public struct Pass: Sendable, Equatable {
@@ -30,16 +51,26 @@ public struct ExecutionPlan: Sendable {
         public let computeNanoseconds: [Int64]
     }
 
+    /// The least step-time gain for which the compiler's search accepts more micro-batches
+    /// (assumed: 2 %, below what a compiler's cost model can resolve; docs/model.md).
+    public static let accumulationGain = 0.02
+
+    /// The most passes one step may have (the job's event arguments hold a pass index in 16 bits).
+    public static let maxPasses = 65_534
+
     /// The job compiled.
     public let spec: TrainingSpec
     /// The model's layers in forward order, with their costs.
     public let layers: [LayerCost]
     /// Samples per system per step.
     public let perSystemBatch: Int
-    /// Samples per micro-batch on each system: the largest divisor of the per-system batch whose
-    /// activations fit the smallest wafer.
+    /// Samples per micro-batch on each system (the last micro-batch of a step may hold fewer).
     public let microBatch: Int
-    /// Micro-batches per step (per-system batch / micro-batch).
+    /// Samples in the last micro-batch (equal to ``microBatch`` unless the batch is ragged).
+    public let lastMicroBatch: Int
+    /// The largest micro-batch whose every layer fits the SRAM of every core.
+    public let maxMicroBatch: Int
+    /// Micro-batches per step.
     public let gradAccumulation: Int
     /// Passes of one step in execution order.
     public let passes: [Pass]
@@ -51,16 +82,20 @@ public struct ExecutionPlan: Sendable {
     public let pacingComputeNanoseconds: Int64
     /// One checkpoint: the fixed part plus weights and optimizer state at the checkpoint rate.
     public let checkpointNanoseconds: Int64
-    /// Input bytes per micro-batch per system.
+    /// Input bytes per (full) micro-batch per system.
     public let inputBytesPerMicroBatch: Double
     /// Weights and optimizer state held in MemoryX.
     public let memoryXBytes: Double
-    /// Activation bytes one micro-batch needs on the wafer.
-    public let activationBytes: Double
-    /// The activation budget of the smallest wafer.
-    public let activationBudget: Double
-    /// FLOPs executed per step on one system (recompute included).
+    /// SRAM per core at the chosen micro-batch: stored and working activations, the largest GEMM
+    /// tile and the reserved bytes.
+    public let sramBytesPerCore: Int
+    /// FLOPs executed per step on one system (recompute included, masked attention skipped).
     public let executedFLOPsPerSystemStep: Double
+    /// Embedding, one block and head as mapped on the first system's wafer for a full micro-batch.
+    public let mappings: [LayerMapping]
+    /// Time of a forward-only step (evaluation) on the first system: every layer of every
+    /// micro-batch at the slower of its compute and its weight stream, nanoseconds.
+    public let forwardOnlyStepNanoseconds: Double
 
     /// Compiles `spec` for `wafers` (one per system of the job).
     public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel)
@@ -82,62 +117,134 @@ public struct ExecutionPlan: Sendable {
             throw TrainingError(String(format: "%@: weights and optimizer state need %.1f GB, MemoryX holds %.1f GB",
                                        m.name, memoryXBytes / 1e9, cluster.memoryX.capacityBytes / 1e9))
         }
-        // Micro-batch: the largest divisor of the per-system batch whose activations fit the
-        // smallest wafer (the compiler's sub-batch search).
-        let stored = layers.reduce(0) { $0 + $1.storedBytesPerToken }
-        let working = layers.map(\.workingBytesPerToken).max() ?? 0
-        let perSample = Double(m.seqLen) * (stored + working)
-        activationBudget = wafers.map(\.activationBudgetBytes).min() ?? 0
-        var chosen = 0
-        for d in stride(from: perSystemBatch, through: 1, by: -1) where perSystemBatch % d == 0 {
-            if Double(d) * perSample <= activationBudget { chosen = d; break }
+        let ws = cluster.cs2.wafer
+        guard ws.gridWidth >= 1, ws.gridHeight >= 1 else {
+            throw TrainingError("\(m.name): the wafer's grid is empty (\(ws.gridWidth) x \(ws.gridHeight))")
         }
-        guard chosen > 0 else {
-            throw TrainingError(String(format: "%@: one sample needs %.2f GB of activations, the wafer budget is %.2f GB",
-                                       m.name, perSample / 1e9, activationBudget / 1e9))
+        for (i, w) in wafers.enumerated() where !w.presentsFullGrid {
+            throw TrainingError("\(m.name): wafer \(i) has \(w.remappedPositions) defective grid cores and only \(w.healthySpares) healthy spares, "
+                + "so it cannot present its \(ws.gridWidth) x \(ws.gridHeight) grid (such a wafer is not shipped; lower cluster.wafer.defect_rate: docs/model.md)")
         }
-        microBatch = chosen
-        gradAccumulation = perSystemBatch / chosen
-        activationBytes = Double(chosen) * perSample
-        guard wafers.allSatisfy({ $0.usableCores > 0 }) else {
-            throw TrainingError("a wafer has no usable cores left (defect rate too high)")
+        let eta = efficiency.kernelEfficiency
+        let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond, cluster.swarmX.edgeBytesPerSecond)
+        let streamed = cluster.memoryX.bytesPerParameterStreamed
+        let backwardFactor = 2 + (efficiency.recomputeInBackward ? 1.0 : 0.0)
+        let timer = LayerTimer(model: m, wafer: ws)
+        let ideal = WaferMapper(rows: ws.gridHeight, columns: ws.gridWidth, hop: ws.hopLatencyCycles,
+                                fmacRate: Double(ws.fmacsPerCorePerCycle) * eta, clockHz: ws.clockHz)
+
+        // The largest micro-batch that fits (fitting is monotone in the micro-batch).
+        if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
+            throw TrainingError("\(m.name): layer \(failure.layer) (\(failure.kind.rawValue)), operation \(failure.op), cannot be mapped: "
+                + failure.reason)
+        }
+        var lo = 1, hi = perSystemBatch
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2
+            if timer.firstMisfit(samples: mid, mapper: ideal) == nil { lo = mid } else { hi = mid - 1 }
+        }
+        maxMicroBatch = lo
+
+        // The micro-batch: given by the scenario, or the compiler's search: among splits of the
+        // batch into n nearly equal micro-batches that fit, the fewest micro-batches whose step
+        // (compute against weight streaming per pass) is within `accumulationGain` of the fastest:
+        // gradient accumulation is taken only when it pays (ALCF logs: "No benefit from gradient
+        // accumulation expected" / "showed a benefit").
+        let n: Int
+        if let forced = spec.microBatch {
+            guard forced >= 1, forced <= perSystemBatch else {
+                throw TrainingError("\(m.name): micro_batch \(forced) must be in 1...\(perSystemBatch) (the per-system batch)")
+            }
+            guard forced <= maxMicroBatch else {
+                throw TrainingError("\(m.name): micro_batch \(forced) does not fit the wafer's SRAM; at most \(maxMicroBatch) samples do")
+            }
+            n = (perSystemBatch + forced - 1) / forced
+        } else {
+            let nMin = (perSystemBatch + maxMicroBatch - 1) / maxMicroBatch
+            let bestN = nMin
+            var bestTime = Double.infinity
+            var times: [(Int, Double)] = []
+            for k in nMin..<(nMin + 8) where k <= perSystemBatch {
+                let size = (perSystemBatch + k - 1) / k
+                let last = perSystemBatch - (k - 1) * size
+                guard last >= 1 else { continue }
+                var t = 0.0
+                for (s, count) in [(size, k - 1), (last, 1)] where count > 0 {
+                    for l in layers {
+                        let f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
+                        let stream = Double(l.parameters) * streamed / ioRate * 1e9
+                        t += Double(count) * (max(f, stream) + max(backwardFactor * f, stream))
+                    }
+                }
+                times.append((k, t))
+                bestTime = min(bestTime, t)
+            }
+            n = times.first(where: { $0.1 <= bestTime * (1 + Self.accumulationGain) })?.0 ?? bestN
+        }
+        let size = (perSystemBatch + n - 1) / n
+        microBatch = size
+        lastMicroBatch = perSystemBatch - (n - 1) * size
+        gradAccumulation = n
+        let passCount = n * layers.count * 2
+        guard passCount <= Self.maxPasses else {
+            throw TrainingError("\(m.name): \(n) micro-batches x \(layers.count) layers x 2 = \(passCount) passes per step exceed the simulator's limit of \(Self.maxPasses) (use a larger micro-batch or fewer layers)")
         }
 
-        let tokensPerMicro = Double(chosen) * Double(m.seqLen)
-        let streamed = cluster.memoryX.bytesPerParameterStreamed
-        var passes: [Pass] = []
-        var flops = 0.0
-        func durations(_ f: Double, _ layer: LayerCost) throws(TrainingError) -> [Int64] {
-            let eff = efficiency.efficiency(dimension: layer.widestDimension)
-            var out: [Int64] = []
-            for w in wafers {
-                out.append(f > 0 ? try Self.nanoseconds(f / (w.usablePeakFLOPS * eff), "\(m.name): a layer's compute") : 0)
-            }
-            return out
+        // Per wafer (its detours), the forward time of each layer kind at both micro-batch sizes.
+        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta) }
+        func ns(_ x: Double, _ what: String) throws(TrainingError) -> Int64 {
+            try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }
-        let recompute = efficiency.recomputeInBackward ? 1.0 : 0.0
-        for micro in 0..<gradAccumulation {
+        var forward: [[LayerCost.Kind: [Int: Int64]]] = []
+        for mapper in mappers {
+            var byKind: [LayerCost.Kind: [Int: Int64]] = [:]
+            for kind in [LayerCost.Kind.embedding, .block, .head] {
+                var bySize: [Int: Int64] = [:]
+                for s in Set([size, lastMicroBatch]) {
+                    bySize[s] = try ns(timer.forwardNanoseconds(kind, samples: s, mapper: mapper), "a \(kind.rawValue) layer's compute")
+                }
+                byKind[kind] = bySize
+            }
+            forward.append(byKind)
+        }
+        var passes: [Pass] = []
+        passes.reserveCapacity(passCount)
+        var flops = 0.0
+        for micro in 0..<n {
+            let samples = micro == n - 1 ? lastMicroBatch : size
+            let tokens = Double(samples) * Double(m.seqLen)
             for l in layers {
-                let f = l.forwardFLOPsPerToken * tokensPerMicro
-                flops += f
+                flops += l.forwardFLOPsPerToken * tokens
+                let d = forward.map { $0[l.kind]?[samples] ?? 0 }
                 passes.append(Pass(layer: l.index, micro: micro, backward: false,
-                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: try durations(f, l)))
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: d))
             }
             for l in layers.reversed() {
-                let f = (2 + recompute) * l.forwardFLOPsPerToken * tokensPerMicro
-                flops += f
+                flops += backwardFactor * l.forwardFLOPsPerToken * tokens
+                var d: [Int64] = []
+                for f in forward { d.append(try ns(backwardFactor * Double(f[l.kind]?[samples] ?? 0), "a backward pass")) }
                 passes.append(Pass(layer: l.index, micro: micro, backward: true,
-                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: try durations(f, l)))
+                                   weightBytes: Double(l.parameters) * streamed, computeNanoseconds: d))
             }
         }
         self.passes = passes
         executedFLOPsPerSystemStep = flops
+        mappings = [LayerCost.Kind.embedding, .block, .head].map { timer.mapping($0, samples: size, mapper: mappers[0]) }
+        sramBytesPerCore = timer.sramBytesPerCore(samples: size, mapper: mappers[0])
+        var evalStep = 0.0
+        for micro in 0..<n {
+            let samples = micro == n - 1 ? lastMicroBatch : size
+            for l in layers {
+                evalStep += max(Double(forward[0][l.kind]?[samples] ?? 0), Double(l.parameters) * streamed / ioRate * 1e9)
+            }
+        }
+        forwardOnlyStepNanoseconds = evalStep
         gradientBytes = layers.map { Double($0.parameters) * streamed }
         let rate = cluster.memoryX.updateParametersPerSecond
         var updates: [Int64] = []
         for l in layers { updates.append(try Self.nanoseconds(Double(l.parameters) / rate, "\(m.name): an optimizer update")) }
         updateNanoseconds = updates
-        inputBytesPerMicroBatch = tokensPerMicro * cluster.inputWorkers.bytesPerToken
+        inputBytesPerMicroBatch = Double(size) * Double(m.seqLen) * cluster.inputWorkers.bytesPerToken
         let state = Double(m.parameters) * cluster.memoryX.stateBytesPerParameter
         let fc = spec.fixedCosts
         let (ckpt, o) = fc.checkpointBase.nanoseconds.addingReportingOverflow(
@@ -165,4 +272,92 @@ public struct ExecutionPlan: Sendable {
 
     /// Weight bytes streamed per step (every pass).
     public var weightBytesPerStep: Double { passes.reduce(0) { $0 + $1.weightBytes } }
+}
+
+/// Prices layers on a wafer: the SRAM left for GEMM tiles at a micro-batch, each operation's
+/// time, the best tiling of each GEMM (memoised: one search per shape and free space).
+final class LayerTimer {
+    let model: ModelSpec
+    let wafer: WaferSpec
+    private var cache: [Key: GemmEstimate?] = [:]
+    private struct Key: Hashable { let shape: GemmShape; let free: Int; let mapper: Int }
+
+    init(model: ModelSpec, wafer: WaferSpec) {
+        self.model = model
+        self.wafer = wafer
+    }
+
+    /// SRAM per core left for a GEMM tile at `samples` per micro-batch.
+    func freeBytes(samples: Int) -> Int {
+        let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
+        let free = Double(wafer.sramBytesPerCore - wafer.reservedSRAMBytesPerCore) - act.rounded(.up)
+        return free < -1e15 ? Int(-1e15) : Int(free)
+    }
+
+    private func mapperKey(_ m: WaferMapper) -> Int { m.columnDetours &* 65_537 &+ m.rowDetours &* 3 &+ (m.ingressWordsPerCycle.isInfinite ? 0 : 1) }
+
+    func gemm(_ shape: GemmShape, samples: Int, mapper: WaferMapper) -> GemmEstimate? {
+        let free = freeBytes(samples: samples)
+        let key = Key(shape: shape, free: free, mapper: mapperKey(mapper))
+        if let hit = cache[key] { return hit }
+        let e = mapper.bestTiling(shape, freeBytesPerCore: free)
+        cache[key] = e
+        return e
+    }
+
+    /// The first operation that cannot be mapped at `samples` (nil: all fit).
+    func firstMisfit(samples: Int, mapper: WaferMapper) -> (layer: Int, kind: LayerCost.Kind, op: String, reason: String)? {
+        let free = freeBytes(samples: samples)
+        let kib = Double(wafer.sramBytesPerCore) / 1024
+        for kind in [LayerCost.Kind.embedding, .block, .head] {
+            let layer = kind == .embedding ? 0 : kind == .block ? 1 : model.layers + 1
+            if free <= 0 {
+                let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
+                return (layer, kind, "activations", String(format: "one micro-batch of %d needs %.0f bytes per core of activations, and %d reserved; "
+                    + "a core has %.0f KiB (the grid's %d cores; sequence length %d)", samples, act, wafer.reservedSRAMBytesPerCore, kib,
+                    wafer.gridCores, model.seqLen))
+            }
+            for op in LayerOps.forward(model, kind: kind, samples: samples) {
+                guard case .gemm(let name, let shape) = op else { continue }
+                if gemm(shape, samples: samples, mapper: mapper) == nil {
+                    let tr = (shape.tokens + wafer.gridHeight - 1) / max(1, wafer.gridHeight)
+                    return (layer, kind, name, "GEMM \(shape): \(tr) tokens per row need at least \(tr * 6 + 8) bytes per core of tile, "
+                        + "\(max(0, free)) are left of \(Int(kib)) KiB after activations and reserved bytes")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Forward time of a layer of `kind` at `samples`, nanoseconds (infinite when it does not fit).
+    func forwardNanoseconds(_ kind: LayerCost.Kind, samples: Int, mapper: WaferMapper) -> Double {
+        mapping(kind, samples: samples, mapper: mapper).forwardNanoseconds
+    }
+
+    func mapping(_ kind: LayerCost.Kind, samples: Int, mapper: WaferMapper) -> LayerMapping {
+        var ops: [OpTiming] = []
+        for op in LayerOps.forward(model, kind: kind, samples: samples) {
+            switch op {
+            case .gemm(_, let shape):
+                let e = gemm(shape, samples: samples, mapper: mapper)
+                ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: e))
+            case .product(_, let macs, let moved):
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.activationProductCycles(macs: macs, movedWords: moved)), gemm: nil))
+            case .elementwise(_, let elements, let perElement):
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.elementwiseCycles(elements: elements, opsPerElement: perElement)), gemm: nil))
+            }
+        }
+        return LayerMapping(kind: kind, ops: ops)
+    }
+
+    /// SRAM per core in use at `samples`: activations, the largest GEMM tile, reserved bytes.
+    func sramBytesPerCore(samples: Int, mapper: WaferMapper) -> Int {
+        var tile = 0
+        for kind in [LayerCost.Kind.embedding, .block, .head] {
+            for op in LayerOps.forward(model, kind: kind, samples: samples) {
+                if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
+            }
+        }
+        return wafer.sramBytesPerCore - freeBytes(samples: samples) + tile
+    }
 }

@@ -25,6 +25,15 @@ public struct ModelSpec: Sendable, Equatable {
     public var learnedPositions: Bool = true
     /// The output projection shares the token embedding's weights (GPT-2/3).
     public var tiedEmbeddings: Bool = true
+    /// Causal (decoder) attention: each token attends to the tokens before it, so the score and
+    /// weighted-sum products do half the work of an encoder's (BERT, ESM-2, DiT attend both ways).
+    public var causal: Bool = true
+    /// Share of tokens the output head projects onto the vocabulary (1; BERT's masked-LM head
+    /// projects only the masked positions: 20 of 128).
+    public var headTokenFraction: Double = 1
+    /// Parameters per block applied once per sample rather than per token (DiT's adaLN
+    /// modulation, 6 d^2 + 6 d): streamed with the block, nearly free to compute.
+    public var perSampleBlockParameters: Int = 0
 
     /// A model of the given shape.
     public init(name: String, layers: Int, dModel: Int, heads: Int, dFFN: Int, vocabulary: Int,
@@ -41,13 +50,22 @@ public struct ModelSpec: Sendable, Equatable {
         self.tiedEmbeddings = tiedEmbeddings
     }
 
+    /// The same model as an encoder (bidirectional attention).
+    public func encoder(headTokenFraction: Double = 1, perSampleBlockParameters: Int = 0) -> ModelSpec {
+        var m = self
+        m.causal = false
+        m.headTokenFraction = headTokenFraction
+        m.perSampleBlockParameters = perSampleBlockParameters
+        return m
+    }
+
     /// Parameters of one transformer block: attention (QKV and output, with biases), the
     /// feed-forward matrices, and two layer norms.
     public var blockParameters: Int {
         let d = dModel, f = dFFN
         let attention = 4 * d * d + 4 * d
         let ffn = gatedFFN ? 3 * d * f : 2 * d * f + f + d
-        return attention + ffn + 4 * d
+        return attention + ffn + 4 * d + perSampleBlockParameters
     }
 
     /// Embedding parameters (tokens, plus positions when learned).
@@ -63,29 +81,25 @@ public struct ModelSpec: Sendable, Equatable {
     /// Total parameter count.
     public var parameters: Int { embeddingParameters + layers * blockParameters + headParameters }
 
-    /// The layers in forward order: embedding, the blocks, the output head.
+    /// The layers in forward order: embedding, the blocks, the output head, with the weights each
+    /// streams and its forward FLOPs per token (Narayanan et al. 2021). How each layer maps onto
+    /// the wafer is ``LayerOps``.
     public func layerCosts() -> [LayerCost] {
         let d = Double(dModel), f = Double(dFFN), s = Double(seqLen), v = Double(vocabulary)
         var out: [LayerCost] = []
-        out.append(LayerCost(kind: .embedding, index: 0, parameters: embeddingParameters,
-                             forwardFLOPsPerToken: 0, storedBytesPerToken: 0, workingBytesPerToken: 2 * d,
-                             widestDimension: dModel))
+        out.append(LayerCost(kind: .embedding, index: 0, parameters: embeddingParameters, forwardFLOPsPerToken: 0))
         let matrixElements = 4 * d * d + (gatedFFN ? 3 : 2) * d * f
-        // Activation bytes (16-bit) per token, Korthikanti et al. 2022 without the s^2 score
-        // term (attention computed blockwise): attention 11d, norms 4d, feed-forward 3d + 4f
-        // (6f when gated). Only the layer's input (2d) is kept between forward and backward:
-        // the layer is recomputed in the backward pass.
-        let working = 18 * d + (gatedFFN ? 6 : 4) * f
+        // Attention counted in full, as utilisation figures are quoted (the wafer skips the
+        // masked half of a causal model's products: LayerOps).
+        let attention = 4 * s * d
+        let perSample = 2 * Double(perSampleBlockParameters) / s
         for i in stride(from: 1, through: layers, by: 1) {
             out.append(LayerCost(kind: .block, index: i, parameters: blockParameters,
-                                 forwardFLOPsPerToken: 2 * matrixElements + 4 * s * d,
-                                 storedBytesPerToken: 2 * d, workingBytesPerToken: working,
-                                 widestDimension: dModel))
+                                 forwardFLOPsPerToken: 2 * matrixElements + attention + perSample))
         }
         // The head reads the (tied) embedding matrix: its weights are streamed again.
         out.append(LayerCost(kind: .head, index: layers + 1, parameters: headParameters + (tiedEmbeddings ? vocabulary * dModel : 0),
-                             forwardFLOPsPerToken: 2 * d * v, storedBytesPerToken: 2 * d,
-                             workingBytesPerToken: 4 * d + 4 * v, widestDimension: dModel))
+                             forwardFLOPsPerToken: 2 * d * v * headTokenFraction))
         return out
     }
 
@@ -106,14 +120,8 @@ public struct LayerCost: Sendable, Equatable {
     public let index: Int
     /// Parameters whose weights stream in for this layer (a tied head counts the embedding).
     public let parameters: Int
-    /// Forward FLOPs per token.
+    /// Forward FLOPs per token (model FLOPs, attention counted in full).
     public let forwardFLOPsPerToken: Double
-    /// Bytes per token kept on the wafer from forward to backward.
-    public let storedBytesPerToken: Double
-    /// Bytes per token live while the layer computes.
-    public let workingBytesPerToken: Double
-    /// The matrix dimension spread across the wafer (sets the shape efficiency).
-    public let widestDimension: Int
 }
 
 /// The models the scenarios name. Shapes of GenSLM's Cerebras runs were not published: the
@@ -154,5 +162,19 @@ public enum ModelCatalog {
         ModelSpec(name: "cerebras-gpt-2.7b", layers: 32, dModel: 2560, heads: 20, dFFN: 10240, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-6.7b", layers: 32, dModel: 4096, heads: 32, dFFN: 16384, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-13b", layers: 40, dModel: 5120, heads: 40, dFFN: 20480, vocabulary: 50257, seqLen: 2048),
+        // Models of the ALCF example logs (Cerebras Model Zoo configs; docs/validation.md).
+        // BERT-large MSL128 (bert_large_MSL128.yaml): masked-LM head on 20 of 128 positions.
+        ModelSpec(name: "bert-large", layers: 24, dModel: 1024, heads: 16, dFFN: 4096, vocabulary: 30522, seqLen: 128)
+            .encoder(headTokenFraction: 20.0 / 128.0),
+        // ESM-2 35M (params_esm2_t12_35M_UR50D.yaml): rotary positions, tied embeddings, MSL 1026.
+        ModelSpec(name: "esm2-35m", layers: 12, dModel: 480, heads: 20, dFFN: 1920, vocabulary: 33, seqLen: 1026,
+                  learnedPositions: false).encoder(),
+        // DiT-2B, patch 2x2 on 32x32x4 latents (params_dit_2B_patchsize_2x2.yaml): 256 tokens per
+        // image; the "vocabulary" is the 32 output channels; adaLN modulation 6 d^2 + 6 d per block.
+        ModelSpec(name: "dit-2b", layers: 30, dModel: 2048, heads: 16, dFFN: 8192, vocabulary: 32, seqLen: 256,
+                  learnedPositions: false, tiedEmbeddings: false).encoder(perSampleBlockParameters: 6 * 2048 * 2048 + 6 * 2048),
+        // Llama2-7B (params_llama2_7b.yaml): the Llama-7B shape at MSL 4096.
+        ModelSpec(name: "llama2-7b", layers: 32, dModel: 4096, heads: 32, dFFN: 11008, vocabulary: 32000, seqLen: 4096,
+                  gatedFFN: true, learnedPositions: false, tiedEmbeddings: false),
     ]
 }

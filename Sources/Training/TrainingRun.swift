@@ -39,6 +39,9 @@ public struct TrainingResult: Sendable, Equatable {
     public let timeToTrain: SimDuration
     /// Steps skipped by the steady-state fast-forward (not simulated event by event).
     public let fastForwardedSteps: Int64
+    /// Relative error bound of the fast-forwarded steps' time (0 when every step is identical;
+    /// see ``WeightStreamingJob/fastForwardRelativeError``).
+    public let fastForwardRelativeError: Double
     /// Events the simulation handled.
     public let eventsSimulated: UInt64
     /// Energy, kWh: busy power through steps and checkpoints, idle power through the start-up, all
@@ -54,6 +57,17 @@ public struct TrainingResult: Sendable, Equatable {
     public let weightBytesPerStep: Double
     /// One checkpoint of this job (fixed part plus its state at the checkpoint rate).
     public let checkpoint: SimDuration
+    /// Samples in the last micro-batch of a step (fewer than ``microBatch`` when the batch is ragged).
+    public let lastMicroBatch: Int
+    /// The largest micro-batch that fits the SRAM of every core.
+    public let maxMicroBatch: Int
+    /// SRAM per core in use at the chosen micro-batch, bytes.
+    public let sramBytesPerCore: Int
+    /// Embedding, one block and the head as mapped onto the first wafer (operations, tilings, times).
+    public let mappings: [LayerMapping]
+    /// Throughput of forward passes only (evaluation), samples/s, from the plan: each layer at
+    /// the slower of its compute and its weight stream.
+    public let forwardOnlySamplesPerSecond: Double
 }
 
 /// Simulates training jobs on a cluster.
@@ -91,7 +105,8 @@ public enum TrainingRun {
             let fabric = try ClusterFabric(spec: cluster, network: network)
             let systems = Array(0..<spec.systems)
             let path = try fabric.dataPath(for: systems, label: "job0")
-            let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: steps)
+            let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: steps,
+                                         jitterSeed: seed)
             job.fullDetail = fullDetail
             if let trace {
                 job.trace = trace
@@ -107,7 +122,7 @@ public enum TrainingRun {
             var prefix = try fc.queueWait.adding(fc.initialWeightLoad).adding(fc.programming)
             if !fc.compileCached { prefix = try prefix.adding(fc.compile) }
             let total = try SimDuration(nanoseconds: sim.now.nanoseconds).adding(prefix, "time to train")
-            let stepSeconds = job.lastStep.total.seconds
+            let stepSeconds = job.steadyStep.total.seconds
             let samplesPerSecond = Double(global) / stepSeconds
             let tokens = samplesPerSecond * Double(spec.model.seqLen)
             let achieved = tokens * spec.model.trainingFLOPsPerToken
@@ -123,15 +138,19 @@ public enum TrainingRun {
             return TrainingResult(
                 modelName: spec.model.name, parameters: spec.model.parameters, seqLen: spec.model.seqLen,
                 systems: spec.systems, globalBatch: global, microBatch: plan.microBatch,
-                gradAccumulation: plan.gradAccumulation, step: job.lastStep,
+                gradAccumulation: plan.gradAccumulation, step: job.steadyStep,
                 samplesPerSecond: samplesPerSecond, tokensPerSecond: tokens, achievedFLOPS: achieved,
                 peakFraction: achieved / peak,
                 fixedCosts: try prefix.adding(job.checkpointTime), checkpoints: job.checkpoints,
                 samplesToTrain: steps * Int64(global), stepsToTrain: steps, timeToTrain: total,
-                fastForwardedSteps: job.fastForwardedSteps, eventsSimulated: sim.eventsHandled,
+                fastForwardedSteps: job.fastForwardedSteps, fastForwardRelativeError: job.fastForwardRelativeError,
+                eventsSimulated: sim.eventsHandled,
                 energyKWh: energy, pacingUsableCores: wafers.map(\.usableCores).min() ?? 0,
                 peakFLOPBound: flopBound, ioBound: ioBound, weightBytesPerStep: plan.weightBytesPerStep,
-                checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds))
+                checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds),
+                lastMicroBatch: plan.lastMicroBatch, maxMicroBatch: plan.maxMicroBatch, sramBytesPerCore: plan.sramBytesPerCore,
+                mappings: plan.mappings,
+                forwardOnlySamplesPerSecond: Double(global) / (plan.forwardOnlyStepNanoseconds * 1e-9))
         } catch {
             throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
         }

@@ -61,6 +61,8 @@ public struct TrainingSpec: Sendable, Equatable {
     public var finalCheckpoint = true
     /// Costs outside the steps: queue, compile, weight load, programming, checkpoints.
     public var fixedCosts = FixedCosts()
+    /// Samples per micro-batch, when a log fixes it (nil: the compiler's search chooses).
+    public var microBatch: Int?
 
     /// A job of `model` on `systems` systems; checkpoints and fixed costs take their defaults.
     public init(model: ModelSpec, systems: Int, perSystemBatch: Int, globalBatch: Int? = nil, stopping: StoppingRule) {
@@ -75,22 +77,14 @@ public struct TrainingSpec: Sendable, Equatable {
     public var effectiveGlobalBatch: Int { globalBatch ?? systems * perSystemBatch }
 }
 
-/// Knobs of the hardware-efficiency model (docs/model.md).
+/// The one calibrated constant of the compute model (docs/model.md, docs/validation.md).
 public struct EfficiencyModel: Sendable, Equatable {
-    /// Fraction of the usable grid's peak a well-shaped layer sustains with the 2022-23 software
-    /// stack. CALIBRATED on the measured Llama-7B throughput (20.45 samples/s on one CS-2); see
-    /// docs/validation.md. GenSLM data were not used.
-    public var softwareEfficiency: Double = 0.3911
-    /// The matrix dimension at which a layer reaches half of `softwareEfficiency`
-    /// (shape factor d / (d + dHalf)); assumed, not fitted.
-    public var halfEfficiencyDimension: Double = 256
+    /// Fraction of each core's FMAC (and vector) rate the compiled kernels sustain, with the
+    /// 2022-23 software stack. CALIBRATED on the measured Llama-7B throughput (20.45 samples/s on
+    /// one CS-2, ALCF log, R2.1.1) and nothing else: `andromeda-sim calibrate`.
+    public var kernelEfficiency: Double = 0.3575
     /// Backward recomputes the layer's forward (only layer inputs are kept on the wafer).
     public var recomputeInBackward = true
     /// The calibrated defaults.
     public init() {}
-
-    /// Efficiency of a layer whose widest spread dimension is `d`.
-    public func efficiency(dimension d: Int) -> Double {
-        softwareEfficiency * Double(d) / (Double(d) + halfEfficiencyDimension)
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hardware
 import SimEngine
 
@@ -12,8 +13,21 @@ import SimEngine
 /// The slowest system paces every pass. All transfers are flows of the shared ``FlowNetwork``.
 public final class WeightStreamingJob: Component {
     enum Kind: UInt32 {
-        case streamDone = 1, computeDone, gradientDone, updateDone, inputDone, checkpointDone, start
+        case streamDone = 1, computeDone, gradientDone, updateDone, inputDone, checkpointDone, start, overheadDone
     }
+
+    /// Micro-batches of input a system's activation servers hold ready ahead of the wafer
+    /// (double buffering; assumed). Input flows of one system run one at a time.
+    public static let inputBuffers: Int64 = 2
+    /// Fast-forward with jitter: the mean step is estimated from at least this many simulated
+    /// steps (the first step of the job, which waits for cold input, is not counted).
+    public static let steadyMinSamples = 8
+    /// ... and at most this many: past it the estimate is used with whatever bound it has.
+    public static let steadyMaxSamples = 1024
+    /// ... until `steadyZ` standard errors of the mean are at most this fraction of the mean.
+    public static let steadyTolerance = 1e-3
+    /// The confidence multiplier of that bound (3: about 99.7 % for a normal mean).
+    public static let steadyZ = 3.0
 
     /// The compiled job: micro-batch, passes, bytes and compute times.
     public let plan: ExecutionPlan
@@ -39,6 +53,13 @@ public final class WeightStreamingJob: Component {
     let laneSystems: [[Int]]
     /// Input links of each lane (its systems' feeds and input ports).
     lazy var laneInputLinks: [[LinkID]] = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
+    /// Coefficient of variation of the per-pass run-time jitter (0: none).
+    public let jitter: Double
+    /// Per lane: the jitter's random stream (substream "compute-jitter-<system>" of the seed).
+    var jitterRNG: [Xoshiro256]
+    let jitterSigma: Double
+    /// The coordinator's time per step (``RuntimeSpec``).
+    let stepOverhead: SimDuration
 
     // Per-step state.
     var streamsStarted = 0
@@ -53,9 +74,20 @@ public final class WeightStreamingJob: Component {
     var updateHead = 0
     var updating = false
     var updatesDone = 0
-    var inputArrived: [[Int]]
-    var inputConsumed: [[Int]]
-    var inputRequested: [[Int]]
+    /// Per lane, counted in micro-batches since the job started: input requested, arrived and
+    /// consumed, and whether an input flow is in flight.
+    var inputRequested: [Int64]
+    var inputArrived: [Int64]
+    var inputConsumed: [Int64]
+    var inputInFlight: [Bool]
+    /// Micro-batches of input the whole job needs.
+    let inputNeeded: Int64
+    /// Per lane: compute time scheduled in this step (jitter included).
+    var laneCompute: [Int64]
+    /// Steps sampled for the steady-state estimate: count, sums of total, total squared,
+    /// pacing compute and boundary (nanoseconds).
+    var sampleCount = 0
+    var sampleSum = 0.0, sampleSumSquares = 0.0, sampleCompute = 0.0, sampleBoundary = 0.0
     var stepStart: Int64 = 0
     var firstComputeStart: Int64 = .max
     var lastComputeEnd: Int64 = 0
@@ -69,6 +101,11 @@ public final class WeightStreamingJob: Component {
     public private(set) var checkpointTime = SimDuration.zero
     /// Steps skipped by the steady-state fast-forward.
     public private(set) var fastForwardedSteps: Int64 = 0
+    /// Relative error bound of the fast-forwarded time (``steadyZ`` standard errors of the mean
+    /// step over the mean; 0 when steps are identical or nothing was skipped).
+    public private(set) var fastForwardRelativeError = 0.0
+    /// Periodic checkpoints inside fast-forwarded spans (counted, not simulated one by one).
+    public private(set) var fastForwardedCheckpoints: Int64 = 0
     /// Whether every step and the final checkpoint are done.
     public private(set) var finished = false
     /// Duration of the most recent simulated step and its parts.
@@ -104,6 +141,9 @@ public final class WeightStreamingJob: Component {
         @exclusivity(unchecked) var reduceStart: [Int64]
         @exclusivity(unchecked) var reduceSlot: [Int]
         @exclusivity(unchecked) var slotBusy: [Bool] = []
+        /// Per pass: lanes that finished it this step, and the earliest start among them.
+        @exclusivity(unchecked) var passFinished: [Int]
+        @exclusivity(unchecked) var passStart: [Int64]
 
         init(laneTracks: [String], passNames: [String], weightNames: [String], gradNames: [String],
              updateNames: [String], swarmTrack: String, lanes: Int, passes: Int) {
@@ -116,6 +156,8 @@ public final class WeightStreamingJob: Component {
             computeStart = Array(repeating: 0, count: lanes)
             reduceStart = Array(repeating: 0, count: passes)
             reduceSlot = Array(repeating: 0, count: passes)
+            passFinished = Array(repeating: 0, count: passes)
+            passStart = Array(repeating: .max, count: passes)
         }
     }
 
@@ -134,7 +176,13 @@ public final class WeightStreamingJob: Component {
     /// A job of `totalSteps` steps on `systems` (indexes into the fabric's systems), whose
     /// transfers cross `path`. Register it, ``attach(id:)`` it, and send it a start event
     /// (``startArg``) to begin.
-    public init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64) {
+    ///
+    /// With a `jitterSeed`, every pass on every system runs for its planned time times a lognormal
+    /// factor of mean 1 and coefficient of variation `fabric.spec.cs2.computeJitter`, drawn from
+    /// that system's substream of the seed; each system is then its own compute lane. Without a
+    /// seed (or with zero jitter) identical wafers share one lane.
+    public init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64,
+                jitterSeed: UInt64? = nil) {
         self.plan = plan
         self.fabric = fabric
         self.systems = systems
@@ -145,17 +193,27 @@ public final class WeightStreamingJob: Component {
         finalCheckpoint = plan.spec.finalCheckpoint
         // Systems whose wafers are identical compute in lock step: one compute lane stands for
         // all of them (same event times, far fewer events); otherwise one lane per system.
-        let uniform = plan.passes.allSatisfy { p in p.computeNanoseconds.allSatisfy { $0 == p.computeNanoseconds[0] } }
+        let cv = jitterSeed == nil ? 0 : max(0, fabric.spec.cs2.computeJitter)
+        jitter = cv
+        jitterSigma = (log1p(cv * cv)).squareRoot()
+        let uniform = cv == 0 && plan.passes.allSatisfy { p in p.computeNanoseconds.allSatisfy { $0 == p.computeNanoseconds[0] } }
         let n = uniform ? 1 : systems.count
         laneSystems = uniform ? [systems] : systems.map { [$0] }
+        let root = Xoshiro256(seed: jitterSeed ?? 0)
+        jitterRNG = cv == 0 ? [] : systems.map { root.substream(named: "compute-jitter-\($0)") }
+        stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero
         computeStarted = Array(repeating: 0, count: n)
         computeDone = Array(repeating: 0, count: n)
         busy = Array(repeating: false, count: n)
         backwardRemaining = Array(repeating: n, count: plan.passes.count)
         lanes = n
-        inputArrived = Array(repeating: Array(repeating: 0, count: plan.gradAccumulation), count: n)
-        inputConsumed = inputArrived
-        inputRequested = inputArrived
+        inputRequested = Array(repeating: 0, count: n)
+        inputArrived = inputRequested
+        inputConsumed = inputRequested
+        inputInFlight = Array(repeating: false, count: n)
+        let (needed, o) = totalSteps.multipliedReportingOverflow(by: Int64(plan.gradAccumulation))
+        inputNeeded = o ? .max : needed
+        laneCompute = Array(repeating: 0, count: n)
     }
 
     /// Tells the job its component index.
@@ -190,13 +248,16 @@ public final class WeightStreamingJob: Component {
             try startUpdate(sim)
             try checkStepEnd(sim)
         case .inputDone:
-            inputArrived[payload >> 16][payload & 0xffff] += 1
+            inputArrived[payload] += 1
+            inputInFlight[payload] = false
+            try requestInput(lane: payload, sim)
             try advance(sim)
+        case .overheadDone: try stepEnded(sim)
         case .checkpointDone:
             if trace != nil { traceCheckpointDone(sim.now) }
             checkpoints += 1
             checkpointTime = try checkpointTime.adding(checkpointDuration)
-            if stepsDone >= totalSteps { finish(sim) } else { try beginStep(sim) }
+            if stepsDone >= totalSteps { finish(sim) } else { try fastForward(sim); try beginStep(sim) }
         case nil: throw .model("training job: unknown event \(event.arg)")
         }
     }
@@ -209,19 +270,33 @@ public final class WeightStreamingJob: Component {
         stepStart = sim.now.nanoseconds
         firstComputeStart = .max
         lastComputeEnd = 0
-        // Input for this step's micro-batches, unless prefetched during the previous step.
-        for s in 0..<laneSystems.count {
-            for micro in 0..<plan.gradAccumulation where inputRequested[s][micro] == inputConsumed[s][micro] {
-                try requestInput(system: s, micro: micro, sim)
-            }
-        }
+        for i in laneCompute.indices { laneCompute[i] = 0 }
+        // Input for this step's micro-batches, unless already buffered.
+        for s in 0..<laneSystems.count { try requestInput(lane: s, sim) }
         try advance(sim)
     }
 
-    func requestInput(system s: Int, micro: Int, _ sim: Simulation) throws(SimulationError) {
-        inputRequested[s][micro] += 1
+    /// Starts the lane's next input flow if none is in flight, a buffer is free and the job
+    /// still needs input: input arrives one micro-batch at a time, in consumption order, at most
+    /// ``inputBuffers`` ahead of the wafer.
+    func requestInput(lane s: Int, _ sim: Simulation) throws(SimulationError) {
+        guard !inputInFlight[s], inputRequested[s] - inputConsumed[s] < Self.inputBuffers,
+              inputRequested[s] < inputNeeded else { return }
+        inputRequested[s] += 1
+        inputInFlight[s] = true
         try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
-                                     notify: id, arg: arg(.inputDone, s << 16 | micro), in: sim)
+                                     notify: id, arg: arg(.inputDone, s), in: sim)
+    }
+
+    /// The planned compute time of pass `pass` on lane `s`, times the lane's jitter factor.
+    @inline(__always) func computeTime(_ pass: ExecutionPlan.Pass, lane s: Int) -> Int64 {
+        let base = pass.computeNanoseconds[systemIndex(lane: s)]
+        guard jitter > 0, base > 0 else { return base }
+        // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
+        let u1 = 1 - jitterRNG[s].uniform(), u2 = jitterRNG[s].uniform()
+        let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        let factor = exp(jitterSigma * z - jitterSigma * jitterSigma / 2)
+        return max(1, Int64((Double(base) * factor).rounded()))
     }
 
     /// Starts every stream and compute whose dependencies are met.
@@ -232,20 +307,20 @@ public final class WeightStreamingJob: Component {
             let p = computeStarted[s]
             guard p < passes.count, p < streamsDone else { continue }
             let pass = passes[p]
-            if pass.layer == 0 && !pass.backward {
-                guard inputArrived[s][pass.micro] > inputConsumed[s][pass.micro] else { continue }
-                inputConsumed[s][pass.micro] += 1
+            let consumes = pass.layer == 0 && !pass.backward
+            if consumes {
+                guard inputArrived[s] > inputConsumed[s] else { continue }
+                inputConsumed[s] += 1
             }
             busy[s] = true
             computeStarted[s] += 1
             if trace != nil { traceStarted(.compute, sim.now, lane: s) }
             if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
-            try sim.schedule(after: SimDuration(nanoseconds: pass.computeNanoseconds[systemIndex(lane: s)]), target: id,
-                             arg: arg(.computeDone, s << 16 | p))
-            // Prefetch the next step's input for this micro-batch (double buffering).
-            if pass.layer == 0 && !pass.backward && stepsDone + 1 < totalSteps {
-                try requestInput(system: s, micro: pass.micro, sim)
-            }
+            let t = computeTime(pass, lane: s)
+            laneCompute[s] += t
+            try sim.schedule(after: SimDuration(nanoseconds: t), target: id, arg: arg(.computeDone, s << 16 | p))
+            // A buffer was freed: fetch further input (the next micro-batch, or the next step's).
+            if consumes { try requestInput(lane: s, sim) }
         }
         // A started compute may unblock the next stream.
         try startNextStream(sim)
@@ -269,6 +344,7 @@ public final class WeightStreamingJob: Component {
 
     func computeFinished(system s: Int, pass p: Int, _ sim: Simulation) throws(SimulationError) {
         if trace != nil { traceComputeDone(lane: s, pass: p, sim.now) }
+        if trace != nil, lanes > 1 { tracePacing(lane: s, pass: p, sim.now) }
         busy[s] = false
         computeDone[s] += 1
         lastComputeEnd = max(lastComputeEnd, sim.now.nanoseconds)
@@ -278,7 +354,7 @@ public final class WeightStreamingJob: Component {
             if backwardRemaining[p] == 0 {
                 if trace != nil { traceReduceStarted(pass: p, sim.now) }
                 try fabric.network.startFlow(bytes: plan.gradientBytes[pass.layer], links: path.reduce, notify: id,
-                                             arg: arg(.gradientDone, p), latency: path.treeLatency, in: sim)
+                                             arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
             }
         }
         try advance(sim)
@@ -306,18 +382,54 @@ public final class WeightStreamingJob: Component {
     func checkStepEnd(_ sim: Simulation) throws(SimulationError) {
         guard updatesDone == plan.layers.count, !updating,
               computeDone.allSatisfy({ $0 == plan.passes.count }) else { return }
+        // The coordinator closes the step (``RuntimeSpec``) before the next one starts.
+        if stepOverhead.nanoseconds > 0 {
+            try sim.schedule(after: stepOverhead, target: id, arg: arg(.overheadDone, 0))
+        } else {
+            try stepEnded(sim)
+        }
+    }
+
+    func stepEnded(_ sim: Simulation) throws(SimulationError) {
         let now = sim.now.nanoseconds
         previousStep = lastStep
-        let pacing = plan.pacingComputeNanoseconds
+        let pacing = laneCompute.max() ?? plan.pacingComputeNanoseconds
         lastStep = StepBreakdown(total: SimDuration(nanoseconds: now - stepStart),
                                  pacingCompute: SimDuration(nanoseconds: pacing),
                                  boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
         stepsDone += 1
+        // Every step but the job's first (which waits for cold input) is a sample of the steady state.
+        if stepsDone > 1 && sampleCount < Self.steadyMaxSamples {
+            let t = Double(lastStep.total.nanoseconds)
+            sampleCount += 1
+            sampleSum += t
+            sampleSumSquares += t * t
+            sampleCompute += Double(lastStep.pacingCompute.nanoseconds)
+            sampleBoundary += Double(lastStep.boundary.nanoseconds)
+        }
         if stepEnds.count < 64 { stepEnds.append(now) }
         if trace != nil { traceSpan("step \(stepsDone)", from: SimTime(nanoseconds: stepStart), to: sim.now) }
         try stepBoundary(sim)
     }
 
+    /// The steady step: with jitter, the mean of the sampled steps (rounded to the nanosecond);
+    /// without, the last simulated step.
+    public var steadyStep: StepBreakdown {
+        guard jitter > 0, sampleCount > 0 else { return lastStep }
+        let k = Double(sampleCount)
+        return StepBreakdown(total: SimDuration(nanoseconds: Int64((sampleSum / k).rounded())),
+                             pacingCompute: SimDuration(nanoseconds: Int64((sampleCompute / k).rounded())),
+                             boundary: SimDuration(nanoseconds: Int64((sampleBoundary / k).rounded())))
+    }
+
+    /// ``steadyZ`` standard errors of the sampled mean step over the mean (infinite below two samples).
+    var steadyRelativeError: Double {
+        guard sampleCount >= 2, sampleSum > 0 else { return .infinity }
+        let k = Double(sampleCount)
+        let mean = sampleSum / k
+        let variance = max(0, (sampleSumSquares - k * mean * mean) / (k - 1))
+        return Self.steadyZ * (variance / k).squareRoot() / mean
+    }
 
     /// At a step boundary: checkpoint, finish, fast-forward a steady state, or go on.
     func stepBoundary(_ sim: Simulation) throws(SimulationError) {
@@ -330,22 +442,59 @@ public final class WeightStreamingJob: Component {
             try startCheckpoint(sim)
             return
         }
-        // Steady state: the same step twice from a quiescent state (no flow in flight, nothing
-        // pending) repeats until the next checkpoint or the end. Leave the last step before that
-        // barrier in full detail.
-        if !fullDetail, lastStep == previousStep, fabric.network.activeFlowCount == 0, sim.pendingCount == 0 {
-            let barrier = checkpointEvery > 0 ? min(totalSteps, (stepsDone / checkpointEvery + 1) * checkpointEvery) : totalSteps
-            let skip = barrier - stepsDone - 1
-            if skip > 0 {
-                let span = try lastStep.total.multiplied(by: skip, "fast-forward of \(skip) steps")
-                let from = sim.now
-                try sim.advance(to: try sim.now.adding(span, "fast-forward"))
-                if trace != nil { traceSpan("fast-forward \(skip) steps", from: from, to: sim.now) }
-                stepsDone += skip
-                fastForwardedSteps += skip
-            }
-        }
+        try fastForward(sim)
         try beginStep(sim)
+    }
+
+    /// Steady state, from a quiescent state (no flow in flight, nothing pending): without jitter,
+    /// the same step twice repeats exactly; with jitter, the mean step is known to within
+    /// ``steadyTolerance`` (``steadyZ`` standard errors) once at least ``steadyMinSamples`` steps
+    /// were simulated (or ``steadyMaxSamples``, whatever the bound). Skips every step but the last
+    /// ``inputBuffers`` + 1,
+    /// and every periodic checkpoint that falls among them (each takes the checkpoint time, as
+    /// when simulated), in one clock advance.
+    func fastForward(_ sim: Simulation) throws(SimulationError) {
+        guard !fullDetail, fabric.network.activeFlowCount == 0, sim.pendingCount == 0 else { return }
+        // The last steps fetch less input (nothing is prefetched past the end), so they are
+        // simulated in detail: one more than the input buffers.
+        let skip = totalSteps - stepsDone - 1 - Self.inputBuffers
+        guard skip > 0 else { return }
+        let stepNs: Double
+        var bound = 0.0
+        if jitter == 0 {
+            guard stepsDone >= 2, lastStep == previousStep else { return }
+            stepNs = Double(lastStep.total.nanoseconds)
+        } else {
+            bound = steadyRelativeError
+            guard sampleCount >= Self.steadyMinSamples,
+                  bound <= Self.steadyTolerance || sampleCount >= Self.steadyMaxSamples else { return }
+            stepNs = Double(steadyStep.total.nanoseconds)
+        }
+        let ckpts = checkpointEvery > 0 ? (stepsDone + skip) / checkpointEvery - stepsDone / checkpointEvery : 0
+        let spanNs = stepNs * Double(skip) + Double(checkpointDuration.nanoseconds) * Double(ckpts)
+        guard spanNs < 9e18, Double(sim.now.nanoseconds) + spanNs < 9e18 else {
+            throw .model("\(skip) more steps (\(spanNs * 1e-9) s) are beyond the simulator's time range (about 285 years)")
+        }
+        let from = sim.now
+        try sim.advance(to: try sim.now.adding(SimDuration(nanoseconds: Int64(spanNs.rounded())), "fast-forward"))
+        if trace != nil {
+            traceSpan("fast-forward \(skip) steps" + (ckpts > 0 ? ", \(ckpts) checkpoints" : ""), from: from, to: sim.now)
+        }
+        stepsDone += skip
+        fastForwardedSteps += skip
+        fastForwardRelativeError = max(fastForwardRelativeError, bound)
+        if ckpts > 0 {
+            checkpoints += ckpts
+            fastForwardedCheckpoints += ckpts
+            checkpointTime = SimDuration(nanoseconds: checkpointTime.nanoseconds + checkpointDuration.nanoseconds * ckpts)
+        }
+        // The skipped steps consumed (and prefetched) their input like simulated ones.
+        let micro = skip * Int64(plan.gradAccumulation)
+        for s in inputRequested.indices {
+            inputRequested[s] += micro
+            inputArrived[s] += micro
+            inputConsumed[s] += micro
+        }
     }
 
     func startCheckpoint(_ sim: Simulation) throws(SimulationError) {
@@ -397,6 +546,19 @@ public final class WeightStreamingJob: Component {
     @inline(never) func traceComputeDone(lane s: Int, pass p: Int, _ now: SimTime) {
         guard let trace, let t = traceState else { return }
         trace.span(track: t.laneTracks[s], name: t.passNames[p], start: SimTime(nanoseconds: t.computeStart[s]), end: now)
+    }
+
+    /// When the last lane finishes pass `p`, a span on "<label> pacing" from the earliest start of
+    /// the pass to now, naming the system that finished last (the one that paced it).
+    @inline(never) func tracePacing(lane s: Int, pass p: Int, _ now: SimTime) {
+        guard let trace, let t = traceState else { return }
+        t.passStart[p] = min(t.passStart[p], t.computeStart[s])
+        t.passFinished[p] += 1
+        guard t.passFinished[p] == lanes else { return }
+        trace.span(track: "\(traceLabel) pacing", name: "\(t.passNames[p]) paced by \(t.laneTracks[s])",
+                   start: SimTime(nanoseconds: t.passStart[p]), end: now)
+        t.passFinished[p] = 0
+        t.passStart[p] = .max
     }
 
     @inline(never) func traceStreamDone(pass p: Int, _ now: SimTime) {

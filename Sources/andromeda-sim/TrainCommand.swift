@@ -16,6 +16,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Optimizer steps to run (1 to 10^9).") var steps: Int64 = 100
     @Option(parsing: .unconditional, help: "Random seed for wafer defects.") var seed: UInt64 = 42
     @Flag(help: "Simulate every step (no steady-state fast-forward).") var fullDetail = false
+    @Flag(help: "Print how each operation of a layer maps onto the wafer.") var mapping = false
+    @Option(parsing: .unconditional, help: "Samples per micro-batch (default: the compiler's search).") var microBatch: Int?
+    @Option(help: "System type: cs-2 or cs-3.") var system: String = "cs-2"
 
     func validate() throws {
         guard ModelCatalog.model(named: model) != nil else {
@@ -25,19 +28,25 @@ struct TrainCommand: ParsableCommand {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be 1 to 100000") }
         guard (1...1_000_000_000).contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
         if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        if let m = microBatch, !(1...batch).contains(m) { throw ValidationError("--micro-batch must be 1 to --batch (\(batch))") }
+        guard ["cs-2", "cs-3"].contains(system) else { throw ValidationError("--system must be cs-2 or cs-3") }
     }
 
     func run() throws {
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen) else { throw ExitCode(2) }
         var spec = TrainingSpec(model: m, systems: systems, perSystemBatch: batch, stopping: .steps(steps))
         spec.fixedCosts.compileCached = true
+        spec.microBatch = microBatch
+        let cluster = system == "cs-3" ? ClusterSpec.cs3 : ClusterSpec()
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
-            let r = try TrainingRun.simulate(spec, cluster: ClusterSpec(), seed: seed, fullDetail: fullDetail)
+            let r = try TrainingRun.simulate(spec, cluster: cluster, seed: seed, fullDetail: fullDetail)
             let el = clock.now - t0
             print("model \(r.modelName): \(r.parameters) parameters, seq \(r.seqLen), \(r.systems) systems")
-            print("global batch \(r.globalBatch) = micro \(r.microBatch) x accum \(r.gradAccumulation) x systems")
+            print("global batch \(r.globalBatch) = micro \(r.microBatch) x accum \(r.gradAccumulation) x systems"
+                  + (r.lastMicroBatch != r.microBatch ? " (last micro-batch \(r.lastMicroBatch))" : "")
+                  + "; largest micro-batch that fits: \(r.maxMicroBatch); SRAM \(r.sramBytesPerCore) B per core")
             print(String(format: "step %.6f s (compute %.6f, exposed stream %.6f, boundary %.6f)",
                          r.step.total.seconds, r.step.pacingCompute.seconds, r.step.exposedStream.seconds, r.step.boundary.seconds))
             print(String(format: "%.3f samples/s, %.0f tokens/s, %.3f PFLOP/s, %.1f%% of peak",
@@ -46,6 +55,7 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "time to train %.3f h (fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
                          r.timeToTrain.seconds / 3600, r.fixedCosts.seconds / 3600, r.checkpoints, r.stepsToTrain, r.fastForwardedSteps))
             print("events \(r.eventsSimulated), wall \(el)")
+            if mapping { print(MappingTable.render(r.mappings)) }
         } catch {
             fail("\(error)")
         }
@@ -55,27 +65,54 @@ struct TrainCommand: ParsableCommand {
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Re-derive the calibrated hardware efficiency from the measured Llama-7B throughput."
+        abstract: "Re-derive the calibrated and fitted parameters: the hardware efficiency (Llama-7B) and the GenSLM convergence law.",
+        discussion: """
+            Prints the value to copy into the source for each: EfficiencyModel.kernelEfficiency
+            and ConvergenceLaw.genslm (critical_batch_tokens, min_tokens). With --leave-one-out, also
+            fits the law on each 3 of the 4 GenSLM times and predicts the fourth.
+            """
     )
 
+    @Flag(help: "Also fit on 3 of the 4 GenSLM times and predict the 4th, for each in turn.") var leaveOneOut = false
+    @Flag(help: "Skip the hardware efficiency (only the convergence law).") var lawOnly = false
+
     func run() throws {
-        let e = try Calibration.softwareEfficiency()
-        print(String(format: "software efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
-                     Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().softwareEfficiency))
+        if !lawOnly {
+            let e = try Calibration.kernelEfficiency()
+            print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
+                         Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
+        }
         // GenSLM: the per-system batch is the largest power of two that fits without
-        // accumulation (an assumption: the published runs' batches are unknown). Two readings of
-        // the 123M result exist (1 -> 4 systems, and ZDNet's 2 -> 4); each is fitted separately.
-        let fits: [(String, Int, Int, Double, Int, Double, String)] = [
-            ("genslm-123m", 32, 1, 4.1, 4, 2.4, "genslm.json"),
-            ("genslm-1.3b", 16, 1, 15.6, 4, 10.4, "genslm.json"),
-            ("genslm-123m", 32, 2, 4.1, 4, 2.4, "genslm-2to4.json"),
-        ]
-        for (name, batch, n1, h1, n2, h2, file) in fits {
-            guard let m = ModelCatalog.model(named: name) else { continue }
-            let spec = TrainingSpec(model: m, systems: n1, perSystemBatch: batch, stopping: .samples(1))
-            let fit = try Calibration.criticalBatchFit(spec, systems1: n1, hours1: h1, systems2: n2, hours2: h2)
-            print(String(format: "%@ (per-system batch %d) for %@: min_samples %.0f, noise_batch %.1f (fitted on %.1f h on %d systems, %.1f h on %d)",
-                         name, batch, file, fit.minSamples, fit.noiseBatch, h1, n1, h2, n2))
+        // accumulation (an assumption: the published runs' batches are unknown). One law, two
+        // free parameters, four published times (1 -> 4 systems reading); the 2 -> 4 reading
+        // is predicted from the same parameters.
+        let points = Calibration.genslmPoints
+        let fit = try Calibration.convergenceLawFit(points)
+        print(String(format: "convergence law \"genslm\" fitted on the 4 GenSLM times: critical_batch_tokens %.4g, min_tokens %.4g (in use: %.4g, %.4g)",
+                     fit.criticalBatchTokens, fit.minTokens, ConvergenceLaw.genslm.criticalBatchTokens, ConvergenceLaw.genslm.minTokens))
+        for m in ["genslm-123m", "genslm-1.3b"] {
+            guard let model = ModelCatalog.model(named: m) else { continue }
+            print(String(format: "  %@: converged loss L(N) %.3f, B_crit %.0f tokens (%.1f samples), E_min %.4g tokens (%.0f samples)",
+                         m, fit.loss(model), fit.criticalBatchTokens(model), fit.criticalBatchTokens(model) / Double(model.seqLen),
+                         fit.minTokens(model), fit.minTokens(model) / Double(model.seqLen)))
+        }
+        print("point              published   fitted law   error")
+        for p in points + [Calibration.genslmZDNetPoint] {
+            let h = try Calibration.hours(p, law: fit)
+            print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%%@", p.label.padding(toLength: 18, withPad: " ", startingAt: 0), p.hours, h, (h - p.hours) / p.hours * 100,
+                         p == Calibration.genslmZDNetPoint ? "  (other reading, not fitted)" : ""))
+        }
+        if leaveOneOut {
+            print("leave-one-out: fit on the other 3 times, predict this one")
+            print("held out           published   predicted    error   critical_batch_tokens  min_tokens")
+            var sum = 0.0, worst = 0.0
+            for r in try Calibration.leaveOneOut(points) {
+                sum += abs(r.error)
+                worst = max(worst, abs(r.error))
+                print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%   %.4g  %.4g", r.point.label.padding(toLength: 18, withPad: " ", startingAt: 0), r.point.hours, r.predictedHours,
+                             r.error * 100, r.law.criticalBatchTokens, r.law.minTokens))
+            }
+            print(String(format: "leave-one-out mean |error| %.1f%%, max %.1f%%", sum / Double(points.count) * 100, worst * 100))
         }
     }
 }

@@ -96,7 +96,21 @@ final class CommandLineTests: XCTestCase {
     func testValidateReportsEveryPublishedFigure() throws {
         let v = try run(["validate"])
         XCTAssertEqual(v.status, 0, v.err)
-        XCTAssert(v.out.contains("genslm-1.3b") && v.out.contains("genslm-2to4") && v.out.contains("llama-7b"), v.out)
+        for text in ["GenSLM-1.3B", "ZDNet", "Llama-7B", "calibrated", "fitted", "prediction", "alternative", "mean |error|"] {
+            XCTAssert(v.out.contains(text), "\(text) missing: \(v.out)")
+        }
+    }
+
+    /// Folders named like built-in scenarios (an earlier --out) do not stop validate.
+    func testValidateIgnoresFoldersInTheWorkingDirectory() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        for name in ["genslm", "genslm-2to4", "Scenarios/genslm.json"] {
+            try FileManager.default.createDirectory(at: d.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let v = try run(["validate"], cwd: d)
+        XCTAssertEqual(v.status, 0, v.err)
+        XCTAssert(v.out.contains("predictions:"), v.out)
     }
 
     func testHostAndPholdCommands() throws {

@@ -7,7 +7,7 @@ final class ExtremeInputTests: XCTestCase {
         """
         {"version": 1, "name": "edge",
          "cluster": {"wafer": {"clock_hz": \(clockHz)}, "memoryx": {"capacity_bytes": 1e18, "update_parameters_per_s": 1000}},
-         "efficiency": {"software_efficiency": 0.001},
+         "efficiency": {"kernel_efficiency": 0.001},
          "models": [{"name": "m", "layers": 2, "d_model": 64, "heads": 1, "d_ffn": 64, "vocabulary": 100, "seq_len": 16}],
          "scaling": [{"model": "m", "systems": [1], "per_system_batch": 1, "stopping": {"rule": "steps", "steps": \(steps)},
            "checkpoint_every_steps": \(interval), "fixed_costs": {"checkpoint_base_s": \(checkpointBase), "checkpoint_bytes_per_s": 1000}}]}

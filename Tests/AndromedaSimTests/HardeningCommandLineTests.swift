@@ -44,7 +44,7 @@ final class HardeningCommandLineTests: XCTestCase {
 
     func testHugeSweepGridIsRefusedBeforeItIsBuilt() throws {
         let values = (1...10_000).map { "0.\($0)" }.joined(separator: ",")
-        try h.refused(["sweep", "genslm", "--param", "software_efficiency=\(values)", "--param", "defect_rate=\(values.replacingOccurrences(of: "0.", with: "0.0000"))",
+        try h.refused(["sweep", "genslm", "--param", "kernel_efficiency=\(values)", "--param", "defect_rate=\(values.replacingOccurrences(of: "0.", with: "0.0000"))",
                      "--out", h.scratch.appendingPathComponent("s").path], "100000000 points", "1...1000000")
     }
 

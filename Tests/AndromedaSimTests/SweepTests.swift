@@ -12,7 +12,7 @@ final class SweepTests: XCTestCase {
     func sweep() throws -> Sweep {
         let s = try Andromeda.load("genslm-2to4")
         return try Sweep(scenario: s, parameters: [try SweepParameter(parsing: "systems=1,2,4"),
-                                                   try SweepParameter(parsing: "defect_rate=0,0.2")])
+                                                   try SweepParameter(parsing: "defect_rate=0,0.1")])
     }
 
     func testWorkersShardsAndResumeGiveTheSameBytes() throws {

@@ -9,10 +9,10 @@ import Training
 /// The Chrome/Perfetto trace: valid JSON, the expected tracks, the cap, byte-identical output, and
 /// no effect on the simulated results.
 final class TraceTests: XCTestCase {
-    func genslm(systems: Int, steps: Int64 = 20) throws -> TrainingSpec {
+    func genslm(systems: Int, steps: Int64 = 400) throws -> TrainingSpec {
         var s = TrainingSpec(model: try XCTUnwrap(ModelCatalog.model(named: "genslm-123m")), systems: systems,
                              perSystemBatch: 32, stopping: .steps(steps))
-        s.checkpointEverySteps = 10
+        s.checkpointEverySteps = 100
         return s
     }
 
@@ -81,9 +81,13 @@ final class TraceTests: XCTestCase {
 
         let trackNames = Set(p.threads.values)
         for name in ["CS-2 0", "MemoryX out", "MemoryX in", "MemoryX optimizer", "SwarmX genslm-123m x1", "genslm-123m x1",
-                     "SwarmX genslm-123m x4", "genslm-123m x4", "job a", "job b", "CS-2 15", "Cluster"] {
+                     "SwarmX genslm-123m x4", "genslm-123m x4", "job a", "job b", "CS-2 15", "Cluster",
+                     "CS-2 3", "genslm-123m x4 pacing"] {
             XCTAssert(trackNames.contains(name), "no track \(name) in \(trackNames.sorted())")
         }
+        // Per-system lanes: each pass of the 4-system run names the system that paced it.
+        let paced = p.events.compactMap { $0["name"] as? String }.filter { $0.contains("paced by CS-2 ") }
+        XCTAssertFalse(paced.isEmpty)
         // Groups: tracks passed straight to the trace by kind, the others by their group.
         let processNames = Set(p.processes.values)
         for name in ["CS-2 systems", "MemoryX", "SwarmX", "Jobs", "genslm-123m on 4 systems", "cluster"] {
@@ -108,7 +112,10 @@ final class TraceTests: XCTestCase {
         let skipped = job.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("fast-forward ") }
             .compactMap { Int64($0.split(separator: " ")[1]) }
         XCTAssertEqual(skipped.reduce(0, +), one.fastForwardedSteps)
-        XCTAssertEqual(Int64(job.filter { $0["name"] as? String == "checkpoint" }.count), one.checkpoints)
+        // Checkpoints: simulated ones as spans, the ones inside a fast-forward named in its span.
+        let crossed = job.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("fast-forward ") && $0.hasSuffix(" checkpoints") }
+            .compactMap { Int64($0.split(separator: " ")[3]) }
+        XCTAssertEqual(Int64(job.filter { $0["name"] as? String == "checkpoint" }.count) + crossed.reduce(0, +), one.checkpoints)
         let compute = p.events(onTrack: "CS-2 0", process: "CS-2 systems")
         XCTAssertEqual(compute.count % steps.count, 0)
         XCTAssert(compute.contains { $0["name"] as? String == "L0 fwd m0" })

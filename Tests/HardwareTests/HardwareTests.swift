@@ -19,14 +19,29 @@ final class HardwareTests: XCTestCase {
         XCTAssertEqual(w.usableCores, 745_500)
     }
 
-    func testSparesRunningOutShrinkTheGrid() {
+    func testSparesHideDefectsUntilTheyRunOut() {
+        // Up to the spare capacity the grid stays whole; defects only add detours.
         var spec = WaferSpec()
-        spec.defectRate = 0.2
+        spec.defectRate = 0.1
         let w = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 7))
-        let shortfall = w.defects.defectCount - spec.spareCores
-        XCTAssertGreaterThan(shortfall, 0)
-        XCTAssertEqual(w.usableRows, 994 - (shortfall + 749) / 750)
-        XCTAssertLessThan(w.usablePeakFLOPS, Wafer(spec: WaferSpec(), index: 0, rng: Xoshiro256(seed: 7)).usablePeakFLOPS)
+        XCTAssertTrue(w.presentsFullGrid)
+        XCTAssertEqual(w.usableCores, 745_500)
+        XCTAssertGreaterThan(w.worstColumnDetours, Wafer(spec: WaferSpec(), index: 0, rng: Xoshiro256(seed: 7)).worstColumnDetours)
+        XCTAssertEqual(w.defectsPerColumn.reduce(0) { $0 + Int($1) } + w.defectsPerRow.prefix(1).reduce(0) { $0 + Int($1) },
+                       w.remappedPositions, "every defective grid position is counted once on a column (row 0 on its row)")
+        // Past it the wafer cannot present its grid (it would not be shipped).
+        spec.defectRate = 0.2
+        let bad = Wafer(spec: spec, index: 0, rng: Xoshiro256(seed: 7))
+        XCTAssertGreaterThan(bad.remappedPositions, bad.healthySpares)
+        XCTAssertFalse(bad.presentsFullGrid)
+        XCTAssertEqual(bad.usableCores, 0)
+    }
+
+    func testCS3Preset() {
+        let s = WaferSpec.wse3
+        XCTAssertEqual(s.gridCores, 755 * 1170)
+        XCTAssertEqual(s.physicalPeakFLOPS / 1e15, 17.1, accuracy: 0.1)
+        XCTAssertEqual(ClusterSpec.cs3.cs2.ioBytesPerSecond, 195e9)
     }
 
     func testDefectMapsAreSeededCompactAndIndependentPerWafer() {
@@ -67,6 +82,42 @@ final class HardwareTests: XCTestCase {
         XCTAssertEqual(path.levels, 2)
         XCTAssertEqual(path.treeEdges, 16 + 4)
         XCTAssertEqual(path.broadcast.count, 1 + 20 + 16)
-        XCTAssertEqual(path.treeLatency, SimDuration.microseconds(4))
+        // Per level: 2 us plus one 1 MiB chunk at 150 GB/s (6,991 ns) of pipeline fill.
+        XCTAssertEqual(path.treeLatency, SimDuration(nanoseconds: 2 * (2000 + 6991)))
+        XCTAssertEqual(path.reduce.count, 1 + 20 + 1 + 16, "the root's adder towards MemoryX")
+    }
+
+    func testSwarmXShapeFillAndNodeRates() throws {
+        var s = SwarmXSpec()
+        XCTAssertEqual(s.shape(for: 1), [[1]])
+        XCTAssertEqual(s.shape(for: 16), [[4, 4, 4, 4], [4]])
+        XCTAssertEqual(s.shape(for: 6), [[4, 2], [2]])
+        XCTAssertEqual(s.levels(for: 192), 4)
+        XCTAssertEqual(s.shape(for: 192).map { $0.count }, [48, 12, 3, 1])
+        XCTAssertLessThan(try s.pipelineLatency(for: 1, reduce: false), try s.pipelineLatency(for: 16, reduce: false))
+        XCTAssertLessThan(try s.pipelineLatency(for: 16, reduce: false), try s.pipelineLatency(for: 192, reduce: false))
+        // An adder slower than its ports: a node with 4 children sends a quarter of it.
+        s.nodeReduceBytesPerSecond = 200e9
+        XCTAssertEqual(s.reduceBytesPerSecond(children: 4), 50e9)
+        XCTAssertEqual(s.reduceBytesPerSecond(children: 1), 150e9)
+        XCTAssertGreaterThan(try s.pipelineLatency(for: 16, reduce: true), try s.pipelineLatency(for: 16, reduce: false))
+        s.chunkBytes = 0
+        s.levelLatency = .zero
+        XCTAssertEqual(try s.pipelineLatency(for: 192, reduce: true), .zero)
+    }
+
+    func testInputPipelineAndCoordinatorOverhead() throws {
+        var w = InputWorkerSpec()
+        XCTAssertEqual(w.coresPerSystem, 8)
+        XCTAssertEqual(w.effectiveBytesPerSecondPerSystem, min(w.bytesPerSecondPerSystem, 8 / 50e-9 * 4))
+        w.cpuSecondsPerToken = 1e-3
+        XCTAssertEqual(w.effectiveBytesPerSecondPerSystem, 8 / 1e-3 * 4, accuracy: 1e-6)
+        w.processesPerSystem = 1e6
+        XCTAssertEqual(w.coresPerSystem, 284.0 / 16 * 64)
+        let r = RuntimeSpec()
+        XCTAssertEqual(try r.overhead(systems: 1), .microseconds(1000))
+        XCTAssertEqual(try r.overhead(systems: 4), .microseconds(1500))
+        XCTAssertEqual(try r.overhead(systems: 5), .microseconds(1750))
+        XCTAssertEqual(try r.overhead(systems: 192), .microseconds(1000 + 8 * 250))
     }
 }

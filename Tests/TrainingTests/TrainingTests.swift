@@ -23,9 +23,10 @@ final class TrainingTests: XCTestCase {
     func testLlamaCalibrationPointAndMicroBatch() throws {
         let r = try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: 99, steps: 5), cluster: ClusterSpec(), seed: 42)
         XCTAssertEqual(r.samplesPerSecond, Calibration.llama7BSamplesPerSecond, accuracy: 0.2)
-        XCTAssertEqual(r.microBatch, 33, "the ALCF log's compiler settled on sub-batch 33")
-        XCTAssertEqual(r.gradAccumulation, 3)
+        XCTAssertEqual(r.microBatch, 99, "ALCF log: no gradient accumulation, per-box batch 99")
+        XCTAssertEqual(r.gradAccumulation, 1)
         XCTAssertEqual(r.peakFraction, 0.24, accuracy: 0.01, "reference: 23-25 % of dense peak")
+        XCTAssertLessThanOrEqual(r.sramBytesPerCore, 48 * 1024)
     }
 
     func testNoStepBeatsThePeakFLOPOrIOBound() throws {
@@ -52,21 +53,59 @@ final class TrainingTests: XCTestCase {
         }
     }
 
-    func testTheSlowestWaferPacesTheStep() throws {
+    func testDefectsCostDetoursNotRows() throws {
         var bad = ClusterSpec()
-        bad.cs2.wafer.defectRate = 0.2
+        bad.cs2.wafer.defectRate = 0.12
         let good = try TrainingRun.simulate(try spec("genslm-123m", systems: 2, batch: 8), cluster: ClusterSpec(), seed: 5)
         let slow = try TrainingRun.simulate(try spec("genslm-123m", systems: 2, batch: 8), cluster: bad, seed: 5)
-        XCTAssertLessThan(slow.pacingUsableCores, good.pacingUsableCores)
-        XCTAssertGreaterThan(slow.step.total, good.step.total)
+        XCTAssertEqual(slow.pacingUsableCores, good.pacingUsableCores, "spares keep the grid whole")
+        XCTAssertGreaterThan(slow.step.total, good.step.total, "detours around defects cost latency")
+        XCTAssertLessThan(slow.step.total.seconds, good.step.total.seconds * 1.01, "but only latency")
+        bad.cs2.wafer.defectRate = 0.2
+        XCTAssertThrowsError(try TrainingRun.simulate(try spec("genslm-123m", systems: 2, batch: 8), cluster: bad, seed: 5)) { e in
+            XCTAssert("\(e)".contains("spares"), "\(e)")
+        }
+    }
+
+    func testRaggedBatchesDoNotCollapseToMicroBatchOne() throws {
+        let at99 = try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: 99, steps: 3), cluster: ClusterSpec(), seed: 42)
+        for b in [97, 101] {
+            let r = try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: b, steps: 3), cluster: ClusterSpec(), seed: 42)
+            XCTAssertGreaterThan(r.microBatch, 30, "batch \(b)")
+            XCTAssertEqual(r.microBatch * (r.gradAccumulation - 1) + r.lastMicroBatch, b)
+            XCTAssertEqual(r.samplesPerSecond, at99.samplesPerSecond, accuracy: at99.samplesPerSecond * 0.1, "batch \(b)")
+        }
+    }
+
+    func testSmallMicroBatchesUseTheWaferLessWell() throws {
+        var one = try spec("llama-7b", systems: 1, batch: 33, steps: 3)
+        one.microBatch = 1
+        var full = one
+        full.microBatch = 33
+        let a = try TrainingRun.simulate(one, cluster: ClusterSpec(), seed: 42)
+        let b = try TrainingRun.simulate(full, cluster: ClusterSpec(), seed: 42)
+        XCTAssertGreaterThan(a.step.pacingCompute.seconds, b.step.pacingCompute.seconds * 1.05,
+                             "33 micro-batches of 1 pay the pipeline fill and thin tiles 33 times")
+    }
+
+    func testUnmappableLayerNamesTheConstraint() throws {
+        var long = try spec("genslm-1.3b", systems: 1, batch: 1)
+        long.model.seqLen = 4_000_000
+        XCTAssertThrowsError(try TrainingRun.simulate(long, cluster: ClusterSpec(), seed: 1)) { e in
+            XCTAssert("\(e)".contains("genslm-1.3b") && "\(e)".contains("layer") && "\(e)".contains("KiB"), "\(e)")
+        }
     }
 
     func testFastForwardGivesTheSameResultsAsFullDetail() throws {
         var s = try spec("genslm-123m", systems: 2, batch: 4, steps: 230)
         s.checkpointEverySteps = 100
         s.fixedCosts.compileCached = false
-        let fast = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 42, fullDetail: false)
-        let full = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 42, fullDetail: true)
+        // Without jitter every steady step is identical: the fast-forward is exact.
+        var steady = ClusterSpec()
+        steady.cs2.computeJitter = 0
+        let fast = try TrainingRun.simulate(s, cluster: steady, seed: 42, fullDetail: false)
+        let full = try TrainingRun.simulate(s, cluster: steady, seed: 42, fullDetail: true)
+        XCTAssertEqual(fast.fastForwardRelativeError, 0)
         XCTAssertGreaterThan(fast.fastForwardedSteps, 200)
         XCTAssertEqual(full.fastForwardedSteps, 0)
         XCTAssertLessThan(fast.eventsSimulated * 10, full.eventsSimulated)
@@ -94,11 +133,6 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try TrainingRun.simulate(try spec("llama-7b", systems: 1, batch: 1), cluster: small, seed: 1)) { e in
             XCTAssert("\(e)".contains("MemoryX"), "\(e)")
         }
-        var long = try spec("genslm-1.3b", systems: 1, batch: 1)
-        long.model.seqLen = 1_000_000
-        XCTAssertThrowsError(try TrainingRun.simulate(long, cluster: ClusterSpec(), seed: 1)) { e in
-            XCTAssert("\(e)".contains("activations"), "\(e)")
-        }
         var uneven = try spec("genslm-123m", systems: 3, batch: 1)
         uneven.globalBatch = 10
         XCTAssertThrowsError(try TrainingRun.simulate(uneven, cluster: ClusterSpec(), seed: 1))
@@ -114,7 +148,7 @@ final class TrainingTests: XCTestCase {
 
     func testSameSeedSameResult() throws {
         var c = ClusterSpec()
-        c.cs2.wafer.defectRate = 0.15
+        c.cs2.wafer.defectRate = 0.1
         let s = try spec("genslm-123m", systems: 4, batch: 8)
         XCTAssertEqual(try TrainingRun.simulate(s, cluster: c, seed: 9), try TrainingRun.simulate(s, cluster: c, seed: 9))
     }

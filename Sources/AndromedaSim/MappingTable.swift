@@ -1,0 +1,35 @@
+import Foundation
+import Training
+
+/// A plain-text table of how a model's layers map onto the wafer: per operation its shape, the
+/// tiling the mapping model chose, what paces it, and its forward time.
+public enum MappingTable {
+    /// The table for `mappings` (as in ``TrainingResult/mappings``).
+    public static func render(_ mappings: [LayerMapping]) -> String {
+        var lines = ["layer      op           shape / work                        tiling (pt x pk x pn, Nb, blocks)   bound        forward_us"]
+        for lm in mappings {
+            for o in lm.ops {
+                var shape = "", tiling = "", bound = ""
+                switch o.op {
+                case .gemm(_, let s):
+                    shape = "GEMM \(s)"
+                    if let g = o.gemm {
+                        let t = g.tiling
+                        tiling = "\(t.rowsUsed) x \(t.columnsPerGroup) x \(t.groups), \(t.blockColumns), \(g.blocks)"
+                        bound = g.bound
+                    }
+                case .product(_, let macs, _): shape = String(format: "product %.3g MAC", macs); bound = "mesh"
+                case .elementwise(_, let e, let k): shape = String(format: "elementwise %.3g x %.0f ops", e, k); bound = "vector"
+                }
+                lines.append(lm.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + o.op.name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + shape.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + tiling.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + bound.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + String(format: "%10.1f", o.nanoseconds / 1000))
+            }
+            lines.append(String(format: "%@ forward total %.1f us", lm.kind.rawValue, lm.forwardNanoseconds / 1000))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

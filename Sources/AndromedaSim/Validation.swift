@@ -1,0 +1,195 @@
+import Foundation
+import Hardware
+import Scenarios
+import Training
+
+/// One published figure, how it relates to the model's parameters, and how to simulate it.
+///
+/// Append rows to ``Validation/builtinRows`` (or pass your own to ``Validation/evaluate(_:)``):
+/// a single-system throughput row needs only the model, batch, system type and the published
+/// samples/s.
+public struct ValidationRow: Sendable {
+    /// How the published figure relates to the model.
+    public enum Kind: String, Sendable {
+        /// A parameter was set so that this figure is reproduced (by `calibrate`).
+        case calibrated
+        /// Used to fit a parameter together with other figures (reproduced only approximately).
+        case fitted
+        /// Not used to set anything: evidence. Only these rows decide the exit status.
+        case prediction
+        /// Another published reading of a figure already fitted; contradicts it, so shown, not gated.
+        case alternative
+    }
+
+    /// What is simulated.
+    public enum Quantity: Sendable {
+        /// Time to train, hours: experiment `model` of built-in scenario `scenario` on `systems`.
+        case timeToTrain(scenario: String, model: String, systems: Int)
+        /// Throughput on `to` systems over that on `from` (same experiment of a built-in scenario).
+        case speedup(scenario: String, model: String, from: Int, to: Int)
+        /// Samples/s of a built-in model on one system of `system` type ("cs2"), at `perSystemBatch`
+        /// (and `seqLen`, nil: the model's), compile cached, `steps` steps, seed 42.
+        case singleSystemThroughput(model: String, perSystemBatch: Int, seqLen: Int?, system: String)
+    }
+
+    /// What the figure is ("GenSLM-123M, 4 systems, time to train").
+    public let label: String
+    /// Calibrated, fitted, prediction or alternative reading.
+    public let kind: Kind
+    /// The published value.
+    public let published: Double
+    /// Its unit ("h", "x", "samples/s").
+    public let unit: String
+    /// Largest acceptable |simulated - published| / published.
+    public let tolerance: Double
+    /// Where the figure comes from (and its software release or era).
+    public let source: String
+    /// How to simulate it.
+    public let quantity: Quantity
+
+    /// A row.
+    public init(label: String, kind: Kind, published: Double, unit: String, tolerance: Double, source: String, quantity: Quantity) {
+        self.label = label
+        self.kind = kind
+        self.published = published
+        self.unit = unit
+        self.tolerance = tolerance
+        self.source = source
+        self.quantity = quantity
+    }
+}
+
+/// A row with its simulated value.
+public struct ValidationResult: Sendable {
+    /// The row.
+    public let row: ValidationRow
+    /// The simulated value.
+    public let simulated: Double
+    /// (simulated - published) / published.
+    public var error: Double { (simulated - row.published) / row.published }
+    /// Whether |error| is within the row's tolerance.
+    public var withinTolerance: Bool { abs(error) <= row.tolerance }
+}
+
+/// Every row evaluated, with the summary over predictions.
+public struct ValidationReport: Sendable {
+    /// One per row, in order.
+    public let results: [ValidationResult]
+    /// Prediction rows only.
+    public var predictions: [ValidationResult] { results.filter { $0.row.kind == .prediction } }
+    /// Mean |error| over predictions (0 without any).
+    public var predictionMeanAbsError: Double {
+        predictions.isEmpty ? 0 : predictions.reduce(0) { $0 + abs($1.error) } / Double(predictions.count)
+    }
+    /// Max |error| over predictions.
+    public var predictionMaxAbsError: Double { predictions.map { abs($0.error) }.max() ?? 0 }
+    /// Predictions outside their tolerance.
+    public var failedPredictions: [ValidationResult] { predictions.filter { !$0.withinTolerance } }
+    /// True when every prediction is within its tolerance.
+    public var passed: Bool { failedPredictions.isEmpty }
+
+    /// The table `andromeda-sim validate` prints.
+    public var table: String {
+        func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return left ? s + fill : fill + s
+        }
+        var out = pad("kind", 12, left: true) + pad("figure", 46, left: true) + pad("published", 14) + pad("simulated", 14)
+            + pad("error", 9) + pad("tolerance", 11) + "  status\n"
+        for r in results {
+            let status: String
+            switch r.row.kind {
+            case .prediction: status = r.withinTolerance ? "ok" : "MISS"
+            default: status = (r.withinTolerance ? "within" : "outside") + " (not gated)"
+            }
+            out += pad(r.row.kind.rawValue, 12, left: true) + pad(r.row.label, 46, left: true)
+                + pad(String(format: "%.2f %@", r.row.published, r.row.unit), 14)
+                + pad(String(format: "%.2f %@", r.simulated, r.row.unit), 14)
+                + pad(String(format: "%+.1f%%", r.error * 100), 9) + pad(String(format: "%.0f%%", r.row.tolerance * 100), 11)
+                + "  " + status + "\n"
+        }
+        out += String(format: "predictions: %d, mean |error| %.1f%%, max |error| %.1f%%, %d outside tolerance\n",
+                      predictions.count, predictionMeanAbsError * 100, predictionMaxAbsError * 100, failedPredictions.count)
+        return out
+    }
+}
+
+/// The published figures the simulator is checked against, and their evaluation.
+public enum Validation {
+    /// The built-in rows: every published figure of the built-in scenarios and the calibration
+    /// point. Tolerances: 1 % for a calibrated figure (bisection residue), 10 % for a time to train
+    /// (fitted rows; not gated), 5 % for "nearly linear" (assumed meaning: within 5 % of linear).
+    public static let builtinRows: [ValidationRow] = [
+        ValidationRow(label: "Llama-7B, 1 CS-2, batch 99 x 2048, samples/s", kind: .calibrated, published: 20.45,
+                      unit: "/s", tolerance: 0.01, source: "ALCF CS-2 cluster logs, R2.1.1 (2023)",
+                      quantity: .singleSystemThroughput(model: "llama-7b", perSystemBatch: 99, seqLen: nil, system: "cs2")),
+        ValidationRow(label: "GenSLM-123M, 1 system, time to train", kind: .fitted, published: 4.1, unit: "h", tolerance: 0.10,
+                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-123m", systems: 1)),
+        ValidationRow(label: "GenSLM-123M, 4 systems, time to train", kind: .fitted, published: 2.4, unit: "h", tolerance: 0.10,
+                      source: "mission source; ZDNet 2022-11-14", quantity: .timeToTrain(scenario: "genslm", model: "genslm-123m", systems: 4)),
+        ValidationRow(label: "GenSLM-1.3B, 1 system, time to train", kind: .fitted, published: 15.6, unit: "h", tolerance: 0.10,
+                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-1.3b", systems: 1)),
+        ValidationRow(label: "GenSLM-1.3B, 4 systems, time to train", kind: .fitted, published: 10.4, unit: "h", tolerance: 0.10,
+                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-1.3b", systems: 4)),
+        ValidationRow(label: "GenSLM-123M, 2 systems, time (ZDNet's 2->4)", kind: .alternative, published: 4.1, unit: "h",
+                      tolerance: 0.10, source: "ZDNet 2022-11-14",
+                      quantity: .timeToTrain(scenario: "genslm-2to4", model: "genslm-123m", systems: 2)),
+        ValidationRow(label: "GenSLM-123M, throughput 4 systems / 1", kind: .prediction, published: 4.0, unit: "x",
+                      tolerance: 0.05, source: "\"nearly linear\": Cerebras/mission source (2022)",
+                      quantity: .speedup(scenario: "genslm", model: "genslm-123m", from: 1, to: 4)),
+        ValidationRow(label: "GenSLM-1.3B, throughput 4 systems / 1", kind: .prediction, published: 4.0, unit: "x",
+                      tolerance: 0.05, source: "\"nearly linear\": Cerebras/mission source (2022)",
+                      quantity: .speedup(scenario: "genslm", model: "genslm-1.3b", from: 1, to: 4)),
+    ]
+
+    /// Simulates every row. Scenario rows use the built-in copies of the scenarios (never a file
+    /// or folder of the working directory); each scenario is run once.
+    public static func evaluate(_ rows: [ValidationRow] = builtinRows) throws -> ValidationReport {
+        var runs: [String: ScenarioResults] = [:]
+        func results(_ name: String) throws -> ScenarioResults {
+            if let r = runs[name] { return r }
+            guard let text = BuiltinScenarios.all[name] else {
+                throw TrainingError("validation: no built-in scenario \"\(name)\"")
+            }
+            let r = try ScenarioRunner.run(try Andromeda.parse(text, file: "<built-in \(name)>"))
+            runs[name] = r
+            return r
+        }
+        func row(_ r: ScenarioResults, _ model: String, _ n: Int) throws -> ScalingRow {
+            guard let x = r.rows.first(where: { $0.result.modelName == model && $0.result.systems == n }) else {
+                throw TrainingError("validation: scenario \(r.scenario.name) has no \(model) on \(n) systems")
+            }
+            return x
+        }
+        var out: [ValidationResult] = []
+        for v in rows {
+            let simulated: Double
+            switch v.quantity {
+            case .timeToTrain(let s, let m, let n):
+                simulated = try row(try results(s), m, n).result.timeToTrain.seconds / 3600
+            case .speedup(let s, let m, let from, let to):
+                let r = try results(s)
+                simulated = try row(r, m, to).result.samplesPerSecond / row(r, m, from).result.samplesPerSecond
+            case .singleSystemThroughput(let m, let batch, let seq, let system):
+                simulated = try singleSystemThroughput(model: m, perSystemBatch: batch, seqLen: seq, system: system)
+            }
+            out.append(ValidationResult(row: v, simulated: simulated))
+        }
+        return ValidationReport(results: out)
+    }
+
+    /// Samples/s of a built-in model on one system of type `system` ("cs2": the default
+    /// cluster), compile cached, 3 steps, seed 42.
+    public static func singleSystemThroughput(model: String, perSystemBatch: Int, seqLen: Int?, system: String) throws -> Double {
+        guard var m = ModelCatalog.model(named: model) else { throw TrainingError("validation: no built-in model \"\(model)\"") }
+        if let seqLen { m.seqLen = seqLen }
+        let cluster: ClusterSpec
+        switch system {
+        case "cs2": cluster = ClusterSpec()
+        default: throw TrainingError("validation: system type \"\(system)\" is not modelled (known: cs2)")
+        }
+        var spec = TrainingSpec(model: m, systems: 1, perSystemBatch: perSystemBatch, stopping: .steps(3))
+        spec.fixedCosts.compileCached = true
+        return try TrainingRun.simulate(spec, cluster: cluster, seed: 42).samplesPerSecond
+    }
+}

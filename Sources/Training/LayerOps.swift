@@ -1,0 +1,98 @@
+import Hardware
+
+/// One operation of a layer's forward pass as the wafer runs it.
+public enum WaferOp: Sendable, Equatable {
+    /// A matrix multiplication whose weights stream in from MemoryX (docs/wafer-dataflow.md).
+    case gemm(name: String, shape: GemmShape)
+    /// A product of two activation tensors (attention scores Q.K^T, or the weighted sum of
+    /// values), after keys or values are moved across the mesh.
+    case product(name: String, macs: Double, movedWords: Double)
+    /// An element-wise pass: norms, softmax, activation functions, the embedding gather.
+    case elementwise(name: String, elements: Double, opsPerElement: Double)
+
+    /// The operation's name ("qkv", "scores", "softmax", ...).
+    public var name: String {
+        switch self {
+        case .gemm(let n, _), .product(let n, _, _), .elementwise(let n, _, _): return n
+        }
+    }
+}
+
+/// How each layer of a transformer maps onto the wafer: its operations, and the SRAM a micro-batch
+/// occupies on every core. Every matrix multiplication is its own GEMM with its own tiling;
+/// attention (Q.K^T, softmax, A.V), the norms, the embedding and the vocabulary projection are
+/// separate operations (docs/model.md, "Wafer").
+public enum LayerOps {
+    /// Vector operations per element of a layer norm (mean, variance, normalise, scale, shift,
+    /// residual add): assumed.
+    public static let normOpsPerElement = 8.0
+    /// Vector operations per element of a softmax (max, subtract, exponential, sum, divide): assumed.
+    public static let softmaxOpsPerElement = 8.0
+    /// Vector operations per element of GELU (tanh form), assumed; SwiGLU adds the gate product.
+    public static let activationOpsPerElement = 8.0
+
+    /// The forward operations of a layer of `kind` on a micro-batch of `samples`.
+    public static func forward(_ m: ModelSpec, kind: LayerCost.Kind, samples: Int) -> [WaferOp] {
+        let t = samples * m.seqLen
+        let td = Double(t), d = m.dModel, s = Double(m.seqLen)
+        let half = m.causal ? 0.5 : 1.0
+        switch kind {
+        case .embedding:
+            return [.elementwise(name: "gather", elements: td * Double(d), opsPerElement: 1)]
+        case .block:
+            let attnMACs = td * s * Double(d) * half
+            var ops: [WaferOp] = [
+                .elementwise(name: "norm1", elements: td * Double(d), opsPerElement: normOpsPerElement),
+                .gemm(name: "qkv", shape: GemmShape(tokens: t, dIn: d, dOut: 3 * d)),
+                .product(name: "scores", macs: attnMACs, movedWords: td * Double(d) / 2),
+                .elementwise(name: "softmax", elements: td * s * Double(m.heads) * half, opsPerElement: softmaxOpsPerElement),
+                .product(name: "context", macs: attnMACs, movedWords: td * Double(d) / 2),
+                .gemm(name: "proj", shape: GemmShape(tokens: t, dIn: d, dOut: d)),
+                .elementwise(name: "norm2", elements: td * Double(d), opsPerElement: normOpsPerElement),
+                .gemm(name: "ffn-up", shape: GemmShape(tokens: t, dIn: d, dOut: (m.gatedFFN ? 2 : 1) * m.dFFN)),
+                .elementwise(name: "activation", elements: td * Double(m.dFFN),
+                             opsPerElement: activationOpsPerElement + (m.gatedFFN ? 2 : 0)),
+                .gemm(name: "ffn-down", shape: GemmShape(tokens: t, dIn: m.dFFN, dOut: d)),
+            ]
+            if m.perSampleBlockParameters > 0 {
+                let out = max(1, m.perSampleBlockParameters / max(1, d))
+                ops.append(.gemm(name: "modulation", shape: GemmShape(tokens: samples, dIn: d, dOut: out)))
+            }
+            return ops
+        case .head:
+            let th = max(1, Int((td * m.headTokenFraction).rounded(.up)))
+            return [
+                .elementwise(name: "norm-final", elements: td * Double(d), opsPerElement: normOpsPerElement),
+                .gemm(name: "vocab", shape: GemmShape(tokens: th, dIn: d, dOut: m.vocabulary)),
+                .elementwise(name: "loss", elements: Double(th) * Double(m.vocabulary), opsPerElement: softmaxOpsPerElement),
+            ]
+        }
+    }
+
+    /// Layer inputs kept on the wafer for the backward pass with segment checkpointing: store the
+    /// input of every k-th block, and while a segment's backward runs, the k inputs recomputed
+    /// inside it: ceil(L / k) + k - 1, minimised over k (Chen et al. 2016, "Training deep nets
+    /// with sublinear memory cost").
+    public static func storedLayerInputs(blocks l: Int) -> Int {
+        guard l > 1 else { return max(1, l) }
+        var best = l
+        for k in 1...l { best = min(best, (l + k - 1) / k + k - 1) }
+        return best
+    }
+
+    /// Bytes per token live inside one block while it runs (16-bit): its input plus the widest
+    /// intermediate (Q, K, V and the attention output: 4 d; or the feed-forward's 2 f gated, f
+    /// otherwise).
+    public static func workingBytesPerToken(_ m: ModelSpec) -> Double {
+        let d = Double(m.dModel), f = Double(m.dFFN)
+        return 2 * (d + max(4 * d, (m.gatedFFN ? 2 : 1) * f))
+    }
+
+    /// Bytes per core a micro-batch of `samples` holds before any GEMM tile: stored layer inputs
+    /// and the running block's working set, spread evenly over the grid.
+    public static func activationBytesPerCore(_ m: ModelSpec, samples: Int, gridCores: Int) -> Double {
+        let tokens = Double(samples) * Double(m.seqLen)
+        let stored = Double(storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel)
+        return tokens * (stored + workingBytesPerToken(m)) / Double(max(1, gridCores))
+    }
+}
