@@ -20,9 +20,27 @@ final class HardeningCommandLineTests: XCTestCase {
         XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.json").path))
     }
 
+    /// genslm.json cut to its first experiment on one system, with `change` applied to it.
+    func oneExperiment(_ name: String, models: String = "", _ change: [String: Any]) throws -> URL {
+        let url = CLIHarness.root.appendingPathComponent("Scenarios/genslm.json")
+        var doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var e = try XCTUnwrap((doc["scaling"] as? [[String: Any]])?.first)
+        e["systems"] = [1]
+        e["published"] = nil
+        for (k, v) in change { e[k] = v is NSNull ? nil : v }
+        doc["scaling"] = [e]
+        if !models.isEmpty { doc["models"] = try JSONSerialization.jsonObject(with: Data(models.utf8)) }
+        let data = try JSONSerialization.data(withJSONObject: doc)
+        return try h.write(String(decoding: data, as: UTF8.self), name)
+    }
+
     func testHugeGlobalBatchIsRefusedBeforeAllocating() throws {
-        throw XCTSkip("needs Training change: check the pass count (65,535) before building the passes "
-            + "(global_batch 1e8 on 1 system; a 1000-layer model with per_system_batch 1e6)")
+        let gb = try oneExperiment("gb.json", ["per_system_batch": NSNull(), "global_batch": 100_000_000])
+        try h.refused(["run", gb.path, "--out", h.scratch.appendingPathComponent("o").path], "passes per step", "65534")
+        let deep = try oneExperiment("deep.json", models: """
+            [{"name": "deep", "layers": 1000, "d_model": 64, "heads": 2, "d_ffn": 256, "vocabulary": 1000, "seq_len": 128}]
+            """, ["model": "deep", "per_system_batch": 1_000_000])
+        try h.refused(["run", deep.path, "--out", h.scratch.appendingPathComponent("o").path], "deep", "65534")
     }
 
     func testGeneratedJobsAboveTheDocumentedMaximumAreRefused() throws {
@@ -61,8 +79,19 @@ final class HardeningCommandLineTests: XCTestCase {
     }
 
     func testCheckpointsAndInputFeedAreFastForwarded() throws {
-        throw XCTSkip("needs Training change: fast-forward across periodic checkpoints (stopping.steps 1e12) and "
-            + "the input-feed-bound slowdown (per_system_batch 1e6, input_workers.bytes_per_s_per_system 1000)")
+        // 1e8 steps with a checkpoint every 100: a million checkpoints, crossed by the fast-forward.
+        let steps = try oneExperiment("steps.json", ["stopping": ["rule": "steps", "steps": 100_000_000], "checkpoint_every_steps": 100])
+        XCTAssertEqual(try h.run(["run", steps.path, "--out", h.scratch.appendingPathComponent("a").path, "--quiet"]).status, 0)
+        // Past the simulator's time range: a message, not hours of simulated checkpoints.
+        let far = try oneExperiment("far.json", ["stopping": ["rule": "steps", "steps": 1_000_000_000_000]])
+        try h.refused(["run", far.path, "--out", h.scratch.appendingPathComponent("b").path], "time range")
+        // Input-feed-bound steps cost the same each (the slowdown grew faster than linearly).
+        var doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: try oneExperiment("feed.json",
+            ["per_system_batch": 512, "stopping": ["rule": "steps", "steps": 300]]))) as? [String: Any])
+        doc["cluster"] = ["input_workers": ["bytes_per_s_per_system": 1000]]
+        let feed = try h.write(String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self), "feed.json")
+        let r = try h.run(["run", feed.path, "--out", h.scratch.appendingPathComponent("c").path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
     }
 
     func testMaxRateRefusesRatesOutsideTheGeneratorsRange() throws {
