@@ -85,12 +85,13 @@ public enum ChartOutputs {
         ]
     }
 
-    /// The charts of a shared-cluster run, one line per policy:
-    /// - utilization.svg: busy systems over simulated time (hours), as a staircase; when a
-    ///   policy has more than 400 steps, the time-weighted mean per bin (a round width giving at
-    ///   most 120 bins, named in the axis label) so that the policies stay distinguishable;
+    /// The charts of a shared-cluster run:
+    /// - utilization.svg: busy systems over simulated time (hours), as a staircase, in small
+    ///   multiples: one panel per policy, all on the same axes (0 to the last time, 0 to the most
+    ///   systems busy or down); when a policy has more than 400 steps, the time-weighted mean per
+    ///   bin (a round width giving at most 120 bins, named in the axis label);
     /// - wait_cdf.svg: the distribution (CDF) of the wait from submission to first start, in
-    ///   hours, over the jobs that started.
+    ///   hours, over the jobs that started, one line per policy.
     public static func clusterCharts(_ runs: [PolicyRun]) -> [(file: String, svg: String)] {
         guard !runs.isEmpty else { return [] }
         var utilization: [Series] = []
@@ -111,10 +112,19 @@ public enum ChartOutputs {
             let hours = run.jobs.compactMap { job in job.firstStart.map { $0.since(job.spec.submit).seconds / 3600 } }
             waits.append(Series(name: run.policy, points: LineChart.cdf(hours), style: .step, colorIndex: i))
         }
+        // Small multiples: overlaid, five staircases are hard to tell apart.
+        let top = runs.flatMap { $0.utilization.map { $0.busySystems + $0.downSystems } }.max() ?? 1
+        let what = bin.map { "busy systems, mean per \(hoursText($0))" } ?? "busy systems"
+        let panels = utilization.map { s in
+            var panel = LineChart(title: s.name, xAxis: Axis(label: "time (h)", min: 0, max: Swift.max(end, 1e-9)),
+                                  yAxis: Axis(label: "busy systems", min: 0, max: Double(Swift.max(top, 1))), series: [s],
+                                  width: 420, height: 260)
+            panel.showsLegend = false
+            return panel
+        }
         return [
-            ("utilization.svg", LineChart(title: "Cluster utilization", xAxis: Axis(label: "time (h)", min: 0),
-                                          yAxis: Axis(label: bin.map { "busy systems (mean per \(hoursText($0)))" } ?? "busy systems", min: 0),
-                                          series: utilization).svg()),
+            ("utilization.svg", SmallMultiples(title: "Cluster utilization (\(what)), one panel per policy", panels: panels,
+                                               columns: 2).svg()),
             ("wait_cdf.svg", LineChart(title: "Wait before first start", xAxis: Axis(label: "wait (h)", min: 0),
                                        yAxis: Axis(label: "fraction of started jobs", min: 0, max: 1), series: waits).svg()),
         ]

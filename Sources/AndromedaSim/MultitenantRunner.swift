@@ -69,12 +69,12 @@ public enum MultitenantRunner {
         // One oracle for every policy: the same mixes of running jobs recur across policies.
         let oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
         oracle.mode = spec.contention
-        for name in spec.policies {
+        for (k, name) in spec.policies.enumerated() {
             guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
             let probesBefore = oracle.probes, hitsBefore = oracle.cacheHits, eventsBefore = oracle.probeEvents
             let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config, oracle: oracle)
             if out.isEmpty { sim.trace = trace }
-            let results = try sim.run()
+            let results = try WorkProgress.part(k, of: spec.policies.count) { () throws(SimulationError) in try sim.run() }
             out.append(PolicyRun(policy: name, jobs: results, utilization: sim.samples,
                                  metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,
                                                          weights: config.userWeights),

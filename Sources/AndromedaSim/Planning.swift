@@ -33,6 +33,7 @@ public enum Planning {
         var failed: [(Int, String)] = []
         let bound = max(1, cluster.systems)
         for n in 1...bound {
+            WorkProgress.current?.update(Double(n - 1) / Double(bound))
             var s = job
             s.systems = n
             if let g = s.globalBatch, g % n != 0 {
@@ -90,7 +91,11 @@ public enum Planning {
         }
         let bound = rateSearchBound(range: range, tolerance: tolerance)
         var tried: [(Double, Double)] = []
+        // Progress: the two ends, then at most the geometric bisection's steps.
+        let expected = bound
         func p95(_ rate: Double) throws -> (Double, ClusterMetrics) {
+            WorkProgress.current?.enter(tried.count, of: expected)
+            defer { WorkProgress.current?.leave() }
             var s = spec
             var g = base
             g.arrivalRatePerHour = rate

@@ -133,9 +133,10 @@ public enum ScalingOutputs {
         h.map { String(format: "%+.1f%%", (sim - $0) / $0 * 100) } ?? "-"
     }
 
-    /// Writes scaling.csv, the cluster files, the SVG charts and summary.json into `directory`
-    /// (each through a temporary file).
-    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], to directory: String) throws(ReportError) {
+    /// Writes scaling.csv, the cluster files, the SVG charts, summary.json and report.html into
+    /// `directory` (each through a temporary file). `trace` is the report's link to a Perfetto trace.
+    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], trace: String? = nil,
+                             to directory: String) throws(ReportError) {
         if !r.rows.isEmpty {
             try scalingCSV(r).write(to: directory + "/scaling.csv")
             try ChartOutputs.write(ChartOutputs.scalingCharts(r), to: directory)
@@ -145,5 +146,6 @@ public enum ScalingOutputs {
             try ChartOutputs.write(ChartOutputs.clusterCharts(policies), to: directory)
         }
         try summaryJSON(r, policies: policies).write(to: directory + "/summary.json")
+        try HTMLReport.write(r, policies: policies, trace: trace, to: directory)
     }
 }

@@ -34,13 +34,18 @@ public enum ScenarioRunner {
     /// receives every run's timeline, each in its own group "<model> on <n> systems".
     public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil) throws(TrainingError) -> ScenarioResults {
         var rows: [ScalingRow] = []
+        let points = scenario.scaling.reduce(0) { $0 + $1.systems.count }
+        var point = 0
         for (i, exp) in scenario.scaling.enumerated() {
             var results: [TrainingResult] = []
             for n in exp.systems {
-                results.append(try TrainingRun.simulate(exp.spec(systems: n), cluster: scenario.cluster,
-                                                        efficiency: scenario.efficiency, seed: scenario.seed,
-                                                        fullDetail: fullDetail,
-                                                        trace: trace?.group(traceGroup(scenario, i, n))))
+                // Progress (on a terminal): each point is an equal part of the run.
+                results.append(try WorkProgress.part(point, of: points) { () throws(TrainingError) in
+                    try TrainingRun.simulate(exp.spec(systems: n), cluster: scenario.cluster,
+                                             efficiency: scenario.efficiency, seed: scenario.seed,
+                                             fullDetail: fullDetail, trace: trace?.group(traceGroup(scenario, i, n)))
+                })
+                point += 1
             }
             guard let base = results.min(by: { $0.systems < $1.systems }) else { continue }
             for r in results {

@@ -99,7 +99,7 @@ public enum SweepRunner {
         }
     }
 
-    /// Writes sweep_scaling.csv and sweep_cluster.csv if every point is done; returns whether it did.
+    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns whether it did.
     @discardableResult
     public static func assemble(_ sweep: Sweep, directory: String) throws -> Bool {
         let fm = FileManager.default
@@ -113,6 +113,7 @@ public enum SweepRunner {
         }
         try AtomicFile.write(scaling, to: directory + "/sweep_scaling.csv")
         try AtomicFile.write(cluster, to: directory + "/sweep_cluster.csv")
+        try AtomicFile.write(HTMLReport.sweep(sweep, scaling: scaling, cluster: cluster), to: directory + "/report.html")
         return true
     }
 

@@ -34,6 +34,8 @@ public struct LineChart: Sendable {
     public var width: Int
     /// The height of the image in pixels (at least 200 is used).
     public var height: Int
+    /// Whether the legend is drawn (right of the plot); off for panels named by their title.
+    public var showsLegend = true
 
     /// Creates a chart.
     public init(title: String, xAxis: Axis, yAxis: Axis, series: [Series], width: Int = 720, height: Int = 440) {
@@ -84,7 +86,7 @@ public struct LineChart: Sendable {
         let yLabelWidth = yLayout.labels.map { SVGText.width($0, fontSize: Self.tickFont) }.max() ?? 0
         let left = (38 + yLabelWidth + 6).rounded(.up)
         let legend = Legend(series: series, plottable: plottable, maxWidth: Swift.min(200, w * 0.3))
-        let right = series.isEmpty ? 24 : (legend.width + 36).rounded(.up)
+        let right = series.isEmpty || !showsLegend ? 24 : (legend.width + 36).rounded(.up)
         let plotW = Swift.max(60, w - left - right)
         var xTicks = Swift.max(2, Int(plotW / 70))
         var xLayout = AxisLayout(axis: xAxis, values: xs, maxTicks: xTicks)
@@ -126,8 +128,8 @@ public struct LineChart: Sendable {
         out.append("<text x=\"18.00\" y=\"\(f(top + plotH / 2))\" transform=\"rotate(-90 18.00 \(f(top + plotH / 2)))\" "
             + "text-anchor=\"middle\" font-size=\"12\" fill=\"#222222\">"
             + "\(esc(SVGText.fitted(yAxis.label, maxWidth: plotH, fontSize: 12)))</text>")
-        out += legend.draw(x: left + plotW + 20, top: top + 6, height: plotH - 6,
-                           colors: series.enumerated().map { Self.color($0.element, index: $0.offset) })
+        if showsLegend { out += legend.draw(x: left + plotW + 20, top: top + 6, height: plotH - 6,
+                           colors: series.enumerated().map { Self.color($0.element, index: $0.offset) }) }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
     }

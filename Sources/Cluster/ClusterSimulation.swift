@@ -100,7 +100,7 @@ public final class ClusterSimulation: Component {
             try sim.schedule(at: w.start, target: id, arg: arg(.maintenanceStart, i), priority: 32)
         }
         if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
-        _ = try sim.run(&components)
+        _ = try sim.run(&components, slice: 64, progress: { Double(self.settledJobs) / Double(max(1, self.jobs.count)) })
         eventsHandled = sim.eventsHandled
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)

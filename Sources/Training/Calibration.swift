@@ -18,7 +18,8 @@ public enum Calibration {
         var spec = TrainingSpec(model: m, systems: 1, perSystemBatch: 99, stopping: .steps(3))
         spec.fixedCosts.compileCached = true
         var lo = 0.01, hi = 1.0
-        for _ in 0..<40 {
+        for i in 0..<40 {
+            WorkProgress.current?.update(Double(i) / 40)
             let mid = (lo + hi) / 2
             var e = base
             e.kernelEfficiency = mid
@@ -55,7 +56,8 @@ extension Calibration {
         // A smaller B_noise makes the larger batch need more samples: time on systems2 falls
         // as B_noise grows.
         var lo = 1.0, hi = 1e9
-        for _ in 0..<60 {
+        for i in 0..<60 {
+            WorkProgress.current?.update(Double(i) / 61)
             let mid = (lo * hi).squareRoot()
             let e = try eMinMatching(mid)
             if try hours(systems2, e, mid) > hours2 { lo = mid } else { hi = mid }

@@ -76,7 +76,8 @@ extension Calibration {
         var simplex = [x0, [x0[0] + log(4), x0[1]], [x0[0], x0[1] + log(2)]]
         var f: [Double] = []
         for x in simplex { f.append(try cost(x)) }
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            WorkProgress.current?.update(Double(iteration) / Double(max(1, iterations)))
             let order = [0, 1, 2].sorted { (f[$0], $0) < (f[$1], $1) }
             simplex = order.map { simplex[$0] }
             f = order.map { f[$0] }
@@ -128,8 +129,10 @@ extension Calibration {
         for (i, p) in points.enumerated() {
             var rest = points
             rest.remove(at: i)
-            let law = try convergenceLawFit(rest, start: start, cluster: cluster, efficiency: efficiency,
-                                            fixedCosts: fixedCosts, seed: seed, iterations: iterations)
+            let law = try WorkProgress.part(i, of: points.count) { () throws(TrainingError) in
+                try convergenceLawFit(rest, start: start, cluster: cluster, efficiency: efficiency,
+                                      fixedCosts: fixedCosts, seed: seed, iterations: iterations)
+            }
             out.append(LeaveOneOut(point: p, law: law,
                                    predictedHours: try hours(p, law: law, cluster: cluster, efficiency: efficiency,
                                                              fixedCosts: fixedCosts, seed: seed)))

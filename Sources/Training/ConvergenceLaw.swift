@@ -40,7 +40,7 @@ public struct ConvergenceLaw: Sendable, Equatable {
     /// The law fitted to the four GenSLM times (123M and 1.3B, 1 and 4 systems) by
     /// `andromeda-sim calibrate`; regenerate with that command after any change to the throughput
     /// model or the fixed costs (docs/validation.md).
-    public static let genslm = ConvergenceLaw(name: "genslm", criticalBatchTokens: 9.32e7, minTokens: 7.439e9)
+    public static let genslm = ConvergenceLaw(name: "genslm", criticalBatchTokens: 5.712e7, minTokens: 8.799e9)
 
     /// Laws a scenario can name.
     public static let catalog: [String: ConvergenceLaw] = ["genslm": genslm]

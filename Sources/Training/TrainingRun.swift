@@ -114,7 +114,7 @@ public enum TrainingRun {
             }
             job.attach(id: components.register(job))
             try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.Kind.start.rawValue << 28)
-            _ = try sim.run(&components)
+            _ = try sim.run(&components, progress: { Double(job.stepsDone) / Double(steps) })
             guard job.finished else {
                 throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")
             }

@@ -18,7 +18,7 @@ struct AndromedaSimCommand: ParsableCommand {
             Exit status: 0 on success, 2 on bad input (scenario, trace or flags), 1 when an output cannot be written.
             """,
         version: AndromedaVersion.string,
-        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self,
+        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self, ConvertSWFCommand.self,
                       ValidateCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
     )
 

@@ -41,7 +41,8 @@ struct PlanCommand: ParsableCommand {
             let job = TrainingSpec(model: m, systems: 1, perSystemBatch: batch, stopping: .samples(Int64(samples)))
             let a: Planning.SystemsAnswer
             do {
-                a = try Planning.fewestSystems(for: job, deadline: try SimDuration(seconds: deadlineH * 3600), cluster: cluster)
+                let deadline = try SimDuration(seconds: deadlineH * 3600)
+                a = try ProgressBar.around("plan min-systems") { try Planning.fewestSystems(for: job, deadline: deadline, cluster: cluster) }
             } catch { fail("\(error)") }
             // Every count in order, simulated or not (with the reason).
             var lines: [(Int, String)] = a.tried.map { ($0.systems, String(format: "%.2f h", $0.timeToTrain.seconds / 3600)) }
@@ -84,8 +85,10 @@ struct PlanCommand: ParsableCommand {
             }
             m.config.horizon = nil
             do {
-                let a = try Planning.highestArrivalRate(m, policy: policy, p95Wait: try SimDuration(seconds: p95WaitH * 3600),
-                                                        range: min...max, seed: s.seed)
+                let target = try SimDuration(seconds: p95WaitH * 3600)
+                let a = try ProgressBar.around("plan max-rate") {
+                    try Planning.highestArrivalRate(m, policy: policy, p95Wait: target, range: min...max, seed: s.seed)
+                }
                 for t in a.tried { print(String(format: "rate %.6g jobs/h: P95 wait %.2f h", t.rate, t.p95WaitSeconds / 3600)) }
                 print(a.rate.map { String(format: "highest rate with P95 wait <= %.2f h: %.6g jobs/h", p95WaitH, $0) }
                       ?? "even \(min) jobs/h misses the target")
@@ -109,7 +112,9 @@ struct PlanCommand: ParsableCommand {
             guard let m = s.multitenant else { fail("\(scenario): no multitenant section") }
             guard PolicyCatalog.names.contains(policy) else { fail("--policy must be one of \(PolicyCatalog.names.joined(separator: ", "))") }
             let a: Planning.MemoryXAnswer
-            do { a = try Planning.memoryXNeeded(m, policy: policy, seed: s.seed, models: s.models) } catch { fail("\(scenario): \(error)") }
+            do {
+                a = try ProgressBar.around("plan memoryx") { try Planning.memoryXNeeded(m, policy: policy, seed: s.seed, models: s.models) }
+            } catch { fail("\(scenario): \(error)") }
             print(String(format: "largest job: %.1f GB (below this it is rejected)", a.largestJobBytes / 1e9))
             print(String(format: "peak held at once under %@: %.1f GB (at or above this MemoryX never delays a job)",
                          policy as NSString, a.peakConcurrentBytes / 1e9))
@@ -130,7 +135,7 @@ struct PlanCommand: ParsableCommand {
             do { sa = try Andromeda.load(a); sb = try Andromeda.load(b) } catch { fail("\(error)") }
             print("figure".padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%14@ %14@ %9@", sa.name as NSString, sb.name as NSString, "B/A" as NSString))
             let rows: [(figure: String, a: Double, b: Double)]
-            do { rows = try Planning.compare(sa, sb) } catch { fail("\(error)") }
+            do { rows = try ProgressBar.around("plan compare", { try Planning.compare(sa, sb) }) } catch { fail("\(error)") }
             for row in rows {
                 print(row.figure.padding(toLength: 56, withPad: " ", startingAt: 0)
                       + String(format: "%14.3f %14.3f %9.3f", row.a, row.b, row.a == 0 ? 0 : row.b / row.a))

@@ -45,12 +45,21 @@ struct RunCommand: ParsableCommand {
         do { folder = try OutputFolder(dir) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
         let timeline = trace.map { _ in ChromeTrace() }
         let run: Andromeda.Results
-        do { run = try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline) } catch { fail("\(scenario): \(error)") }
+        do {
+            run = try ProgressBar.around("run \(parsed.name)", show: !quiet) {
+                try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline)
+            }
+        } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies
         // Every policy runs the same jobs.
         let jobCount = policyRuns.first?.jobs.count ?? 0
         let elapsed = clock.now - t0
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // Every event this run simulated: the scaling runs, the shared cluster's own events and
+        // its contention probes (all policies).
+        let clusterEvents = policyRuns.reduce(UInt64(0)) { $0 + $1.events }
+        let probeEvents = policyRuns.reduce(UInt64(0)) { $0 + $1.probeEvents }
+        let events = results.eventsSimulated + clusterEvents + probeEvents
         let stats = Allocator.stats()
         let peak = Allocator.peakResidentBytes()
         // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
@@ -58,14 +67,16 @@ struct RunCommand: ParsableCommand {
             .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
         do {
             let staging = folder.staging
-            try ScalingOutputs.write(results, policies: policyRuns, to: staging)
+            // The report links the trace relative to the final folder (the staging folder becomes it).
+            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: staging)
             let timing: JSONOutput = .object([
                 ("wall_seconds", .double(wall, decimals: 6)),
-                ("events", .int(Int64(results.eventsSimulated))),
+                ("events", .int(Int64(events))),
+                ("scaling_events", .int(Int64(results.eventsSimulated))),
                 ("cluster_jobs", .int(Int64(jobCount))),
-                ("contention_probe_events", .int(Int64(policyRuns.reduce(0) { $0 + $1.probeEvents }))),
-                ("cluster_events", .int(Int64(policyRuns.reduce(0) { $0 + $1.events }))),
-                ("events_per_second", .double(Double(results.eventsSimulated) / max(wall, 1e-9), decimals: 0)),
+                ("contention_probe_events", .int(Int64(probeEvents))),
+                ("cluster_events", .int(Int64(clusterEvents))),
+                ("events_per_second", .double(Double(events) / max(wall, 1e-9), decimals: 0)),
                 ("peak_resident_bytes", .int(Int64(peak))),
                 ("allocator", .string(stats?.allocator ?? Allocator.name)),
                 ("allocated_bytes", .int(Int64(stats?.allocatedBytes ?? 0))),
@@ -87,8 +98,9 @@ struct RunCommand: ParsableCommand {
                 print(ClusterOutputs.table(policyRuns), terminator: "")
             }
             let allocated = stats.map { String(format: ", jemalloc allocated %.1f MiB", Double($0.allocatedBytes) / 1_048_576) } ?? ""
-            print(String(format: "wall %.3f s, %llu events (%.2f M events/s), peak RSS %.1f MiB%@; wrote %@/",
-                         wall, results.eventsSimulated, Double(results.eventsSimulated) / max(wall, 1e-9) / 1e6,
+            let split = policyRuns.isEmpty ? "" : " (cluster \(clusterEvents), contention probes \(probeEvents))"
+            print(String(format: "wall %.3f s, %llu events%@ (%.2f M events/s), peak RSS %.1f MiB%@; wrote %@/",
+                         wall, events, split as NSString, Double(events) / max(wall, 1e-9) / 1e6,
                          Double(peak) / 1_048_576, allocated as NSString, dir as NSString))
         }
     }

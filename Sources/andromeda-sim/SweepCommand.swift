@@ -15,7 +15,8 @@ struct SweepCommand: ParsableCommand {
             and sweep_cluster.csv, byte-identical for any --workers and any sharding. Finished points are
             kept in points/; re-running into the same folder skips them (so Ctrl-C loses nothing finished).
             --shard i/n (0 <= i < n) runs the points k with k mod n = i (e.g. i=$SLURM_ARRAY_TASK_ID);
-            `andromeda-sim merge` joins the shard folders.
+            `andromeda-sim merge` joins the shard folders. --slurm N writes a Slurm job array of N shards and a
+            merge job that depends on it into <out>/slurm/ (--submit also submits them with sbatch; docs/api.md).
             Parameters:
             \(SweepParameter.help)
             Example: andromeda-sim sweep genslm --param systems=1,2,4,8,16 --param defect_rate=0,0.15 --workers 2
@@ -28,11 +29,18 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
     @Option(help: "Output folder (default out/<scenario>-sweep).") var out: String?
     @Flag(help: "No progress bar.") var quiet = false
+    @Option(help: "Write a Slurm job array of N shards and a merge job into <out>/slurm/ instead of running.") var slurm: Int?
+    @Flag(help: "With --slurm: submit the array and the merge job (afterok) with sbatch.") var submit = false
+    @Option(name: .customLong("sbatch-option"), help: "With --slurm: an extra #SBATCH option, e.g. --partition=cpu (repeatable).")
+    var sbatchOptions: [String] = []
 
     func validate() throws {
         if let w = workers, !(1...1024).contains(w) { throw ValidationError("--workers must be 1 to 1024") }
         if let s = shard, SweepCommand.parseShard(s) == nil { throw ValidationError("--shard must be i/n with 0 <= i < n <= 100000") }
         guard !params.isEmpty else { throw ValidationError("give at least one --param name=v1,v2,...") }
+        if let n = slurm, !(1...100_000).contains(n) { throw ValidationError("--slurm must be 1 to 100000 shards") }
+        if slurm != nil, shard != nil { throw ValidationError("--slurm writes every shard's job; leave out --shard") }
+        if slurm == nil, submit || !sbatchOptions.isEmpty { throw ValidationError("--submit and --sbatch-option need --slurm N") }
     }
 
     static func parseShard(_ s: String) -> (Int, Int)? {
@@ -60,17 +68,23 @@ struct SweepCommand: ParsableCommand {
         let source = Self.recordedSource(scenario)
         let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
+        if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
         let tty = isatty(2) == 1 && !quiet
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
+            let started = Counter()
             let outcome = try SweepRunner.run(sweep, source: source, directory: dir, workers: count, shard: sh) { done, total in
                 guard tty else { return }
-                let width = 30, filled = total > 0 ? width * done / total : width
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) points".utf8))
+                // The ETA from the points this run finished (points already on disk took no time).
+                let ran = started.next(done)
+                let el = clock.now - t0
+                let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
+                let eta = ran > 0 ? secs / Double(ran) * Double(total - done) : nil
+                let text = ProgressBar.line("sweep", fraction: total > 0 ? Double(done) / Double(total) : 1, eta: eta)
+                FileHandle.standardError.write(Data("\r\(text) \(done)/\(total) points\u{1B}[K".utf8))
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             let el = clock.now - t0
@@ -117,5 +131,16 @@ struct MergeCommand: ParsableCommand {
         } catch {
             cannotWrite(error)
         }
+    }
+}
+
+/// Counts the progress calls of one sweep run (the first call's `done` minus one is what was
+/// already on disk).
+final class Counter: @unchecked Sendable {
+    private var first: Int?
+    /// Points finished by this run, given the total `done` so far (calls arrive under the sweep's lock).
+    func next(_ done: Int) -> Int {
+        if first == nil { first = done - 1 }
+        return done - (first ?? 0)
     }
 }

@@ -77,8 +77,13 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Skip the hardware efficiency (only the convergence law).") var lawOnly = false
 
     func run() throws {
+        try ProgressBar.around("calibrate") { try fitAll() }
+    }
+
+    func fitAll() throws {
+        let parts = leaveOneOut ? 3 : 2  // progress: the efficiency, the law, then leave-one-out
         if !lawOnly {
-            let e = try Calibration.kernelEfficiency()
+            let e = try WorkProgress.part(0, of: parts) { () throws(TrainingError) in try Calibration.kernelEfficiency() }
             print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
                          Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
         }
@@ -87,7 +92,7 @@ struct CalibrateCommand: ParsableCommand {
         // free parameters, four published times (1 -> 4 systems reading); the 2 -> 4 reading
         // is predicted from the same parameters.
         let points = Calibration.genslmPoints
-        let fit = try Calibration.convergenceLawFit(points)
+        let fit = try WorkProgress.part(1, of: parts) { try Calibration.convergenceLawFit(points) }
         print(String(format: "convergence law \"genslm\" fitted on the 4 GenSLM times: critical_batch_tokens %.4g, min_tokens %.4g (in use: %.4g, %.4g)",
                      fit.criticalBatchTokens, fit.minTokens, ConvergenceLaw.genslm.criticalBatchTokens, ConvergenceLaw.genslm.minTokens))
         for m in ["genslm-123m", "genslm-1.3b"] {
@@ -106,7 +111,7 @@ struct CalibrateCommand: ParsableCommand {
             print("leave-one-out: fit on the other 3 times, predict this one")
             print("held out           published   predicted    error   critical_batch_tokens  min_tokens")
             var sum = 0.0, worst = 0.0
-            for r in try Calibration.leaveOneOut(points) {
+            for r in try WorkProgress.part(2, of: parts, { () throws(TrainingError) in try Calibration.leaveOneOut(points) }) {
                 sum += abs(r.error)
                 worst = max(worst, abs(r.error))
                 print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%   %.4g  %.4g", r.point.label.padding(toLength: 18, withPad: " ", startingAt: 0), r.point.hours, r.predictedHours,

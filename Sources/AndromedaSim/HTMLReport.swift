@@ -1,0 +1,161 @@
+import Charts
+import Cluster
+import Foundation
+import Reports
+import Scenarios
+
+/// report.html: the page to open first after a run. One self-contained file (inline CSS and SVG,
+/// nothing fetched) beside the CSV files it links to, holding the scenario's summary and
+/// resolved inputs, the scaling table with the published figures and the errors, the charts, and
+/// for a shared cluster the policies, the waits per user, utilisation as small multiples and
+/// the wait CDF. Like the CSV files, every byte depends only on the scenario and the seed (no
+/// time stamps, no wall-clock figures).
+public enum HTMLReport {
+    /// The report of a run: `r` and `policies` as ``ScalingOutputs/write(_:policies:to:)`` writes
+    /// them; `trace`, when given, is the link (relative to the report) to a Perfetto trace.
+    public static func run(_ r: ScenarioResults, policies: [PolicyRun], trace: String? = nil) -> String {
+        let s = r.scenario
+        var page = HTMLPage(title: "andromeda-sim report: \(s.name)")
+        if !s.description.isEmpty { page.paragraph(s.description) }
+        var facts: [(String, String)] = [("scenario", s.name), ("seed", String(s.seed)),
+                                         ("andromeda-sim", AndromedaVersion.string),
+                                         ("cluster", "\(s.cluster.systems) CS-2 systems")]
+        if !r.rows.isEmpty {
+            facts.append(("scaling experiments", "\(s.scaling.count) (\(r.rows.count) simulated points)"))
+        }
+        if let m = s.multitenant, let first = policies.first {
+            facts.append(("shared cluster", "\(first.jobs.count) jobs under \(m.policies.count) policies: \(m.policies.joined(separator: ", "))"))
+        }
+        page.heading("Summary", id: "summary")
+        page.facts(facts, id: "facts")
+        if !r.rows.isEmpty { scalingSection(&page, r) }
+        if !policies.isEmpty { clusterSection(&page, policies) }
+        page.heading("Files", id: "files")
+        page.links(files(r, policies: policies, trace: trace), id: "file-list")
+        page.heading("Resolved inputs", id: "inputs")
+        page.paragraph("Every input of this run with its defaults filled in, as in summary.json.", className: "note")
+        page.details("inputs (JSON)", preformatted: ScenarioEcho.json(s).render(), id: "inputs-json")
+        return page.render()
+    }
+
+    static func scalingSection(_ page: inout HTMLPage, _ r: ScenarioResults) {
+        page.heading("Scaling", id: "scaling")
+        let hasTime = r.rows.contains { $0.published?.timeToTrainHours != nil }
+        let hasRate = r.rows.contains { $0.published?.samplesPerSecond != nil }
+        var columns = ["model", "systems", "global batch", "step (s)", "samples/s", "speedup", "efficiency", "% of peak",
+                       "time to train (h)"]
+        if hasTime { columns += ["published time (h)", "time error"] }
+        if hasRate { columns += ["published samples/s", "samples/s error"] }
+        if hasTime || hasRate { columns.append("source") }
+        let rows: [[String]] = r.rows.map { row in
+            let x = row.result, simH = x.timeToTrain.seconds / 3600
+            var cells = [x.modelName, String(x.systems), String(x.globalBatch), fixed(x.step.total.seconds, 4),
+                         fixed(x.samplesPerSecond, 2), fixed(row.speedup, 3), fixed(row.scalingEfficiency, 3),
+                         fixed(x.peakFraction * 100, 1), fixed(simH, 2)]
+            let p = row.published
+            if hasTime { cells += [p?.timeToTrainHours.map { fixed($0, 2) } ?? "-", p?.timeToTrainHours.map { error(simH, $0) } ?? "-"] }
+            if hasRate {
+                cells += [p?.samplesPerSecond.map { fixed($0, 2) } ?? "-", p?.samplesPerSecond.map { error(x.samplesPerSecond, $0) } ?? "-"]
+            }
+            if hasTime || hasRate { cells.append(p?.source ?? "") }
+            return cells
+        }
+        page.table(columns, rows, id: "scaling-table",
+                   caption: hasTime || hasRate ? "Simulated beside the published figures (error: simulated minus published, in %)"
+                                               : "Simulated (no published figures in this scenario)")
+        for (k, chart) in ChartOutputs.scalingCharts(r).enumerated() {
+            page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "s\(k)-"), caption: caption(chart.file), file: chart.file)
+        }
+    }
+
+    static func clusterSection(_ page: inout HTMLPage, _ runs: [PolicyRun]) {
+        page.heading("Shared cluster: policies", id: "policies")
+        page.table(ClusterOutputs.policyColumns, runs.map { ClusterOutputs.policyFields($0).map(\.displayText) },
+                   id: "policies-table", caption: "One row per scheduling policy (as in policies.csv; hours, fractions)")
+        page.heading("Waits per user", level: 3, id: "users")
+        // One row per user, the policies side by side: mean and P95 wait, hours.
+        let users = Array(Set(runs.flatMap { $0.metrics.perUser.map(\.user) })).sorted()
+        var rows: [[String]] = []
+        for user in users {
+            var row = [user, String(runs[0].jobs.filter { $0.spec.user == user }.count)]
+            for run in runs {
+                let u = run.metrics.perUser.first { $0.user == user }
+                row += [u.map { fixed($0.wait.mean / 3600, 2) } ?? "-", u.map { fixed($0.wait.p95 / 3600, 2) } ?? "-"]
+            }
+            rows.append(row)
+        }
+        page.table(["user", "jobs"] + runs.flatMap { ["\($0.policy) mean", "\($0.policy) P95"] }, rows, id: "users-table",
+                   caption: "Wait before first start per user, hours: mean and 95th percentile under each policy")
+        page.heading("Utilisation and waits", level: 3, id: "cluster-charts")
+        for (k, chart) in ChartOutputs.clusterCharts(runs).enumerated() {
+            page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "c\(k)-"), caption: caption(chart.file), file: chart.file)
+        }
+    }
+
+    /// Every file of the run, relative to the report.
+    static func files(_ r: ScenarioResults, policies: [PolicyRun], trace: String?) -> [(href: String, text: String, note: String)] {
+        var out: [(String, String, String)] = []
+        if !r.rows.isEmpty {
+            out.append(("scaling.csv", "scaling.csv", "one row per model and system count"))
+            for f in ChartOutputs.scalingCharts(r).map(\.file) { out.append((f, f, "chart")) }
+        }
+        if !policies.isEmpty {
+            out.append(("policies.csv", "policies.csv", "one row per policy"))
+            for p in policies {
+                for f in ["jobs.csv", "segments.csv", "utilization.csv"] { out.append(("\(p.policy)/\(f)", "\(p.policy)/\(f)", "")) }
+            }
+            for f in ChartOutputs.clusterCharts(policies).map(\.file) { out.append((f, f, "chart")) }
+        }
+        if let t = r.scenario.multitenant?.tracePath { out.append((t, t, "the job trace this run replayed")) }
+        out.append(("summary.json", "summary.json", "every figure and the resolved inputs"))
+        out.append(("timing.json", "timing.json", "wall-clock figures of the run (the only file that differs between runs)"))
+        if let trace { out.append((trace, trace, "Chrome/Perfetto trace; open it in ui.perfetto.dev")) }
+        return out
+    }
+
+    static func caption(_ file: String) -> String {
+        switch file {
+        case "throughput.svg": return "Throughput against systems, with the ideal (linear) line"
+        case "speedup.svg": return "Speedup over the smallest system count"
+        case "time_to_train.svg": return "Time to train; published figures as markers"
+        case "efficiency.svg": return "Scaling efficiency: speedup over the ideal"
+        case "utilization.svg": return "Busy systems over time, one panel per policy, same axes"
+        case "wait_cdf.svg": return "Wait before first start: the fraction of started jobs that waited at most x hours"
+        default: return file
+        }
+    }
+
+    static func fixed(_ x: Double, _ decimals: Int) -> String {
+        x.isFinite ? CSVField.double(x, decimals: decimals).displayText : "-"
+    }
+
+    static func error(_ simulated: Double, _ published: Double) -> String {
+        guard published != 0 else { return "-" }
+        let e = (simulated - published) / published * 100
+        return (e >= 0 ? "+" : "") + fixed(e, 1) + "%"
+    }
+
+    /// The link from a page in `directory` to the file at `path` (both absolute, or both relative
+    /// to the working directory): a relative path when one exists, else `path` itself.
+    public static func link(to path: String, from directory: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        func parts(_ p: String) -> [String] {
+            let absolute = p.hasPrefix("/") ? p : cwd + "/" + p
+            var out: [String] = []
+            for c in absolute.split(separator: "/") where c != "." && !c.isEmpty {
+                if c == ".." { _ = out.popLast() } else { out.append(String(c)) }
+            }
+            return out
+        }
+        let from = parts(directory), to = parts(path)
+        var common = 0
+        while common < min(from.count, to.count) && from[common] == to[common] { common += 1 }
+        guard common > 0 || from.isEmpty else { return path }
+        return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
+    }
+
+    /// Writes report.html into `directory` (through a temporary file).
+    public static func write(_ r: ScenarioResults, policies: [PolicyRun], trace: String? = nil, to directory: String) throws(ReportError) {
+        try AtomicFile.write(run(r, policies: policies, trace: trace), to: directory + "/report.html")
+    }
+}

@@ -1,0 +1,41 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+
+struct ConvertSWFCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert-swf",
+        abstract: "Convert a Parallel Workloads Archive SWF log to an andromeda-sim trace CSV (rule in docs/workloads.md).",
+        discussion: """
+            Cancelled jobs (status 5) and jobs that never ran are skipped; -1 marks a missing field.
+            Example: andromeda-sim convert-swf SDSC-SP2-1998-4.2-cln.swf --out traces/sdsc.csv --processors-per-system 64
+            """
+    )
+
+    @Argument(help: "SWF log (18 whitespace-separated fields per line, ';' header comments).") var input: String
+    @Option(help: "Output trace CSV.") var out: String
+    @Option(help: "Processors that stand for one CS-2 (1-1000000).") var processorsPerSystem: Int = 64
+    @Option(help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10
+
+    func run() throws {
+        guard (1...1_000_000).contains(processorsPerSystem), (1...192).contains(maxSystems),
+              flopsPerProcessor.isFinite, (1e6...1e16).contains(flopsPerProcessor) else {
+            fail("--processors-per-system 1-1000000, --max-systems 1-192, --flops-per-processor 1e6-1e16")
+        }
+        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
+            fail("\(input): cannot read the file (missing, unreadable or not UTF-8)")
+        }
+        var o = SWFConverter.Options()
+        o.processorsPerSystem = processorsPerSystem
+        o.maxSystems = maxSystems
+        o.flopsPerProcessorSecond = flopsPerProcessor
+        let csv: String
+        do { csv = try SWFConverter.convert(text: text, file: input, options: o) } catch { fail("\(error)") }
+        do { try AtomicFile.write(csv, to: out) } catch {
+            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("wrote \(out): \(csv.split(separator: "\n").count - 1) jobs")
+    }
+}
