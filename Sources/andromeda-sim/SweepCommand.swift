@@ -29,7 +29,7 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
     @Option(help: "Output folder (default out/<scenario>-sweep).") var out: String?
     @Flag(help: "No progress bar.") var quiet = false
-    @Option(help: "Write a Slurm job array of N shards and a merge job into <out>/slurm/ instead of running.") var slurm: Int?
+    @Option(parsing: .unconditional, help: "Write a Slurm job array of N shards and a merge job into <out>/slurm/ instead of running.") var slurm: Int?
     @Flag(help: "With --slurm: submit the array and the merge job (afterok) with sbatch.") var submit = false
     @Option(name: .customLong("sbatch-option"), help: "With --slurm: an extra #SBATCH option, e.g. --partition=cpu (repeatable).")
     var sbatchOptions: [String] = []
@@ -68,6 +68,7 @@ struct SweepCommand: ParsableCommand {
         let source = Self.recordedSource(scenario)
         let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
+        do { _ = try OutputLock.checked(dir) } catch { fail("\(error)") }
         if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
