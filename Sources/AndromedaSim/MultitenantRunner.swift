@@ -26,14 +26,25 @@ public struct PolicyRun: Sendable {
 
 /// Runs the multitenant part of a scenario under every policy it lists.
 public enum MultitenantRunner {
-    /// The jobs of `spec`: listed, generated and replayed, merged in (submit time, source order).
+    /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
+    /// (about 2.2 KB each while simulated): checked before the generator draws any.
+    public static let maxJobs = 2_000_000
+
+    /// The jobs of `spec`: listed, generated and replayed, merged in (submit time, source order);
+    /// at most ``maxJobs`` of them.
     public static func jobs(_ spec: MultitenantSpec, seed: UInt64, models: [ModelSpec] = []) throws -> [JobSpec] {
+        func tooMany(_ n: Int) -> TrainingError {
+            TrainingError("the workload has \(n) jobs (listed, generated and replayed); allowed: at most \(maxJobs)")
+        }
+        let planned = spec.jobs.count + (spec.generator?.jobs ?? 0)
+        guard planned <= maxJobs else { throw tooMany(planned) }
         var all = spec.jobs
         if let g = spec.generator { all += try g.generate(seed: seed) }
         if let t = spec.tracePath {
             all += try TraceReader.read(path: t, fixedCosts: spec.fixedCosts, checkpointEverySteps: spec.checkpointEverySteps,
                                         models: models)
         }
+        guard all.count <= maxJobs else { throw tooMany(all.count) }
         var seen = Set<String>()
         for j in all where !seen.insert(j.id).inserted {
             throw TrainingError("job id \"\(j.id)\" appears twice across the listed, generated and replayed jobs")

@@ -13,27 +13,44 @@ public enum Planning {
         public let systems: Int?
         /// Every count tried, with its simulated time to train.
         public let tried: [(systems: Int, timeToTrain: SimDuration)]
+        /// Every count that could not be simulated, with the reason (a global batch that does not
+        /// split, a model that does not fit, a time that does not fit in simulated time...).
+        public let failed: [(systems: Int, reason: String)]
         /// The run on `systems` systems (nil when no count meets the deadline).
         public let result: TrainingResult?
+        /// The most simulations the search could take: one per system count.
+        public let iterationBound: Int
     }
 
     /// The fewest systems (1 up to `cluster.systems`) on which `job` (its `systems` field is
     /// ignored) finishes training within `deadline`, fixed costs included. Every count is
     /// simulated: with a growing global batch the time to train need not fall monotonically.
+    /// At most `cluster.systems` simulations (``SystemsAnswer/iterationBound``); a count that
+    /// cannot be simulated is listed in ``SystemsAnswer/failed`` with its error.
     public static func fewestSystems(for job: TrainingSpec, deadline: SimDuration, cluster: ClusterSpec = ClusterSpec(),
                                      efficiency: EfficiencyModel = EfficiencyModel(), seed: UInt64 = 42) throws -> SystemsAnswer {
         var tried: [(Int, SimDuration)] = []
-        for n in 1...max(1, cluster.systems) {
-            WorkProgress.current?.update(Double(n - 1) / Double(max(1, cluster.systems)))
+        var failed: [(Int, String)] = []
+        let bound = max(1, cluster.systems)
+        for n in 1...bound {
+            WorkProgress.current?.update(Double(n - 1) / Double(bound))
             var s = job
             s.systems = n
-            if let g = s.globalBatch, g % n != 0 { continue }
+            if let g = s.globalBatch, g % n != 0 {
+                failed.append((n, "global batch \(g) does not split evenly over \(n) systems"))
+                continue
+            }
             let r: TrainingResult
-            do { r = try TrainingRun.simulate(s, cluster: cluster, efficiency: efficiency, seed: seed) } catch { continue }
+            do { r = try TrainingRun.simulate(s, cluster: cluster, efficiency: efficiency, seed: seed) } catch {
+                failed.append((n, "\(error)"))
+                continue
+            }
             tried.append((n, r.timeToTrain))
-            if r.timeToTrain <= deadline { return SystemsAnswer(systems: n, tried: tried, result: r) }
+            if r.timeToTrain <= deadline {
+                return SystemsAnswer(systems: n, tried: tried, failed: failed, result: r, iterationBound: bound)
+            }
         }
-        return SystemsAnswer(systems: nil, tried: tried, result: nil)
+        return SystemsAnswer(systems: nil, tried: tried, failed: failed, result: nil, iterationBound: bound)
     }
 
     /// The answer to "what arrival rate can the cluster sustain?".
@@ -44,19 +61,38 @@ public enum Planning {
         public let metrics: ClusterMetrics?
         /// Every rate simulated, with its P95 wait in seconds.
         public let tried: [(rate: Double, p95WaitSeconds: Double)]
+        /// The most simulations the search could take for its range and tolerance (both ends
+        /// plus the bisection steps); `tried.count` never exceeds it.
+        public let iterationBound: Int
+    }
+
+    /// Simulations a geometric bisection of `range` to relative `tolerance` takes at most: both
+    /// ends, then one per halving of log(hi / lo) down to log(1 + tolerance).
+    public static func rateSearchBound(range: ClosedRange<Double>, tolerance: Double) -> Int {
+        let span = Foundation.log(range.upperBound / range.lowerBound), step = Foundation.log1p(tolerance)
+        guard span.isFinite, span > 0, step.isFinite, step > 0 else { return 2 }
+        return 2 + Swift.max(0, Int(Swift.min(Foundation.log2(span / step).rounded(.up), 1000)))
     }
 
     /// The highest arrival rate of `spec`'s generated workload at which `policy` keeps the P95
-    /// wait within `target`: a bisection over simulations in `range` (jobs per hour), to a
-    /// relative `tolerance`. Assumes the P95 wait grows with the rate (checked at the ends).
+    /// wait within `target`: a geometric bisection (on a log scale, so a range of many decades
+    /// costs a few dozen simulations) over simulations in `range` (jobs per hour, 0 < lower <
+    /// upper, finite) to a relative `tolerance` (0.0001...1). Assumes the P95 wait grows with the
+    /// rate (checked at the ends). Runs at most ``rateSearchBound(range:tolerance:)`` simulations.
     public static func highestArrivalRate(_ spec: MultitenantSpec, policy: String, p95Wait target: SimDuration,
                                           range: ClosedRange<Double>, tolerance: Double = 0.02, seed: UInt64 = 42) throws -> RateAnswer {
         guard let base = spec.generator else { throw SweepError("the workload has no generator: nothing to scale") }
         guard PolicyCatalog.make(policy) != nil else { throw SweepError("unknown policy \(policy)") }
+        guard range.lowerBound > 0, range.upperBound.isFinite, range.lowerBound < range.upperBound else {
+            throw SweepError("rate range \(range.lowerBound)...\(range.upperBound): allowed 0 < lower < upper, finite")
+        }
+        guard tolerance.isFinite, (0.0001...1).contains(tolerance) else {
+            throw SweepError("tolerance \(tolerance): allowed 0.0001...1")
+        }
+        let bound = rateSearchBound(range: range, tolerance: tolerance)
         var tried: [(Double, Double)] = []
-        // Progress: the two ends, then the bisection's steps until (hi - lo) <= tolerance x lo.
-        let span = (range.upperBound - range.lowerBound) / max(tolerance * range.lowerBound, 1e-12)
-        let expected = 2 + Int(log2(max(1, span)).rounded(.up))
+        // Progress: the two ends, then at most the geometric bisection's steps.
+        let expected = bound
         func p95(_ rate: Double) throws -> (Double, ClusterMetrics) {
             WorkProgress.current?.enter(tried.count, of: expected)
             defer { WorkProgress.current?.leave() }
@@ -72,16 +108,18 @@ public enum Planning {
         let t = target.seconds
         var (lo, hi) = (range.lowerBound, range.upperBound)
         let low = try p95(lo)
-        guard low.0 <= t else { return RateAnswer(rate: nil, metrics: nil, tried: tried) }
+        guard low.0 <= t else { return RateAnswer(rate: nil, metrics: nil, tried: tried, iterationBound: bound) }
         let high = try p95(hi)
-        if high.0 <= t { return RateAnswer(rate: hi, metrics: high.1, tried: tried) }
+        if high.0 <= t { return RateAnswer(rate: hi, metrics: high.1, tried: tried, iterationBound: bound) }
         var best = low.1
-        while (hi - lo) > tolerance * lo {
-            let mid = (lo + hi) / 2
+        while hi > lo * (1 + tolerance) && tried.count < bound {
+            // The geometric mean, computed without overflow or underflow at the ends of the range.
+            let mid = Swift.min(Swift.max(Foundation.exp((Foundation.log(lo) + Foundation.log(hi)) / 2), lo), hi)
+            guard mid > lo, mid < hi else { break }
             let r = try p95(mid)
             if r.0 <= t { lo = mid; best = r.1 } else { hi = mid }
         }
-        return RateAnswer(rate: lo, metrics: best, tried: tried)
+        return RateAnswer(rate: lo, metrics: best, tried: tried, iterationBound: bound)
     }
 
     /// The answer to "how much MemoryX does this workload need?".

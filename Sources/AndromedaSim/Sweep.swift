@@ -15,20 +15,34 @@ public struct Sweep: Sendable {
     public let parameters: [SweepParameter]
     /// Every point's values, in point order.
     public let points: [[String]]
+    /// The most points a grid may have.
+    public static let maxPoints = 1_000_000
 
     /// The grid of `parameters` over `scenario`; throws when a parameter repeats, the grid passes
     /// 1,000,000 points or a value does not apply to the scenario.
     public init(scenario: Scenario, parameters: [SweepParameter]) throws(SweepError) {
         let names = parameters.map(\.name)
         guard Set(names).count == names.count else { throw SweepError("a --param is given twice") }
+        // The size first, from the value counts (with saturation): nothing is built for a grid
+        // that is too large.
+        var size = 1
+        for p in parameters {
+            let (product, overflow) = size.multipliedReportingOverflow(by: p.values.count)
+            size = overflow ? Int.max : product
+        }
+        guard size <= Self.maxPoints else {
+            let counts = parameters.map { "\($0.values.count)" }.joined(separator: " x ")
+            throw SweepError("the grid has \(size == Int.max ? "too many" : String(size)) points (\(counts)); allowed: 1...\(Self.maxPoints)")
+        }
         var grid: [[String]] = [[]]
+        grid.reserveCapacity(size)
         for p in parameters {
             grid = grid.flatMap { prefix in p.values.map { prefix + [$0] } }
-            guard grid.count <= 1_000_000 else { throw SweepError("the grid has more than 1,000,000 points") }
         }
         self.scenario = scenario
         self.parameters = parameters
         points = grid
+        fingerprint = try Self.fingerprint(scenario, parameters)
         // Reject values that do not apply to this scenario before anything runs.
         for k in points.indices { _ = try variant(k) }
     }
@@ -40,17 +54,36 @@ public struct Sweep: Sendable {
         return s
     }
 
-    /// A fingerprint of the sweep (scenario and grid), stored with the results so that a folder
-    /// holding another sweep is never mixed in.
-    public var fingerprint: String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// A fingerprint of the sweep: the resolved scenario, the grid and the contents of every file
+    /// the scenario references (its trace), stored with the results so that a folder holding
+    /// another sweep, or the same sweep over an edited trace, is never mixed in.
+    public let fingerprint: String
+
+    static func fingerprint(_ scenario: Scenario, _ parameters: [SweepParameter]) throws(SweepError) -> String {
+        var h = FNV1a()
         // The resolved inputs in canonical form (no dictionary order), the listed jobs and the grid.
-        let text = ScenarioEcho.json(scenario).render() + "\(scenario.multitenant?.jobs ?? [])" + "\(scenario.models)"
-            + parameters.map { "\($0.name)=\($0.values.joined(separator: ","))" }.joined(separator: ";")
-        for b in text.utf8 {
-            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+        // A trace counts by its contents, not its path (shards may see it at different paths).
+        var scenario = scenario
+        let tracePath = scenario.multitenant?.tracePath
+        if tracePath != nil { scenario.multitenant?.tracePath = "<trace>" }
+        h.add(ScenarioEcho.json(scenario).render() + "\(scenario.multitenant?.jobs ?? [])" + "\(scenario.models)")
+        h.add(parameters.map { "\($0.name)=\($0.values.joined(separator: ","))" }.joined(separator: ";"))
+        if let trace = tracePath {
+            h.add("\u{0}trace\u{0}")
+            guard let file = FileHandle(forReadingAtPath: trace) else {
+                throw SweepError("\(trace): cannot read the trace file (missing or unreadable)")
+            }
+            defer { try? file.close() }
+            var total = 0
+            while let chunk = try? file.read(upToCount: 1 << 20), !chunk.isEmpty {
+                total += chunk.count
+                guard total <= TraceReader.maxFileBytes else {
+                    throw SweepError("\(trace): the trace file is larger than \(TraceReader.maxFileBytes) bytes")
+                }
+                h.add(chunk)
+            }
         }
-        return String(h, radix: 16)
+        return String(h.value, radix: 16)
     }
 
     static let scalingColumns = ["model", "params", "systems", "global_batch", "micro_batch", "step_time_s", "samples_per_s",
@@ -87,4 +120,15 @@ public struct Sweep: Sendable {
         func body(_ t: CSVTable) -> String { String(t.render().drop { $0 != "\n" }.dropFirst()) }
         return (body(scaling), body(cluster))
     }
+}
+
+/// The 64-bit FNV-1a hash, fed in pieces.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    }
+
+    mutating func add(_ text: String) { add(text.utf8) }
 }

@@ -15,7 +15,16 @@ public struct SweepParameter: Sendable, Equatable {
         let help: String
         let range: ClosedRange<Double>
         let integer: Bool
-        let apply: @Sendable (inout Scenario, Double) throws(SweepError) -> Void
+        /// The exact range of an integer parameter (`range` rounded to Doubles is only for help).
+        var intRange: ClosedRange<Int> { Int(range.lowerBound)...(range.upperBound >= 9.2e18 ? Int.max : Int(range.upperBound)) }
+        let apply: @Sendable (inout Scenario, Number) throws(SweepError) -> Void
+    }
+
+    /// A parsed value: integer parameters keep their exact integer (a seed past 2^53 is not
+    /// rounded), others a Double.
+    struct Number: Sendable {
+        let real: Double
+        let int: Int
     }
 
     /// Every parameter `sweep --param` accepts.
@@ -26,52 +35,52 @@ public struct SweepParameter: Sendable, Equatable {
     static let definitions: [String: Definition] = [
         "systems": Definition(help: "system count of every scaling experiment (1-192)", range: 1...192, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("systems: the scenario has no scaling experiments (use cluster_systems)") }
-            for k in s.scaling.indices { s.scaling[k].systems = [Int(v)] }
-            if Int(v) > s.cluster.systems { s.cluster.systems = Int(v) }
+            for k in s.scaling.indices { s.scaling[k].systems = [v.int] }
+            if v.int > s.cluster.systems { s.cluster.systems = v.int }
         },
         "cluster_systems": Definition(help: "systems in the cluster (1-192)", range: 1...192, integer: true) { s, v throws(SweepError) in
-            s.cluster.systems = Int(v)
+            s.cluster.systems = v.int
             if var m = s.multitenant {
-                m.config.cluster.systems = Int(v)
-                m.config.memoryXNodeGroups = max(m.config.memoryXNodeGroups, Int(v))
+                m.config.cluster.systems = v.int
+                m.config.memoryXNodeGroups = max(m.config.memoryXNodeGroups, v.int)
                 s.multitenant = m
             }
         },
-        "seed": Definition(help: "random seed (0-2^53)", range: 0...9_007_199_254_740_992, integer: true) { s, v throws(SweepError) in
-            s.seed = UInt64(v)
-            s.multitenant?.config.seed = UInt64(v)
+        "seed": Definition(help: "random seed (0-9223372036854775807)", range: 0...9.223372036854775807e18, integer: true) { s, v throws(SweepError) in
+            s.seed = UInt64(v.int)
+            s.multitenant?.config.seed = UInt64(v.int)
         },
         "arrival_rate_per_h": Definition(help: "generated jobs per hour (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
-            s.multitenant?.generator?.arrivalRatePerHour = v
+            s.multitenant?.generator?.arrivalRatePerHour = v.real
         },
-        "jobs": Definition(help: "generated job count (1-10,000,000)", range: 1...10_000_000, integer: true) { s, v throws(SweepError) in
+        "jobs": Definition(help: "generated job count (1-1,000,000)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("jobs: the scenario generates no jobs") }
-            s.multitenant?.generator?.jobs = Int(v)
+            s.multitenant?.generator?.jobs = v.int
         },
         "memoryx_capacity_tb": Definition(help: "MemoryX capacity, TB (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
-            s.cluster.memoryX.capacityBytes = v * 1e12
-            s.multitenant?.config.cluster.memoryX.capacityBytes = v * 1e12
+            s.cluster.memoryX.capacityBytes = v.real * 1e12
+            s.multitenant?.config.cluster.memoryX.capacityBytes = v.real * 1e12
         },
         "memoryx_gbps": Definition(help: "MemoryX stream bandwidth, GB/s (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
-            s.cluster.memoryX.streamBytesPerSecond = v * 1e9
-            s.multitenant?.config.cluster.memoryX.streamBytesPerSecond = v * 1e9
+            s.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
+            s.multitenant?.config.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
         },
         "memoryx_node_groups": Definition(help: "MemoryX node groups (1-1024)", range: 1...1024, integer: true) { s, v throws(SweepError) in
             guard s.multitenant != nil else { throw SweepError("memoryx_node_groups: the scenario has no multitenant section") }
-            s.multitenant?.config.memoryXNodeGroups = Int(v)
+            s.multitenant?.config.memoryXNodeGroups = v.int
         },
         "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: 0...0.5, integer: false) { s, v throws(SweepError) in
-            s.cluster.cs2.wafer.defectRate = v
-            s.multitenant?.config.cluster.cs2.wafer.defectRate = v
+            s.cluster.cs2.wafer.defectRate = v.real
+            s.multitenant?.config.cluster.cs2.wafer.defectRate = v.real
         },
         "kernel_efficiency": Definition(help: "calibrated kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
-            s.efficiency.kernelEfficiency = v
-            s.multitenant?.config.efficiency.kernelEfficiency = v
+            s.efficiency.kernelEfficiency = v.real
+            s.multitenant?.config.efficiency.kernelEfficiency = v.real
         },
         "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }
-            for k in s.scaling.indices { s.scaling[k].perSystemBatch = Int(v); s.scaling[k].globalBatch = nil }
+            for k in s.scaling.indices { s.scaling[k].perSystemBatch = v.int; s.scaling[k].globalBatch = nil }
         },
     ]
 
@@ -97,11 +106,7 @@ public struct SweepParameter: Sendable, Equatable {
             guard let d = Self.definitions[name] else {
                 throw SweepError("--param \(name): unknown parameter; allowed: \((Self.definitions.keys.sorted() + ["contention", "policy"]).joined(separator: ", "))")
             }
-            for v in values {
-                guard let x = Double(v), x.isFinite, d.range.contains(x), !d.integer || x == x.rounded() else {
-                    throw SweepError("--param \(name)=\(v): expected \(d.integer ? "an integer" : "a number") in \(d.range.lowerBound)...\(d.range.upperBound)")
-                }
-            }
+            for v in values { _ = try Self.number(v, name: name, d) }
         }
         self.name = name
         self.values = values
@@ -114,11 +119,60 @@ public struct SweepParameter: Sendable, Equatable {
             guard scenario.multitenant != nil else { throw SweepError("policy: the scenario has no multitenant section") }
             scenario.multitenant?.policies = [value]
         case "contention":
+            guard scenario.multitenant != nil else {
+                throw SweepError("contention: the scenario has no multitenant section (contention applies to the shared cluster only)")
+            }
             scenario.multitenant?.contention = StepTimeOracle.ContentionMode(rawValue: value) ?? .meanField
         default:
-            guard let d = Self.definitions[name], let x = Double(value) else { throw SweepError("\(name): unknown") }
-            try d.apply(&scenario, x)
+            guard let d = Self.definitions[name] else { throw SweepError("\(name): unknown") }
+            try d.apply(&scenario, try Self.number(value, name: name, d))
         }
+    }
+
+    /// `text` as a value of parameter `name`: plain decimal only (`16`, `0.15`, `1e3`; no hex,
+    /// `inf` or `nan`), within the range; an integer parameter takes an exact integer (digits are
+    /// read exactly; a fraction or an exponent only up to 2^53, where Doubles are exact).
+    static func number(_ text: String, name: String, _ d: Definition) throws(SweepError) -> Number {
+        let expected = d.integer ? "an integer in \(d.intRange.lowerBound)...\(d.intRange.upperBound)"
+                                 : "a decimal number in \(d.range.lowerBound)...\(d.range.upperBound)"
+        func refuse(_ why: String = "") -> SweepError { SweepError("--param \(name)=\(text): \(why)expected \(expected)") }
+        guard isDecimal(text), let x = Double(text), x.isFinite else { throw refuse() }
+        guard d.integer else {
+            guard d.range.contains(x) else { throw refuse() }
+            return Number(real: x, int: 0)
+        }
+        let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
+        if let n = Int(digits) {
+            guard d.intRange.contains(n) else { throw refuse() }
+            return Number(real: x, int: n)
+        }
+        guard x == x.rounded() else { throw refuse() }
+        guard let n = Int(exactly: x), d.intRange.contains(n) else { throw refuse() }
+        guard Swift.abs(x) <= 9_007_199_254_740_992 else {
+            throw refuse("not exact beyond 2^53 with a fraction or an exponent; write the integer in plain digits; ")
+        }
+        return Number(real: x, int: n)
+    }
+
+    /// Whether `text` is a plain decimal number: optional sign, digits with an optional fraction,
+    /// an optional exponent (no hex, no `inf`/`nan`, no blanks).
+    static func isDecimal(_ text: String) -> Bool {
+        var b = Array(text.utf8)[...]
+        func digits() -> Int {
+            var n = 0
+            while let c = b.first, c >= 48, c <= 57 { b = b.dropFirst(); n += 1 }
+            return n
+        }
+        if let c = b.first, c == 43 || c == 45 { b = b.dropFirst() }
+        var mantissa = digits()
+        if b.first == 46 { b = b.dropFirst(); mantissa += digits() }
+        guard mantissa > 0 else { return false }
+        if let c = b.first, c == 101 || c == 69 {
+            b = b.dropFirst()
+            if let c = b.first, c == 43 || c == 45 { b = b.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return b.isEmpty
     }
 }
 

@@ -7,8 +7,11 @@ import SimHost
 /// Layout: `sweep.json` (the sweep's fingerprint and grid), `points/p<k>.scaling.csv`,
 /// `points/p<k>.cluster.csv` and `points/p<k>.done` per finished point (written in that order,
 /// each through a temporary file), and, once every point is done, `sweep_scaling.csv` and
-/// `sweep_cluster.csv` assembled in point order. An interrupted run leaves its finished points on
-/// disk; running again into the same folder skips them. `--shard i/n` runs the points k with
+/// `sweep_cluster.csv` assembled in point order. The folder is locked while a run or merge writes
+/// to it (``OutputLock``), sweep.json is created exclusively, and its `source` is the absolute
+/// path of the scenario file (or a built-in name), so `merge` works from any folder. An
+/// interrupted run leaves its finished points on disk; running again into the same folder skips
+/// them. `--shard i/n` runs the points k with
 /// k mod n = i; ``merge(_:into:)`` joins shard folders into what one machine would have written.
 public enum SweepRunner {
     /// What a run did.
@@ -32,12 +35,10 @@ public enum SweepRunner {
                            shard: (index: Int, count: Int) = (0, 1),
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
         let fm = FileManager.default
-        let manifestPath = directory + "/sweep.json"
-        if let existing = storedFingerprint(directory), existing != sweep.fingerprint {
-            throw SweepError("\(directory) holds the results of a different sweep (sweep.json differs); choose another --out or remove it")
-        }
-        try AtomicFile.write(manifestJSON(sweep, source: source).render(), to: manifestPath)
-        try? fm.createDirectory(atPath: directory + "/points", withIntermediateDirectories: true)
+        // One process per folder: a second run, sweep or merge into it is refused (OutputRefused).
+        let lock = try OutputLock(directory)
+        defer { lock.release() }
+        try claim(directory, for: sweep, source: source)
         let mine = sweep.points.indices.filter { $0 % shard.count == shard.index }
         let todo = mine.filter { !fm.fileExists(atPath: "\(directory)/points/\(pointName($0)).done") }
         let state = WorkState(todo: todo, total: mine.count, done: mine.count - todo.count, progress: progress)
@@ -73,6 +74,31 @@ public enum SweepRunner {
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
 
+    /// Makes `directory` the folder of `sweep` (the caller holds its lock): creates sweep.json
+    /// exclusively, or checks that the one there has the same fingerprint; removes temporary
+    /// files left by a killed run.
+    static func claim(_ directory: String, for sweep: Sweep, source: String) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory + "/points", withIntermediateDirectories: true)
+        } catch {
+            throw ReportError("\(directory)/points: cannot create the folder: \(error.localizedDescription)")
+        }
+        for sub in [directory, directory + "/points"] {
+            for entry in (try? fm.contentsOfDirectory(atPath: sub)) ?? [] where entry.hasPrefix(".") && entry.hasSuffix(".tmp") {
+                try? fm.removeItem(atPath: sub + "/" + entry)
+            }
+        }
+        if try AtomicFile.createExclusively(manifestJSON(sweep, source: source).render(), at: directory + "/sweep.json") { return }
+        guard let existing = storedFingerprint(directory) else {
+            throw SweepError("\(directory)/sweep.json is not a readable sweep manifest; choose another --out or remove the folder")
+        }
+        guard existing == sweep.fingerprint else {
+            throw SweepError("\(directory) holds the results of a different sweep (its sweep.json has another fingerprint: "
+                + "another scenario, grid or trace contents); choose another --out or remove it")
+        }
+    }
+
     /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns whether it did.
     @discardableResult
     public static func assemble(_ sweep: Sweep, directory: String) throws -> Bool {
@@ -99,14 +125,13 @@ public enum SweepRunner {
             guard let f = storedFingerprint(d) else { throw SweepError("\(d): no sweep.json (not a sweep output folder)") }
             guard f == sweep.fingerprint else { throw SweepError("\(d) holds a different sweep than the first shard") }
         }
-        if let f = storedFingerprint(directory), f != sweep.fingerprint {
-            throw SweepError("\(directory) holds a different sweep; choose another --out")
-        }
-        try AtomicFile.write(manifestJSON(sweep, source: source).render(), to: directory + "/sweep.json")
+        let lock = try OutputLock(directory)
+        defer { lock.release() }
+        try claim(directory, for: sweep, source: source)
         for k in sweep.points.indices {
             let name = pointName(k)
             guard let src = shards.first(where: { fm.fileExists(atPath: "\($0)/points/\(name).done") }) else { continue }
-            if src == directory { continue }
+            if URL(fileURLWithPath: src).standardizedFileURL.path == lock.folder { continue }
             for ext in ["scaling.csv", "cluster.csv", "done"] {
                 let text = try String(contentsOfFile: "\(src)/points/\(name).\(ext)", encoding: .utf8)
                 try AtomicFile.write(text, to: "\(directory)/points/\(name).\(ext)")

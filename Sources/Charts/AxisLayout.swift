@@ -80,6 +80,12 @@ struct AxisLayout {
         return (lower, upper, ticks)
     }
 
+    /// `x` as an Int, clamped to ±1,000,000 (NaN as 0): never a trap, whatever a chart's data.
+    static func safeInt(_ x: Double) -> Int {
+        guard !x.isNaN else { return 0 }
+        return Int(Swift.min(Swift.max(x, -1_000_000), 1_000_000))
+    }
+
     /// The smallest of 1, 2, 5 or 10 times a power of ten that is at least `raw`.
     static func niceStep(_ raw: Double) -> Double {
         guard raw.isFinite, raw > 0 else { return 1 }
@@ -106,10 +112,14 @@ struct AxisLayout {
                 eLo = eHi - 1
             }
         }
-        let lower = fixedLo ?? pow(base, eLo)
+        // pow may underflow to 0 or overflow to infinity at the ends of the Double range (a value
+        // of 5e-324): fall back to the data's own bounds, which are finite and positive.
+        var lower = fixedLo ?? pow(base, eLo)
+        if !(lower > 0 && lower.isFinite) { lower = lo }
         var upper = fixedHi ?? pow(base, eHi)
-        if upper <= lower { upper = lower * base }
-        let first = Int((lg(lower) - 1e-9).rounded(.up)), last = Int((lg(upper) + 1e-9).rounded(.down))
+        if !upper.isFinite { upper = hi }
+        if upper <= lower { upper = lower * base < .infinity ? lower * base : .greatestFiniteMagnitude }
+        let first = safeInt((lg(lower) - 1e-9).rounded(.up)), last = safeInt((lg(upper) + 1e-9).rounded(.down))
         var ticks: [Double] = []
         if last >= first && last - first < 2000 {
             let n = last - first + 1
@@ -131,7 +141,7 @@ struct AxisLayout {
         }
         if scale == .linear, ticks.count >= 2 {
             let step = (ticks[1] - ticks[0]) / divisor
-            let decimals = Swift.max(0, -Int((log10(step) + 1e-9).rounded(.down)))
+            let decimals = Swift.max(0, -safeInt((log10(step) + 1e-9).rounded(.down)))
             return ticks.map { SVGText.fixed($0 / divisor, Swift.min(decimals, 12)) + suffix }
         }
         return ticks.map { t in

@@ -64,27 +64,38 @@ enum SVGText {
     /// Sans metrics, rounded up so labels rather get too much room than too little).
     static func width(_ text: String, fontSize: Double) -> Double {
         var em = 0.0
-        for c in text.unicodeScalars {
-            switch c {
-            case "0"..."9": em += 0.64
-            case "i", "l", "j", "!", "|", ".", ",", ":", ";", "'", " ": em += 0.32
-            case "f", "t", "r", "(", ")", "[", "]", "-": em += 0.42
-            case "m", "w", "M", "W": em += 0.95
-            case "A"..."Z": em += 0.72
-            default: em += c.value < 0x80 ? 0.6 : 1.0
-            }
-        }
+        for c in text.unicodeScalars { em += ems(c) }
         return em * fontSize
     }
 
+    /// The width of one character in ems.
+    private static func ems(_ c: Unicode.Scalar) -> Double {
+        switch c {
+        case "0"..."9": return 0.64
+        case "i", "l", "j", "!", "|", ".", ",", ":", ";", "'", " ": return 0.32
+        case "f", "t", "r", "(", ")", "[", "]", "-": return 0.42
+        case "m", "w", "M", "W": return 0.95
+        case "A"..."Z": return 0.72
+        default: return c.value < 0x80 ? 0.6 : 1.0
+        }
+    }
+
     /// `text`, shortened with a trailing "…" if needed so that its estimated width at
-    /// `fontSize` is at most `maxWidth`.
+    /// `fontSize` is at most `maxWidth`: the longest prefix of whole characters that fits with
+    /// the "…", found in one pass (linear in the length of `text`).
     static func fitted(_ text: String, maxWidth: Double, fontSize: Double) -> String {
         guard width(text, fontSize: fontSize) > maxWidth else { return text }
-        var chars = Array(text)
-        while !chars.isEmpty && width(String(chars) + "…", fontSize: fontSize) > maxWidth {
-            chars.removeLast()
+        let ellipsis = ems("…")
+        var em = 0.0
+        var end = text.startIndex
+        for i in text.indices {
+            // The same sums, in the same order, as width(prefix + "…").
+            var next = em
+            for u in text[i].unicodeScalars { next += ems(u) }
+            guard (next + ellipsis) * fontSize <= maxWidth else { break }
+            em = next
+            end = text.index(after: i)
         }
-        return String(chars) + "…"
+        return String(text[..<end]) + "…"
     }
 }

@@ -18,6 +18,8 @@ final class BackgroundTraffic: Component {
         self.network = network
         self.links = links
         self.bytes = bytes
+        // The duty is derived from user values: bounded before it becomes a count of streams.
+        guard duty.isFinite, duty >= 0, duty <= 1e6 else { throw .model("background traffic: duty \(duty) outside 0...1e6") }
         streams = max(1, Int(duty.rounded(.up)))
         let perStream = duty / Double(streams)
         period = try SimDuration(seconds: bytes / bytesPerSecond / max(perStream, 1e-6), "background period")

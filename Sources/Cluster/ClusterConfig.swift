@@ -14,6 +14,15 @@ public struct FailureModel: Sendable, Equatable {
         self.mtbf = mtbf
         self.repair = repair
     }
+
+    /// The most failures one simulation handles (each keeps a utilisation sample and may requeue
+    /// a job): past it the simulation stops with an error instead of growing without bound.
+    public static let maxFailures = 1_000_000
+
+    /// The expected number of failures of `systems` systems over `horizon`: systems x horizon / mtbf.
+    public func expectedFailures(systems: Int, horizon: SimDuration) -> Double {
+        Double(systems) * horizon.seconds / Swift.max(mtbf.seconds, 1e-9)
+    }
 }
 
 /// A maintenance window: the listed systems are drained (running jobs on them are checkpointed

@@ -253,6 +253,12 @@ extension ClusterSimulation {
 
     func fail(system s: Int, _ sim: Simulation) throws(SimulationError) {
         guard let f = config.failures else { return }
+        failuresHandled += 1
+        guard failuresHandled <= FailureModel.maxFailures else {
+            throw .model("failures: more than \(FailureModel.maxFailures) system failures by \(String(format: "%.1f", sim.now.seconds / 3600)) h "
+                + "(mtbf_h \(f.mtbf.seconds / 3600) on \(owner.count) systems); allowed: at most \(FailureModel.maxFailures) "
+                + "per simulation: raise mtbf_h or set a shorter horizon_h")
+        }
         trace?.instant(track: "CS-2 \(s)", name: "failure", at: sim.now)
         downCount[s] += 1
         try sim.schedule(after: f.repair, target: id, arg: arg(.repair, s), priority: 16)

@@ -49,6 +49,8 @@ public final class ClusterSimulation: Component {
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
+    /// Failures handled so far (at most ``FailureModel/maxFailures``).
+    var failuresHandled = 0
     /// Events the cluster simulation handled (contention probes not included).
     public internal(set) var eventsHandled: UInt64 = 0
     var finishedCount = 0

@@ -82,7 +82,7 @@ public enum PhillyConverter {
             } else if let x = try? row.number("submitted_time", range: 0...1e12, unit: "s") {
                 submit = x
             } else {
-                throw row.error("submitted_time", "\"\(when)\" is neither a YYYY-MM-DD HH:MM:SS time nor a number of seconds in 0...1e12")
+                throw row.error("submitted_time", "\"\(when)\" is neither a valid YYYY-MM-DD HH:MM:SS time (a real calendar date, hours 0-23) nor a number of seconds in 0...1e12")
             }
             let gpus = try row.integer("num_gpus", range: 0...1_000_000) ?? 0
             let duration = try row.number("duration_s", range: 0...1e9, unit: "s") ?? 0
@@ -163,13 +163,23 @@ public enum PhillyConverter {
         guard d.count == 3, t.count == 3, let y = Int(d[0]), let m = Int(d[1]), let day = Int(d[2]),
               let hh = Int(t[0]), let mm = Int(t[1]), let ss = Int(t[2]),
               (1...9999).contains(y), (1...12).contains(m), (1...31).contains(day),
-              (0...23).contains(hh), (0...59).contains(mm), (0...60).contains(ss) else { return nil }
+              (0...23).contains(hh), (0...59).contains(mm), (0...60).contains(ss),
+              day <= daysInMonth(y, m) else { return nil }
         // Days from the civil date (H. Hinnant's algorithm, proleptic Gregorian calendar).
         let yy = m <= 2 ? y - 1 : y
         let era = yy / 400, yoe = yy - era * 400
         let doy = (153 * ((m + 9) % 12) + 2) / 5 + day - 1
         let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
         return Double(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    }
+
+    /// Days in month `m` (1...12) of year `y`, proleptic Gregorian (February 29 in leap years).
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// A field quoted per RFC 4180 when it holds a comma, a double quote, CR or LF.

@@ -22,17 +22,44 @@ public enum TraceReader {
     /// Columns a trace may have (their fields may be empty).
     public static let optionalColumns = ["priority", "deadline_s", "seq_len"]
 
+    /// The largest trace file read, in bytes (512 MiB): checked while reading, so that a device
+    /// such as /dev/zero cannot exhaust memory.
+    public static let maxFileBytes = 512 << 20
+    /// The most jobs (data rows) a trace may hold.
+    public static let maxJobs = 1_000_000
+
     /// Reads and parses the trace at `path` (see ``parse(text:file:fixedCosts:checkpointEverySteps:models:)``).
     public static func read(path: String, fixedCosts: FixedCosts = FixedCosts(), checkpointEverySteps: Int64 = 5000,
                             models: [ModelSpec] = []) throws -> [JobSpec] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkloadError("\(path): cannot read the trace file (missing or unreadable)")
-        }
+        let data = try readFile(path, what: "trace file")
         guard String(validating: data, as: UTF8.self) != nil else {
             throw WorkloadError("\(path): the trace file is not valid UTF-8 text")
         }
         return try parse(bytes: [UInt8](data), file: path, fixedCosts: fixedCosts,
                          checkpointEverySteps: checkpointEverySteps, models: models)
+    }
+
+    /// The bytes of the file at `path` (`what` names it in messages), read in chunks up to
+    /// ``maxFileBytes``: a larger file, a directory or a device that never ends is an error.
+    public static func readFile(_ path: String, what: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let file = FileHandle(forReadingAtPath: path) else {
+            throw WorkloadError("\(path): cannot read the \(what) (missing, a directory or unreadable)")
+        }
+        defer { try? file.close() }
+        var data = Data()
+        while true {
+            let chunk: Data?
+            do { chunk = try file.read(upToCount: 1 << 20) } catch {
+                throw WorkloadError("\(path): cannot read the \(what): \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { return data }
+            data.append(chunk)
+            guard data.count <= maxFileBytes else {
+                throw WorkloadError("\(path): the \(what) is larger than allowed (at most \(maxFileBytes) bytes)")
+            }
+        }
     }
 
     /// Parses trace text; `file` names it in error messages. `models` are looked up before the
@@ -50,6 +77,12 @@ public enum TraceReader {
             throw WorkloadError("\(file): checkpointEverySteps \(checkpointEverySteps) is out of range; allowed range: 0...1000000000000")
         }
         let table = try TraceCSV(bytes: bytes, file: file, required: requiredColumns, optional: optionalColumns)
+        guard !table.rows.isEmpty else {
+            throw WorkloadError("\(file): the trace has a header but no jobs; allowed: 1...\(maxJobs) data rows")
+        }
+        guard table.rows.count <= maxJobs else {
+            throw WorkloadError("\(file): the trace has \(table.rows.count) jobs; allowed: 1...\(maxJobs) data rows")
+        }
         var firstLine: [String: Int] = [:]
         var jobs: [(index: Int, job: JobSpec)] = []
         for (index, row) in table.rows.enumerated() {
@@ -191,16 +224,25 @@ struct TraceCSV {
 
     /// Splits RFC 4180 text into records (fields and first line). Accepts LF, CRLF or CR line
     /// ends and a UTF-8 byte-order mark; skips blank lines; rejects stray or unclosed quotes.
-    static func records(_ bytes: [UInt8], file: String) throws -> [(line: Int, fields: [String])] {
+    /// At most `maxRecords` records (the header included) of at most `maxFields` fields each are
+    /// read: past that it is an error, before more memory is taken.
+    static func records(_ bytes: [UInt8], file: String, maxRecords: Int = TraceReader.maxJobs + 1,
+                        maxFields: Int = 256) throws -> [(line: Int, fields: [String])] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var out: [(line: Int, fields: [String])] = []
         var fields: [String] = [], field: [UInt8] = []
         var line = 1, recordLine = 1, quoteLine = 1
         var inQuotes = false, fieldQuoted = false, recordQuoted = false
         var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        func endRecord() {
+        func endRecord() throws {
             fields.append(String(decoding: field, as: UTF8.self))
-            if fields.count > 1 || !fields[0].isEmpty || recordQuoted { out.append((recordLine, fields)) }
+            if fields.count > 1 || !fields[0].isEmpty || recordQuoted {
+                guard out.count < maxRecords else {
+                    throw WorkloadError("\(file) line \(recordLine): more than \(maxRecords - 1) rows after the header; "
+                        + "allowed: at most \(maxRecords - 1)")
+                }
+                out.append((recordLine, fields))
+            }
             fields = []; field = []; fieldQuoted = false; recordQuoted = false
         }
         while i < bytes.count {
@@ -222,6 +264,9 @@ struct TraceCSV {
             }
             switch b {
             case comma:
+                guard fields.count < maxFields else {
+                    throw WorkloadError("\(file) line \(line): more than \(maxFields) fields; allowed: at most \(maxFields)")
+                }
                 fields.append(String(decoding: field, as: UTF8.self)); field = []; fieldQuoted = false
             case quote:
                 guard field.isEmpty, !fieldQuoted else {
@@ -231,7 +276,7 @@ struct TraceCSV {
                 inQuotes = true; fieldQuoted = true; recordQuoted = true; quoteLine = line
             case cr, lf:
                 if b == cr, i < bytes.count, bytes[i] == lf { i += 1 }
-                endRecord()
+                try endRecord()
                 line += 1
                 recordLine = line
             default:
@@ -239,7 +284,7 @@ struct TraceCSV {
             }
         }
         if inQuotes { throw WorkloadError("\(file) line \(quoteLine): a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty || recordQuoted { endRecord() }
+        if !field.isEmpty || !fields.isEmpty || recordQuoted { try endRecord() }
         return out
     }
 }

@@ -85,8 +85,11 @@ public struct JobClass: Sendable, Equatable {
 /// let jobs = try g.generate(seed: 42)   // ids g000001...g000200, in submission order
 /// ```
 public struct WorkloadGenerator: Sendable, Equatable {
-    /// Number of jobs to generate (1...10,000,000).
+    /// Number of jobs to generate (1...``maxJobs``).
     public var jobs: Int
+    /// The most jobs a generator may draw: 1,000,000 (about 2.2 GB while simulated; see
+    /// docs/workloads.md). Checked before any job is drawn.
+    public static let maxJobs = 1_000_000
     /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
     /// mean 3600 / rate seconds.
     public var arrivalRatePerHour: Double
@@ -119,8 +122,8 @@ public struct WorkloadGenerator: Sendable, Equatable {
 
     /// Checks every setting; throws a ``WorkloadError`` naming the first bad one.
     public func validate() throws {
-        guard (1...10_000_000).contains(jobs) else {
-            throw WorkloadError("workload: jobs \(jobs) is out of range; allowed range: 1...10000000")
+        guard (1...Self.maxJobs).contains(jobs) else {
+            throw WorkloadError("workload: jobs \(jobs) is out of range; allowed range: 1...\(Self.maxJobs)")
         }
         guard arrivalRatePerHour.isFinite, arrivalRatePerHour > 0 else {
             throw WorkloadError("workload: arrival rate \(arrivalRatePerHour) jobs/h must be a finite number > 0")

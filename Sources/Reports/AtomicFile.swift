@@ -45,6 +45,13 @@ public enum AtomicFile {
         guard fd >= 0 else {
             throw fail("cannot create a temporary file in \(directory): \(lastError())")
         }
+        // Removed by TemporaryFiles if the process is stopped by a signal before the rename.
+        guard TemporaryFiles.register(temporary) else {
+            _ = close(fd)
+            _ = unlink(temporary)
+            throw fail("not written: the process is ending")
+        }
+        defer { TemporaryFiles.unregister(temporary) }
         var existing = stat()
         if stat(path, &existing) == 0 {
             _ = fchmod(fd, existing.st_mode & 0o7777)
@@ -71,6 +78,25 @@ public enum AtomicFile {
             _ = fsync(directoryFD)
             _ = close(directoryFD)
         }
+    }
+
+    /// Creates `path` with `text` (UTF-8) only if nothing is there yet, atomically and
+    /// exclusively: the content is written to a temporary file, then linked to `path` (`link`
+    /// fails when `path` exists, as `O_EXCL` would). Returns false, writing nothing, when `path`
+    /// already exists; two processes racing for it never both return true.
+    public static func createExclusively(_ text: String, at path: String) throws(ReportError) -> Bool {
+        let url = URL(fileURLWithPath: path)
+        let staging = url.deletingLastPathComponent().path + "/." + String(url.lastPathComponent.prefix(100)) + "."
+            + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".new.tmp"
+        TemporaryFiles.register(staging)
+        defer {
+            _ = unlink(staging)
+            TemporaryFiles.unregister(staging)
+        }
+        try write(Data(text.utf8), to: staging)
+        if link(staging, path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw ReportError("\(path): cannot create: \(lastError())")
     }
 
     /// Writes `text`, encoded as UTF-8 (no byte-order mark), to `path` atomically.

@@ -40,11 +40,14 @@ extension JSONParser {
         let token = String(decoding: bytes[begin..<pos], as: UTF8.self)
         let shown = token.count <= 40 ? token : String(token.prefix(37)) + "..."
         if isInteger {
-            guard let value = Int64(token) else {
+            if let value = Int64(token) { return .integer(value) }
+            // Beyond 64 bits: kept as its nearest Double, so that the field that reads it reports
+            // its own range (an integer field refuses it: no integer field reaches 2^63).
+            guard let value = Double(token), value.isFinite else {
                 pos = begin
-                throw fail("integer \(shown) is out of range; allowed range: \(Int64.min)...\(Int64.max)", path: path)
+                throw fail("number \(shown) is out of range; allowed: magnitude at most \(Double.greatestFiniteMagnitude)", path: path)
             }
-            return .integer(value)
+            return .number(value)
         }
         guard let value = Double(token), value.isFinite else {
             pos = begin

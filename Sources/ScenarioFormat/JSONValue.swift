@@ -4,7 +4,8 @@ import Foundation
 /// the order of object members, and whether a number was written as an integer.
 ///
 /// - A number written without fraction or exponent (`16`, `-3`, `-0`) is ``integer(_:)``, exactly;
-///   one that does not fit in `Int64` is rejected by the parser with a range error.
+///   one that does not fit in `Int64` becomes ``number(_:)`` (its nearest `Double`), so that the
+///   field reading it reports the field's own range; integer fields refuse it.
 /// - Any other number (`16.5`, `1e3`) is ``number(_:)``, always finite.
 /// - An object keeps its members in document order; the parser rejects duplicate keys.
 public indirect enum JSONValue: Equatable, Sendable {
@@ -27,7 +28,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     ///
     /// Throws a ``ScenarioError`` naming `file`, the JSON path where parsing stopped and the line
     /// and column, for syntax errors, invalid UTF-8, duplicate object keys, integers outside
-    /// `Int64`, numbers outside `Double` and nesting deeper than 512 levels.
+    /// `Double` (whether written as integers or not) and nesting deeper than 512 levels.
     public static func parse(_ data: Data, file: String) throws(ScenarioError) -> JSONValue {
         var parser = JSONParser(bytes: [UInt8](data), file: file)
         return try parser.parseDocument()

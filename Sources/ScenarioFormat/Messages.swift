@@ -1,7 +1,17 @@
 /// Formatting helpers shared by the readers' messages.
 enum Messages {
-    /// `1...64`, `>= 1`, `<= 0` or `any integer`.
-    static func range(_ r: ClosedRange<Int>) -> String {
+    /// 2^53: the largest magnitude up to which every integer is exactly a `Double`.
+    static let exactIntegerLimit = 9_007_199_254_740_992.0
+
+    /// An integral `Double` in plain digits (`9223372036854775808`, not `9.2e+18`).
+    static func integral(_ d: Double) -> String {
+        d.isFinite && d == d.rounded() && Swift.abs(d) < 1e30 ? String(format: "%.0f", d) : d.description
+    }
+
+    /// `1...64`, `>= 1`, `<= 0` or `any integer`; with `explicit`, always both bounds
+    /// (`0...9223372036854775807`), for values that lie beyond an implicit bound.
+    static func range(_ r: ClosedRange<Int>, explicit: Bool = false) -> String {
+        if explicit { return "\(r.lowerBound)...\(r.upperBound)" }
         switch (r.lowerBound == Int.min, r.upperBound == Int.max) {
         case (true, true): return "any integer"
         case (false, true): return ">= \(r.lowerBound)"

@@ -122,7 +122,15 @@ extension ObjectReader {
             n = x
         case .number(let d):
             guard d.rounded(.towardZero) == d else { throw fail(path, "expected \(Self.intKind(range)), got \(d.description)") }
-            guard let x = Int(exactly: d) else { throw fail(path, "value \(d.description) is out of range; allowed range: \(Messages.range(range))") }
+            guard let x = Int(exactly: d), range.contains(x) else {
+                throw fail(path, "value \(Messages.integral(d)) is out of range; allowed range: \(Messages.range(range, explicit: true))")
+            }
+            // Past 2^53 a number written with a fraction or an exponent (or too long for 64 bits)
+            // is not exact: it is refused rather than rounded.
+            guard Swift.abs(d) <= Messages.exactIntegerLimit else {
+                throw fail(path, "value \(Messages.integral(d)) is not exact: integers beyond 2^53 (9007199254740992) must be "
+                           + "written in plain digits, without a fraction or an exponent; allowed range: \(Messages.range(range, explicit: true))")
+            }
             n = x
         default:
             throw fail(path, "expected \(Self.intKind(range)), got \(v.shortDescription)")

@@ -66,7 +66,17 @@ extension ScenarioDecoder {
         if r.has("horizon_h") { config.horizon = SimTime(nanoseconds: try hours(r, "horizon_h", default: nil).nanoseconds) }
         if let f = try r.object("failures") {
             config.failures = FailureModel(mtbf: try hours(f, "mtbf_h", default: nil), repair: try hours(f, "repair_h", default: 4))
-            guard config.failures?.mtbf.nanoseconds ?? 0 > 0 else { throw f.error("mtbf_h", "must be greater than 0 h") }
+            guard let failures = config.failures, failures.mtbf.nanoseconds > 0 else { throw f.error("mtbf_h", "must be greater than 0 h") }
+            // The failure count follows from the inputs: refuse a storm before anything runs.
+            if let h = config.horizon {
+                let expected = failures.expectedFailures(systems: cluster.systems, horizon: SimDuration(nanoseconds: h.nanoseconds))
+                guard expected <= Double(FailureModel.maxFailures) else {
+                    let least = Double(cluster.systems) * h.seconds / 3600 / Double(FailureModel.maxFailures)
+                    throw f.error("mtbf_h", "\(cluster.systems) systems failing every \(failures.mtbf.seconds / 3600) h over horizon_h "
+                        + "\(h.seconds / 3600) means about \(String(format: "%.3g", expected)) failures; allowed: at most "
+                        + "\(FailureModel.maxFailures), so mtbf_h >= \(String(format: "%.6g", least)) for this horizon")
+                }
+            }
             try f.finish()
         }
         for w in try r.objectArray("maintenance") ?? [] {
@@ -126,7 +136,7 @@ extension ScenarioDecoder {
             }
             guard !classes.isEmpty else { throw g.error("classes", "required: at least one job class") }
             let gen = WorkloadGenerator(
-                jobs: try g.int("jobs", range: 1...10_000_000),
+                jobs: try g.int("jobs", range: 1...WorkloadGenerator.maxJobs),
                 arrivalRatePerHour: try g.double("arrival_rate_per_h", range: 1e-6...1e9, unit: "jobs/h"),
                 users: users.isEmpty ? [UserSpec(name: "default")] : users, mix: classes,
                 startAt: SimTime(nanoseconds: try hours(g, "start_h", default: 0).nanoseconds), fixedCosts: fc)

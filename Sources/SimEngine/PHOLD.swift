@@ -55,6 +55,10 @@ public struct PHOLD: EventHandler {
         try sim.schedule(after: delay, target: 0, arg: d)
     }
 
+    /// The most initial events (lps x population) a run may ask for: 2^24, about 0.4 GB of
+    /// pending events; checked before anything is allocated.
+    public static let maxInitialEvents = 16_777_216
+
     /// Runs PHOLD and returns the final time and checksum. Parameters are validated by the
     /// caller (lps and population at least 1, lookahead finite and non-negative).
     public static func run(_ p: Parameters) throws(SimulationError) -> Result {
@@ -62,6 +66,9 @@ public struct PHOLD: EventHandler {
               p.lookaheadSeconds < 1e6
         else { throw .model("phold: lps and population must be >= 1, lookahead in [0, 1e6) s") }
         let pending = Int(p.lps) * Int(p.population)
+        guard pending <= maxInitialEvents else {
+            throw .model("phold: lps x population is \(pending); allowed: at most \(maxInitialEvents) initial events")
+        }
         let sim = Simulation(expectedPending: pending + 1)
         var model = PHOLD(p)
         for lp in 0..<p.lps {

@@ -26,10 +26,13 @@ struct AndromedaSimCommand: ParsableCommand {
     /// Like ArgumentParser's own entry point, but a bad flag exits with status 2 like any other
     /// bad input (ArgumentParser would use 64).
     static func main() {
+        // An interrupted run removes its temporary files and staging folder before it ends.
+        TemporaryFiles.installSignalCleanup()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            TemporaryFiles.removeAll()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

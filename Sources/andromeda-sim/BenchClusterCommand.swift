@@ -11,11 +11,11 @@ struct BenchClusterCommand: ParsableCommand {
         discussion: "Example: andromeda-sim bench cluster --jobs 10000 --policy easy-backfill"
     )
 
-    @Option(help: "Jobs to generate (1 to 1,000,000).") var jobs: Int = 10_000
+    @Option(parsing: .unconditional, help: "Jobs to generate (1 to 1,000,000).") var jobs: Int = 10_000
     @Option(help: "Policy: \(PolicyCatalog.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
     @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
-    @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Option(help: "Arrival rate, jobs per hour (default: the scenario's 3.6, which overloads 16 systems).") var rate: Double?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Arrival rate, jobs per hour (default: the scenario's 3.6, which overloads 16 systems).") var rate: Double?
 
     func validate() throws {
         guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be 1 to 1000000") }

@@ -17,16 +17,19 @@ struct PholdCommand: ParsableCommand {
         discussion: "Example: andromeda-sim bench phold --lps 1024 --pop 16 --events 5000000 --seed 42"
     )
 
-    @Option(help: "Logical processes (1 to 16,777,216).") var lps: UInt32 = 1024
-    @Option(help: "Initial events per logical process (1 to 4096).") var pop: UInt32 = 16
-    @Option(help: "Events to handle (1 to 10^12; a float such as 2e7 is accepted).") var events: String = "2000000"
-    @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Option(help: "Lookahead in seconds (0 to 1e6).") var lookahead: Double = 0.1
-    @Option(help: "Repeat the run R times and print each (1 to 100).") var runs: Int = 1
+    @Option(parsing: .unconditional, help: "Logical processes (1 to 16,777,216).") var lps: UInt32 = 1024
+    @Option(parsing: .unconditional, help: "Initial events per logical process (1 to 4096; lps x pop at most 16,777,216).") var pop: UInt32 = 16
+    @Option(parsing: .unconditional, help: "Events to handle (1 to 10^12; a float such as 2e7 is accepted).") var events: String = "2000000"
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Lookahead in seconds (0 to 1e6).") var lookahead: Double = 0.1
+    @Option(parsing: .unconditional, help: "Repeat the run R times and print each (1 to 100).") var runs: Int = 1
 
     func validate() throws {
         guard (1...16_777_216).contains(lps) else { throw ValidationError("--lps must be 1 to 16777216") }
         guard (1...4096).contains(pop) else { throw ValidationError("--pop must be 1 to 4096") }
+        guard Int(lps) * Int(pop) <= PHOLD.maxInitialEvents else {
+            throw ValidationError("--lps x --pop is \(Int(lps) * Int(pop)); allowed: at most \(PHOLD.maxInitialEvents) initial events")
+        }
         guard parsedEvents != nil else { throw ValidationError("--events must be a number from 1 to 1e12") }
         guard lookahead.isFinite, lookahead >= 0, lookahead < 1e6 else {
             throw ValidationError("--lookahead must be in [0, 1e6) seconds")

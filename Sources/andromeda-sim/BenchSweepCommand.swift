@@ -9,7 +9,7 @@ struct BenchSweepCommand: ParsableCommand {
         discussion: "Runs cerebras-gpt over software_efficiency x defect_rate (8 points) into temporary folders."
     )
 
-    @Option(help: "Workers of the parallel run (2 to 1024).") var workers: Int = 2
+    @Option(parsing: .unconditional, help: "Workers of the parallel run (2 to 1024).") var workers: Int = 2
 
     func run() throws {
         guard (2...1024).contains(workers) else { fail("--workers must be 2 to 1024") }

@@ -11,17 +11,21 @@ struct ConvertPhillyCommand: ParsableCommand {
 
     @Argument(help: "Flattened Philly CSV (jobid,user,submitted_time,num_gpus,duration_s).") var input: String
     @Option(help: "Output trace CSV.") var out: String
-    @Option(help: "GPUs that stand for one CS-2 (1-1024).") var gpusPerSystem: Int = 8
-    @Option(help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
-    @Option(help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12
+    @Option(parsing: .unconditional, help: "GPUs that stand for one CS-2 (1-1024).") var gpusPerSystem: Int = 8
+    @Option(parsing: .unconditional, help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(parsing: .unconditional, help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12
 
     func run() throws {
         guard (1...1024).contains(gpusPerSystem), (1...192).contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
             fail("--gpus-per-system 1-1024, --max-systems 1-192, --flops-per-gpu 1e9-1e16")
         }
-        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
-            fail("\(input): cannot read the file (missing, unreadable or not UTF-8)")
+        var isDirectory: ObjCBool = false
+        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            fail("--out must name a file (got \"\(out)\")")
         }
+        let data: Data
+        do { data = try TraceReader.readFile(input, what: "Philly log") } catch { fail("\(error)") }
+        guard let text = String(data: data, encoding: .utf8) else { fail("\(input): the Philly log is not UTF-8 text") }
         var o = PhillyConverter.Options()
         o.gpusPerSystem = gpusPerSystem
         o.maxSystems = maxSystems

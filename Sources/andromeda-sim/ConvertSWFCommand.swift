@@ -14,18 +14,22 @@ struct ConvertSWFCommand: ParsableCommand {
 
     @Argument(help: "SWF log (18 whitespace-separated fields per line, ';' header comments).") var input: String
     @Option(help: "Output trace CSV.") var out: String
-    @Option(help: "Processors that stand for one CS-2 (1-1000000).") var processorsPerSystem: Int = 64
-    @Option(help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
-    @Option(help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10
+    @Option(parsing: .unconditional, help: "Processors that stand for one CS-2 (1-1000000).") var processorsPerSystem: Int = 64
+    @Option(parsing: .unconditional, help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(parsing: .unconditional, help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10
 
     func run() throws {
         guard (1...1_000_000).contains(processorsPerSystem), (1...192).contains(maxSystems),
               flopsPerProcessor.isFinite, (1e6...1e16).contains(flopsPerProcessor) else {
             fail("--processors-per-system 1-1000000, --max-systems 1-192, --flops-per-processor 1e6-1e16")
         }
-        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
-            fail("\(input): cannot read the file (missing, unreadable or not UTF-8)")
+        var isDirectory: ObjCBool = false
+        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            fail("--out must name a file (got \"\(out)\")")
         }
+        let data: Data
+        do { data = try TraceReader.readFile(input, what: "SWF log") } catch { fail("\(error)") }
+        guard let text = String(data: data, encoding: .utf8) else { fail("\(input): the SWF log is not UTF-8 text") }
         var o = SWFConverter.Options()
         o.processorsPerSystem = processorsPerSystem
         o.maxSystems = maxSystems

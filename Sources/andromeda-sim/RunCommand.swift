@@ -13,7 +13,10 @@ struct RunCommand: ParsableCommand {
             SCENARIO is a path (Scenarios/genslm.json; scenarios/genslm.json also works from the
             repository root) or the name of a built-in scenario (genslm), which works from anywhere.
             Outputs go to --out (default out/<scenario name>/): scaling.csv and summary.json, which
-            depend only on the scenario and its seed, and timing.json with wall-clock figures.
+            depend only on the scenario and its seed, and timing.json with wall-clock figures. They
+            are written to a staging folder beside --out and swapped in as one set, so the folder
+            always holds one whole run; --out must be new, empty or an earlier run's output, and a
+            second run into the same folder at the same time is refused (exit 2).
             Example: andromeda-sim run scenarios/genslm.json --out out/genslm
             """
     )
@@ -29,6 +32,17 @@ struct RunCommand: ParsableCommand {
         let t0 = clock.now
         let parsed: Scenario
         do { parsed = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        if let trace {
+            var isDirectory: ObjCBool = false
+            guard !trace.isEmpty, !trace.hasSuffix("/"),
+                  !(FileManager.default.fileExists(atPath: trace, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+                fail("--trace must name a file (got \"\(trace)\")")
+            }
+        }
+        let dir = out ?? "out/\(parsed.name)"
+        // Locked from now on; the files are staged and swapped in as one set at the end.
+        let folder: OutputFolder
+        do { folder = try OutputFolder(dir) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
         let timeline = trace.map { _ in ChromeTrace() }
         let run: Andromeda.Results
         do {
@@ -39,7 +53,6 @@ struct RunCommand: ParsableCommand {
         let results = run.scaling, policyRuns = run.policies
         // Every policy runs the same jobs.
         let jobCount = policyRuns.first?.jobs.count ?? 0
-        let dir = out ?? "out/\(parsed.name)"
         let elapsed = clock.now - t0
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         // Every event this run simulated: the scaling runs, the shared cluster's own events and
@@ -49,8 +62,13 @@ struct RunCommand: ParsableCommand {
         let events = results.eventsSimulated + clusterEvents + probeEvents
         let stats = Allocator.stats()
         let peak = Allocator.peakResidentBytes()
+        // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
+        let traceInside = trace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
         do {
-            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: dir)
+            let staging = folder.staging
+            // The report links the trace relative to the final folder (the staging folder becomes it).
+            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: staging)
             let timing: JSONOutput = .object([
                 ("wall_seconds", .double(wall, decimals: 6)),
                 ("events", .int(Int64(events))),
@@ -64,11 +82,13 @@ struct RunCommand: ParsableCommand {
                 ("allocated_bytes", .int(Int64(stats?.allocatedBytes ?? 0))),
                 ("full_detail", .bool(fullDetail)),
             ])
-            try timing.write(to: dir + "/timing.json")
-            if let trace, let timeline { try timeline.write(to: trace) }
+            try timing.write(to: staging + "/timing.json")
+            if let traceInside, let timeline { try timeline.write(to: folder.staged(traceInside)) }
+            try folder.commit()
+            if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
         } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
+            folder.abandon()
+            cannotWrite(error)
         }
         if !quiet {
             print("scenario \(parsed.name) (seed \(parsed.seed))")
@@ -86,8 +106,17 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+/// Prints `error` on standard error and exits with status 1 (an output cannot be written).
+func cannotWrite(_ error: Error) -> Never {
+    TemporaryFiles.removeAll()
+    FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+    Foundation.exit(1)
+}
+
 /// Prints `message` on standard error and exits with status 2 (bad input).
 func fail(_ message: String) -> Never {
+    // No staging folder or temporary file outlives the process.
+    TemporaryFiles.removeAll()
     FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
     Foundation.exit(2)
 }

@@ -25,11 +25,11 @@ struct SweepCommand: ParsableCommand {
 
     @Argument(help: "Scenario file or built-in name.") var scenario: String
     @Option(name: .customLong("param"), help: "name=v1,v2,... (repeatable).") var params: [String] = []
-    @Option(help: "Worker threads, each pinned to its own core (default: the CPUs this process may use).") var workers: Int?
-    @Option(help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
+    @Option(parsing: .unconditional, help: "Worker threads, each pinned to its own core (default: the CPUs this process may use).") var workers: Int?
+    @Option(parsing: .unconditional, help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
     @Option(help: "Output folder (default out/<scenario>-sweep).") var out: String?
     @Flag(help: "No progress bar.") var quiet = false
-    @Option(help: "Write a Slurm job array of N shards and a merge job into <out>/slurm/ instead of running.") var slurm: Int?
+    @Option(parsing: .unconditional, help: "Write a Slurm job array of N shards and a merge job into <out>/slurm/ instead of running.") var slurm: Int?
     @Flag(help: "With --slurm: submit the array and the merge job (afterok) with sbatch.") var submit = false
     @Option(name: .customLong("sbatch-option"), help: "With --slurm: an extra #SBATCH option, e.g. --partition=cpu (repeatable).")
     var sbatchOptions: [String] = []
@@ -57,9 +57,18 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
+    /// `scenario` as recorded in sweep.json: the absolute path of the file it names, so that
+    /// `merge` finds it from any folder, or the built-in name.
+    static func recordedSource(_ scenario: String) -> String {
+        guard case .file(let path)? = try? ScenarioLocator.load(scenario).source else { return scenario }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     func run() throws {
-        let sweep = Self.load(scenario, params)
+        let source = Self.recordedSource(scenario)
+        let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
+        do { _ = try OutputLock.checked(dir) } catch { fail("\(error)") }
         if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
@@ -68,7 +77,7 @@ struct SweepCommand: ParsableCommand {
         let t0 = clock.now
         do {
             let started = Counter()
-            let outcome = try SweepRunner.run(sweep, source: scenario, directory: dir, workers: count, shard: sh) { done, total in
+            let outcome = try SweepRunner.run(sweep, source: source, directory: dir, workers: count, shard: sh) { done, total in
                 guard tty else { return }
                 // The ETA from the points this run finished (points already on disk took no time).
                 let ran = started.next(done)
@@ -89,6 +98,10 @@ struct SweepCommand: ParsableCommand {
             }
         } catch let e as SweepError {
             fail("\(e)")
+        } catch let e as OutputRefused {
+            fail("\(e)")
+        } catch {
+            cannotWrite(error)
         }
     }
 }
@@ -114,6 +127,10 @@ struct MergeCommand: ParsableCommand {
                            : "merged; some points are still missing (run the remaining shards)")
         } catch let e as SweepError {
             fail("\(e)")
+        } catch let e as OutputRefused {
+            fail("\(e)")
+        } catch {
+            cannotWrite(error)
         }
     }
 }

@@ -10,14 +10,14 @@ struct TrainCommand: ParsableCommand {
     )
 
     @Option(help: "Built-in model name.") var model: String = "genslm-123m"
-    @Option(help: "Systems (1 to 16).") var systems: Int = 1
-    @Option(help: "Samples per system per step (1 to 100000).") var batch: Int = 32
-    @Option(help: "Sequence length (default: the model's).") var seqLen: Int?
-    @Option(help: "Optimizer steps to run (1 to 10^9).") var steps: Int64 = 100
-    @Option(help: "Random seed for wafer defects.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Systems (1 to 16).") var systems: Int = 1
+    @Option(parsing: .unconditional, help: "Samples per system per step (1 to 100000).") var batch: Int = 32
+    @Option(parsing: .unconditional, help: "Sequence length (default: the model's).") var seqLen: Int?
+    @Option(parsing: .unconditional, help: "Optimizer steps to run (1 to 10^9).") var steps: Int64 = 100
+    @Option(parsing: .unconditional, help: "Random seed for wafer defects.") var seed: UInt64 = 42
     @Flag(help: "Simulate every step (no steady-state fast-forward).") var fullDetail = false
     @Flag(help: "Print how each operation of a layer maps onto the wafer.") var mapping = false
-    @Option(help: "Samples per micro-batch (default: the compiler's search).") var microBatch: Int?
+    @Option(parsing: .unconditional, help: "Samples per micro-batch (default: the compiler's search).") var microBatch: Int?
     @Option(help: "System type: cs-2 or cs-3.") var system: String = "cs-2"
 
     func validate() throws {

@@ -34,6 +34,32 @@ final class PlanningTests: XCTestCase {
         XCTAssert(a.tried.contains { $0.rate > rate && $0.p95WaitSeconds > target.seconds })
     }
 
+    /// Issue 10: the rate search bisects on a log scale within a stated bound of simulations.
+    func testRateSearchIsGeometricAndBounded() throws {
+        XCTAssertEqual(Planning.rateSearchBound(range: 1...2, tolerance: 0.02), 2 + 6)
+        XCTAssertLessThanOrEqual(Planning.rateSearchBound(range: 1e-6...1e9, tolerance: 0.02), 14, "15 decades, a dozen steps")
+        let target = SimDuration.seconds(3600)
+        let a = try Planning.highestArrivalRate(try smallWorkload(jobs: 6), policy: "fifo", p95Wait: target, range: 0.01...1e6,
+                                                tolerance: 0.25)
+        XCTAssertLessThanOrEqual(a.tried.count, a.iterationBound)
+        XCTAssertEqual(a.iterationBound, Planning.rateSearchBound(range: 0.01...1e6, tolerance: 0.25))
+        // Every midpoint is geometric: the third rate tried is the geometric mean of the ends.
+        XCTAssertEqual(a.tried[2].rate, 100, accuracy: 1e-9)
+        XCTAssertThrowsError(try Planning.highestArrivalRate(try smallWorkload(), policy: "fifo", p95Wait: target, range: 0...1))
+    }
+
+    /// Issue 10: a size that cannot be simulated is reported with its error, not skipped silently.
+    func testFewestSystemsReportsEachFailure() throws {
+        let m = try XCTUnwrap(ModelCatalog.model(named: "genslm-1.3b"))
+        var job = TrainingSpec(model: m, systems: 1, perSystemBatch: 16, stopping: .samples(1_000_000))
+        job.globalBatch = 45
+        var cluster = ClusterSpec()
+        cluster.systems = 4
+        let a = try Planning.fewestSystems(for: job, deadline: .seconds(1), cluster: cluster)
+        XCTAssertEqual(a.iterationBound, 4)
+        XCTAssert(a.failed.contains { $0.systems == 4 && $0.reason.contains("does not split evenly") }, "\(a.failed)")
+    }
+
     func testMemoryXNeededCountsConcurrentJobs() throws {
         let big = try XCTUnwrap(ModelCatalog.model(named: "cerebras-gpt-6.7b"))
         let jobs = (0..<3).map { k in

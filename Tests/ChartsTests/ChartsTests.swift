@@ -1,4 +1,4 @@
-import Charts
+@testable import Charts
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -160,6 +160,32 @@ final class ChartsTests: XCTestCase {
             XCTAssertEqual(p.terminationStatus, 0, message)
             let data = (try? Data(contentsOf: png)) ?? Data()
             XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "not a PNG")
+        }
+    }
+
+    /// Issue 10: shortening a 100,000-character label is linear, and gives what the quadratic
+    /// version gave (the longest prefix that fits with the ellipsis).
+    func testFittedIsLinearAndKeepsTheLongestFittingPrefix() {
+        let long = String(repeating: "n", count: 100_000)
+        let fitted = SVGText.fitted(long, maxWidth: 300, fontSize: 12)
+        XCTAssert(fitted.hasSuffix("…"))
+        XCTAssertLessThanOrEqual(SVGText.width(fitted, fontSize: 12), 300)
+        XCTAssertGreaterThan(SVGText.width(String(fitted.dropLast()) + "n…", fontSize: 12), 300)
+        XCTAssertEqual(SVGText.fitted("short", maxWidth: 300, fontSize: 12), "short")
+        XCTAssertEqual(SVGText.fitted("WWWW", maxWidth: 1, fontSize: 12), "…")
+    }
+
+    /// Issue 10: values at the ends of the Double range never trap an axis (5e-324 h raised SIGILL).
+    func testAxesTakeExtremeValues() {
+        let extremes: [Double] = [5e-324, 1e-320, 2.2250738585072014e-308, 1e-300, 1, 1e300, 1.7976931348623157e308]
+        for scale in [Axis.Scale.linear, .log2, .log10] {
+            for a in extremes {
+                for b in extremes + [-1.7976931348623157e308, 0] {
+                    let layout = AxisLayout(axis: Axis(label: "x", scale: scale), values: [a, b], maxTicks: 6)
+                    XCTAssertEqual(layout.ticks.count, layout.labels.count)
+                    XCTAssert(layout.lower <= layout.upper, "\(scale) \(a) \(b)")
+                }
+            }
         }
     }
 }

@@ -106,7 +106,7 @@ final class ObjectReaderTests: XCTestCase {
             """)
         XCTAssertEqual(error { try r.int("s", range: 1...64) }?.message, "expected an integer in 1...64, got \"abc\"")
         XCTAssertEqual(error { try r.int("f", range: 1...64) }?.message, "expected an integer in 1...64, got 16.5")
-        XCTAssertEqual(error { try r.int("huge") }?.message, "value 1e+300 is out of range; allowed range: any integer")
+        XCTAssertEqual(error { try r.int("huge") }?.message, "value 1e+300 is out of range; allowed range: -9223372036854775808...9223372036854775807")
         XCTAssertEqual(error { try r.int("n", default: 3) }?.message, "expected an integer, got null")
         XCTAssertEqual(error { try r.double("s", range: 0...1, unit: "s") }?.message, "expected a number in 0.0...1.0 s, got \"abc\"")
         XCTAssertEqual(error { try r.double("s", range: -.infinity ... .infinity, unit: "") }?.message, "expected a number, got \"abc\"")
@@ -172,5 +172,24 @@ final class ObjectReaderTests: XCTestCase {
         XCTAssertEqual(Messages.editDistance("", "ab", limit: 2), 2)
         XCTAssertEqual(Messages.suggestion(for: "Systems", among: ["system", "systems"]), "systems")
         XCTAssertNil(Messages.suggestion(for: "q", among: ["alpha"]))
+    }
+
+    /// Issue 10: integers are never rounded, and every error states the field's own range.
+    func testIntegersAreExactAndErrorsStateTheFieldRange() throws {
+        let r = try reader("""
+            {"seed_max": 9223372036854775807.0, "seed_big": 99999999999999999999, "seed_exp": 1e17,
+             "seed_ok": 9007199254740993, "seed_edge": 9007199254740992.0, "neg_big": -99999999999999999999}
+            """)
+        let field = 0...Int.max
+        XCTAssertEqual(error { try r.int("seed_max", range: field) }?.message,
+                       "value 9223372036854775808 is out of range; allowed range: 0...9223372036854775807")
+        XCTAssertEqual(error { try r.int("seed_big", range: field) }?.message,
+                       "value 100000000000000000000 is out of range; allowed range: 0...9223372036854775807")
+        XCTAssertEqual(error { try r.int("neg_big", range: 1...192) }?.message,
+                       "value -100000000000000000000 is out of range; allowed range: 1...192")
+        let inexact = error { try r.int("seed_exp", range: field) }?.message ?? ""
+        XCTAssert(inexact.contains("not exact") && inexact.contains("plain digits") && inexact.contains("0...9223372036854775807"), inexact)
+        XCTAssertEqual(try r.int("seed_ok", range: field), 9_007_199_254_740_993)
+        XCTAssertEqual(try r.int("seed_edge", range: field), 9_007_199_254_740_992)
     }
 }
