@@ -6,7 +6,7 @@ struct BenchSweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Sweep speed-up: the same sweep on 1 worker and on N workers, side by side.",
-        discussion: "Runs cerebras-gpt over software_efficiency x defect_rate (8 points) into temporary folders."
+        discussion: "Runs cerebras-gpt over kernel_efficiency x defect_rate (8 points) into temporary folders."
     )
 
     @Option(parsing: .unconditional, help: "Workers of the parallel run (2 to 1024).") var workers: Int = 2
@@ -14,8 +14,8 @@ struct BenchSweepCommand: ParsableCommand {
     func run() throws {
         guard (2...1024).contains(workers) else { fail("--workers must be 2 to 1024") }
         let s = try Andromeda.load("cerebras-gpt")
-        let sweep = try Sweep(scenario: s, parameters: [try SweepParameter(parsing: "software_efficiency=0.3,0.35,0.39,0.45"),
-                                                        try SweepParameter(parsing: "defect_rate=0,0.15")])
+        let sweep = try Sweep(scenario: s, parameters: [try SweepParameter(parsing: "kernel_efficiency=0.3,0.33,0.3569,0.4"),
+                                                        try SweepParameter(parsing: "defect_rate=0,0.1")])
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("asim-bench-sweep-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: base) }
         let clock = ContinuousClock()
