@@ -7,7 +7,7 @@ import Training
 /// and are deliberately absent.
 public struct ThroughputCheck: Sendable, Equatable {
     /// How the row relates to the model's parameters.
-    public enum Status: String, Sendable { case calibrated, prediction }
+    public enum Status: String, Sendable { case calibrated, fitted, prediction }
     /// What is compared.
     public enum Figure: String, Sendable {
         /// Training samples per second.
@@ -49,8 +49,8 @@ public enum ThroughputChecks {
                         figure: .trainingSamplesPerSecond, published: 20.45, status: .calibrated, tolerance: 0.01,
                         source: "ALCF CS-2 log: batch 99 x MSL 2048; kernel_efficiency is fitted to it"),
         ThroughputCheck(label: "Llama-7B compiler", system: "cs-2", release: "R2.1.1", model: "llama-7b", batch: 99, microBatch: nil,
-                        figure: .microBatch, published: 99, status: .prediction, tolerance: 0,
-                        source: "ALCF log: \"No benefit from gradient accumulation expected ... per-box batch size 99\""),
+                        figure: .microBatch, published: 99, status: .fitted, tolerance: 0,
+                        source: "ALCF log: \"No benefit from gradient accumulation expected ... per-box batch size 99\"; counted as fitted: the 2 % accumulation threshold and the 4 KiB reserved SRAM were chosen with this log in view"),
         ThroughputCheck(label: "BERT-large MSL128", system: "cs-2", release: "R2.0.3", model: "bert-large", batch: 1024, microBatch: nil,
                         figure: .trainingSamplesPerSecond, published: 4047.95, status: .prediction, tolerance: 0.15,
                         source: "ALCF log (weight streaming): 1,024,000 samples in 1,000 steps, so batch 1024; shape from bert_large_MSL128.yaml; MLM head on 20 of 128 positions"),

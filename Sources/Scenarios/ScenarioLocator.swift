@@ -26,7 +26,10 @@ public enum ScenarioLocator {
         if !argument.hasSuffix(".json") && !argument.contains("/") {
             candidates.append("Scenarios/\(argument).json")
         }
-        for c in candidates where fm.fileExists(atPath: c) {
+        // A folder of the same name (an earlier --out, say) is not a scenario file.
+        for c in candidates {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: c, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             return (try loadJSONFile(c), c, .file(c))
         }
         // Only a bare name (no folder) falls back to the built-in copy: a mistyped path must not

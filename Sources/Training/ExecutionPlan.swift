@@ -122,8 +122,10 @@ public struct ExecutionPlan: Sendable {
             throw TrainingError("\(m.name): the wafer's grid is empty (\(ws.gridWidth) x \(ws.gridHeight))")
         }
         for (i, w) in wafers.enumerated() where !w.presentsFullGrid {
+            let limit = Double(ws.spareCores) / Double(max(1, ws.physicalCores))
             throw TrainingError("\(m.name): wafer \(i) has \(w.remappedPositions) defective grid cores and only \(w.healthySpares) healthy spares, "
-                + "so it cannot present its \(ws.gridWidth) x \(ws.gridHeight) grid (such a wafer is not shipped; lower cluster.wafer.defect_rate: docs/model.md)")
+                + "so it cannot present its \(ws.gridWidth) x \(ws.gridHeight) grid (such a wafer is not shipped); cluster.wafer.defect_rate "
+                + String(format: "must stay below about %.3f for this wafer (its share of spare cores; docs/model.md)", limit))
         }
         let eta = efficiency.kernelEfficiency
         let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond, cluster.swarmX.edgeBytesPerSecond)
@@ -181,7 +183,9 @@ public struct ExecutionPlan: Sendable {
             }
             n = times.first(where: { $0.1 <= bestTime * (1 + Self.accumulationGain) })?.0 ?? bestN
         }
-        let size = (perSystemBatch + n - 1) / n
+        // A given micro-batch is kept and the last one holds the remainder; the search's split
+        // spreads the batch evenly.
+        let size = spec.microBatch ?? (perSystemBatch + n - 1) / n
         microBatch = size
         lastMicroBatch = perSystemBatch - (n - 1) * size
         gradAccumulation = n

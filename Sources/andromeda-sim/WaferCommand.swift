@@ -68,7 +68,7 @@ struct WaferCommand: ParsableCommand {
         guard parsedIngress != nil else { throw ValidationError("--ingress must be a number above 0 or inf") }
         guard efficiency > 0, efficiency <= 1 else { throw ValidationError("--efficiency must be in (0, 1]") }
         guard defectRate >= 0, defectRate <= 1 else { throw ValidationError("--defect-rate must be 0 to 1") }
-        guard let tc = parsedTraceCores, tc.0 * tc.1 <= GemmTraceRequest.maxCores, tc.0 <= g.0, tc.1 <= g.1 else {
+        guard let tc = parsedTraceCores, tc.0 * tc.1 <= GemmTraceRequest.maxCores, trace == nil || (tc.0 <= g.0 && tc.1 <= g.1) else {
             throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(GemmTraceRequest.maxCores) cores")
         }
         let ops = Self.gemms(of: m, layer: layer, samples: microBatch)
