@@ -74,8 +74,9 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// ```
 public final class FlowNetwork: Component {
     /// All state, in one value: each public call makes a single exclusive access to it, so the
-    /// hot loops run without the runtime exclusivity checks of class properties.
-    var core = Core()
+    /// hot loops run without the runtime exclusivity checks of class properties. The one access
+    /// per call is exempt from the check too: no call re-enters the network.
+    @exclusivity(unchecked) var core = Core()
 
     /// An empty network. Register it in the model's ``ComponentSet`` and give it its index
     /// with ``attach(id:)`` (or call ``register(in:)``) before starting flows.
