@@ -73,6 +73,8 @@ extension FlowNetwork {
         var latency: SimDuration = .zero
         /// Scratch for the rate computation (negative: not fixed yet).
         var newRate: Double = 0
+        /// A hash of the flow's (de-duplicated) links, for the rate memo.
+        var pathHash: UInt64 = 0
     }
 
     /// A candidate bottleneck: a link's fair share when pushed, and the link's position in the
@@ -110,6 +112,8 @@ extension FlowNetwork {
         /// For each link in use, the flows crossing it (CSR layout, offsets in `LinkState`).
         var adjacency: [UInt32] = []
         var heap: [ShareEntry] = []
+        /// Allocations already computed, by sharing state (see `FlowNetwork+Memo.swift`).
+        var memo = RateMemo()
 
         /// Time up to which link statistics have been accumulated.
         var accountedUntil: Int64 = 0
@@ -210,6 +214,7 @@ extension FlowNetwork {
                 flows[f].finish = .max
                 flows[f].latency = delay
                 paths[f].append(contentsOf: pathScratch)
+                flows[f].pathHash = RateMemo.hash(of: pathScratch)
                 for l in pathScratch { links[Int(l)].activeFlows += 1 }
                 active.append(slot)
                 changed = true

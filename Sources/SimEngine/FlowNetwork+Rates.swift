@@ -20,6 +20,59 @@ extension FlowNetwork.Core {
     /// for the P link crossings of the active flows, the L links in use and R heap
     /// re-insertions (at most one per link per bottleneck round, typically few).
     mutating func recomputeRates(now: Int64) throws(SimulationError) {
+        // 1-2. The allocation: from the memo when this exact sharing state was seen before
+        //      (the allocation is a pure function of the active flows' links in start order and
+        //      the links' capacities, so a remembered one is bit-identical), else computed.
+        let key = memo.key(active: active, flows: flows)
+        if let entry = memo.lookup(key, active: active, paths: paths) {
+            stamp &+= 1
+            memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
+        } else {
+            try progressiveFilling()
+            memo.store(key, active: active, paths: paths, flows: flows, links: links, touched: touched)
+        }
+
+        // 3. New completion times, only for flows whose rate changed (bit for bit), so that
+        //    an unaffected flow keeps its completion time exactly.
+        for slot in active {
+            let f = Int(slot)
+            let r = flows[f].newRate
+            if r == flows[f].rate { continue }
+            guard r > 0 else {
+                throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
+            }
+            let left = remaining(f, at: now)
+            let ns = try Self.transferNanoseconds(remaining: left, bytes: flows[f].bytes, rate: r)
+            let (finish, overflow) = now.addingReportingOverflow(ns)
+            if overflow {
+                throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
+            }
+            flows[f].remaining = left
+            flows[f].anchor = now
+            flows[f].rate = r
+            flows[f].finish = finish
+        }
+
+        // 4. Link loads and used-fraction signals; links no longer in use drop to zero.
+        let time = SimTime(nanoseconds: now)
+        for l in loadedLinks where links[Int(l)].stamp != stamp {
+            links[Int(l)].load = 0
+            links[Int(l)].usedFraction.record(0, at: time)
+        }
+        for l in touched {
+            let i = Int(l)
+            let load = links[i].newLoad
+            if load == links[i].load { continue }
+            links[i].load = load
+            links[i].usedFraction.record(Swift.min(1, load / links[i].capacity), at: time)
+        }
+        swap(&loadedLinks, &touched)
+    }
+
+    /// Steps 1 and 2 of ``recomputeRates(now:)``: the links in use and progressive filling,
+    /// leaving each active flow's rate in `newRate`, each link's load in `newLoad`, and the
+    /// links in use, in first-seen order, in `touched` (stamped with the new `stamp`).
+    mutating func progressiveFilling() throws(SimulationError) {
         // 1. The links in use, in first-seen order, with the flows crossing each (CSR).
         stamp &+= 1
         touched.removeAll(keepingCapacity: true)
@@ -91,41 +144,6 @@ extension FlowNetwork.Core {
             }
         }
 
-        // 3. New completion times, only for flows whose rate changed (bit for bit), so that
-        //    an unaffected flow keeps its completion time exactly.
-        for slot in active {
-            let f = Int(slot)
-            let r = flows[f].newRate
-            if r == flows[f].rate { continue }
-            guard r > 0 else {
-                throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
-            }
-            let left = remaining(f, at: now)
-            let ns = try Self.transferNanoseconds(remaining: left, bytes: flows[f].bytes, rate: r)
-            let (finish, overflow) = now.addingReportingOverflow(ns)
-            if overflow {
-                throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
-            }
-            flows[f].remaining = left
-            flows[f].anchor = now
-            flows[f].rate = r
-            flows[f].finish = finish
-        }
-
-        // 4. Link loads and used-fraction signals; links no longer in use drop to zero.
-        let time = SimTime(nanoseconds: now)
-        for l in loadedLinks where links[Int(l)].stamp != stamp {
-            links[Int(l)].load = 0
-            links[Int(l)].usedFraction.record(0, at: time)
-        }
-        for l in touched {
-            let i = Int(l)
-            let load = links[i].newLoad
-            if load == links[i].load { continue }
-            links[i].load = load
-            links[i].usedFraction.record(Swift.min(1, load / links[i].capacity), at: time)
-        }
-        swap(&loadedLinks, &touched)
     }
 
     mutating func pushShare(_ e: FlowNetwork.ShareEntry) {

@@ -61,7 +61,8 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// results. Storage is reused through free lists and scratch buffers, so steady-state operation
 /// allocates nothing per flow. Each start, end or cancellation recomputes the whole allocation:
 /// about O(P + L log L) for the P link crossings of the active flows and the L links they use
-/// (see `FlowNetwork+MaxMin.swift`).
+/// (see `FlowNetwork+Rates.swift`), unless the same flows (by links, in start order) were active
+/// before: the allocation is then taken from a memo, bit-identical (`FlowNetwork+Memo.swift`).
 ///
 /// Use: create the network, register it, and attach the index it was registered under:
 ///
@@ -74,8 +75,9 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// ```
 public final class FlowNetwork: Component {
     /// All state, in one value: each public call makes a single exclusive access to it, so the
-    /// hot loops run without the runtime exclusivity checks of class properties.
-    var core = Core()
+    /// hot loops run without the runtime exclusivity checks of class properties. The one access
+    /// per call is exempt from the check too: no call re-enters the network.
+    @exclusivity(unchecked) var core = Core()
 
     /// An empty network. Register it in the model's ``ComponentSet`` and give it its index
     /// with ``attach(id:)`` (or call ``register(in:)``) before starting flows.

@@ -65,8 +65,14 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
     }
 
     /// Unchecked conversion for values already known to be in range (e.g. PHOLD delays).
-    @inlinable public init(uncheckedSeconds seconds: Double) {
-        self.nanoseconds = Int64((seconds * 1e9).rounded())
+    /// Rounds half away from zero, like `rounded()`, without libm's `round` call: the
+    /// fractional part of a double is exact, so truncating and correcting gives the same result.
+    @inlinable @inline(__always) public init(uncheckedSeconds seconds: Double) {
+        let x = seconds * 1e9
+        let ns = Int64(x)
+        let fraction = x - Double(ns)
+        // Branch-free: the fraction is as likely above one half as below.
+        self.nanoseconds = ns &+ (fraction >= 0.5 ? 1 : 0) &- (fraction <= -0.5 ? 1 : 0)
     }
 
     /// `s` whole seconds (no overflow check).

@@ -35,11 +35,11 @@ public final class WeightStreamingJob: Component {
     let fabric: ClusterFabric
     let systems: [Int]
     /// Component index (set by ``attach(id:)``).
-    public private(set) var id: UInt32 = 0
+    @exclusivity(unchecked) public private(set) var id: UInt32 = 0
     /// Turns the steady-state shortcut off.
-    public var fullDetail = false
+    @exclusivity(unchecked) public var fullDetail = false
     /// Passes whose weights may be buffered ahead of the pass being computed.
-    public var prefetchDepth = 1
+    @exclusivity(unchecked) public var prefetchDepth = 1
 
     // Targets.
     /// Steps to train.
@@ -52,67 +52,69 @@ public final class WeightStreamingJob: Component {
     /// The cluster systems each compute lane stands for.
     let laneSystems: [[Int]]
     /// Input links of each lane (its systems' feeds and input ports).
-    lazy var laneInputLinks: [[LinkID]] = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
+    let laneInputLinks: [[LinkID]]
     /// Coefficient of variation of the per-pass run-time jitter (0: none).
     public let jitter: Double
     /// Per lane: the jitter's random stream (substream "compute-jitter-<system>" of the seed).
-    var jitterRNG: [Xoshiro256]
+    @exclusivity(unchecked) var jitterRNG: [Xoshiro256]
     let jitterSigma: Double
     /// The coordinator's time per step (``RuntimeSpec``).
     let stepOverhead: SimDuration
 
-    // Per-step state.
-    var streamsStarted = 0
-    var streamsDone = 0
-    var streamInFlight = false
-    var computeStarted: [Int]
-    var computeDone: [Int]
-    var busy: [Bool]
-    var backwardRemaining: [Int]
+    // Per-step state. Read and written on every event, so (like the engine's state) exempt from
+    // the runtime exclusivity check that a class's stored `var`s pay on each access: only the
+    // job's own handlers touch them, one at a time (docs/performance.md).
+    @exclusivity(unchecked) var streamsStarted = 0
+    @exclusivity(unchecked) var streamsDone = 0
+    @exclusivity(unchecked) var streamInFlight = false
+    @exclusivity(unchecked) var computeStarted: [Int]
+    @exclusivity(unchecked) var computeDone: [Int]
+    @exclusivity(unchecked) var busy: [Bool]
+    @exclusivity(unchecked) var backwardRemaining: [Int]
     let lanes: Int
-    var updateQueue: [Int] = []
-    var updateHead = 0
-    var updating = false
-    var updatesDone = 0
+    @exclusivity(unchecked) var updateQueue: [Int] = []
+    @exclusivity(unchecked) var updateHead = 0
+    @exclusivity(unchecked) var updating = false
+    @exclusivity(unchecked) var updatesDone = 0
     /// Per lane, counted in micro-batches since the job started: input requested, arrived and
     /// consumed, and whether an input flow is in flight.
-    var inputRequested: [Int64]
-    var inputArrived: [Int64]
-    var inputConsumed: [Int64]
-    var inputInFlight: [Bool]
+    @exclusivity(unchecked) var inputRequested: [Int64]
+    @exclusivity(unchecked) var inputArrived: [Int64]
+    @exclusivity(unchecked) var inputConsumed: [Int64]
+    @exclusivity(unchecked) var inputInFlight: [Bool]
     /// Micro-batches of input the whole job needs.
     let inputNeeded: Int64
     /// Per lane: compute time scheduled in this step (jitter included).
-    var laneCompute: [Int64]
+    @exclusivity(unchecked) var laneCompute: [Int64]
     /// Steps sampled for the steady-state estimate: count, sums of total, total squared,
     /// pacing compute and boundary (nanoseconds).
-    var sampleCount = 0
-    var sampleSum = 0.0, sampleSumSquares = 0.0, sampleCompute = 0.0, sampleBoundary = 0.0
-    var stepStart: Int64 = 0
-    var firstComputeStart: Int64 = .max
-    var lastComputeEnd: Int64 = 0
+    @exclusivity(unchecked) var sampleCount = 0
+    @exclusivity(unchecked) var sampleSum = 0.0, sampleSumSquares = 0.0, sampleCompute = 0.0, sampleBoundary = 0.0
+    @exclusivity(unchecked) var stepStart: Int64 = 0
+    @exclusivity(unchecked) var firstComputeStart: Int64 = .max
+    @exclusivity(unchecked) var lastComputeEnd: Int64 = 0
 
     // Results.
     /// Steps completed so far (fast-forwarded ones included).
-    public private(set) var stepsDone: Int64 = 0
+    @exclusivity(unchecked) public private(set) var stepsDone: Int64 = 0
     /// Checkpoints written so far.
-    public private(set) var checkpoints: Int64 = 0
+    @exclusivity(unchecked) public private(set) var checkpoints: Int64 = 0
     /// Time spent writing checkpoints so far.
-    public private(set) var checkpointTime = SimDuration.zero
+    @exclusivity(unchecked) public private(set) var checkpointTime = SimDuration.zero
     /// Steps skipped by the steady-state fast-forward.
-    public private(set) var fastForwardedSteps: Int64 = 0
+    @exclusivity(unchecked) public private(set) var fastForwardedSteps: Int64 = 0
     /// Relative error bound of the fast-forwarded time (``steadyZ`` standard errors of the mean
     /// step over the mean; 0 when steps are identical or nothing was skipped).
-    public private(set) var fastForwardRelativeError = 0.0
+    @exclusivity(unchecked) public private(set) var fastForwardRelativeError = 0.0
     /// Periodic checkpoints inside fast-forwarded spans (counted, not simulated one by one).
-    public private(set) var fastForwardedCheckpoints: Int64 = 0
+    @exclusivity(unchecked) public private(set) var fastForwardedCheckpoints: Int64 = 0
     /// Whether every step and the final checkpoint are done.
-    public private(set) var finished = false
+    @exclusivity(unchecked) public private(set) var finished = false
     /// Duration of the most recent simulated step and its parts.
-    public private(set) var lastStep = StepBreakdown()
-    var previousStep = StepBreakdown()
+    @exclusivity(unchecked) public private(set) var lastStep = StepBreakdown()
+    @exclusivity(unchecked) var previousStep = StepBreakdown()
     /// Times at which the first steps ended (at most 64), for contention probes.
-    public private(set) var stepEnds: [Int64] = []
+    @exclusivity(unchecked) public private(set) var stepEnds: [Int64] = []
 
     /// When set, receives a span per compute pass per lane ("CS-2 <system>"), weight broadcast
     /// ("MemoryX out" and "SwarmX <label>"), gradient reduction ("MemoryX in"), optimizer update
@@ -199,6 +201,7 @@ public final class WeightStreamingJob: Component {
         let uniform = cv == 0 && plan.passes.allSatisfy { p in p.computeNanoseconds.allSatisfy { $0 == p.computeNanoseconds[0] } }
         let n = uniform ? 1 : systems.count
         laneSystems = uniform ? [systems] : systems.map { [$0] }
+        laneInputLinks = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
         let root = Xoshiro256(seed: jitterSeed ?? 0)
         jitterRNG = cv == 0 ? [] : systems.map { root.substream(named: "compute-jitter-\($0)") }
         stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero

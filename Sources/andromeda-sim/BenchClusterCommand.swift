@@ -29,6 +29,29 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     func run() throws {
+        let m = try Self.measure(jobs: jobs, policy: policy, contention: contention, seed: seed, rate: rate)
+        let r = m.run
+        print(String(format: "jobs=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
+                     jobs, m.rate, policy as NSString, contention as NSString, m.generateSeconds, m.simulateSeconds,
+                     Double(jobs) / max(m.simulateSeconds, 1e-9)))
+        print(String(format: "finished=%d makespan_h=%.1f utilization=%.3f mean_wait_h=%.2f probes=%d cache_hits=%d probe_events=%llu",
+                     r.metrics.finished, r.metrics.makespanSeconds / 3600, r.metrics.utilization, r.metrics.wait.mean / 3600,
+                     r.probes, r.probeCacheHits, r.probeEvents))
+        let stats = Allocator.stats()
+        print(String(format: "peak_rss_mib=%.1f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f",
+                     Double(Allocator.peakResidentBytes()) / 1_048_576, Double(stats?.allocatedBytes ?? 0) / 1_048_576,
+                     Double(stats?.residentBytes ?? 0) / 1_048_576))
+    }
+
+    /// One measurement: generate the jobs, simulate them under one policy.
+    struct Measurement {
+        var rate: Double
+        var generateSeconds: Double
+        var simulateSeconds: Double
+        var run: PolicyRun
+    }
+
+    static func measure(jobs: Int, policy: String, contention: String, seed: UInt64, rate: Double?) throws -> Measurement {
         let scenario = try Andromeda.load("andromeda-multitenant")
         guard var m = scenario.multitenant, var g = m.generator else { throw ExitCode(1) }
         g.jobs = jobs
@@ -43,16 +66,10 @@ struct BenchClusterCommand: ParsableCommand {
         let t1 = clock.now
         let runs = try MultitenantRunner.run(m, jobs: list)
         let t2 = clock.now
-        func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        let stats = Allocator.stats()
         guard let r = runs.first else { throw ExitCode(1) }
-        print(String(format: "jobs=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
-                     jobs, g.arrivalRatePerHour, policy as NSString, contention as NSString, secs(t1 - t0), secs(t2 - t1), Double(jobs) / max(secs(t2 - t1), 1e-9)))
-        print(String(format: "finished=%d makespan_h=%.1f utilization=%.3f mean_wait_h=%.2f probes=%d cache_hits=%d probe_events=%llu",
-                     r.metrics.finished, r.metrics.makespanSeconds / 3600, r.metrics.utilization, r.metrics.wait.mean / 3600,
-                     r.probes, r.probeCacheHits, r.probeEvents))
-        print(String(format: "peak_rss_mib=%.1f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f",
-                     Double(Allocator.peakResidentBytes()) / 1_048_576, Double(stats?.allocatedBytes ?? 0) / 1_048_576,
-                     Double(stats?.residentBytes ?? 0) / 1_048_576))
+        return Measurement(rate: g.arrivalRatePerHour, generateSeconds: seconds(t1 - t0), simulateSeconds: seconds(t2 - t1), run: r)
     }
 }
+
+/// A duration in seconds.
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }

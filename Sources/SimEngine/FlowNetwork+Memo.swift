@@ -1,0 +1,158 @@
+// The rate memo of ``FlowNetwork``: allocations already computed, by sharing state.
+
+extension FlowNetwork {
+    /// Max-min allocations already computed, keyed by the sharing state: the active flows'
+    /// (de-duplicated) links, in start order. The allocation is a pure function of that state
+    /// and the links' capacities (which never change), so a remembered allocation is exactly,
+    /// bit for bit, what progressive filling would compute again. A model that repeats itself
+    /// (every training step starts, shares and ends the same flows) then pays a hash, a
+    /// comparison of the link lists and a copy, instead of the filling.
+    ///
+    /// Entries are verified link by link before use, so a hash collision only costs a
+    /// recomputation. Storage is a few flat arrays reused across entries: nothing is allocated
+    /// per lookup, and when the memo passes its size limit it is emptied (keeping capacity) and
+    /// starts again, so memory stays bounded.
+    struct RateMemo {
+        struct Entry {
+            var key: UInt64
+            var flows: Int32
+            /// Into `linkPool`: per flow, its link count and then its links.
+            var linkStart: Int32
+            var linkEnd: Int32
+            /// Into `ratePool`: one rate per flow, in start order.
+            var rateStart: Int32
+            /// Into `touchedPool` and `loadPool`: the links in use, first-seen order, and loads.
+            var touchedStart: Int32
+            var touchedCount: Int32
+        }
+
+        /// Entries beyond this many, or pools beyond `maxPool` values, empty the memo.
+        static let maxEntries = 4096
+        static let maxPool = 1 << 20
+
+        var entries: [Entry] = []
+        /// Open addressing, linear probing: entry index + 1, 0 when empty (allocated on first use).
+        var table: [Int32] = []
+        var linkPool: [UInt32] = []
+        var ratePool: [Double] = []
+        var touchedPool: [UInt32] = []
+        var loadPool: [Double] = []
+        /// Lookups answered and missed (for tests and profiling).
+        var hits = 0
+        var misses = 0
+
+        /// A 64-bit hash of one flow's links (stable across runs; not `Hasher`). A cheap
+        /// multiply-xorshift per link: collisions only cost a recomputation.
+        @inline(__always)
+        static func hash(of path: [UInt32]) -> UInt64 {
+            var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(path.count)
+            for l in path {
+                h = (h ^ UInt64(l)) &* 0xbf58_476d_1ce4_e5b9
+                h ^= h >> 29
+            }
+            return h
+        }
+
+        /// The sharing state's hash: the active flows' path hashes in start order.
+        func key(active: [UInt32], flows: [FlowState]) -> UInt64 {
+            var h: UInt64 = 0x243f_6a88_85a3_08d3 ^ UInt64(active.count)
+            for slot in active {
+                var x = h ^ flows[Int(slot)].pathHash
+                h = splitmix64(&x)
+            }
+            return h
+        }
+
+        /// The entry for this exact state (links compared one by one), or nil.
+        mutating func lookup(_ key: UInt64, active: [UInt32], paths: [[UInt32]]) -> Int? {
+            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let t = Int(table[i])
+                if t == 0 { break }
+                let e = entries[t - 1]
+                if e.key == key && matches(e, active: active, paths: paths) {
+                    hits += 1
+                    return t - 1
+                }
+                i = (i + 1) & mask
+            }
+            misses += 1
+            return nil
+        }
+
+        func matches(_ e: Entry, active: [UInt32], paths: [[UInt32]]) -> Bool {
+            guard Int(e.flows) == active.count else { return false }
+            var k = Int(e.linkStart)
+            for slot in active {
+                let p = paths[Int(slot)]
+                guard linkPool[k] == UInt32(truncatingIfNeeded: p.count) else { return false }
+                k += 1
+                for l in p {
+                    guard linkPool[k] == l else { return false }
+                    k += 1
+                }
+            }
+            return k == Int(e.linkEnd)
+        }
+
+        /// Copies a remembered allocation into the network: flow rates into `newRate`, the
+        /// links in use into `touched` (stamped) with their loads in `newLoad`.
+        func restore(_ index: Int, active: [UInt32], flows: inout [FlowState], links: inout [LinkState],
+                     touched: inout [UInt32], stamp: UInt64) {
+            let e = entries[index]
+            var r = Int(e.rateStart)
+            for slot in active {
+                flows[Int(slot)].newRate = ratePool[r]
+                r += 1
+            }
+            touched.removeAll(keepingCapacity: true)
+            let start = Int(e.touchedStart)
+            for k in start..<(start + Int(e.touchedCount)) {
+                let l = touchedPool[k]
+                touched.append(l)
+                links[Int(l)].stamp = stamp
+                links[Int(l)].newLoad = loadPool[k]
+            }
+        }
+
+        /// Remembers the allocation just computed for this state.
+        mutating func store(_ key: UInt64, active: [UInt32], paths: [[UInt32]], flows: [FlowState],
+                            links: [LinkState], touched: [UInt32]) {
+            if entries.count >= Self.maxEntries || linkPool.count >= Self.maxPool || touchedPool.count >= Self.maxPool {
+                removeAll()
+            }
+            let linkStart = linkPool.count
+            for slot in active {
+                let p = paths[Int(slot)]
+                linkPool.append(UInt32(truncatingIfNeeded: p.count))
+                linkPool.append(contentsOf: p)
+            }
+            let rateStart = ratePool.count
+            for slot in active { ratePool.append(flows[Int(slot)].newRate) }
+            let touchedStart = touchedPool.count
+            for l in touched {
+                touchedPool.append(l)
+                loadPool.append(links[Int(l)].newLoad)
+            }
+            entries.append(Entry(key: key, flows: Int32(active.count), linkStart: Int32(linkStart),
+                                 linkEnd: Int32(linkPool.count), rateStart: Int32(rateStart),
+                                 touchedStart: Int32(touchedStart), touchedCount: Int32(touched.count)))
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: key) & mask
+            while table[i] != 0 { i = (i + 1) & mask }
+            table[i] = Int32(entries.count)
+        }
+
+        /// Forgets everything (keeping capacity).
+        mutating func removeAll() {
+            entries.removeAll(keepingCapacity: true)
+            for i in table.indices { table[i] = 0 }
+            linkPool.removeAll(keepingCapacity: true)
+            ratePool.removeAll(keepingCapacity: true)
+            touchedPool.removeAll(keepingCapacity: true)
+            loadPool.removeAll(keepingCapacity: true)
+        }
+    }
+}

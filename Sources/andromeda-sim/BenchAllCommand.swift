@@ -1,0 +1,174 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+import SimEngine
+
+/// Every benchmark in one table, each beside its reference and the ratio, measured in this run.
+struct BenchAllCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Every benchmark beside its reference and its ratio, in one table.",
+        discussion: """
+            PHOLD at 1,024, 16,384 and 262,144 pending events alternates the engine with the C++ binary heap \
+            (heap2) of ../shared/bench/phold.cpp, built here with g++ (or c++, clang++) when one is present, \
+            and takes medians; checksums must agree. Full-detail training, the shared-cluster and the sweep \
+            benchmarks are compared with their goals (docs/performance.md). Ratios above 1 are better.
+            """
+    )
+
+    @Option(help: "Alternating runs per PHOLD size (1 to 25); medians are reported.") var runs: Int = 3
+    @Option(help: "Events per PHOLD run.") var events: Int = 5_000_000
+    @Option(help: "phold.cpp of the C++ reference (default: ../shared/bench/phold.cpp from here or from the repository).")
+    var reference: String?
+    @Flag(help: "Skip the slow rows (full-detail GenSLM, 100,000 cluster jobs).") var quick = false
+
+    func validate() throws {
+        guard (1...25).contains(runs) else { throw ValidationError("--runs must be 1 to 25") }
+        guard (1000...1_000_000_000).contains(events) else { throw ValidationError("--events must be 1000 to 1e9") }
+    }
+
+    struct Row {
+        var name: String
+        var measured: String
+        var reference: String
+        var ratio: Double?
+        var goal: String
+        var note: String
+    }
+
+    func run() throws {
+        var rows: [Row] = []
+        let ref = buildReference()
+        defer { if let ref { try? FileManager.default.removeItem(atPath: ref) } }
+        let goals: [UInt32: Double] = [64: 1.1, 1024: 1.5, 16384: 1.5]
+        for lps: UInt32 in [64, 1024, 16384] {
+            var p = PHOLD.Parameters()
+            p.lps = lps
+            p.population = 16
+            p.events = UInt64(events)
+            var mine: [Double] = [], theirs: [Double] = []
+            var checksum: UInt64 = 0, refChecksum: UInt64?
+            for _ in 0..<runs {
+                if let ref, let (rate, sum) = runReference(ref, p) {
+                    theirs.append(rate)
+                    refChecksum = sum
+                }
+                let clock = ContinuousClock()
+                let t0 = clock.now
+                let r = try PHOLD.run(p)
+                mine.append(Double(r.events) / max(seconds(clock.now - t0), 1e-9))
+                checksum = r.checksum
+            }
+            let m = median(mine)
+            let c = theirs.isEmpty ? nil : median(theirs)
+            let agree = refChecksum.map { $0 == checksum ? "checksums equal (\($0))" : "CHECKSUMS DIFFER (\($0) vs \(checksum))" }
+            rows.append(Row(name: "PHOLD \(lps) x 16 (\(Int(lps) * 16) pending)", measured: mrate(m),
+                            reference: c.map { "C++ heap2 " + mrate($0) } ?? "C++ heap2 n/a (no compiler or phold.cpp)",
+                            ratio: c.map { m / $0 }, goal: String(format: ">= %.1fx", goals[lps] ?? 1),
+                            note: agree ?? "engine checksum \(checksum)"))
+        }
+
+        if !quick {
+            let s = try Andromeda.load("genslm")
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            let r = try Andromeda.run(s, fullDetail: true)
+            let wall = seconds(clock.now - t0)
+            let rate = Double(r.scaling.eventsSimulated) / max(wall, 1e-9)
+            rows.append(Row(name: "run genslm --full-detail", measured: mrate(rate), reference: "goal 10.0 M events/s",
+                            ratio: rate / 10e6, goal: ">= 1.0x",
+                            note: String(format: "%llu events in %.1f s", r.scaling.eventsSimulated, wall)))
+        }
+        do {
+            let s = try Andromeda.load("genslm")
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            let r = try Andromeda.run(s)
+            let wall = seconds(clock.now - t0)
+            rows.append(Row(name: "run genslm (fast-forward)", measured: String(format: "%.3f s", wall), reference: "goal 2 s",
+                            ratio: 2 / max(wall, 1e-9), goal: ">= 1.0x", note: "\(r.scaling.eventsSimulated) events"))
+        }
+        for (jobs, goal) in quick ? [(10_000, 5.0)] : [(10_000, 5.0), (100_000, 60.0)] {
+            let m = try BenchClusterCommand.measure(jobs: jobs, policy: "easy-backfill", contention: "mean-field", seed: 42, rate: 2.5)
+            rows.append(Row(name: "bench cluster --jobs \(jobs) --rate 2.5", measured: String(format: "%.2f s", m.simulateSeconds),
+                            reference: String(format: "goal %.0f s", goal), ratio: goal / max(m.simulateSeconds, 1e-9),
+                            goal: ">= 1.0x", note: String(format: "utilisation %.2f", m.run.metrics.utilization)))
+        }
+        let w = try BenchSweepCommand.measure(workers: 2)
+        rows.append(Row(name: "bench sweep (8 points, 2 workers)", measured: String(format: "%.2fx speed-up", w.one / w.many),
+                        reference: String(format: "1 worker %.2f s, 2 workers %.2f s", w.one, w.many),
+                        ratio: (w.one / w.many) / 1.8, goal: ">= 1.8x speed-up",
+                        note: w.identical ? "files identical" : "FILES DIFFER"))
+        print(table(rows), terminator: "")
+    }
+
+    // MARK: The C++ reference
+
+    /// Builds phold.cpp into a temporary binary, or nil when there is no source or compiler.
+    func buildReference() -> String? {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let reference { candidates.append(reference) }
+        candidates.append(fm.currentDirectoryPath + "/../shared/bench/phold.cpp")
+        // From the executable (<repo>/.build/<config>/andromeda-sim) up to the repository's parent.
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let repo = exe.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared/bench/phold.cpp").path)
+        guard let source = candidates.first(where: { fm.fileExists(atPath: $0) }) else { return nil }
+        let out = fm.temporaryDirectory.appendingPathComponent("asim-phold-ref-\(getpid())").path
+        for compiler in ["g++", "c++", "clang++"] {
+            if let status = try? execute(["/usr/bin/env", compiler, "-std=c++17", "-O2", "-o", out, source]).status, status == 0 {
+                return out
+            }
+        }
+        return nil
+    }
+
+    /// Runs the reference once; returns its rate and checksum.
+    func runReference(_ binary: String, _ p: PHOLD.Parameters) -> (Double, UInt64)? {
+        guard let r = try? execute([binary, "--lps", "\(p.lps)", "--pop", "\(p.population)", "--events", "\(p.events)",
+                                    "--seed", "\(p.seed)", "--queue", "heap2", "--runs", "1"]),
+              r.status == 0, let last = r.output.split(separator: "\n").last else { return nil }
+        var rate: Double?, sum: UInt64?
+        for field in last.split(separator: " ") {
+            if field.hasPrefix("rate=") { rate = Double(field.dropFirst(5)) }
+            if field.hasPrefix("checksum=") { sum = UInt64(field.dropFirst(9)) }
+        }
+        guard let rate, let sum else { return nil }
+        return (rate, sum)
+    }
+
+    func execute(_ argv: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    // MARK: Formatting
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s[(s.count - 1) / 2]
+    }
+
+    func mrate(_ r: Double) -> String { String(format: "%.1f M events/s", r / 1e6) }
+
+    func table(_ rows: [Row]) -> String {
+        let header = ["benchmark", "measured", "reference (same run)", "ratio", "goal", "note"]
+        let cells = rows.map { [$0.name, $0.measured, $0.reference, $0.ratio.map { String(format: "%.2fx", $0) } ?? "n/a", $0.goal, $0.note] }
+        var widths = header.map(\.count)
+        for c in cells { for (i, x) in c.enumerated() { widths[i] = max(widths[i], x.count) } }
+        func line(_ c: [String]) -> String {
+            c.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + cells.map(line).joined()
+    }
+}
