@@ -115,6 +115,16 @@ final class CommandLineTests: XCTestCase {
         XCTAssert(v.out.contains("predictions:"), v.out)
     }
 
+    /// A folder named like a built-in scenario is not taken for a scenario file by `run` either.
+    func testRunIgnoresFoldersNamedLikeScenarios() throws {
+        let d = try tempDir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        try FileManager.default.createDirectory(at: d.appendingPathComponent("genslm-2to4"), withIntermediateDirectories: true)
+        let r = try run(["run", "genslm-2to4", "--out", d.appendingPathComponent("o").path], cwd: d)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssert(r.out.contains("genslm-2to4"), r.out)
+    }
+
     func testHostAndPholdCommands() throws {
         let h = try run(["host"])
         XCTAssertEqual(h.status, 0)

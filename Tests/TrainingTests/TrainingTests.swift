@@ -77,6 +77,15 @@ final class TrainingTests: XCTestCase {
         }
     }
 
+    func testAGivenMicroBatchIsKept() throws {
+        var s = try spec("esm2-35m", systems: 1, batch: 2048, steps: 3)
+        s.microBatch = 1000
+        let r = try TrainingRun.simulate(s, cluster: ClusterSpec(), seed: 1)
+        XCTAssertEqual(r.microBatch, 1000)
+        XCTAssertEqual(r.gradAccumulation, 3)
+        XCTAssertEqual(r.lastMicroBatch, 48)
+    }
+
     func testSmallMicroBatchesUseTheWaferLessWell() throws {
         var one = try spec("llama-7b", systems: 1, batch: 33, steps: 3)
         one.microBatch = 1
