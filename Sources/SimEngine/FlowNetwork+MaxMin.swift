@@ -49,6 +49,9 @@ extension FlowNetwork {
         var unfixed: Int32 = 0
         var remaining: Double = 0
         var newLoad: Double = 0
+        /// `min(1, newLoad / capacity)`, the used fraction to record (kept in the rate memo,
+        /// so that a remembered allocation costs no division).
+        var newFraction: Double = 0
 
         init(capacity: Double, latency: SimDuration) {
             self.capacity = capacity
@@ -104,6 +107,9 @@ extension FlowNetwork {
         // Scratch buffers, stored so that the hot paths allocate nothing once warmed up.
         var stamp: UInt64 = 0
         var pathScratch: [UInt32] = []
+        /// Link lists already given to `startFlow`, validated and de-duplicated (see
+        /// ``PreparedPaths``).
+        var prepared = PreparedPaths()
         var completedScratch: [UInt32] = []
         /// Links in use, in first-seen order (built by each rate computation).
         var touched: [UInt32] = []
@@ -170,18 +176,32 @@ extension FlowNetwork {
                 throw .model("FlowNetwork: a flow needs at least one link (target \(target) arg \(arg))")
             }
             // Validate and de-duplicate the links into the scratch path; sum their latencies.
-            stamp &+= 1
-            pathScratch.removeAll(keepingCapacity: true)
+            // A link list seen before is taken ready-made (links are never removed and their
+            // latencies never change, so the result is the same).
             var pathLatency = SimDuration.zero
-            for link in path {
-                let l = Int(link.index)
-                guard l < links.count else {
-                    throw .model("FlowNetwork: flow uses unknown \(link) (\(links.count) links)")
+            var pathHash: UInt64 = 0
+            let inputHash = PreparedPaths.hash(of: path)
+            if let e = prepared.lookup(inputHash, path) {
+                let p = prepared.entries[e]
+                pathScratch.replaceSubrange(0..<pathScratch.count,
+                                            with: prepared.links[Int(p.linkStart)..<Int(p.linkStart + p.linkCount)])
+                pathLatency = p.latency
+                pathHash = p.pathHash
+            } else {
+                stamp &+= 1
+                pathScratch.removeAll(keepingCapacity: true)
+                for link in path {
+                    let l = Int(link.index)
+                    guard l < links.count else {
+                        throw .model("FlowNetwork: flow uses unknown \(link) (\(links.count) links)")
+                    }
+                    if links[l].stamp == stamp { continue }
+                    links[l].stamp = stamp
+                    pathScratch.append(link.index)
+                    pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
                 }
-                if links[l].stamp == stamp { continue }
-                links[l].stamp = stamp
-                pathScratch.append(link.index)
-                pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
+                pathHash = RateMemo.hash(of: pathScratch)
+                prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash)
             }
             let delay = latency ?? pathLatency
             guard delay >= .zero else {
@@ -214,7 +234,7 @@ extension FlowNetwork {
                 flows[f].finish = .max
                 flows[f].latency = delay
                 paths[f].append(contentsOf: pathScratch)
-                flows[f].pathHash = RateMemo.hash(of: pathScratch)
+                flows[f].pathHash = pathHash
                 for l in pathScratch { links[Int(l)].activeFlows += 1 }
                 active.append(slot)
                 changed = true

@@ -37,6 +37,8 @@ extension FlowNetwork {
         var ratePool: [Double] = []
         var touchedPool: [UInt32] = []
         var loadPool: [Double] = []
+        /// Beside each load, the link's used fraction (`min(1, load / capacity)`).
+        var fractionPool: [Double] = []
         /// Lookups answered and missed (for tests and profiling).
         var hits = 0
         var misses = 0
@@ -102,18 +104,33 @@ extension FlowNetwork {
         func restore(_ index: Int, active: [UInt32], flows: inout [FlowState], links: inout [LinkState],
                      touched: inout [UInt32], stamp: UInt64) {
             let e = entries[index]
-            var r = Int(e.rateStart)
-            for slot in active {
-                flows[Int(slot)].newRate = ratePool[r]
-                r += 1
+            // Through buffer pointers: no uniqueness check per element (the indices are the
+            // network's own, always in range).
+            ratePool.withUnsafeBufferPointer { rates in
+                flows.withUnsafeMutableBufferPointer { fl in
+                    var r = Int(e.rateStart)
+                    for slot in active {
+                        fl[Int(slot)].newRate = rates[r]
+                        r += 1
+                    }
+                }
             }
-            touched.removeAll(keepingCapacity: true)
             let start = Int(e.touchedStart)
-            for k in start..<(start + Int(e.touchedCount)) {
-                let l = touchedPool[k]
-                touched.append(l)
-                links[Int(l)].stamp = stamp
-                links[Int(l)].newLoad = loadPool[k]
+            let end = start + Int(e.touchedCount)
+            touched.replaceSubrange(0..<touched.count, with: touchedPool[start..<end])
+            touchedPool.withUnsafeBufferPointer { tp in
+                loadPool.withUnsafeBufferPointer { lp in
+                    fractionPool.withUnsafeBufferPointer { fp in
+                        links.withUnsafeMutableBufferPointer { ls in
+                            for k in start..<end {
+                                let l = Int(tp[k])
+                                ls[l].stamp = stamp
+                                ls[l].newLoad = lp[k]
+                                ls[l].newFraction = fp[k]
+                            }
+                        }
+                    }
+                }
             }
         }
 
@@ -135,6 +152,7 @@ extension FlowNetwork {
             for l in touched {
                 touchedPool.append(l)
                 loadPool.append(links[Int(l)].newLoad)
+                fractionPool.append(links[Int(l)].newFraction)
             }
             entries.append(Entry(key: key, flows: Int32(active.count), linkStart: Int32(linkStart),
                                  linkEnd: Int32(linkPool.count), rateStart: Int32(rateStart),
@@ -153,6 +171,83 @@ extension FlowNetwork {
             ratePool.removeAll(keepingCapacity: true)
             touchedPool.removeAll(keepingCapacity: true)
             loadPool.removeAll(keepingCapacity: true)
+            fractionPool.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+extension FlowNetwork {
+    /// Link lists already given to ``FlowNetwork/startFlow(bytes:links:notify:arg:latency:in:)``,
+    /// each with its validated, de-duplicated links, their summed latency and the memo's path
+    /// hash. A model starts the same few paths over and over; this turns the per-link checks
+    /// (and the cache misses on the link table) into a hash and a comparison of the list. At
+    /// most ``maxEntries`` lists are kept; later new ones take the ordinary path.
+    struct PreparedPaths {
+        struct Entry {
+            var key: UInt64
+            var inputStart: Int32
+            var inputCount: Int32
+            var linkStart: Int32
+            var linkCount: Int32
+            var latency: SimDuration
+            var pathHash: UInt64
+        }
+
+        static let maxEntries = 1024
+        static let maxPool = 1 << 20
+
+        var entries: [Entry] = []
+        /// Open addressing, linear probing: entry index + 1, 0 when empty.
+        var table: [Int32] = []
+        /// The lists as given, and their de-duplicated links.
+        var inputs: [UInt32] = []
+        var links: [UInt32] = []
+
+        @inline(__always)
+        static func hash(of path: [LinkID]) -> UInt64 {
+            var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(path.count)
+            for l in path {
+                h = (h ^ UInt64(l.index)) &* 0xbf58_476d_1ce4_e5b9
+                h ^= h >> 29
+            }
+            return h
+        }
+
+        func lookup(_ key: UInt64, _ path: [LinkID]) -> Int? {
+            guard !table.isEmpty else { return nil }
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let t = Int(table[i])
+                if t == 0 { return nil }
+                let e = entries[t - 1]
+                if e.key == key && Int(e.inputCount) == path.count {
+                    var same = true
+                    var k = Int(e.inputStart)
+                    for l in path {
+                        if inputs[k] != l.index { same = false; break }
+                        k += 1
+                    }
+                    if same { return t - 1 }
+                }
+                i = (i + 1) & mask
+            }
+        }
+
+        mutating func insert(_ key: UInt64, _ path: [LinkID], links deduplicated: [UInt32], latency: SimDuration,
+                             pathHash: UInt64) {
+            guard entries.count < Self.maxEntries, inputs.count + path.count <= Self.maxPool else { return }
+            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
+            let e = Entry(key: key, inputStart: Int32(inputs.count), inputCount: Int32(path.count),
+                          linkStart: Int32(links.count), linkCount: Int32(deduplicated.count),
+                          latency: latency, pathHash: pathHash)
+            for l in path { inputs.append(l.index) }
+            links.append(contentsOf: deduplicated)
+            entries.append(e)
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: key) & mask
+            while table[i] != 0 { i = (i + 1) & mask }
+            table[i] = Int32(entries.count)
         }
     }
 }

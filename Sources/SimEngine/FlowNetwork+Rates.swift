@@ -29,42 +29,57 @@ extension FlowNetwork.Core {
             memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
         } else {
             try progressiveFilling()
+            for l in touched {
+                let i = Int(l)
+                links[i].newFraction = Swift.min(1, links[i].newLoad / links[i].capacity)
+            }
             memo.store(key, active: active, paths: paths, flows: flows, links: links, touched: touched)
         }
 
         // 3. New completion times, only for flows whose rate changed (bit for bit), so that
         //    an unaffected flow keeps its completion time exactly.
-        for slot in active {
-            let f = Int(slot)
-            let r = flows[f].newRate
-            if r == flows[f].rate { continue }
-            guard r > 0 else {
-                throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
+        //    (Through buffer pointers: one uniqueness check per loop, not one per flow; the
+        //    slots are the network's own, always in range.)
+        try active.withUnsafeBufferPointer { (act) throws(SimulationError) in
+            try flows.withUnsafeMutableBufferPointer { (fl) throws(SimulationError) in
+                for slot in act {
+                    let f = Int(slot)
+                    let r = fl[f].newRate
+                    if r == fl[f].rate { continue }
+                    guard r > 0 else {
+                        throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
+                    }
+                    // remaining(f, at: now), inlined.
+                    let sent = fl[f].rate * Double(now &- fl[f].anchor) / 1e9
+                    let left = Swift.max(0, fl[f].remaining - sent)
+                    let ns = try Self.transferNanoseconds(remaining: left, bytes: fl[f].bytes, rate: r)
+                    let (finish, overflow) = now.addingReportingOverflow(ns)
+                    if overflow {
+                        throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
+                    }
+                    fl[f].remaining = left
+                    fl[f].anchor = now
+                    fl[f].rate = r
+                    fl[f].finish = finish
+                }
             }
-            let left = remaining(f, at: now)
-            let ns = try Self.transferNanoseconds(remaining: left, bytes: flows[f].bytes, rate: r)
-            let (finish, overflow) = now.addingReportingOverflow(ns)
-            if overflow {
-                throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
-            }
-            flows[f].remaining = left
-            flows[f].anchor = now
-            flows[f].rate = r
-            flows[f].finish = finish
         }
 
         // 4. Link loads and used-fraction signals; links no longer in use drop to zero.
         let time = SimTime(nanoseconds: now)
-        for l in loadedLinks where links[Int(l)].stamp != stamp {
-            links[Int(l)].load = 0
-            links[Int(l)].usedFraction.record(0, at: time)
-        }
-        for l in touched {
-            let i = Int(l)
-            let load = links[i].newLoad
-            if load == links[i].load { continue }
-            links[i].load = load
-            links[i].usedFraction.record(Swift.min(1, load / links[i].capacity), at: time)
+        let stamp = self.stamp
+        links.withUnsafeMutableBufferPointer { ls in
+            for l in loadedLinks where ls[Int(l)].stamp != stamp {
+                ls[Int(l)].load = 0
+                ls[Int(l)].usedFraction.record(0, at: time)
+            }
+            for l in touched {
+                let i = Int(l)
+                let load = ls[i].newLoad
+                if load == ls[i].load { continue }
+                ls[i].load = load
+                ls[i].usedFraction.record(ls[i].newFraction, at: time)
+            }
         }
         swap(&loadedLinks, &touched)
     }

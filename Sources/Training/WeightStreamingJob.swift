@@ -55,8 +55,6 @@ public final class WeightStreamingJob: Component {
     let laneInputLinks: [[LinkID]]
     /// Coefficient of variation of the per-pass run-time jitter (0: none).
     public let jitter: Double
-    /// Per lane: the jitter's random stream (substream "compute-jitter-<system>" of the seed).
-    @exclusivity(unchecked) var jitterRNG: [Xoshiro256]
     let jitterSigma: Double
     /// The coordinator's time per step (``RuntimeSpec``).
     let stepOverhead: SimDuration
@@ -67,25 +65,35 @@ public final class WeightStreamingJob: Component {
     @exclusivity(unchecked) var streamsStarted = 0
     @exclusivity(unchecked) var streamsDone = 0
     @exclusivity(unchecked) var streamInFlight = false
-    @exclusivity(unchecked) var computeStarted: [Int]
-    @exclusivity(unchecked) var computeDone: [Int]
-    @exclusivity(unchecked) var busy: [Bool]
-    @exclusivity(unchecked) var backwardRemaining: [Int]
+    /// Per lane: its state this step and its input counters (``Lane``). Raw storage the job
+    /// owns (allocated in `init`, freed in `deinit`): the hot path pays no array uniqueness
+    /// checks or retains (docs/performance.md).
+    let lane: UnsafeMutablePointer<Lane>
+    /// Per pass: lanes still to finish its backward computation this step.
+    let backwardRemaining: UnsafeMutablePointer<Int>
+    /// Per pass: what the hot path needs of ``ExecutionPlan/passes`` (and the gradient bytes of
+    /// its layer), so that it does not retain the plan's arrays.
+    let pass: UnsafeMutablePointer<PassInfo>
+    /// Per pass and lane (`p * lanes + s`): the planned compute time of the lane's systems.
+    let passCompute: UnsafeMutablePointer<Int64>
+    /// Per layer: the optimizer update time.
+    let updateTime: UnsafeMutablePointer<Int64>
+    /// Passes per step and layers.
+    let passCount: Int
+    let layerCount: Int
+    /// The least number of computes any lane has started this step (the running minimum of
+    /// `lane[s].started`), and how many lanes are at it.
+    @exclusivity(unchecked) var minStarted = 0
+    @exclusivity(unchecked) var lanesAtMin = 0
+    /// Lanes that have finished every pass of this step.
+    @exclusivity(unchecked) var lanesDone = 0
     let lanes: Int
     @exclusivity(unchecked) var updateQueue: [Int] = []
     @exclusivity(unchecked) var updateHead = 0
     @exclusivity(unchecked) var updating = false
     @exclusivity(unchecked) var updatesDone = 0
-    /// Per lane, counted in micro-batches since the job started: input requested, arrived and
-    /// consumed, and whether an input flow is in flight.
-    @exclusivity(unchecked) var inputRequested: [Int64]
-    @exclusivity(unchecked) var inputArrived: [Int64]
-    @exclusivity(unchecked) var inputConsumed: [Int64]
-    @exclusivity(unchecked) var inputInFlight: [Bool]
     /// Micro-batches of input the whole job needs.
     let inputNeeded: Int64
-    /// Per lane: compute time scheduled in this step (jitter included).
-    @exclusivity(unchecked) var laneCompute: [Int64]
     /// Steps sampled for the steady-state estimate: count, sums of total, total squared,
     /// pacing compute and boundary (nanoseconds).
     @exclusivity(unchecked) var sampleCount = 0
@@ -163,6 +171,38 @@ public final class WeightStreamingJob: Component {
         }
     }
 
+    /// One compute lane's state.
+    struct Lane {
+        /// Computes started and finished this step, and whether one is running.
+        var started = 0
+        var done = 0
+        var busy = false
+        /// Whether an input flow is in flight.
+        var inputInFlight = false
+        /// Counted in micro-batches since the job started: input requested, arrived and consumed.
+        var inputRequested: Int64 = 0
+        var inputArrived: Int64 = 0
+        var inputConsumed: Int64 = 0
+        /// Compute time scheduled in this step (jitter included).
+        var compute: Int64 = 0
+        /// The jitter's random stream (substream "compute-jitter-<system>" of the seed; unused
+        /// without jitter).
+        var rng: Xoshiro256
+    }
+
+    /// What the hot path reads of one pass.
+    struct PassInfo {
+        var weightBytes: Double
+        /// Gradient bytes of the pass's layer.
+        var gradientBytes: Double
+        var layer: Int
+        /// A forward pass of layer 0: it consumes a micro-batch of input.
+        var consumes: Bool
+        var backward: Bool
+        /// The step's last micro-batch.
+        var lastMicro: Bool
+    }
+
     /// The parts of one step.
     public struct StepBreakdown: Equatable, Sendable {
         /// The whole step, from its start to its last optimizer update.
@@ -203,20 +243,39 @@ public final class WeightStreamingJob: Component {
         laneSystems = uniform ? [systems] : systems.map { [$0] }
         laneInputLinks = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
         let root = Xoshiro256(seed: jitterSeed ?? 0)
-        jitterRNG = cv == 0 ? [] : systems.map { root.substream(named: "compute-jitter-\($0)") }
         stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero
-        computeStarted = Array(repeating: 0, count: n)
-        computeDone = Array(repeating: 0, count: n)
-        busy = Array(repeating: false, count: n)
-        backwardRemaining = Array(repeating: n, count: plan.passes.count)
         lanes = n
-        inputRequested = Array(repeating: 0, count: n)
-        inputArrived = inputRequested
-        inputConsumed = inputRequested
-        inputInFlight = Array(repeating: false, count: n)
+        lane = .allocate(capacity: max(1, n))
+        for s in 0..<n {
+            let rng = cv == 0 ? root : root.substream(named: "compute-jitter-\(systems[s])")
+            (lane + s).initialize(to: Lane(rng: rng))
+        }
+        let passes = plan.passes
+        passCount = passes.count
+        layerCount = plan.layers.count
+        backwardRemaining = .allocate(capacity: max(1, passes.count))
+        backwardRemaining.initialize(repeating: n, count: max(1, passes.count))
+        pass = .allocate(capacity: max(1, passes.count))
+        passCompute = .allocate(capacity: max(1, passes.count * n))
+        for (p, x) in passes.enumerated() {
+            (pass + p).initialize(to: PassInfo(weightBytes: x.weightBytes, gradientBytes: plan.gradientBytes[x.layer],
+                                               layer: x.layer, consumes: x.layer == 0 && !x.backward,
+                                               backward: x.backward, lastMicro: x.micro == plan.gradAccumulation - 1))
+            for s in 0..<n { (passCompute + p * n + s).initialize(to: x.computeNanoseconds[uniform ? 0 : s]) }
+        }
+        updateTime = .allocate(capacity: max(1, plan.updateNanoseconds.count))
+        for (l, t) in plan.updateNanoseconds.enumerated() { (updateTime + l).initialize(to: t) }
         let (needed, o) = totalSteps.multipliedReportingOverflow(by: Int64(plan.gradAccumulation))
         inputNeeded = o ? .max : needed
-        laneCompute = Array(repeating: 0, count: n)
+    }
+
+    deinit {
+        lane.deinitialize(count: lanes)
+        lane.deallocate()
+        backwardRemaining.deallocate()
+        pass.deallocate()
+        passCompute.deallocate()
+        updateTime.deallocate()
     }
 
     /// Tells the job its component index.
@@ -251,10 +310,10 @@ public final class WeightStreamingJob: Component {
             try startUpdate(sim)
             try checkStepEnd(sim)
         case .inputDone:
-            inputArrived[payload] += 1
-            inputInFlight[payload] = false
+            lane[payload].inputArrived += 1
+            lane[payload].inputInFlight = false
             try requestInput(lane: payload, sim)
-            try advance(sim)
+            try advance(lanes: payload, payload + 1, sim)
         case .overheadDone: try stepEnded(sim)
         case .checkpointDone:
             if trace != nil { traceCheckpointDone(sim.now) }
@@ -267,15 +326,17 @@ public final class WeightStreamingJob: Component {
 
     func beginStep(_ sim: Simulation) throws(SimulationError) {
         streamsStarted = 0; streamsDone = 0; streamInFlight = false
-        for i in computeStarted.indices { computeStarted[i] = 0; computeDone[i] = 0 }
-        for i in backwardRemaining.indices { backwardRemaining[i] = lanes }
+        for s in 0..<lanes { lane[s].started = 0; lane[s].done = 0; lane[s].compute = 0 }
+        minStarted = 0
+        lanesAtMin = lanes
+        lanesDone = passCount == 0 ? lanes : 0
+        for p in 0..<passCount { backwardRemaining[p] = lanes }
         updateQueue.removeAll(keepingCapacity: true); updateHead = 0; updatesDone = 0
         stepStart = sim.now.nanoseconds
         firstComputeStart = .max
         lastComputeEnd = 0
-        for i in laneCompute.indices { laneCompute[i] = 0 }
         // Input for this step's micro-batches, unless already buffered.
-        for s in 0..<laneSystems.count { try requestInput(lane: s, sim) }
+        for s in 0..<lanes { try requestInput(lane: s, sim) }
         try advance(sim)
     }
 
@@ -283,44 +344,51 @@ public final class WeightStreamingJob: Component {
     /// still needs input: input arrives one micro-batch at a time, in consumption order, at most
     /// ``inputBuffers`` ahead of the wafer.
     func requestInput(lane s: Int, _ sim: Simulation) throws(SimulationError) {
-        guard !inputInFlight[s], inputRequested[s] - inputConsumed[s] < Self.inputBuffers,
-              inputRequested[s] < inputNeeded else { return }
-        inputRequested[s] += 1
-        inputInFlight[s] = true
+        guard !lane[s].inputInFlight, lane[s].inputRequested - lane[s].inputConsumed < Self.inputBuffers,
+              lane[s].inputRequested < inputNeeded else { return }
+        lane[s].inputRequested += 1
+        lane[s].inputInFlight = true
         try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
                                      notify: id, arg: arg(.inputDone, s), in: sim)
     }
 
     /// The planned compute time of pass `pass` on lane `s`, times the lane's jitter factor.
-    @inline(__always) func computeTime(_ pass: ExecutionPlan.Pass, lane s: Int) -> Int64 {
-        let base = pass.computeNanoseconds[systemIndex(lane: s)]
+    @inline(__always) func computeTime(pass p: Int, lane s: Int) -> Int64 {
+        let base = passCompute[p * lanes + s]
         guard jitter > 0, base > 0 else { return base }
         // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
-        let u1 = 1 - jitterRNG[s].uniform(), u2 = jitterRNG[s].uniform()
+        let u1 = 1 - lane[s].rng.uniform(), u2 = lane[s].rng.uniform()
         let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
         let factor = exp(jitterSigma * z - jitterSigma * jitterSigma / 2)
         return max(1, Int64((Double(base) * factor).rounded()))
     }
 
     /// Starts every stream and compute whose dependencies are met.
-    func advance(_ sim: Simulation) throws(SimulationError) {
-        let passes = plan.passes
+    @inline(__always) func advance(_ sim: Simulation) throws(SimulationError) {
+        try advance(lanes: 0, lanes, sim)
+    }
+
+    /// Starts the next stream and the computes of lanes `from..<to` whose dependencies are met.
+    /// After an event that changes only lane `s` (its compute finished, or its input arrived),
+    /// only that lane can start: every other lane was left busy, waiting for weights or waiting
+    /// for input by the last call, and nothing it waits for has changed.
+    func advance(lanes from: Int, _ to: Int, _ sim: Simulation) throws(SimulationError) {
         try startNextStream(sim)
-        for s in 0..<laneSystems.count where !busy[s] {
-            let p = computeStarted[s]
-            guard p < passes.count, p < streamsDone else { continue }
-            let pass = passes[p]
-            let consumes = pass.layer == 0 && !pass.backward
+        for s in from..<to where !lane[s].busy {
+            let p = lane[s].started
+            guard p < passCount, p < streamsDone else { continue }
+            let consumes = pass[p].consumes
             if consumes {
-                guard inputArrived[s] > inputConsumed[s] else { continue }
-                inputConsumed[s] += 1
+                guard lane[s].inputArrived > lane[s].inputConsumed else { continue }
+                lane[s].inputConsumed += 1
             }
-            busy[s] = true
-            computeStarted[s] += 1
+            lane[s].busy = true
+            lane[s].started = p + 1
+            if p == minStarted { lanePassedMinimum() }
             if trace != nil { traceStarted(.compute, sim.now, lane: s) }
             if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
-            let t = computeTime(pass, lane: s)
-            laneCompute[s] += t
+            let t = computeTime(pass: p, lane: s)
+            lane[s].compute += t
             try sim.schedule(after: SimDuration(nanoseconds: t), target: id, arg: arg(.computeDone, s << 16 | p))
             // A buffer was freed: fetch further input (the next micro-batch, or the next step's).
             if consumes { try requestInput(lane: s, sim) }
@@ -329,45 +397,56 @@ public final class WeightStreamingJob: Component {
         try startNextStream(sim)
     }
 
+    /// A lane at the running minimum of computes started has started one more: when it was the
+    /// last one there, the minimum moves up (a scan of the lanes, at most once per pass per step).
+    @inline(__always) func lanePassedMinimum() {
+        lanesAtMin -= 1
+        guard lanesAtMin == 0 else { return }
+        var m = Int.max, k = 0
+        for s in 0..<lanes {
+            let x = lane[s].started
+            if x < m { m = x; k = 1 } else if x == m { k += 1 }
+        }
+        minStarted = m
+        lanesAtMin = k
+    }
+
     /// Starts the next weight broadcast if none is in flight and every lane has started computing
     /// far enough (the weights of at most `prefetchDepth` passes wait ahead of the computation).
     func startNextStream(_ sim: Simulation) throws(SimulationError) {
         let p = streamsStarted
-        guard !streamInFlight, p < plan.passes.count else { return }
-        guard p == 0 || (computeStarted.min() ?? 0) >= p - prefetchDepth + 1 else { return }
+        guard !streamInFlight, p < passCount else { return }
+        guard p == 0 || minStarted >= p - prefetchDepth + 1 else { return }
         streamInFlight = true
         streamsStarted += 1
         if trace != nil { traceStarted(.stream, sim.now) }
-        try fabric.network.startFlow(bytes: plan.passes[p].weightBytes, links: path.broadcast, notify: id,
+        try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
                                      arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
     }
 
-    /// Index (within the job) of the first system a lane stands for.
-    @inline(__always) func systemIndex(lane: Int) -> Int { laneSystems.count == 1 ? 0 : lane }
 
     func computeFinished(system s: Int, pass p: Int, _ sim: Simulation) throws(SimulationError) {
         if trace != nil { traceComputeDone(lane: s, pass: p, sim.now) }
         if trace != nil, lanes > 1 { tracePacing(lane: s, pass: p, sim.now) }
-        busy[s] = false
-        computeDone[s] += 1
+        lane[s].busy = false
+        lane[s].done += 1
+        if lane[s].done == passCount { lanesDone += 1 }
         lastComputeEnd = max(lastComputeEnd, sim.now.nanoseconds)
-        let pass = plan.passes[p]
-        if pass.backward {
+        if pass[p].backward {
             backwardRemaining[p] -= 1
             if backwardRemaining[p] == 0 {
                 if trace != nil { traceReduceStarted(pass: p, sim.now) }
-                try fabric.network.startFlow(bytes: plan.gradientBytes[pass.layer], links: path.reduce, notify: id,
+                try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
                                              arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
             }
         }
-        try advance(sim)
+        try advance(lanes: s, s + 1, sim)
         try checkStepEnd(sim)
     }
 
     func gradientArrived(pass p: Int, _ sim: Simulation) throws(SimulationError) {
-        let pass = plan.passes[p]
-        if pass.micro == plan.gradAccumulation - 1 {
-            updateQueue.append(pass.layer)
+        if pass[p].lastMicro {
+            updateQueue.append(pass[p].layer)
             try startUpdate(sim)
         }
     }
@@ -378,13 +457,12 @@ public final class WeightStreamingJob: Component {
         updateHead += 1
         updating = true
         if trace != nil { traceStarted(.update, sim.now) }
-        try sim.schedule(after: SimDuration(nanoseconds: plan.updateNanoseconds[layer]), target: id,
+        try sim.schedule(after: SimDuration(nanoseconds: updateTime[layer]), target: id,
                          arg: arg(.updateDone, layer))
     }
 
     func checkStepEnd(_ sim: Simulation) throws(SimulationError) {
-        guard updatesDone == plan.layers.count, !updating,
-              computeDone.allSatisfy({ $0 == plan.passes.count }) else { return }
+        guard updatesDone == layerCount, !updating, lanesDone == lanes else { return }
         // The coordinator closes the step (``RuntimeSpec``) before the next one starts.
         if stepOverhead.nanoseconds > 0 {
             try sim.schedule(after: stepOverhead, target: id, arg: arg(.overheadDone, 0))
@@ -396,7 +474,8 @@ public final class WeightStreamingJob: Component {
     func stepEnded(_ sim: Simulation) throws(SimulationError) {
         let now = sim.now.nanoseconds
         previousStep = lastStep
-        let pacing = laneCompute.max() ?? plan.pacingComputeNanoseconds
+        var pacing = lanes == 0 ? plan.pacingComputeNanoseconds : Int64.min
+        for s in 0..<lanes { pacing = max(pacing, lane[s].compute) }
         lastStep = StepBreakdown(total: SimDuration(nanoseconds: now - stepStart),
                                  pacingCompute: SimDuration(nanoseconds: pacing),
                                  boundary: SimDuration(nanoseconds: (firstComputeStart - stepStart) + (now - lastComputeEnd)))
@@ -493,10 +572,10 @@ public final class WeightStreamingJob: Component {
         }
         // The skipped steps consumed (and prefetched) their input like simulated ones.
         let micro = skip * Int64(plan.gradAccumulation)
-        for s in inputRequested.indices {
-            inputRequested[s] += micro
-            inputArrived[s] += micro
-            inputConsumed[s] += micro
+        for s in 0..<lanes {
+            lane[s].inputRequested += micro
+            lane[s].inputArrived += micro
+            lane[s].inputConsumed += micro
         }
     }
 
