@@ -27,7 +27,7 @@ struct GemmLayout {
 
     init(_ p: GemmProblem) {
         let t = p.tiling
-        pt = t.rowGroups
+        pt = t.rowsUsed
         pk = t.columnsPerGroup
         pn = t.groups
         nb = t.blockColumns

@@ -1,26 +1,5 @@
 import Hardware
 
-/// How one GEMM is tiled over the core grid (docs/wafer-dataflow.md, "Tiling"). Chosen by the
-/// mapping model; the referee only checks that it fits the grid and the shape.
-public struct RefereeTiling: Sendable, Equatable {
-    /// Row groups `pt` (tokens over rows): 1 to min(rows, tokens). The spec uses min(rows, tokens).
-    public var rowGroups: Int
-    /// Columns per group `pk` (the K split): 1 to min(columns, dIn).
-    public var columnsPerGroup: Int
-    /// Column groups `pn` (the N split): 1 to min(columns / pk, dOut).
-    public var groups: Int
-    /// Output columns per temporal block `Nb`: 1 to dOut.
-    public var blockColumns: Int
-
-    /// A tiling from its four numbers.
-    public init(rowGroups: Int, columnsPerGroup: Int, groups: Int, blockColumns: Int) {
-        self.rowGroups = rowGroups
-        self.columnsPerGroup = columnsPerGroup
-        self.groups = groups
-        self.blockColumns = blockColumns
-    }
-}
-
 /// One weight-streamed GEMM `Y[T x N] = X[T x K] . W[K x N]` on an `R x C` mesh, with every
 /// parameter of docs/wafer-dataflow.md. Plain values: ``GemmReferee/simulate(_:trace:)`` checks
 /// every field and throws ``GemmProblemError`` naming the first one out of range.
@@ -58,7 +37,7 @@ public struct GemmProblem: Sendable, Equatable {
     /// Output dimension `N` (d_out): 1 to 2^30.
     public var dOut: Int
     /// The tiling.
-    public var tiling: RefereeTiling
+    public var tiling: GemmTiling
     /// Defective grid positions (links into them cost `h + d`); nil: none. Must be rows x columns.
     public var defects: DefectGrid?
 
@@ -66,7 +45,7 @@ public struct GemmProblem: Sendable, Equatable {
     /// from it) with the mesh parameters given explicitly.
     public init(wafer: WaferSpec = WaferSpec(), hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
-                tokens: Int, dIn: Int, dOut: Int, tiling: RefereeTiling, defects: DefectGrid? = nil) {
+                tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling, defects: DefectGrid? = nil) {
         self.init(rows: wafer.gridHeight, columns: wafer.gridWidth, hopLatencyCycles: hopLatencyCycles,
                   detourLatencyCycles: detourLatencyCycles, fmacsPerCycle: Double(wafer.fmacsPerCorePerCycle),
                   kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
@@ -78,7 +57,7 @@ public struct GemmProblem: Sendable, Equatable {
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 fmacsPerCycle: Double = 4, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
                 clockHz: Double = 1.1e9, sramBytesPerCore: Int = 48 * 1024, storedBytesPerCore: Int = 0,
-                workingBytesPerCore: Int = 0, reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: RefereeTiling,
+                workingBytesPerCore: Int = 0, reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
                 defects: DefectGrid? = nil) {
         self.rows = rows
         self.columns = columns
@@ -128,21 +107,21 @@ public struct GemmProblem: Sendable, Equatable {
         try need((1...(1 << 30)).contains(dIn), "dIn", "1 to 2^30", "\(dIn)")
         try need((1...(1 << 30)).contains(dOut), "dOut", "1 to 2^30", "\(dOut)")
         let t = tiling
-        try need((1...min(rows, tokens)).contains(t.rowGroups), "tiling.rowGroups", "1 to min(rows, tokens) = \(min(rows, tokens))", "\(t.rowGroups)")
+        try need((1...min(rows, tokens)).contains(t.rowsUsed), "tiling.rowsUsed", "1 to min(rows, tokens) = \(min(rows, tokens))", "\(t.rowsUsed)")
         try need((1...min(columns, dIn)).contains(t.columnsPerGroup), "tiling.columnsPerGroup",
                  "1 to min(columns, dIn) = \(min(columns, dIn))", "\(t.columnsPerGroup)")
         let maxGroups = min(columns / t.columnsPerGroup, dOut)
         try need((1...maxGroups).contains(t.groups), "tiling.groups", "1 to min(columns / columnsPerGroup, dOut) = \(maxGroups)", "\(t.groups)")
         try need((1...dOut).contains(t.blockColumns), "tiling.blockColumns", "1 to dOut = \(dOut)", "\(t.blockColumns)")
         // Work of one (core, block) must stay exact in a Double: Tr * Kc * Nb < 2^50.
-        let tr = Double((tokens + t.rowGroups - 1) / t.rowGroups)
+        let tr = Double((tokens + t.rowsUsed - 1) / t.rowsUsed)
         let kc = Double((dIn + t.columnsPerGroup - 1) / t.columnsPerGroup)
         try need(tr * kc * Double(t.blockColumns) < 0x1p50, "tiling.blockColumns",
                  "such that ceil(T/pt) x ceil(K/pk) x Nb < 2^50", "\(t.blockColumns)")
         let nn = (dOut + t.groups - 1) / t.groups
         let blocks = (nn + t.blockColumns - 1) / t.blockColumns
         try need(blocks < (1 << 29), "tiling.blockColumns", "such that blocks per group < 2^29", "\(blocks) blocks")
-        let coreBlocks = Double(t.rowGroups) * Double(t.columnsPerGroup * t.groups) * Double(blocks)
+        let coreBlocks = Double(t.rowsUsed) * Double(t.columnsPerGroup * t.groups) * Double(blocks)
         try need(coreBlocks <= Double(Self.maxCoreBlocks), "tiling", "at most \(Self.maxCoreBlocks) (core, block) pairs",
                  "\(Int64(coreBlocks))")
         // Every event time must stay an exact integer-capable Double (and fit an Int): bound the
@@ -150,7 +129,7 @@ public struct GemmProblem: Sendable, Equatable {
         let q = kc * Double(t.blockColumns), pw = tr * Double(t.blockColumns)
         let ingress = ingressWordsPerCycle == .infinity ? 0 : Double(dIn) * Double(dOut) / ingressWordsPerCycle
         let bound = ingress + Double(blocks) * (q + tr * kc * Double(t.blockColumns) / (fmacsPerCycle * kernelEfficiency) + pw)
-            + Double(t.rowGroups + t.columnsPerGroup) * (hopLatencyCycles + detourLatencyCycles) + q + pw
+            + Double(t.rowsUsed + t.columnsPerGroup) * (hopLatencyCycles + detourLatencyCycles) + q + pw
         try need(bound < 0x1p53, "problem size", "at most 2^53 cycles long (tokens, dIn, dOut, rates)", "a bound of \(bound) cycles")
         if let d = defects {
             try need(d.rows == rows && d.columns == columns, "defects", "a \(rows) x \(columns) grid", "\(d.rows) x \(d.columns)")

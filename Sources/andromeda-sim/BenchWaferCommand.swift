@@ -47,13 +47,13 @@ struct BenchWaferCommand: ParsableCommand {
     func run() throws {
         var p = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: hop, detourLatencyCycles: detour,
                             ingressWordsPerCycle: parsedIngress ?? .infinity, tokens: tokens, dIn: k, dOut: n,
-                            tiling: RefereeTiling(rowGroups: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
+                            tiling: GemmTiling(rowsUsed: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
         do {
             try p.validate()
             if defectRate > 0 {
                 p.defects = try DefectGrid.random(rows: rows, columns: columns, rate: defectRate, rng: Xoshiro256(seed: seed))
             }
-            print("grid \(rows) x \(columns), T=\(tokens) K=\(k) N=\(n), pt=\(p.tiling.rowGroups) pk=\(pk) pn=\(pn) Nb=\(nb), defects \(p.defects?.count ?? 0)")
+            print("grid \(rows) x \(columns), T=\(tokens) K=\(k) N=\(n), pt=\(p.tiling.rowsUsed) pk=\(pk) pn=\(pn) Nb=\(nb), defects \(p.defects?.count ?? 0)")
             for _ in 0..<runs {
                 let clock = ContinuousClock()
                 let bytes0 = Allocator.threadAllocatedBytes() ?? 0

@@ -133,7 +133,7 @@ struct WaferCommand: ParsableCommand {
                                       sramBytesPerCore: ws.sramBytesPerCore, storedBytesPerCore: stored, workingBytesPerCore: working,
                                       reservedBytesPerCore: ws.reservedSRAMBytesPerCore,
                                       tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
-                                      tiling: RefereeTiling(rowGroups: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
+                                      tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
                                                             groups: t.groups, blockColumns: t.blockColumns),
                                       defects: defects.count > 0 ? defects : nil)
             let request = chrome.map {
@@ -195,7 +195,7 @@ struct WaferCommand: ParsableCommand {
         case "tiling.columnsPerGroup": return "--pk"
         case "tiling.groups": return "--pn"
         case "tiling.blockColumns": return "--nb"
-        case "tiling", "tiling.rowGroups": return "--pk/--pn/--nb/--grid"
+        case "tiling", "tiling.rowsUsed": return "--pk/--pn/--nb/--grid"
         case "tokens", "problem size": return "--micro-batch/--seq-len"
         case "rows", "columns", "rows x columns", "defects": return "--grid"
         case "hopLatencyCycles": return "--hop-latency"

@@ -41,7 +41,7 @@ final class MappingAgreementTests: XCTestCase {
                     let p = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: ws.hopLatencyCycles,
                                         detourLatencyCycles: ws.detourLatencyCycles, kernelEfficiency: 0.3569,
                                         ingressWordsPerCycle: rho, tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
-                                        tiling: RefereeTiling(rowGroups: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
+                                        tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
                                                               groups: t.groups, blockColumns: t.blockColumns),
                                         defects: defects.count > 0 ? defects : nil)
                     // Debug builds handle about a million events a second: keep each case small.

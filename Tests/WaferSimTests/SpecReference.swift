@@ -11,7 +11,7 @@ enum SpecReference {
     /// waits for its own link (S(0) = max(E(0), L(0, b-1))), as the referee does.
     static func recurrence(_ p: GemmProblem) -> Double {
         let t = p.tiling
-        let tr = ragged(p.tokens, t.rowGroups), kc = ragged(p.dIn, t.columnsPerGroup), nn = ragged(p.dOut, t.groups)
+        let tr = ragged(p.tokens, t.rowsUsed), kc = ragged(p.dIn, t.columnsPerGroup), nn = ragged(p.dOut, t.groups)
         let nbl = nn.map { ($0 + t.blockColumns - 1) / t.blockColumns }
         func nb(_ g: Int, _ b: Int) -> Int { b == nbl[g] - 1 ? nn[g] - (nbl[g] - 1) * t.blockColumns : t.blockColumns }
         func hop(_ r: Int, _ c: Int) -> Double {
@@ -30,11 +30,11 @@ enum SpecReference {
             }
         }
         // E[r][c][b]: compute end.
-        var end = [[[Double]]](repeating: [[Double]](repeating: [], count: cols), count: t.rowGroups)
+        var end = [[[Double]]](repeating: [[Double]](repeating: [], count: cols), count: t.rowsUsed)
         for c in 0..<cols {
             let g = c / t.columnsPerGroup, j = c % t.columnsPerGroup
             var headAbove: [Double] = []
-            for r in 0..<t.rowGroups {
+            for r in 0..<t.rowsUsed {
                 var heads: [Double] = []
                 var e = -Double.infinity
                 for b in 0..<nbl[g] {
@@ -56,7 +56,7 @@ enum SpecReference {
             }
         }
         var total = 0.0
-        for r in 0..<t.rowGroups {
+        for r in 0..<t.rowsUsed {
             for g in 0..<t.groups {
                 var lastL = [Double](repeating: -.infinity, count: t.columnsPerGroup)
                 for b in 0..<nbl[g] {
@@ -79,7 +79,7 @@ enum SpecReference {
     /// The spec's closed form (uniform case, maxima of ragged tiles, no defects).
     static func closedForm(_ p: GemmProblem) -> Double {
         let t = p.tiling
-        let tr = Double((p.tokens + t.rowGroups - 1) / t.rowGroups)
+        let tr = Double((p.tokens + t.rowsUsed - 1) / t.rowsUsed)
         let kc = Double((p.dIn + t.columnsPerGroup - 1) / t.columnsPerGroup)
         let nnMax = (p.dOut + t.groups - 1) / t.groups
         let nb = Double(min(t.blockColumns, nnMax))
@@ -88,7 +88,7 @@ enum SpecReference {
         let cols = Double(t.columnsPerGroup * t.groups)
         let ingress = p.ingressWordsPerCycle == .infinity ? 0 : q * cols / p.ingressWordsPerCycle
         let interval = max(q, cb, pw, ingress)
-        let t0 = ingress + Double(t.rowGroups - 1) * p.hopLatencyCycles + q
+        let t0 = ingress + Double(t.rowsUsed - 1) * p.hopLatencyCycles + q
         var time = t0 + cb + (blocks - 1) * interval
         if t.columnsPerGroup > 1 { time += Double(t.columnsPerGroup - 1) * p.hopLatencyCycles + pw }
         return time

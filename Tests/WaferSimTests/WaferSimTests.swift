@@ -1,3 +1,4 @@
+import Hardware
 import SimEngine
 import SimHost
 import WaferSim
@@ -12,7 +13,7 @@ final class WaferSimTests: XCTestCase {
     func tinyProblem() -> GemmProblem {
         GemmProblem(rows: 2, columns: 3, hopLatencyCycles: 2, detourLatencyCycles: 5, fmacsPerCycle: 1,
                     tokens: 4, dIn: 6, dOut: 2,
-                    tiling: RefereeTiling(rowGroups: 2, columnsPerGroup: 3, groups: 1, blockColumns: 1))
+                    tiling: GemmTiling(rowsUsed: 2, columnsPerGroup: 3, groups: 1, blockColumns: 1))
     }
 
     func testHandComputedTinyGrid() throws {
@@ -46,7 +47,7 @@ final class WaferSimTests: XCTestCase {
     func testHandComputedIngress() throws {
         let p = GemmProblem(rows: 1, columns: 2, hopLatencyCycles: 1, fmacsPerCycle: 1, ingressWordsPerCycle: 0.5,
                             tokens: 1, dIn: 2, dOut: 2,
-                            tiling: RefereeTiling(rowGroups: 1, columnsPerGroup: 2, groups: 1, blockColumns: 1))
+                            tiling: GemmTiling(rowsUsed: 1, columnsPerGroup: 2, groups: 1, blockColumns: 1))
         XCTAssertEqual(try GemmReferee.simulate(p).cycles, 11)
     }
 
@@ -62,7 +63,7 @@ final class WaferSimTests: XCTestCase {
         for (t, k, n, pk, pn, nb, rho, h) in cases {
             let p = GemmProblem(rows: 60, columns: 80, hopLatencyCycles: h, ingressWordsPerCycle: rho,
                                 tokens: t, dIn: k, dOut: n,
-                                tiling: RefereeTiling(rowGroups: 60, columnsPerGroup: pk, groups: pn, blockColumns: nb))
+                                tiling: GemmTiling(rowsUsed: 60, columnsPerGroup: pk, groups: pn, blockColumns: nb))
             let sim = try GemmReferee.simulate(p).cycles
             let closed = SpecReference.closedForm(p)
             XCTAssertEqual(sim, SpecReference.recurrence(p), "T=\(t) K=\(k) N=\(n)")
@@ -87,7 +88,7 @@ final class WaferSimTests: XCTestCase {
                                 kernelEfficiency: [1, 0.8, 0.37][Int(rng.next() % 3)],
                                 ingressWordsPerCycle: rhos[Int(rng.next() % 4)],
                                 tokens: tokens, dIn: dIn, dOut: dOut,
-                                tiling: RefereeTiling(rowGroups: pt, columnsPerGroup: pk, groups: pn, blockColumns: nb))
+                                tiling: GemmTiling(rowsUsed: pt, columnsPerGroup: pk, groups: pn, blockColumns: nb))
             p.defects = try DefectGrid.random(rows: rows, columns: columns, rate: 0.2, rng: Xoshiro256(seed: UInt64(i)))
             let sim = try GemmReferee.simulate(p)
             let reference = SpecReference.recurrence(p)
@@ -101,7 +102,7 @@ final class WaferSimTests: XCTestCase {
         // last tail decides: 6 rows, h = 1, d = 10.
         var p = GemmProblem(rows: 6, columns: 2, hopLatencyCycles: 1, detourLatencyCycles: 10, fmacsPerCycle: 1000,
                             tokens: 6, dIn: 2, dOut: 4,
-                            tiling: RefereeTiling(rowGroups: 6, columnsPerGroup: 1, groups: 2, blockColumns: 1))
+                            tiling: GemmTiling(rowsUsed: 6, columnsPerGroup: 1, groups: 2, blockColumns: 1))
         let clean = try GemmReferee.simulate(p).cycles
         p.defects = try DefectGrid(rows: 6, columns: 2, defective: [(3, 1)])
         let defective = try GemmReferee.simulate(p).cycles
@@ -114,7 +115,7 @@ final class WaferSimTests: XCTestCase {
     func testDeterministic() throws {
         var p = GemmProblem(rows: 60, columns: 80, hopLatencyCycles: 1, detourLatencyCycles: 7, kernelEfficiency: 0.77,
                             ingressWordsPerCycle: 33.3, tokens: 5003, dIn: 1001, dOut: 777,
-                            tiling: RefereeTiling(rowGroups: 60, columnsPerGroup: 13, groups: 6, blockColumns: 9))
+                            tiling: GemmTiling(rowsUsed: 60, columnsPerGroup: 13, groups: 6, blockColumns: 9))
         p.defects = try DefectGrid.random(rows: 60, columns: 80, rate: 0.01, rng: Xoshiro256(seed: 3))
         let a = try GemmReferee.simulate(p), b = try GemmReferee.simulate(p)
         XCTAssertEqual(a, b)
@@ -139,7 +140,7 @@ final class WaferSimTests: XCTestCase {
         XCTAssertEqual(parameter { $0.kernelEfficiency = 0 }, "kernelEfficiency")
         XCTAssertEqual(parameter { $0.ingressWordsPerCycle = 0 }, "ingressWordsPerCycle")
         XCTAssertEqual(parameter { $0.tokens = 0 }, "tokens")
-        XCTAssertEqual(parameter { $0.tiling.rowGroups = 3 }, "tiling.rowGroups")
+        XCTAssertEqual(parameter { $0.tiling.rowsUsed = 3 }, "tiling.rowsUsed")
         XCTAssertEqual(parameter { $0.tiling.columnsPerGroup = 4 }, "tiling.columnsPerGroup")
         XCTAssertEqual(parameter { $0.tiling.groups = 2 }, "tiling.groups")
         XCTAssertEqual(parameter { $0.tiling.blockColumns = 3 }, "tiling.blockColumns")
@@ -201,7 +202,7 @@ final class WaferOutputsTests: XCTestCase {
     func problem() -> GemmProblem {
         GemmProblem(rows: 60, columns: 80, hopLatencyCycles: 1, detourLatencyCycles: 5, ingressWordsPerCycle: 20,
                     tokens: 1000, dIn: 700, dOut: 500,
-                    tiling: RefereeTiling(rowGroups: 50, columnsPerGroup: 22, groups: 3, blockColumns: 16))
+                    tiling: GemmTiling(rowsUsed: 50, columnsPerGroup: 22, groups: 3, blockColumns: 16))
     }
 
     func testHeatMapDownsamplesAndRendersDeterministically() throws {
@@ -271,7 +272,7 @@ final class WaferAllocationTests: XCTestCase {
         func allocated(_ dOut: Int) throws -> (UInt64, UInt64) {
             let p = GemmProblem(rows: 40, columns: 60, hopLatencyCycles: 1, ingressWordsPerCycle: 7.3,
                                 tokens: 4000, dIn: 600, dOut: dOut,
-                                tiling: RefereeTiling(rowGroups: 40, columnsPerGroup: 20, groups: 3, blockColumns: 8))
+                                tiling: GemmTiling(rowsUsed: 40, columnsPerGroup: 20, groups: 3, blockColumns: 8))
             let before = Allocator.threadAllocatedBytes() ?? 0
             let r = try GemmReferee.simulate(p)
             return ((Allocator.threadAllocatedBytes() ?? 0) - before, r.events)
