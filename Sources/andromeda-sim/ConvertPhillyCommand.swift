@@ -19,23 +19,12 @@ struct ConvertPhillyCommand: ParsableCommand {
         guard (1...1024).contains(gpusPerSystem), (1...192).contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
             fail("--gpus-per-system 1-1024, --max-systems 1-192, --flops-per-gpu 1e9-1e16")
         }
-        var isDirectory: ObjCBool = false
-        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            fail("--out must name a file (got \"\(out)\")")
-        }
-        let data: Data
-        do { data = try TraceReader.readFile(input, what: "Philly log") } catch { fail("\(error)") }
-        guard let text = String(data: data, encoding: .utf8) else { fail("\(input): the Philly log is not UTF-8 text") }
         var o = PhillyConverter.Options()
         o.gpusPerSystem = gpusPerSystem
         o.maxSystems = maxSystems
         o.flopsPerGPUSecond = flopsPerGpu
-        let csv: String
-        do { csv = try PhillyConverter.convert(text: text, file: input, options: o) } catch { fail("\(error)") }
-        do { try AtomicFile.write(csv, to: out) } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
+        try TraceConversion.run(input: input, out: out, what: "Philly log") { text in
+            try PhillyConverter.convert(text: text, file: input, options: o)
         }
-        print("wrote \(out): \(csv.split(separator: "\n").count - 1) jobs")
     }
 }

@@ -23,23 +23,12 @@ struct ConvertSWFCommand: ParsableCommand {
               flopsPerProcessor.isFinite, (1e6...1e16).contains(flopsPerProcessor) else {
             fail("--processors-per-system 1-1000000, --max-systems 1-192, --flops-per-processor 1e6-1e16")
         }
-        var isDirectory: ObjCBool = false
-        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            fail("--out must name a file (got \"\(out)\")")
-        }
-        let data: Data
-        do { data = try TraceReader.readFile(input, what: "SWF log") } catch { fail("\(error)") }
-        guard let text = String(data: data, encoding: .utf8) else { fail("\(input): the SWF log is not UTF-8 text") }
         var o = SWFConverter.Options()
         o.processorsPerSystem = processorsPerSystem
         o.maxSystems = maxSystems
         o.flopsPerProcessorSecond = flopsPerProcessor
-        let csv: String
-        do { csv = try SWFConverter.convert(text: text, file: input, options: o) } catch { fail("\(error)") }
-        do { try AtomicFile.write(csv, to: out) } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
+        try TraceConversion.run(input: input, out: out, what: "SWF log") { text in
+            try SWFConverter.convert(text: text, file: input, options: o)
         }
-        print("wrote \(out): \(csv.split(separator: "\n").count - 1) jobs")
     }
 }
