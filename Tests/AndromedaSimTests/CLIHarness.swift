@@ -15,21 +15,26 @@ final class CLIHarness {
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
 
-    func binary() throws -> URL {
+    /// The built binary (debug first, then release), or a skip when none is built.
+    static func binary() throws -> URL {
         for config in ["debug", "release"] {
-            let u = Self.root.appendingPathComponent(".build/\(config)/andromeda-sim")
+            let u = root.appendingPathComponent(".build/\(config)/andromeda-sim")
             if FileManager.default.isExecutableFile(atPath: u.path) { return u }
         }
         throw XCTSkip("andromeda-sim is not built (swift build --build-tests builds it)")
     }
 
-    /// Runs the binary; the status is the exit status, or 128 + the signal when one ended it.
-    @discardableResult
-    func run(_ args: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// Runs `executable` (default: the built binary) in `cwd` (default: the repository root) with
+    /// `environment` added to this process's; the status is the exit status, or 128 + the signal
+    /// when one ended it. Every command-line test runs the binary through this.
+    static func run(_ args: [String], executable: URL? = nil, cwd: URL? = nil, environment: [String: String] = [:])
+        throws -> (status: Int32, out: String, err: String)
+    {
         let p = Process()
-        p.executableURL = try binary()
+        p.executableURL = try executable ?? binary()
         p.arguments = args
-        p.currentDirectoryURL = cwd ?? Self.root
+        p.currentDirectoryURL = cwd ?? root
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -39,6 +44,14 @@ final class CLIHarness {
         p.waitUntilExit()
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
         return (status, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func binary() throws -> URL { try Self.binary() }
+
+    /// Runs the binary (see the static ``run(_:executable:cwd:environment:)``).
+    @discardableResult
+    func run(_ args: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+        try Self.run(args, cwd: cwd)
     }
 
     /// Expects exit status 2 with a message on standard error containing every one of `needles`.

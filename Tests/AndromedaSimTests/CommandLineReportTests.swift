@@ -5,28 +5,10 @@ import XCTest
 final class CommandLineReportTests: XCTestCase {
     let root = CommandLineTests.root
 
-    func binary() throws -> String {
-        for config in ["debug", "release"] {
-            let u = root.appendingPathComponent(".build/\(config)/andromeda-sim")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u.path }
-        }
-        throw XCTSkip("andromeda-sim is not built (swift build --build-tests builds it)")
-    }
+    func binary() throws -> String { try CLIHarness.binary().path }
 
     func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        p.currentDirectoryURL = root
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try CLIHarness.run(args, executable: URL(fileURLWithPath: exe), environment: env)
     }
 
     func tempDir() throws -> String {

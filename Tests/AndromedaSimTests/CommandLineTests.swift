@@ -3,30 +3,10 @@ import XCTest
 
 /// Runs the built `andromeda-sim` binary as a user would.
 final class CommandLineTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    func binary() throws -> URL {
-        for config in ["debug", "release"] {
-            let u = Self.root.appendingPathComponent(".build/\(config)/andromeda-sim")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
-        }
-        throw XCTSkip("andromeda-sim is not built (swift build --build-tests builds it)")
-    }
+    static let root = CLIHarness.root
 
     func run(_ args: [String], cwd: URL? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = try binary()
-        p.arguments = args
-        p.currentDirectoryURL = cwd ?? Self.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try CLIHarness.run(args, cwd: cwd)
     }
 
     func tempDir() throws -> URL {
