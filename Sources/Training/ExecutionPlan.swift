@@ -202,7 +202,7 @@ public struct ExecutionPlan: Sendable {
         var forward: [[LayerCost.Kind: [Int: Int64]]] = []
         for mapper in mappers {
             var byKind: [LayerCost.Kind: [Int: Int64]] = [:]
-            for kind in [LayerCost.Kind.embedding, .block, .head] {
+            for kind in LayerCost.Kind.allCases {
                 var bySize: [Int: Int64] = [:]
                 for s in Set([size, lastMicroBatch]) {
                     bySize[s] = try ns(timer.forwardNanoseconds(kind, samples: s, mapper: mapper), "a \(kind.rawValue) layer's compute")
@@ -233,7 +233,7 @@ public struct ExecutionPlan: Sendable {
         }
         self.passes = passes
         executedFLOPsPerSystemStep = flops
-        mappings = [LayerCost.Kind.embedding, .block, .head].map { timer.mapping($0, samples: size, mapper: mappers[0]) }
+        mappings = LayerCost.Kind.allCases.map { timer.mapping($0, samples: size, mapper: mappers[0]) }
         sramBytesPerCore = timer.sramBytesPerCore(samples: size, mapper: mappers[0])
         var evalStep = 0.0
         for micro in 0..<n {
@@ -313,7 +313,7 @@ final class LayerTimer {
     func firstMisfit(samples: Int, mapper: WaferMapper) -> (layer: Int, kind: LayerCost.Kind, op: String, reason: String)? {
         let free = freeBytes(samples: samples)
         let kib = Double(wafer.sramBytesPerCore) / 1024
-        for kind in [LayerCost.Kind.embedding, .block, .head] {
+        for kind in LayerCost.Kind.allCases {
             let layer = kind == .embedding ? 0 : kind == .block ? 1 : model.layers + 1
             if free <= 0 {
                 let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
@@ -357,7 +357,7 @@ final class LayerTimer {
     /// SRAM per core in use at `samples`: activations, the largest GEMM tile, reserved bytes.
     func sramBytesPerCore(samples: Int, mapper: WaferMapper) -> Int {
         var tile = 0
-        for kind in [LayerCost.Kind.embedding, .block, .head] {
+        for kind in LayerCost.Kind.allCases {
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
                 if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
             }

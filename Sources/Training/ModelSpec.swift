@@ -113,7 +113,7 @@ public struct ModelSpec: Sendable, Equatable {
 /// The cost of one layer of a model, per token.
 public struct LayerCost: Sendable, Equatable {
     /// Which part of the model a layer is.
-    public enum Kind: String, Sendable { case embedding, block, head }
+    public enum Kind: String, Sendable, CaseIterable { case embedding, block, head }
     /// The embedding, a transformer block or the output head.
     public let kind: Kind
     /// Position in forward order.
