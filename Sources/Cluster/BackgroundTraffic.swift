@@ -27,24 +27,26 @@ final class BackgroundTraffic: Component {
 
     var busy: [Bool] = []
     var due: [Bool] = []
-    static let done: UInt32 = 0x1_0000
+    /// Event kinds: a stream's period tick, and the end of its transfer (payload: the stream).
+    enum Kind: UInt32 { case tick = 0, done }
 
     func start(_ sim: Simulation) throws(SimulationError) {
         busy = Array(repeating: false, count: streams)
         due = busy
         for k in 0..<streams {
             let offset = SimDuration(nanoseconds: period.nanoseconds / Int64(streams) * Int64(k))
-            try sim.schedule(after: offset, target: id, arg: UInt32(k))
+            try sim.schedule(after: offset, target: id, arg: EventArgument(Kind.tick, k).raw)
         }
     }
 
     /// A tick starts a transfer every period (deferred while the previous one is still going);
     /// a completion frees the stream.
     func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
-        let k = Int(event.arg & 0xffff)
-        guard k < streams else { throw .model("background traffic: unknown stream \(k)") }
-        if event.arg & Self.done == 0 {
-            try sim.schedule(after: period, target: id, arg: UInt32(k))
+        let a = EventArgument<Kind>(raw: event.arg)
+        let k = a.payload
+        guard k < streams, let kind = a.kind else { throw .model("background traffic: unknown event \(event.arg)") }
+        if kind == .tick {
+            try sim.schedule(after: period, target: id, arg: a.raw)
             if busy[k] { due[k] = true } else { try transfer(k, sim) }
         } else {
             busy[k] = false
@@ -57,6 +59,6 @@ final class BackgroundTraffic: Component {
 
     func transfer(_ k: Int, _ sim: Simulation) throws(SimulationError) {
         busy[k] = true
-        try network.startFlow(bytes: bytes, links: links, notify: id, arg: UInt32(k) | Self.done, in: sim)
+        try network.startFlow(bytes: bytes, links: links, notify: id, arg: EventArgument(Kind.done, k).raw, in: sim)
     }
 }

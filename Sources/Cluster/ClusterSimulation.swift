@@ -79,11 +79,11 @@ public final class ClusterSimulation: Component {
         failureStreams = (0..<n).map { root.substream(named: "failure-\($0)") }
     }
 
-    @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { k.rawValue << 28 | UInt32(truncatingIfNeeded: i) }
+    @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { EventArgument(k, i).raw }
 
     /// Runs the whole simulation and returns every job's outcome.
     public func run() throws(SimulationError) -> [JobResult] {
-        guard jobs.count < (1 << 28), config.cluster.systems < (1 << 28) else {
+        guard jobs.count < EventArgument<Kind>.payloadLimit, config.cluster.systems < EventArgument<Kind>.payloadLimit else {
             throw .model("at most 268,435,455 jobs and systems")
         }
         let sim = Simulation(expectedPending: jobs.count + 64)
@@ -126,8 +126,9 @@ public final class ClusterSimulation: Component {
     /// repair, maintenance, horizon), then lets the policy schedule.
     public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
         guard !stopped else { return }
-        let i = Int(event.arg & 0x0fff_ffff)
-        switch Kind(rawValue: event.arg >> 28) {
+        let a = EventArgument<Kind>(raw: event.arg)
+        let i = a.payload
+        switch a.kind {
         case .arrival: try arrive(i, sim)
         case .startupDone:
             traceStateEnd(i, sim.now)

@@ -61,7 +61,7 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
 /// results. Storage is reused through free lists and scratch buffers, so steady-state operation
 /// allocates nothing per flow. Each start, end or cancellation recomputes the whole allocation:
 /// about O(P + L log L) for the P link crossings of the active flows and the L links they use
-/// (see `FlowNetwork+Rates.swift`), unless the same flows (by links, in start order) were active
+/// (see `FlowNetwork+MaxMin.swift`), unless the same flows (by links, in start order) were active
 /// before: the allocation is then taken from a memo, bit-identical (`FlowNetwork+Memo.swift`).
 ///
 /// Use: create the network, register it, and attach the index it was registered under:

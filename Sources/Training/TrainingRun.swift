@@ -113,7 +113,7 @@ public enum TrainingRun {
                 job.traceLabel = "\(spec.model.name) x\(spec.systems)"
             }
             job.attach(id: components.register(job))
-            try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.Kind.start.rawValue << 28)
+            try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.startArg)
             _ = try sim.run(&components, progress: { Double(job.stepsDone) / Double(steps) })
             guard job.finished else {
                 throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")

@@ -104,18 +104,18 @@ public final class WeightStreamingJob: Component {
 
     // Results.
     /// Steps completed so far (fast-forwarded ones included).
-    @exclusivity(unchecked) public private(set) var stepsDone: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var stepsDone: Int64 = 0
     /// Checkpoints written so far.
-    @exclusivity(unchecked) public private(set) var checkpoints: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var checkpoints: Int64 = 0
     /// Time spent writing checkpoints so far.
-    @exclusivity(unchecked) public private(set) var checkpointTime = SimDuration.zero
+    @exclusivity(unchecked) public internal(set) var checkpointTime = SimDuration.zero
     /// Steps skipped by the steady-state fast-forward.
-    @exclusivity(unchecked) public private(set) var fastForwardedSteps: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var fastForwardedSteps: Int64 = 0
     /// Relative error bound of the fast-forwarded time (``steadyZ`` standard errors of the mean
     /// step over the mean; 0 when steps are identical or nothing was skipped).
-    @exclusivity(unchecked) public private(set) var fastForwardRelativeError = 0.0
+    @exclusivity(unchecked) public internal(set) var fastForwardRelativeError = 0.0
     /// Periodic checkpoints inside fast-forwarded spans (counted, not simulated one by one).
-    @exclusivity(unchecked) public private(set) var fastForwardedCheckpoints: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var fastForwardedCheckpoints: Int64 = 0
     /// Whether every step and the final checkpoint are done.
     @exclusivity(unchecked) public private(set) var finished = false
     /// Duration of the most recent simulated step and its parts.
@@ -135,42 +135,6 @@ public final class WeightStreamingJob: Component {
     /// Trace bookkeeping, set up when the job starts: track and span names, and start times of
     /// what is in flight.
     @exclusivity(unchecked) var traceState: TraceState?
-    final class TraceState {
-        let laneTracks: [String]
-        let passNames: [String]
-        let weightNames: [String]
-        let gradNames: [String]
-        let updateNames: [String]
-        let swarmTrack: String
-        @exclusivity(unchecked) var streamStart: Int64 = 0
-        @exclusivity(unchecked) var updateStart: Int64 = 0
-        @exclusivity(unchecked) var checkpointStart: Int64 = 0
-        @exclusivity(unchecked) var computeStart: [Int64]
-        /// Per pass: start and track slot of its gradient reduction (reductions may overlap, so
-        /// overlapping ones go on "MemoryX in 2", "MemoryX in 3", ...).
-        @exclusivity(unchecked) var reduceStart: [Int64]
-        @exclusivity(unchecked) var reduceSlot: [Int]
-        @exclusivity(unchecked) var slotBusy: [Bool] = []
-        /// Per pass: lanes that finished it this step, and the earliest start among them.
-        @exclusivity(unchecked) var passFinished: [Int]
-        @exclusivity(unchecked) var passStart: [Int64]
-
-        init(laneTracks: [String], passNames: [String], weightNames: [String], gradNames: [String],
-             updateNames: [String], swarmTrack: String, lanes: Int, passes: Int) {
-            self.laneTracks = laneTracks
-            self.passNames = passNames
-            self.weightNames = weightNames
-            self.gradNames = gradNames
-            self.updateNames = updateNames
-            self.swarmTrack = swarmTrack
-            computeStart = Array(repeating: 0, count: lanes)
-            reduceStart = Array(repeating: 0, count: passes)
-            reduceSlot = Array(repeating: 0, count: passes)
-            passFinished = Array(repeating: 0, count: passes)
-            passStart = Array(repeating: .max, count: passes)
-        }
-    }
-
     /// One compute lane's state.
     struct Lane {
         /// Computes started and finished this step, and whether one is running.
@@ -282,15 +246,18 @@ public final class WeightStreamingJob: Component {
     public func attach(id: UInt32) { self.id = id }
 
     /// The `arg` of the event that starts the job.
-    public static let startArg: UInt32 = Kind.start.rawValue << 28
+    public static let startArg: UInt32 = EventArgument(Kind.start, 0).raw
 
-    @inline(__always) func arg(_ k: Kind, _ payload: Int) -> UInt32 { k.rawValue << 28 | UInt32(payload) }
+    @inline(__always) func arg(_ k: Kind, _ payload: Int) -> UInt32 { EventArgument(k, payload).raw }
+    /// The compute-done payload: the lane above the low 16 bits, the pass in them.
+    static let passBits = 16
 
     /// Handles one of the job's own events (start, or a stream, compute, gradient, update, input or
     /// checkpoint done).
     public func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
-        let payload = Int(event.arg & 0x0fff_ffff)
-        switch Kind(rawValue: event.arg >> 28) {
+        let a = EventArgument<Kind>(raw: event.arg)
+        let payload = a.payload
+        switch a.kind {
         case .start:
             if trace != nil, traceState == nil { traceState = makeTraceState() }
             try beginStep(sim)
@@ -299,7 +266,8 @@ public final class WeightStreamingJob: Component {
             streamInFlight = false
             streamsDone += 1
             try advance(sim)
-        case .computeDone: try computeFinished(system: payload >> 16, pass: payload & 0xffff, sim)
+        case .computeDone:
+            try computeFinished(system: a.high(lowBits: Self.passBits), pass: a.low(lowBits: Self.passBits), sim)
         case .gradientDone:
             if trace != nil { traceReduceDone(pass: payload, sim.now) }
             try gradientArrived(pass: payload, sim)
@@ -389,7 +357,7 @@ public final class WeightStreamingJob: Component {
             if sim.now.nanoseconds < firstComputeStart { firstComputeStart = sim.now.nanoseconds }
             let t = computeTime(pass: p, lane: s)
             lane[s].compute += t
-            try sim.schedule(after: SimDuration(nanoseconds: t), target: id, arg: arg(.computeDone, s << 16 | p))
+            try sim.schedule(after: SimDuration(nanoseconds: t), target: id, arg: EventArgument(Kind.computeDone, high: s, low: p, lowBits: Self.passBits).raw)
             // A buffer was freed: fetch further input (the next micro-batch, or the next step's).
             if consumes { try requestInput(lane: s, sim) }
         }
@@ -494,25 +462,6 @@ public final class WeightStreamingJob: Component {
         try stepBoundary(sim)
     }
 
-    /// The steady step: with jitter, the mean of the sampled steps (rounded to the nanosecond);
-    /// without, the last simulated step.
-    public var steadyStep: StepBreakdown {
-        guard jitter > 0, sampleCount > 0 else { return lastStep }
-        let k = Double(sampleCount)
-        return StepBreakdown(total: SimDuration(nanoseconds: Int64((sampleSum / k).rounded())),
-                             pacingCompute: SimDuration(nanoseconds: Int64((sampleCompute / k).rounded())),
-                             boundary: SimDuration(nanoseconds: Int64((sampleBoundary / k).rounded())))
-    }
-
-    /// ``steadyZ`` standard errors of the sampled mean step over the mean (infinite below two samples).
-    var steadyRelativeError: Double {
-        guard sampleCount >= 2, sampleSum > 0 else { return .infinity }
-        let k = Double(sampleCount)
-        let mean = sampleSum / k
-        let variance = max(0, (sampleSumSquares - k * mean * mean) / (k - 1))
-        return Self.steadyZ * (variance / k).squareRoot() / mean
-    }
-
     /// At a step boundary: checkpoint, finish, fast-forward a steady state, or go on.
     func stepBoundary(_ sim: Simulation) throws(SimulationError) {
         let periodic = checkpointEvery > 0 && stepsDone % checkpointEvery == 0
@@ -528,57 +477,6 @@ public final class WeightStreamingJob: Component {
         try beginStep(sim)
     }
 
-    /// Steady state, from a quiescent state (no flow in flight, nothing pending): without jitter,
-    /// the same step twice repeats exactly; with jitter, the mean step is known to within
-    /// ``steadyTolerance`` (``steadyZ`` standard errors) once at least ``steadyMinSamples`` steps
-    /// were simulated (or ``steadyMaxSamples``, whatever the bound). Skips every step but the last
-    /// ``inputBuffers`` + 1,
-    /// and every periodic checkpoint that falls among them (each takes the checkpoint time, as
-    /// when simulated), in one clock advance.
-    func fastForward(_ sim: Simulation) throws(SimulationError) {
-        guard !fullDetail, fabric.network.activeFlowCount == 0, sim.pendingCount == 0 else { return }
-        // The last steps fetch less input (nothing is prefetched past the end), so they are
-        // simulated in detail: one more than the input buffers.
-        let skip = totalSteps - stepsDone - 1 - Self.inputBuffers
-        guard skip > 0 else { return }
-        let stepNs: Double
-        var bound = 0.0
-        if jitter == 0 {
-            guard stepsDone >= 2, lastStep == previousStep else { return }
-            stepNs = Double(lastStep.total.nanoseconds)
-        } else {
-            bound = steadyRelativeError
-            guard sampleCount >= Self.steadyMinSamples,
-                  bound <= Self.steadyTolerance || sampleCount >= Self.steadyMaxSamples else { return }
-            stepNs = Double(steadyStep.total.nanoseconds)
-        }
-        let ckpts = checkpointEvery > 0 ? (stepsDone + skip) / checkpointEvery - stepsDone / checkpointEvery : 0
-        let spanNs = stepNs * Double(skip) + Double(checkpointDuration.nanoseconds) * Double(ckpts)
-        guard spanNs < 9e18, Double(sim.now.nanoseconds) + spanNs < 9e18 else {
-            throw .model("\(skip) more steps (\(spanNs * 1e-9) s) are beyond the simulator's time range (about 285 years)")
-        }
-        let from = sim.now
-        try sim.advance(to: try sim.now.adding(SimDuration(nanoseconds: Int64(spanNs.rounded())), "fast-forward"))
-        if trace != nil {
-            traceSpan("fast-forward \(skip) steps" + (ckpts > 0 ? ", \(ckpts) checkpoints" : ""), from: from, to: sim.now)
-        }
-        stepsDone += skip
-        fastForwardedSteps += skip
-        fastForwardRelativeError = max(fastForwardRelativeError, bound)
-        if ckpts > 0 {
-            checkpoints += ckpts
-            fastForwardedCheckpoints += ckpts
-            checkpointTime = SimDuration(nanoseconds: checkpointTime.nanoseconds + checkpointDuration.nanoseconds * ckpts)
-        }
-        // The skipped steps consumed (and prefetched) their input like simulated ones.
-        let micro = skip * Int64(plan.gradAccumulation)
-        for s in 0..<lanes {
-            lane[s].inputRequested += micro
-            lane[s].inputArrived += micro
-            lane[s].inputConsumed += micro
-        }
-    }
-
     func startCheckpoint(_ sim: Simulation) throws(SimulationError) {
         if trace != nil { traceStarted(.checkpoint, sim.now) }
         try sim.schedule(after: checkpointDuration, target: id, arg: arg(.checkpointDone, 0))
@@ -586,93 +484,5 @@ public final class WeightStreamingJob: Component {
 
     func finish(_ sim: Simulation) {
         finished = true
-    }
-
-    // MARK: Trace (only reached when `trace` is set; kept out of line so the hot path stays small)
-
-    enum TraceActivity { case stream, compute, update, checkpoint }
-
-    /// Every track and span name, made once when the job starts.
-    @inline(never) func makeTraceState() -> TraceState {
-        let laneTracks = laneSystems.map { group -> String in
-            guard let first = group.first, let last = group.last else { return "CS-2" }
-            if group.count == 1 { return "CS-2 \(first)" }
-            let contiguous = group == Array(first...last)
-            return contiguous ? "CS-2 \(first)-\(last)" : "CS-2 " + group.map(String.init).joined(separator: ",")
-        }
-        let passNames = plan.passes.map { "L\($0.layer) \($0.backward ? "bwd" : "fwd") m\($0.micro)" }
-        return TraceState(laneTracks: laneTracks, passNames: passNames,
-                          weightNames: plan.passes.map { "weights L\($0.layer)" },
-                          gradNames: plan.layers.indices.map { "grads L\($0)" },
-                          updateNames: plan.layers.indices.map { "update L\($0)" },
-                          swarmTrack: "SwarmX \(traceLabel)", lanes: lanes, passes: plan.passes.count)
-    }
-
-    /// Notes when something that ends in a span started.
-    @inline(never) func traceStarted(_ what: TraceActivity, _ now: SimTime, lane: Int = 0) {
-        guard let state = traceState else { return }
-        let t = now.nanoseconds
-        switch what {
-        case .stream: state.streamStart = t
-        case .compute: state.computeStart[lane] = t
-        case .update: state.updateStart = t
-        case .checkpoint: state.checkpointStart = t
-        }
-    }
-
-    /// A span on the job's own track.
-    @inline(never) func traceSpan(_ name: String, from start: SimTime, to end: SimTime) {
-        trace?.span(track: traceLabel, name: name, start: start, end: end)
-    }
-
-    @inline(never) func traceComputeDone(lane s: Int, pass p: Int, _ now: SimTime) {
-        guard let trace, let t = traceState else { return }
-        trace.span(track: t.laneTracks[s], name: t.passNames[p], start: SimTime(nanoseconds: t.computeStart[s]), end: now)
-    }
-
-    /// When the last lane finishes pass `p`, a span on "<label> pacing" from the earliest start of
-    /// the pass to now, naming the system that finished last (the one that paced it).
-    @inline(never) func tracePacing(lane s: Int, pass p: Int, _ now: SimTime) {
-        guard let trace, let t = traceState else { return }
-        t.passStart[p] = min(t.passStart[p], t.computeStart[s])
-        t.passFinished[p] += 1
-        guard t.passFinished[p] == lanes else { return }
-        trace.span(track: "\(traceLabel) pacing", name: "\(t.passNames[p]) paced by \(t.laneTracks[s])",
-                   start: SimTime(nanoseconds: t.passStart[p]), end: now)
-        t.passFinished[p] = 0
-        t.passStart[p] = .max
-    }
-
-    @inline(never) func traceStreamDone(pass p: Int, _ now: SimTime) {
-        guard let trace, let t = traceState else { return }
-        let start = SimTime(nanoseconds: t.streamStart)
-        trace.span(track: "MemoryX out", name: t.weightNames[p], start: start, end: now)
-        trace.span(track: t.swarmTrack, name: t.weightNames[p], start: start, end: now)
-    }
-
-    @inline(never) func traceUpdateDone(layer: Int, _ now: SimTime) {
-        guard let trace, let t = traceState else { return }
-        trace.span(track: "MemoryX optimizer", name: t.updateNames[layer], start: SimTime(nanoseconds: t.updateStart), end: now)
-    }
-
-    @inline(never) func traceCheckpointDone(_ now: SimTime) {
-        guard let t = traceState else { return }
-        traceSpan("checkpoint", from: SimTime(nanoseconds: t.checkpointStart), to: now)
-    }
-
-    @inline(never) func traceReduceStarted(pass p: Int, _ now: SimTime) {
-        guard let t = traceState else { return }
-        let slot = t.slotBusy.firstIndex(of: false) ?? t.slotBusy.count
-        if slot == t.slotBusy.count { t.slotBusy.append(true) } else { t.slotBusy[slot] = true }
-        t.reduceSlot[p] = slot
-        t.reduceStart[p] = now.nanoseconds
-    }
-
-    @inline(never) func traceReduceDone(pass p: Int, _ now: SimTime) {
-        guard let trace, let t = traceState else { return }
-        let slot = t.reduceSlot[p]
-        t.slotBusy[slot] = false
-        trace.span(track: slot == 0 ? "MemoryX in" : "MemoryX in \(slot + 1)", name: t.gradNames[plan.passes[p].layer],
-                   start: SimTime(nanoseconds: t.reduceStart[p]), end: now)
     }
 }

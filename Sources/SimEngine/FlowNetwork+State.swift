@@ -1,0 +1,434 @@
+// The state of ``FlowNetwork``: flow and link storage, starting and ending flows, completion
+// times, the one pending event, link statistics and the state signature. The max-min rate
+// computation itself is in FlowNetwork+MaxMin.swift.
+
+extension FlowNetwork {
+    /// Per-link state (index = `LinkID.index`). A plain value, so arrays of it need no ARC.
+    struct LinkState {
+        var capacity: Double
+        var latency: SimDuration
+        /// Active flows crossing the link.
+        var activeFlows: Int32 = 0
+        /// Sum of the rates of the flows crossing the link (bytes/s).
+        var load: Double = 0
+        var busyBytes: Double = 0
+        var busyNanoseconds: Int64 = 0
+        var usedFraction = TimeWeightedAverage()
+        // Scratch for startFlow's de-duplication and the rate computation.
+        var stamp: UInt64 = 0
+        var order: UInt32 = 0
+        var offset: Int32 = 0
+        var fill: Int32 = 0
+        var unfixed: Int32 = 0
+        var remaining: Double = 0
+        var newLoad: Double = 0
+        /// `min(1, newLoad / capacity)`, the used fraction to record (kept in the rate memo,
+        /// so that a remembered allocation costs no division).
+        var newFraction: Double = 0
+
+        init(capacity: Double, latency: SimDuration) {
+            self.capacity = capacity
+            self.latency = latency
+        }
+    }
+
+    /// Per-flow state (index = `FlowID.index`). A plain value; the path is kept apart.
+    struct FlowState {
+        var generation: UInt32 = 0
+        var isActive = false
+        var target: UInt32 = 0
+        var arg: UInt32 = 0
+        var bytes: Double = 0
+        /// Bytes left at time `anchor`.
+        var remaining: Double = 0
+        var anchor: Int64 = 0
+        /// Current rate (bytes/s); 0 until the first rate computation.
+        var rate: Double = 0
+        /// Time of the last byte at the current rate.
+        var finish: Int64 = .max
+        var latency: SimDuration = .zero
+        /// Scratch for the rate computation (negative: not fixed yet).
+        var newRate: Double = 0
+        /// A hash of the flow's (de-duplicated) links, for the rate memo.
+        var pathHash: UInt64 = 0
+    }
+
+    /// A candidate bottleneck: a link's fair share when pushed, and the link's position in the
+    /// rate computation's link list (the tie-breaker, so the order is deterministic).
+    struct ShareEntry {
+        var share: Double
+        var order: UInt32
+
+        @inline(__always)
+        static func precedes(_ a: ShareEntry, _ b: ShareEntry) -> Bool {
+            a.share < b.share || (a.share == b.share && a.order < b.order)
+        }
+    }
+
+    /// Everything a ``FlowNetwork`` holds, as one value (see ``FlowNetwork/core``).
+    struct Core {
+        var id: UInt32?
+        var links: [LinkState] = []
+        var linkNames: [String] = []
+        var flows: [FlowState] = []
+        /// Each slot's links, de-duplicated, in the order given; kept (emptied) for reuse.
+        var paths: [[UInt32]] = []
+        var freeSlots: [UInt32] = []
+        /// Active flow slots in start order.
+        var active: [UInt32] = []
+
+        // Scratch buffers, stored so that the hot paths allocate nothing once warmed up.
+        var stamp: UInt64 = 0
+        var pathScratch: [UInt32] = []
+        /// Link lists already given to `startFlow`, validated and de-duplicated (see
+        /// ``PreparedPaths``).
+        var prepared = PreparedPaths()
+        var completedScratch: [UInt32] = []
+        /// Links in use, in first-seen order (built by each rate computation).
+        var touched: [UInt32] = []
+        /// Links that carried load after the last rate computation.
+        var loadedLinks: [UInt32] = []
+        /// For each link in use, the flows crossing it (CSR layout, offsets in `LinkState`).
+        var adjacency: [UInt32] = []
+        var heap: [ShareEntry] = []
+        /// Allocations already computed, by sharing state (see `FlowNetwork+Memo.swift`).
+        var memo = RateMemo()
+
+        /// Time up to which link statistics have been accumulated.
+        var accountedUntil: Int64 = 0
+        /// The earliest completion among active flows (`.max` when none).
+        var nextFinish: Int64 = .max
+        /// The network's one pending event.
+        var pending: EventHandle?
+
+        var flowsStarted = Counter()
+        var flowsCompleted = Counter()
+        var flowsCancelled = Counter()
+        var bytesCompleted: Double = 0
+
+        // MARK: Links
+
+        mutating func addLink(name: String, bytesPerSecond: Double, latency: SimDuration) throws(SimulationError) -> LinkID {
+            guard bytesPerSecond.isFinite, bytesPerSecond > 0 else {
+                throw .model("FlowNetwork: link '\(name)' capacity \(bytesPerSecond) B/s must be finite and positive")
+            }
+            guard latency >= .zero else {
+                throw .model("FlowNetwork: link '\(name)' latency \(latency) must not be negative")
+            }
+            guard links.count < Int(UInt32.max) else {
+                throw .model("FlowNetwork: too many links")
+            }
+            links.append(LinkState(capacity: bytesPerSecond, latency: latency))
+            linkNames.append(name)
+            return LinkID(UInt32(links.count - 1))
+        }
+
+        // MARK: Flows
+
+        func isActive(_ flow: FlowID) -> Bool {
+            let f = Int(flow.index)
+            return f < flows.count && flows[f].isActive && flows[f].generation == flow.generation
+        }
+
+        /// Bytes flow `f` still has to send at time `t` at its current rate.
+        func remaining(_ f: Int, at t: Int64) -> Double {
+            let sent = flows[f].rate * Double(t &- flows[f].anchor) / 1e9
+            return Swift.max(0, flows[f].remaining - sent)
+        }
+
+        mutating func startFlow(bytes: Double, links path: [LinkID], target: UInt32, arg: UInt32,
+                                latency: SimDuration?, in sim: Simulation) throws(SimulationError) -> FlowID
+        {
+            guard id != nil else {
+                throw .model("FlowNetwork: attach(id:) or register(in:) before starting flows")
+            }
+            guard bytes.isFinite, bytes >= 0 else {
+                throw .model("FlowNetwork: flow size \(bytes) bytes must be finite and not negative")
+            }
+            guard !path.isEmpty else {
+                throw .model("FlowNetwork: a flow needs at least one link (target \(target) arg \(arg))")
+            }
+            // Validate and de-duplicate the links into the scratch path; sum their latencies.
+            // A link list seen before is taken ready-made (links are never removed and their
+            // latencies never change, so the result is the same).
+            var pathLatency = SimDuration.zero
+            var pathHash: UInt64 = 0
+            let inputHash = PreparedPaths.hash(of: path)
+            if let e = prepared.lookup(inputHash, path) {
+                let p = prepared.entries[e]
+                pathScratch.replaceSubrange(0..<pathScratch.count,
+                                            with: prepared.links[Int(p.linkStart)..<Int(p.linkStart + p.linkCount)])
+                pathLatency = p.latency
+                pathHash = p.pathHash
+            } else {
+                stamp &+= 1
+                pathScratch.removeAll(keepingCapacity: true)
+                for link in path {
+                    let l = Int(link.index)
+                    guard l < links.count else {
+                        throw .model("FlowNetwork: flow uses unknown \(link) (\(links.count) links)")
+                    }
+                    if links[l].stamp == stamp { continue }
+                    links[l].stamp = stamp
+                    pathScratch.append(link.index)
+                    pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
+                }
+                pathHash = RateMemo.hash(of: pathScratch)
+                prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash)
+            }
+            let delay = latency ?? pathLatency
+            guard delay >= .zero else {
+                throw .model("FlowNetwork: flow latency \(delay) must not be negative")
+            }
+            let now = sim.now.nanoseconds
+            let zeroByteNotification = bytes == 0 ? try sim.now.adding(delay, "zero-byte flow notification") : nil
+
+            // Bring statistics and completions up to now before anything changes.
+            accountLinks(until: now)
+            var changed = try completeDueFlows(now: now, in: sim)
+
+            let slot = allocateSlot()
+            let fid = FlowID(index: slot, generation: flows[Int(slot)].generation)
+            flowsStarted.increment()
+            if let at = zeroByteNotification {
+                // Nothing to send: the notification comes after the latency alone.
+                try sim.schedule(at: at, target: target, arg: arg)
+                flowsCompleted.increment()
+                releaseSlot(slot)
+            } else {
+                let f = Int(slot)
+                flows[f].isActive = true
+                flows[f].target = target
+                flows[f].arg = arg
+                flows[f].bytes = bytes
+                flows[f].remaining = bytes
+                flows[f].anchor = now
+                flows[f].rate = 0
+                flows[f].finish = .max
+                flows[f].latency = delay
+                paths[f].append(contentsOf: pathScratch)
+                flows[f].pathHash = pathHash
+                for l in pathScratch { links[Int(l)].activeFlows += 1 }
+                active.append(slot)
+                changed = true
+            }
+            if changed {
+                try recomputeRates(now: now)
+                try reschedule(in: sim)
+            }
+            return fid
+        }
+
+        mutating func cancelFlow(_ flow: FlowID, in sim: Simulation) throws(SimulationError) -> Bool {
+            guard isActive(flow) else { return false }
+            let now = sim.now.nanoseconds
+            accountLinks(until: now)
+            let changed = try completeDueFlows(now: now, in: sim)
+            guard isActive(flow) else {
+                // It sent its last byte at this instant and has been notified.
+                if changed {
+                    try recomputeRates(now: now)
+                    try reschedule(in: sim)
+                }
+                return false
+            }
+            let slot = flow.index
+            if let i = active.firstIndex(of: slot) { active.remove(at: i) }
+            for l in paths[Int(slot)] { links[Int(l)].activeFlows -= 1 }
+            releaseSlot(slot)
+            flowsCancelled.increment()
+            try recomputeRates(now: now)
+            try reschedule(in: sim)
+            return true
+        }
+
+        mutating func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
+            guard let p = pending, p.key == event.key else {
+                throw .model("FlowNetwork: unexpected event (arg \(event.arg)) at \(event.simTime)")
+            }
+            pending = nil
+            let now = sim.now.nanoseconds
+            accountLinks(until: now)
+            if try completeDueFlows(now: now, in: sim) {
+                try recomputeRates(now: now)
+            }
+            try reschedule(in: sim)
+        }
+
+        // MARK: Storage
+
+        mutating func allocateSlot() -> UInt32 {
+            if let s = freeSlots.popLast() { return s }
+            flows.append(FlowState())
+            paths.append([])
+            assert(flows.count <= Int(UInt32.max), "FlowNetwork: too many concurrent flows")
+            return UInt32(truncatingIfNeeded: flows.count - 1)
+        }
+
+        /// Frees a slot (the flow must already be out of `active` and the link counts).
+        mutating func releaseSlot(_ slot: UInt32) {
+            let f = Int(slot)
+            flows[f].isActive = false
+            flows[f].generation &+= 1
+            flows[f].rate = 0
+            flows[f].finish = .max
+            paths[f].removeAll(keepingCapacity: true)
+            freeSlots.append(slot)
+        }
+
+        // MARK: Completions and the pending event
+
+        /// Notifies and removes every flow whose last byte is sent by `now`, in start order.
+        /// Returns true when any flow completed (the rates must then be recomputed).
+        mutating func completeDueFlows(now: Int64, in sim: Simulation) throws(SimulationError) -> Bool {
+            guard nextFinish <= now else { return false }
+            completedScratch.removeAll(keepingCapacity: true)
+            var kept = 0
+            for i in 0..<active.count {
+                let slot = active[i]
+                if flows[Int(slot)].finish <= now {
+                    completedScratch.append(slot)
+                } else {
+                    active[kept] = slot
+                    kept += 1
+                }
+            }
+            active.removeLast(active.count - kept)
+            nextFinish = .max  // Stale until the caller reschedules.
+            for slot in completedScratch {
+                let f = Int(slot)
+                for l in paths[f] { links[Int(l)].activeFlows -= 1 }
+                let lastByte = SimTime(nanoseconds: Swift.max(flows[f].finish, now))
+                let at = try lastByte.adding(flows[f].latency, "flow notification")
+                try sim.schedule(at: at, target: flows[f].target, arg: flows[f].arg)
+                flowsCompleted.increment()
+                bytesCompleted += flows[f].bytes
+                releaseSlot(slot)
+            }
+            return !completedScratch.isEmpty
+        }
+
+        /// Moves the network's pending event to the earliest completion (or removes it).
+        mutating func reschedule(in sim: Simulation) throws(SimulationError) {
+            var next = Int64.max
+            for slot in active {
+                let t = flows[Int(slot)].finish
+                if t < next { next = t }
+            }
+            nextFinish = next
+            if let p = pending {
+                if p.time == next { return }
+                sim.cancel(p)
+                pending = nil
+            }
+            guard next != .max, let id else { return }
+            pending = try sim.schedule(at: SimTime(nanoseconds: next), target: id, arg: 0)
+        }
+
+        /// Whole nanoseconds to send `remaining` bytes at `rate`, rounded up, at least 1. A
+        /// value within floating-point noise of an integer (1e-12 of the time the whole flow of
+        /// `bytes` takes at this rate) is taken as that integer, so exact cases stay exact.
+        static func transferNanoseconds(remaining: Double, bytes: Double, rate: Double)
+            throws(SimulationError) -> Int64
+        {
+            let x = remaining * 1e9 / rate
+            guard x < 9.0e18 else {  // Also rejects NaN and infinity.
+                throw .timeOverflow("FlowNetwork: \(remaining) bytes at \(rate) B/s exceed the largest simulated duration")
+            }
+            let nearest = x.rounded()
+            let tolerance = bytes * 1e9 / rate * 1e-12
+            let ns = Swift.abs(x - nearest) <= tolerance ? nearest : x.rounded(.up)
+            return Swift.max(1, Int64(ns))
+        }
+
+        // MARK: Statistics
+
+        /// Integrates the links' loads up to `now`.
+        mutating func accountLinks(until now: Int64) {
+            let dt = now &- accountedUntil
+            guard dt > 0 else { return }
+            let ns = Double(dt)
+            for l in loadedLinks {
+                let i = Int(l)
+                links[i].busyBytes += links[i].load * ns / 1e9
+                links[i].busyNanoseconds &+= dt
+            }
+            accountedUntil = now
+        }
+
+        func statistics(of link: LinkID, at time: SimTime) -> LinkStatistics? {
+            let i = Int(link.index)
+            guard i < links.count else { return nil }
+            let s = links[i]
+            let dt = Swift.max(0, time.nanoseconds &- accountedUntil)
+            let busy = s.activeFlows > 0
+            return LinkStatistics(
+                name: linkNames[i], bytesPerSecond: s.capacity, latency: s.latency,
+                activeFlows: Int(s.activeFlows), load: s.load,
+                busyBytes: s.busyBytes + (busy ? s.load * Double(dt) / 1e9 : 0),
+                busyTime: SimDuration(nanoseconds: s.busyNanoseconds &+ (busy ? dt : 0)),
+                usedFraction: s.usedFraction, time: time)
+        }
+
+        // MARK: Steady-state signature
+
+        var stateSignature: [UInt64] {
+            var s: [UInt64] = [UInt64(active.count)]
+            for slot in active {
+                s.append(flows[Int(slot)].rate.bitPattern)
+                s.append(UInt64(paths[Int(slot)].count))
+                for l in paths[Int(slot)] { s.append(UInt64(l)) }
+            }
+            return s
+        }
+
+        var stateHash: UInt64 {
+            var h: UInt64 = 0x243f_6a88_85a3_08d3
+            @inline(__always) func mix(_ w: UInt64) {
+                var x = h ^ w
+                h = splitmix64(&x)
+            }
+            mix(UInt64(active.count))
+            for slot in active {
+                mix(flows[Int(slot)].rate.bitPattern)
+                mix(UInt64(paths[Int(slot)].count))
+                for l in paths[Int(slot)] { mix(UInt64(l)) }
+            }
+            return h
+        }
+
+        // MARK: Checks
+
+        func checkInvariants(relativeTolerance tol: Double) -> String? {
+            var sum = [Double](repeating: 0, count: links.count)
+            var fastest = [Double](repeating: 0, count: links.count)
+            var count = [Int32](repeating: 0, count: links.count)
+            for slot in active {
+                let f = flows[Int(slot)]
+                guard f.isActive, f.rate > 0 else { return "flow slot \(slot) is inactive or has rate \(f.rate)" }
+                for l in paths[Int(slot)] {
+                    sum[Int(l)] += f.rate
+                    fastest[Int(l)] = Swift.max(fastest[Int(l)], f.rate)
+                    count[Int(l)] += 1
+                }
+            }
+            for i in links.indices {
+                if count[i] != links[i].activeFlows {
+                    return "link \(linkNames[i]) counts \(links[i].activeFlows) flows, \(count[i]) cross it"
+                }
+                if sum[i] > links[i].capacity * (1 + tol) {
+                    return "link \(linkNames[i]) carries \(sum[i]) B/s over capacity \(links[i].capacity)"
+                }
+            }
+            for slot in active {
+                let r = flows[Int(slot)].rate
+                let bottlenecked = paths[Int(slot)].contains { l in
+                    let i = Int(l)
+                    return sum[i] >= links[i].capacity * (1 - tol) && r >= fastest[i] * (1 - tol)
+                }
+                if !bottlenecked { return "flow slot \(slot) at \(r) B/s has no bottleneck link" }
+            }
+            return nil
+        }
+    }
+}

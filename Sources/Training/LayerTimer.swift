@@ -1,0 +1,89 @@
+import Hardware
+
+/// Prices layers on a wafer: the SRAM left for GEMM tiles at a micro-batch, each operation's
+/// time, the best tiling of each GEMM (memoised: one search per shape and free space).
+final class LayerTimer {
+    let model: ModelSpec
+    let wafer: WaferSpec
+    private var cache: [Key: GemmEstimate?] = [:]
+    private struct Key: Hashable { let shape: GemmShape; let free: Int; let mapper: Int }
+
+    init(model: ModelSpec, wafer: WaferSpec) {
+        self.model = model
+        self.wafer = wafer
+    }
+
+    /// SRAM per core left for a GEMM tile at `samples` per micro-batch.
+    func freeBytes(samples: Int) -> Int {
+        let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
+        let free = Double(wafer.sramBytesPerCore - wafer.reservedSRAMBytesPerCore) - act.rounded(.up)
+        return free < -1e15 ? Int(-1e15) : Int(free)
+    }
+
+    private func mapperKey(_ m: WaferMapper) -> Int { m.columnDetours &* 65_537 &+ m.rowDetours &* 3 &+ (m.ingressWordsPerCycle.isInfinite ? 0 : 1) }
+
+    func gemm(_ shape: GemmShape, samples: Int, mapper: WaferMapper) -> GemmEstimate? {
+        let free = freeBytes(samples: samples)
+        let key = Key(shape: shape, free: free, mapper: mapperKey(mapper))
+        if let hit = cache[key] { return hit }
+        let e = mapper.bestTiling(shape, freeBytesPerCore: free)
+        cache[key] = e
+        return e
+    }
+
+    /// The first operation that cannot be mapped at `samples` (nil: all fit).
+    func firstMisfit(samples: Int, mapper: WaferMapper) -> (layer: Int, kind: LayerCost.Kind, op: String, reason: String)? {
+        let free = freeBytes(samples: samples)
+        let kib = Double(wafer.sramBytesPerCore) / 1024
+        for kind in LayerCost.Kind.allCases {
+            let layer = kind == .embedding ? 0 : kind == .block ? 1 : model.layers + 1
+            if free <= 0 {
+                let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
+                return (layer, kind, "activations", String(format: "one micro-batch of %d needs %.0f bytes per core of activations, and %d reserved; "
+                    + "a core has %.0f KiB (the grid's %d cores; sequence length %d)", samples, act, wafer.reservedSRAMBytesPerCore, kib,
+                    wafer.gridCores, model.seqLen))
+            }
+            for op in LayerOps.forward(model, kind: kind, samples: samples) {
+                guard case .gemm(let name, let shape) = op else { continue }
+                if gemm(shape, samples: samples, mapper: mapper) == nil {
+                    let tr = (shape.tokens + wafer.gridHeight - 1) / max(1, wafer.gridHeight)
+                    return (layer, kind, name, "GEMM \(shape): \(tr) tokens per row need at least \(tr * 6 + 8) bytes per core of tile, "
+                        + "\(max(0, free)) are left of \(Int(kib)) KiB after activations and reserved bytes")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Forward time of a layer of `kind` at `samples`, nanoseconds (infinite when it does not fit).
+    func forwardNanoseconds(_ kind: LayerCost.Kind, samples: Int, mapper: WaferMapper) -> Double {
+        mapping(kind, samples: samples, mapper: mapper).forwardNanoseconds
+    }
+
+    func mapping(_ kind: LayerCost.Kind, samples: Int, mapper: WaferMapper) -> LayerMapping {
+        var ops: [OpTiming] = []
+        for op in LayerOps.forward(model, kind: kind, samples: samples) {
+            switch op {
+            case .gemm(_, let shape):
+                let e = gemm(shape, samples: samples, mapper: mapper)
+                ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: e))
+            case .product(_, let macs, let moved):
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.activationProductCycles(macs: macs, movedWords: moved)), gemm: nil))
+            case .elementwise(_, let elements, let perElement):
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.elementwiseCycles(elements: elements, opsPerElement: perElement)), gemm: nil))
+            }
+        }
+        return LayerMapping(kind: kind, ops: ops)
+    }
+
+    /// SRAM per core in use at `samples`: activations, the largest GEMM tile, reserved bytes.
+    func sramBytesPerCore(samples: Int, mapper: WaferMapper) -> Int {
+        var tile = 0
+        for kind in LayerCost.Kind.allCases {
+            for op in LayerOps.forward(model, kind: kind, samples: samples) {
+                if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
+            }
+        }
+        return wafer.sramBytesPerCore - freeBytes(samples: samples) + tile
+    }
+}
