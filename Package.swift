@@ -37,11 +37,12 @@ let package = Package(
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"]),
+        .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"]),
         .target(name: "Charts"),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
         ),
         .target(name: "ScenarioFormat"),
         .target(name: "Reports", dependencies: ["SimEngine"]),
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Cluster", "Training", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "WaferSimTests", dependencies: ["WaferSim", "Hardware", "SimEngine", "SimHost", "Training"]),

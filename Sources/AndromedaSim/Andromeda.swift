@@ -41,16 +41,14 @@ public enum Andromeda {
     /// A `trace` receives the timeline of every scaling run and of the first policy.
     public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil) throws -> Results {
         let scaling = try ScenarioRunner.run(scenario, fullDetail: fullDetail, trace: trace)
-        let policies = try scenario.multitenant.map {
-            try MultitenantRunner.run($0, seed: scenario.seed, models: scenario.models, trace: trace)
-        } ?? []
+        let policies = scenario.multitenant == nil ? [] : try MultitenantRunner.run(scenario, trace: trace)
         return Results(scenario: scenario, scaling: scaling, policies: policies)
     }
 
     /// A multitenant section built in code: the jobs, the cluster, the policies to compare.
-    public static func multitenant(jobs: [JobSpec] = [], generator: WorkloadGenerator? = nil, config: ClusterConfig,
-                                   policies: [String] = PolicyCatalog.names,
-                                   contention: StepTimeOracle.ContentionMode = .meanField) -> MultitenantSpec {
+    public static func multitenant(jobs: [JobSpec] = [], generator: WorkloadGenerator? = nil, config: ClusterConfig = ClusterConfig(),
+                                   policies: [PolicyName] = PolicyName.allCases,
+                                   contention: ContentionMode = .meanField) -> MultitenantSpec {
         MultitenantSpec(policies: policies, config: config, jobs: jobs, generator: generator, tracePath: nil,
                         fixedCosts: FixedCosts(), checkpointEverySteps: 5000, contention: contention)
     }

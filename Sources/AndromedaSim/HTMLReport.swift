@@ -24,7 +24,7 @@ public enum HTMLReport {
             facts.append(("scaling experiments", "\(s.scaling.count) (\(r.rows.count) simulated points)"))
         }
         if let m = s.multitenant, let first = policies.first {
-            facts.append(("shared cluster", "\(first.jobs.count) jobs under \(m.policies.count) policies: \(m.policies.joined(separator: ", "))"))
+            facts.append(("shared cluster", "\(first.jobs.count) jobs under \(m.policies.count) policies: \(m.policies.map(\.rawValue).joined(separator: ", "))"))
         }
         page.heading("Summary", id: "summary")
         page.facts(facts, id: "facts")

@@ -3,6 +3,7 @@ import Hardware
 import Scenarios
 import SimEngine
 import Training
+import Workloads
 
 /// The outcome of one policy on the shared-cluster workload.
 public struct PolicyRun: Sendable {
@@ -24,25 +25,35 @@ public struct PolicyRun: Sendable {
     public let events: UInt64
 }
 
-/// Runs the multitenant part of a scenario under every policy it lists.
+/// Runs the multitenant part of a scenario under every policy it lists. Everything comes from
+/// the scenario: the hardware (`cluster`), the efficiency model, the seed (workload generation,
+/// wafers and failures) and the models, besides the multitenant section itself.
 public enum MultitenantRunner {
     /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
     /// (about 2.2 KB each while simulated): checked before the generator draws any.
     public static let maxJobs = 2_000_000
 
-    /// The jobs of `spec`: listed, generated and replayed, merged in (submit time, source order);
+    /// The scenario's multitenant section, or an error saying it has none.
+    static func section(_ scenario: Scenario) throws -> MultitenantSpec {
+        guard let m = scenario.multitenant else { throw TrainingError("scenario \(scenario.name) has no multitenant section") }
+        return m
+    }
+
+    /// The jobs of `scenario`'s multitenant section: listed, generated (from the scenario's
+    /// seed) and replayed (with the scenario's models), merged in (submit time, source order);
     /// at most ``maxJobs`` of them.
-    public static func jobs(_ spec: MultitenantSpec, seed: UInt64, models: [ModelSpec] = []) throws -> [JobSpec] {
+    public static func jobs(_ scenario: Scenario) throws -> [JobSpec] {
+        let spec = try section(scenario)
         func tooMany(_ n: Int) -> TrainingError {
             TrainingError("the workload has \(n) jobs (listed, generated and replayed); allowed: at most \(maxJobs)")
         }
         let planned = spec.jobs.count + (spec.generator?.jobs ?? 0)
         guard planned <= maxJobs else { throw tooMany(planned) }
         var all = spec.jobs
-        if let g = spec.generator { all += try g.generate(seed: seed) }
+        if let g = spec.generator { all += try g.generate(seed: scenario.seed) }
         if let t = spec.tracePath {
             all += try TraceReader.read(path: t, fixedCosts: spec.fixedCosts, checkpointEverySteps: spec.checkpointEverySteps,
-                                        models: models)
+                                        models: scenario.models)
         }
         guard all.count <= maxJobs else { throw tooMany(all.count) }
         var seen = Set<String>()
@@ -52,34 +63,32 @@ public enum MultitenantRunner {
         return all.enumerated().sorted { ($0.element.submit, $0.offset) < ($1.element.submit, $1.offset) }.map(\.element)
     }
 
-    /// Generates, reads and lists the jobs of `spec` (see ``jobs(_:seed:models:)``) and simulates
-    /// them under each of its policies.
-    public static func run(_ spec: MultitenantSpec, seed: UInt64, models: [ModelSpec] = [],
-                           trace: TraceSink? = nil) throws -> [PolicyRun] {
-        try run(spec, jobs: try jobs(spec, seed: seed, models: models), trace: trace)
+    /// Generates, reads and lists the jobs of `scenario` (see ``jobs(_:)``) and simulates them
+    /// under each policy of its multitenant section.
+    public static func run(_ scenario: Scenario, trace: TraceSink? = nil) throws -> [PolicyRun] {
+        try run(scenario, jobs: try jobs(scenario), trace: trace)
     }
 
-    /// Simulates `jobs` under each policy of `spec`. Fair-share weights are the section's users'
-    /// shares, completed by the generator's users. A `trace` receives the timeline of the FIRST
-    /// policy only (the others run on the same jobs; one timeline keeps the file readable).
-    public static func run(_ spec: MultitenantSpec, jobs: [JobSpec], trace: TraceSink? = nil) throws -> [PolicyRun] {
+    /// Simulates `jobs` under each policy of `scenario`'s multitenant section. A `trace`
+    /// receives the timeline of the FIRST policy only (the others run on the same jobs; one
+    /// timeline keeps the file readable).
+    public static func run(_ scenario: Scenario, jobs: [JobSpec], trace: TraceSink? = nil) throws -> [PolicyRun] {
+        let spec = try section(scenario)
         var out: [PolicyRun] = []
-        var config = spec.config
-        for (k, v) in spec.generator?.shareWeights ?? [:] where config.userWeights[k] == nil { config.userWeights[k] = v }
-        // One oracle for every policy: the same mixes of running jobs recur across policies.
-        let oracle = StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
-        oracle.mode = spec.contention
-        for (k, name) in spec.policies.enumerated() {
-            guard let policy = PolicyCatalog.make(name) else { throw TrainingError("unknown policy \(name)") }
-            let probesBefore = oracle.probes, hitsBefore = oracle.cacheHits, eventsBefore = oracle.probeEvents
-            let sim = ClusterSimulation(jobs: jobs, policy: policy, config: config, oracle: oracle)
+        // One contention model for every policy: the same mixes of running jobs recur across policies.
+        let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
+        let contention = spec.contention.make(probes: probes)
+        for (k, policy) in spec.policies.enumerated() {
+            let probesBefore = probes.simulated, hitsBefore = probes.cacheHits, eventsBefore = probes.events
+            let sim = ClusterSimulation(jobs: jobs, policy: policy.make(), config: spec.config, contention: contention,
+                                        seed: scenario.seed)
             if out.isEmpty { sim.trace = trace }
             let results = try WorkProgress.part(k, of: spec.policies.count) { () throws(SimulationError) in try sim.run() }
-            out.append(PolicyRun(policy: name, jobs: results, utilization: sim.samples,
-                                 metrics: ClusterMetrics(results, samples: sim.samples, systems: config.cluster.systems,
-                                                         weights: config.userWeights),
-                                 probes: oracle.probes - probesBefore, probeCacheHits: oracle.cacheHits - hitsBefore,
-                                 probeEvents: oracle.probeEvents - eventsBefore, events: sim.eventsHandled))
+            out.append(PolicyRun(policy: policy.rawValue, jobs: results, utilization: sim.samples,
+                                 metrics: ClusterMetrics(results, samples: sim.samples, systems: scenario.cluster.systems,
+                                                         weights: spec.config.userShares),
+                                 probes: probes.simulated - probesBefore, probeCacheHits: probes.cacheHits - hitsBefore,
+                                 probeEvents: probes.events - eventsBefore, events: sim.eventsHandled))
         }
         return out
     }

@@ -74,15 +74,16 @@ public enum Planning {
         return 2 + Swift.max(0, Int(Swift.min(Foundation.log2(span / step).rounded(.up), 1000)))
     }
 
-    /// The highest arrival rate of `spec`'s generated workload at which `policy` keeps the P95
+    /// The highest arrival rate of `scenario`'s generated workload at which `policy` keeps the P95
     /// wait within `target`: a geometric bisection (on a log scale, so a range of many decades
     /// costs a few dozen simulations) over simulations in `range` (jobs per hour, 0 < lower <
     /// upper, finite) to a relative `tolerance` (0.0001...1). Assumes the P95 wait grows with the
     /// rate (checked at the ends). Runs at most ``rateSearchBound(range:tolerance:)`` simulations.
-    public static func highestArrivalRate(_ spec: MultitenantSpec, policy: String, p95Wait target: SimDuration,
-                                          range: ClosedRange<Double>, tolerance: Double = 0.02, seed: UInt64 = 42) throws -> RateAnswer {
-        guard let base = spec.generator else { throw SweepError("the workload has no generator: nothing to scale") }
-        guard PolicyCatalog.make(policy) != nil else { throw SweepError("unknown policy \(policy)") }
+    public static func highestArrivalRate(_ scenario: Scenario, policy: PolicyName, p95Wait target: SimDuration,
+                                          range: ClosedRange<Double>, tolerance: Double = 0.02) throws -> RateAnswer {
+        guard let spec = scenario.multitenant, let base = spec.generator else {
+            throw SweepError("the workload has no generator: nothing to scale")
+        }
         guard range.lowerBound > 0, range.upperBound.isFinite, range.lowerBound < range.upperBound else {
             throw SweepError("rate range \(range.lowerBound)...\(range.upperBound): allowed 0 < lower < upper, finite")
         }
@@ -96,12 +97,12 @@ public enum Planning {
         func p95(_ rate: Double) throws -> (Double, ClusterMetrics) {
             WorkProgress.current?.enter(tried.count, of: expected)
             defer { WorkProgress.current?.leave() }
-            var s = spec
+            var s = scenario
             var g = base
             g.arrivalRatePerHour = rate
-            s.generator = g
-            s.policies = [policy]
-            let m = try MultitenantRunner.run(s, seed: seed)[0].metrics
+            s.multitenant?.generator = g
+            s.multitenant?.policies = [policy]
+            let m = try MultitenantRunner.run(s)[0].metrics
             tried.append((rate, m.wait.p95))
             return (m.wait.p95, m)
         }
@@ -131,15 +132,14 @@ public enum Planning {
         public let peakConcurrentBytes: Double
     }
 
-    /// MemoryX needed by `spec`'s workload under `policy`, found by simulating it with unlimited
-    /// capacity and recording what the running jobs hold.
-    public static func memoryXNeeded(_ spec: MultitenantSpec, policy: String, seed: UInt64 = 42,
-                                     models: [ModelSpec] = []) throws -> MemoryXAnswer {
-        var s = spec
-        s.policies = [policy]
-        s.config.cluster.memoryX.capacityBytes = 1e30
-        let run = try MultitenantRunner.run(s, seed: seed, models: models)[0]
-        let largest = run.jobs.map { Double($0.spec.training.model.parameters) * s.config.cluster.memoryX.stateBytesPerParameter }.max() ?? 0
+    /// MemoryX needed by `scenario`'s multitenant workload under `policy`, found by simulating it
+    /// with unlimited capacity and recording what the running jobs hold.
+    public static func memoryXNeeded(_ scenario: Scenario, policy: PolicyName) throws -> MemoryXAnswer {
+        var s = scenario
+        s.multitenant?.policies = [policy]
+        s.cluster.memoryX.capacityBytes = 1e30
+        let run = try MultitenantRunner.run(s)[0]
+        let largest = run.jobs.map { Double($0.spec.training.model.parameters) * s.cluster.memoryX.stateBytesPerParameter }.max() ?? 0
         let peak = run.utilization.map(\.memoryXBytesInUse).max() ?? 0
         return MemoryXAnswer(largestJobBytes: largest, peakConcurrentBytes: peak)
     }

@@ -92,23 +92,23 @@ enum ScenarioEcho {
         return .object([
             ("version", i(s.version)), ("name", .string(s.name)), ("description", .string(s.description)),
             ("seed", .int(Int64(bitPattern: s.seed))), ("cluster", cluster), ("efficiency", eff), ("scaling", .array(scaling)),
-            ("multitenant", s.multitenant.map(multitenant) ?? .null),
+            ("multitenant", s.multitenant.map { multitenant($0, systems: s.cluster.systems) } ?? .null),
         ])
     }
 
-    static func multitenant(_ m: MultitenantSpec) -> JSONOutput {
+    static func multitenant(_ m: MultitenantSpec, systems: Int) -> JSONOutput {
         let c = m.config
         var members: [(String, JSONOutput)] = [
-            ("policies", .array(m.policies.map { .string($0) })),
+            ("policies", .array(m.policies.map { .string($0.rawValue) })),
             ("contention", .string(m.contention.rawValue)),
-            ("memoryx_node_groups", i(c.memoryXNodeGroups)),
+            ("memoryx_node_groups", i(c.memoryXNodeGroups ?? systems)),
             ("horizon_h", c.horizon.map { d($0.seconds / 3600) } ?? .null),
             ("failures", c.failures.map { f in .object([("mtbf_h", d(f.mtbf.seconds / 3600)), ("repair_h", d(f.repair.seconds / 3600))]) } ?? .null),
             ("maintenance", .array(c.maintenance.map { w in
                 .object([("start_h", d(w.start.seconds / 3600)), ("duration_h", d(w.duration.seconds / 3600)),
                          ("systems", .array(w.systems.map(i)))])
             })),
-            ("user_shares", .object(c.userWeights.keys.sorted().map { ($0, d(c.userWeights[$0] ?? 1)) })),
+            ("user_shares", .object(c.userShares.keys.sorted().map { ($0, d(c.userShares[$0] ?? 1)) })),
             ("checkpoint_every_steps", .int(m.checkpointEverySteps)),
             ("listed_jobs", i(m.jobs.count)),
             ("trace", m.tracePath.map { .string($0) } ?? .null),
@@ -116,7 +116,7 @@ enum ScenarioEcho {
         if let g = m.generator {
             members.append(("generate", .object([
                 ("jobs", i(g.jobs)), ("arrival_rate_per_h", d(g.arrivalRatePerHour)), ("start_h", d(g.startAt.seconds / 3600)),
-                ("users", .array(g.users.map { u in .object([("name", .string(u.name)), ("weight", d(u.weight)), ("share", d(u.share))]) })),
+                ("users", .array(g.users.map { u in .object([("name", .string(u.name)), ("weight", d(u.weight)), ("share", d(c.userShares[u.name] ?? 1))]) })),
                 ("classes", .array(g.mix.map { k in
                     .object([("name", .string(k.name)), ("weight", d(k.weight)), ("model", .string(k.model.name)),
                              ("seq_len", i(k.model.seqLen)), ("systems", .array(k.systemsChoices.map(i))),

@@ -29,7 +29,7 @@ public struct SweepParameter: Sendable, Equatable {
 
     /// Every parameter `sweep --param` accepts.
     public static var help: String {
-        (definitions.keys.sorted().map { "\($0): \(definitions[$0]?.help ?? "")" } + ["policy: one of \(PolicyCatalog.names.joined(separator: ", "))", "contention: mean-field or exact"]).joined(separator: "\n")
+        (definitions.keys.sorted().map { "\($0): \(definitions[$0]?.help ?? "")" } + ["policy: one of \(PolicyName.names.joined(separator: ", "))", "contention: mean-field or exact"]).joined(separator: "\n")
     }
 
     static let definitions: [String: Definition] = [
@@ -40,15 +40,10 @@ public struct SweepParameter: Sendable, Equatable {
         },
         "cluster_systems": Definition(help: "systems in the cluster (1-192)", range: 1...192, integer: true) { s, v throws(SweepError) in
             s.cluster.systems = v.int
-            if var m = s.multitenant {
-                m.config.cluster.systems = v.int
-                m.config.memoryXNodeGroups = max(m.config.memoryXNodeGroups, v.int)
-                s.multitenant = m
-            }
+            if let groups = s.multitenant?.config.memoryXNodeGroups { s.multitenant?.config.memoryXNodeGroups = max(groups, v.int) }
         },
         "seed": Definition(help: "random seed (0-9223372036854775807)", range: 0...9.223372036854775807e18, integer: true) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)
-            s.multitenant?.config.seed = UInt64(v.int)
         },
         "arrival_rate_per_h": Definition(help: "generated jobs per hour (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
@@ -60,11 +55,9 @@ public struct SweepParameter: Sendable, Equatable {
         },
         "memoryx_capacity_tb": Definition(help: "MemoryX capacity, TB (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             s.cluster.memoryX.capacityBytes = v.real * 1e12
-            s.multitenant?.config.cluster.memoryX.capacityBytes = v.real * 1e12
         },
         "memoryx_gbps": Definition(help: "MemoryX stream bandwidth, GB/s (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             s.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
-            s.multitenant?.config.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
         },
         "memoryx_node_groups": Definition(help: "MemoryX node groups (1-1024)", range: 1...1024, integer: true) { s, v throws(SweepError) in
             guard s.multitenant != nil else { throw SweepError("memoryx_node_groups: the scenario has no multitenant section") }
@@ -72,11 +65,9 @@ public struct SweepParameter: Sendable, Equatable {
         },
         "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: 0...0.5, integer: false) { s, v throws(SweepError) in
             s.cluster.cs2.wafer.defectRate = v.real
-            s.multitenant?.config.cluster.cs2.wafer.defectRate = v.real
         },
         "kernel_efficiency": Definition(help: "calibrated kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
             s.efficiency.kernelEfficiency = v.real
-            s.multitenant?.config.efficiency.kernelEfficiency = v.real
         },
         "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }
@@ -95,12 +86,12 @@ public struct SweepParameter: Sendable, Equatable {
         guard values.count <= 10_000 else { throw SweepError("--param \(name): at most 10,000 values") }
         switch name {
         case "policy":
-            for v in values where !PolicyCatalog.names.contains(v) {
-                throw SweepError("--param policy=\(v): allowed: \(PolicyCatalog.names.joined(separator: ", "))")
+            for v in values where !PolicyName.names.contains(v) {
+                throw SweepError("--param policy=\(v): allowed: \(PolicyName.names.joined(separator: ", "))")
             }
         case "contention":
-            for v in values where StepTimeOracle.ContentionMode(rawValue: v) == nil {
-                throw SweepError("--param contention=\(v): allowed: mean-field, exact")
+            for v in values where ContentionMode(rawValue: v) == nil {
+                throw SweepError("--param contention=\(v): allowed: \(ContentionMode.names.joined(separator: ", "))")
             }
         default:
             guard let d = Self.definitions[name] else {
@@ -117,12 +108,14 @@ public struct SweepParameter: Sendable, Equatable {
         switch name {
         case "policy":
             guard scenario.multitenant != nil else { throw SweepError("policy: the scenario has no multitenant section") }
-            scenario.multitenant?.policies = [value]
+            guard let policy = PolicyName(rawValue: value) else { throw SweepError("policy: unknown policy \(value)") }
+            scenario.multitenant?.policies = [policy]
         case "contention":
             guard scenario.multitenant != nil else {
                 throw SweepError("contention: the scenario has no multitenant section (contention applies to the shared cluster only)")
             }
-            scenario.multitenant?.contention = StepTimeOracle.ContentionMode(rawValue: value) ?? .meanField
+            guard let mode = ContentionMode(rawValue: value) else { throw SweepError("contention: unknown method \(value)") }
+            scenario.multitenant?.contention = mode
         default:
             guard let d = Self.definitions[name] else { throw SweepError("\(name): unknown") }
             try d.apply(&scenario, try Self.number(value, name: name, d))

@@ -3,39 +3,7 @@ import Hardware
 import ScenarioFormat
 import SimEngine
 import Training
-
-/// The shared-cluster part of a scenario: the workload and the policies to compare.
-public struct MultitenantSpec: Sendable, Equatable {
-    /// Policy names, in output order.
-    public var policies: [String]
-    /// The cluster: hardware, node groups, failures, maintenance, horizon, user weights, seed.
-    public var config: ClusterConfig
-    /// Listed jobs.
-    public var jobs: [JobSpec]
-    /// Generated jobs.
-    public var generator: WorkloadGenerator?
-    /// A replayed trace (path resolved relative to the scenario file).
-    public var tracePath: String?
-    /// Costs outside the steps, for every job.
-    public var fixedCosts: FixedCosts
-    /// Checkpoint interval of trace jobs.
-    public var checkpointEverySteps: Int64
-    /// How running jobs contend for MemoryX.
-    public var contention: StepTimeOracle.ContentionMode
-
-    /// A multitenant section built in code.
-    public init(policies: [String], config: ClusterConfig, jobs: [JobSpec], generator: WorkloadGenerator?, tracePath: String?,
-                fixedCosts: FixedCosts, checkpointEverySteps: Int64, contention: StepTimeOracle.ContentionMode) {
-        self.policies = policies
-        self.config = config
-        self.jobs = jobs
-        self.generator = generator
-        self.tracePath = tracePath
-        self.fixedCosts = fixedCosts
-        self.checkpointEverySteps = checkpointEverySteps
-        self.contention = contention
-    }
-}
+import Workloads
 
 extension ScenarioDecoder {
     static func hours(_ r: ObjectReader, _ key: String, default d: Double?, max: Double = 1e6) throws(ScenarioError) -> SimDuration {
@@ -52,16 +20,17 @@ extension ScenarioDecoder {
         }
     }
 
-    static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec, efficiency: EfficiencyModel,
-                                  seed: UInt64, scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
+    static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec,
+                                  scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
         r.allow(["policies", "memoryx_node_groups", "horizon_h", "failures", "maintenance", "users", "jobs", "generate",
                  "trace", "fixed_costs", "checkpoint_every_steps", "contention", "comment"])
         _ = try r.string("comment", default: "")
-        let policies = try r.stringArray("policies", default: PolicyCatalog.names, count: 1...16, allowed: PolicyCatalog.names)
-        if let dup = policies.first(where: { p in policies.filter { $0 == p }.count > 1 }) {
+        let names = try r.stringArray("policies", default: PolicyName.names, count: 1...16, allowed: PolicyName.names)
+        if let dup = names.first(where: { p in names.filter { $0 == p }.count > 1 }) {
             throw r.error("policies", "policy \"\(dup)\" is listed twice")
         }
-        var config = ClusterConfig(cluster: cluster, efficiency: efficiency, seed: seed)
+        let policies = names.compactMap(PolicyName.init(rawValue:))
+        var config = ClusterConfig()
         config.memoryXNodeGroups = try r.int("memoryx_node_groups", default: cluster.systems, range: 1...1024)
         if r.has("horizon_h") { config.horizon = SimTime(nanoseconds: try hours(r, "horizon_h", default: nil).nanoseconds) }
         if let f = try r.object("failures") {
@@ -90,12 +59,10 @@ extension ScenarioDecoder {
         for u in try r.objectArray("users") ?? [] {
             let name = try u.string("name", nonEmpty: true)
             if users.contains(where: { $0.name == name }) { throw u.error("name", "user \"\(name)\" is listed twice") }
-            users.append(UserSpec(name: name,
-                                  weight: try u.double("weight", default: 1, range: 1e-6...1e6, unit: ""),
-                                  share: try u.double("share", default: 1, range: 1e-6...1e6, unit: "")))
+            users.append(UserSpec(name: name, weight: try u.double("weight", default: 1, range: 1e-6...1e6, unit: "")))
+            config.userShares[name] = try u.double("share", default: 1, range: 1e-6...1e6, unit: "")
             try u.finish()
         }
-        for u in users { config.userWeights[u.name] = u.share }
         var fc = FixedCosts()
         if let f = try r.object("fixed_costs") { fc = try decodeFixedCosts(f) }
         let interval = Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000))
@@ -152,8 +119,8 @@ extension ScenarioDecoder {
         guard !jobs.isEmpty || generator != nil || tracePath != nil else {
             throw r.error(nil, "needs jobs: at least one of \"jobs\", \"generate\" or \"trace\"")
         }
-        let contention = StepTimeOracle.ContentionMode(
-            rawValue: try r.choice("contention", default: "mean-field", allowed: ["mean-field", "exact"])) ?? .meanField
+        let contention = ContentionMode(
+            rawValue: try r.choice("contention", default: ContentionMode.meanField.rawValue, allowed: ContentionMode.names)) ?? .meanField
         try r.finish()
         return MultitenantSpec(policies: policies, config: config, jobs: jobs, generator: generator, tracePath: tracePath,
                                fixedCosts: fc, checkpointEverySteps: interval, contention: contention)

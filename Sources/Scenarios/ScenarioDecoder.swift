@@ -31,8 +31,7 @@ public enum ScenarioDecoder {
         var multitenant: MultitenantSpec?
         if let m = try root.object("multitenant") {
             let dir = file.contains("/") && !file.hasPrefix("<") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : ""
-            multitenant = try decodeMultitenant(m, models: models, cluster: cluster, efficiency: efficiency,
-                                                seed: UInt64(seed), scenarioDirectory: dir)
+            multitenant = try decodeMultitenant(m, models: models, cluster: cluster, scenarioDirectory: dir)
         }
         guard !scaling.isEmpty || multitenant != nil else {
             throw root.error("scaling", "required: a non-empty list of scaling experiments, or a \"multitenant\" section")

@@ -112,6 +112,20 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
     public var description: String { formatSeconds(nanoseconds) }
 }
 
+extension SimDuration {
+    /// The sum of `parts` (negative ones count as 0) in nanoseconds, saturated at a quarter of
+    /// the time range instead of overflowing: for estimates shown to schedulers, never for the
+    /// simulated clock (which uses the checked ``SimTime/adding(_:_:)`` and ``adding(_:_:)``).
+    public static func estimateNanoseconds(summing parts: [Int64]) -> Int64 {
+        var t: Int64 = 0
+        for x in parts {
+            let (r, o) = t.addingReportingOverflow(max(0, x))
+            t = o ? .max / 4 : min(r, .max / 4)
+        }
+        return t
+    }
+}
+
 @usableFromInline
 func formatSeconds(_ ns: Int64) -> String {
     let sign = ns < 0 ? "-" : ""

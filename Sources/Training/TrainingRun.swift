@@ -84,8 +84,8 @@ public enum TrainingRun {
         guard spec.systems < 512, spec.perSystemBatch >= 1 else {
             throw TrainingError("\(spec.model.name): at most 511 systems and a batch of at least 1")
         }
-        let root = Xoshiro256(seed: seed)
-        let wafers = (0..<spec.systems).map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: root) }
+        let systems = Array(0..<spec.systems)
+        let wafers = TrainingTestbed.wafers(systems, cluster: cluster, seed: seed)
         let plan = try ExecutionPlan(spec: spec, cluster: cluster, wafers: wafers, efficiency: efficiency)
         guard plan.passes.count < 0xffff else {
             throw TrainingError("\(spec.model.name): \(plan.passes.count) passes per step exceed the simulator's limit of 65,535")
@@ -98,23 +98,16 @@ public enum TrainingRun {
         let steps = max(1, Int64((samplesNeeded / Double(global)).rounded(.up)))
 
         do {
-            let sim = Simulation()
-            var components = ComponentSet()
-            let network = FlowNetwork()
-            network.register(in: &components)
-            let fabric = try ClusterFabric(spec: cluster, network: network)
-            let systems = Array(0..<spec.systems)
-            let path = try fabric.dataPath(for: systems, label: "job0")
-            let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: steps,
-                                         jitterSeed: seed)
+            let bed = try TrainingTestbed(cluster: cluster, efficiency: efficiency, seed: seed)
+            let sim = bed.sim
+            let job = try bed.add(plan, on: systems, totalSteps: steps, label: "job0", jitterSeed: seed)
             job.fullDetail = fullDetail
             if let trace {
                 job.trace = trace
                 job.traceLabel = "\(spec.model.name) x\(spec.systems)"
             }
-            job.attach(id: components.register(job))
-            try sim.schedule(at: .zero, target: job.id, arg: WeightStreamingJob.startArg)
-            _ = try sim.run(&components, progress: { Double(job.stepsDone) / Double(steps) })
+            try bed.start(job)
+            _ = try sim.run(&bed.components, progress: { Double(job.stepsDone) / Double(steps) })
             guard job.finished else {
                 throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")
             }

@@ -12,18 +12,18 @@ struct BenchClusterCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "Jobs to generate (1 to 1,000,000).") var jobs: Int = 10_000
-    @Option(help: "Policy: \(PolicyCatalog.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
+    @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
     @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
     @Option(parsing: .unconditional, help: "Arrival rate, jobs per hour (default: the scenario's 3.6, which overloads 16 systems).") var rate: Double?
 
     func validate() throws {
         guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be 1 to 1000000") }
-        guard PolicyCatalog.names.contains(policy) else {
-            throw ValidationError("--policy must be one of \(PolicyCatalog.names.joined(separator: ", "))")
+        guard PolicyName.names.contains(policy) else {
+            throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
         if let r = rate, !(r.isFinite && r > 0 && r < 1e6) { throw ValidationError("--rate must be in (0, 1e6) jobs/h") }
-        guard StepTimeOracle.ContentionMode(rawValue: contention) != nil else {
+        guard ContentionMode(rawValue: contention) != nil else {
             throw ValidationError("--contention must be mean-field or exact")
         }
     }
@@ -52,19 +52,22 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     static func measure(jobs: Int, policy: String, contention: String, seed: UInt64, rate: Double?) throws -> Measurement {
-        let scenario = try Andromeda.load("andromeda-multitenant")
-        guard var m = scenario.multitenant, var g = m.generator else { throw ExitCode(1) }
+        var scenario = try Andromeda.load("andromeda-multitenant")
+        guard var m = scenario.multitenant, var g = m.generator, let p = PolicyName(rawValue: policy),
+              let mode = ContentionMode(rawValue: contention) else { throw ExitCode(1) }
         g.jobs = jobs
         if let r = rate { g.arrivalRatePerHour = r }
         m.generator = g
-        m.policies = [policy]
+        m.policies = [p]
         m.config.horizon = nil
-        m.contention = StepTimeOracle.ContentionMode(rawValue: contention) ?? .meanField
+        m.contention = mode
+        scenario.multitenant = m
+        scenario.seed = seed
         let clock = ContinuousClock()
         let t0 = clock.now
-        let list = try MultitenantRunner.jobs(m, seed: seed)
+        let list = try MultitenantRunner.jobs(scenario)
         let t1 = clock.now
-        let runs = try MultitenantRunner.run(m, jobs: list)
+        let runs = try MultitenantRunner.run(scenario, jobs: list)
         let t2 = clock.now
         guard let r = runs.first else { throw ExitCode(1) }
         return Measurement(rate: g.arrivalRatePerHour, generateSeconds: seconds(t1 - t0), simulateSeconds: seconds(t2 - t1), run: r)

@@ -78,16 +78,17 @@ struct PlanCommand: ParsableCommand {
             }
             var s: Scenario
             do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
-            guard var m = s.multitenant, m.generator != nil else { fail("\(scenario): no generated multitenant workload") }
+            guard s.multitenant?.generator != nil else { fail("\(scenario): no generated multitenant workload") }
+            guard let p = PolicyName(rawValue: policy) else { fail("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
             if let j = jobs {
                 guard (1...1_000_000).contains(j) else { fail("--jobs must be 1 to 1000000") }
-                m.generator?.jobs = j
+                s.multitenant?.generator?.jobs = j
             }
-            m.config.horizon = nil
+            s.multitenant?.config.horizon = nil
             do {
                 let target = try SimDuration(seconds: p95WaitH * 3600)
                 let a = try ProgressBar.around("plan max-rate") {
-                    try Planning.highestArrivalRate(m, policy: policy, p95Wait: target, range: min...max, seed: s.seed)
+                    try Planning.highestArrivalRate(s, policy: p, p95Wait: target, range: min...max)
                 }
                 for t in a.tried { print(String(format: "rate %.6g jobs/h: P95 wait %.2f h", t.rate, t.p95WaitSeconds / 3600)) }
                 print(a.rate.map { String(format: "highest rate with P95 wait <= %.2f h: %.6g jobs/h", p95WaitH, $0) }
@@ -109,11 +110,11 @@ struct PlanCommand: ParsableCommand {
         func run() throws {
             let s: Scenario
             do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
-            guard let m = s.multitenant else { fail("\(scenario): no multitenant section") }
-            guard PolicyCatalog.names.contains(policy) else { fail("--policy must be one of \(PolicyCatalog.names.joined(separator: ", "))") }
+            guard s.multitenant != nil else { fail("\(scenario): no multitenant section") }
+            guard let p = PolicyName(rawValue: policy) else { fail("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
             let a: Planning.MemoryXAnswer
             do {
-                a = try ProgressBar.around("plan memoryx") { try Planning.memoryXNeeded(m, policy: policy, seed: s.seed, models: s.models) }
+                a = try ProgressBar.around("plan memoryx") { try Planning.memoryXNeeded(s, policy: p) }
             } catch { fail("\(scenario): \(error)") }
             print(String(format: "largest job: %.1f GB (below this it is rejected)", a.largestJobBytes / 1e9))
             print(String(format: "peak held at once under %@: %.1f GB (at or above this MemoryX never delays a job)",

@@ -26,18 +26,18 @@ final class APIExampleTests: XCTestCase {
                    JobClass(name: "finetune", weight: 2, model: ModelCatalog.model(named: "llama-7b")!,
                             systemsChoices: [1], perSystemBatch: 33, samplesRange: 1e4...5e4)]
         let workload = WorkloadGenerator(jobs: 60, arrivalRatePerHour: 2,
-                                         users: [UserSpec(name: "alice"), UserSpec(name: "bob", share: 2)], mix: mix)
-        var config = ClusterConfig(cluster: cluster)
+                                         users: [UserSpec(name: "alice"), UserSpec(name: "bob")], mix: mix)
+        var config = ClusterConfig(userShares: ["bob": 2])
         config.failures = FailureModel(mtbf: .seconds(1000 * 3600), repair: .seconds(4 * 3600))
-        let shared = Andromeda.scenario(name: "what-if",
+        let shared = Andromeda.scenario(name: "what-if", cluster: cluster,
                                         multitenant: Andromeda.multitenant(generator: workload, config: config,
-                                                                           policies: ["fifo", "easy-backfill"]))
+                                                                           policies: [.fifo, .easyBackfill]))
         for run in try Andromeda.run(shared).policies {
             print(run.policy, run.metrics.wait.p95 / 3600, run.metrics.utilization)
         }
 
         // 4. What MemoryX does that workload need?
-        let need = try Planning.memoryXNeeded(shared.multitenant!, policy: "easy-backfill")
+        let need = try Planning.memoryXNeeded(shared, policy: .easyBackfill)
         print("MemoryX: largest job", need.largestJobBytes / 1e9, "GB; peak", need.peakConcurrentBytes / 1e9, "GB")
 
         XCTAssertEqual(results.scaling.rows.count, 10)

@@ -31,14 +31,28 @@ final class MultitenantTests: XCTestCase {
     }
 
     func runAll() throws -> [PolicyRun] {
-        let s = try decode()
+        try MultitenantRunner.run(try decode())
+    }
+
+    func testTheScenarioIsTheOnlySourceOfHardwareSeedAndShares() throws {
+        var s = try decode()
         let m = try XCTUnwrap(s.multitenant)
-        return try MultitenantRunner.run(m, seed: s.seed)
+        // Fair shares live in the scheduler's config only; the generator's users carry arrival weights.
+        XCTAssertEqual(m.config.userShares, ["alice": 2, "bob": 1])
+        XCTAssertEqual(m.generator?.users.map(\.weight), [2, 1])
+        // Changing the scenario's hardware changes the shared-cluster run: there is no second copy.
+        let before = try MultitenantRunner.run(s)
+        s.cluster.memoryX.streamBytesPerSecond /= 8
+        let after = try MultitenantRunner.run(s)
+        XCTAssertNotEqual(before.map(\.metrics.makespanSeconds), after.map(\.metrics.makespanSeconds))
+        // The seed too: it drives the generated workload.
+        s.seed += 1
+        XCTAssertNotEqual(try MultitenantRunner.jobs(s).map(\.submit), before[0].jobs.map(\.spec.submit))
     }
 
     func testEveryPolicyRunsTheSameJobsAndAccountsForAll() throws {
         let runs = try runAll()
-        XCTAssertEqual(runs.map(\.policy), PolicyCatalog.names)
+        XCTAssertEqual(runs.map(\.policy), PolicyName.names)
         for r in runs {
             XCTAssertEqual(r.jobs.count, 41)
             for j in r.jobs {

@@ -17,16 +17,16 @@ final class PlanningTests: XCTestCase {
         XCTAssertNil(try Planning.fewestSystems(for: job, deadline: .seconds(60)).systems, "a minute is never enough")
     }
 
-    func smallWorkload(jobs: Int = 40) throws -> MultitenantSpec {
+    func smallWorkload(jobs: Int = 40) throws -> Scenario {
         let small = JobClass(name: "small", model: try XCTUnwrap(ModelCatalog.model(named: "cerebras-gpt-111m")),
                              systemsChoices: [2, 4], perSystemBatch: 60, samplesRange: 2e6...2e7)
         let g = WorkloadGenerator(jobs: jobs, arrivalRatePerHour: 1, users: [UserSpec(name: "a"), UserSpec(name: "b")], mix: [small])
-        return Andromeda.multitenant(generator: g, config: ClusterConfig(), policies: ["fifo"])
+        return Andromeda.scenario(name: "small", multitenant: Andromeda.multitenant(generator: g, policies: [.fifo]))
     }
 
     func testHighestArrivalRateKeepsTheP95WaitUnderTheTarget() throws {
         let target = SimDuration.seconds(3600)
-        let a = try Planning.highestArrivalRate(try smallWorkload(), policy: "fifo", p95Wait: target, range: 0.5...40, tolerance: 0.05)
+        let a = try Planning.highestArrivalRate(try smallWorkload(), policy: .fifo, p95Wait: target, range: 0.5...40, tolerance: 0.05)
         let rate = try XCTUnwrap(a.rate)
         XCTAssert((0.5...40).contains(rate))
         XCTAssertLessThanOrEqual(try XCTUnwrap(a.metrics).wait.p95, target.seconds)
@@ -39,13 +39,13 @@ final class PlanningTests: XCTestCase {
         XCTAssertEqual(Planning.rateSearchBound(range: 1...2, tolerance: 0.02), 2 + 6)
         XCTAssertLessThanOrEqual(Planning.rateSearchBound(range: 1e-6...1e9, tolerance: 0.02), 14, "15 decades, a dozen steps")
         let target = SimDuration.seconds(3600)
-        let a = try Planning.highestArrivalRate(try smallWorkload(jobs: 6), policy: "fifo", p95Wait: target, range: 0.01...1e6,
+        let a = try Planning.highestArrivalRate(try smallWorkload(jobs: 6), policy: .fifo, p95Wait: target, range: 0.01...1e6,
                                                 tolerance: 0.25)
         XCTAssertLessThanOrEqual(a.tried.count, a.iterationBound)
         XCTAssertEqual(a.iterationBound, Planning.rateSearchBound(range: 0.01...1e6, tolerance: 0.25))
         // Every midpoint is geometric: the third rate tried is the geometric mean of the ends.
         XCTAssertEqual(a.tried[2].rate, 100, accuracy: 1e-9)
-        XCTAssertThrowsError(try Planning.highestArrivalRate(try smallWorkload(), policy: "fifo", p95Wait: target, range: 0...1))
+        XCTAssertThrowsError(try Planning.highestArrivalRate(try smallWorkload(), policy: .fifo, p95Wait: target, range: 0...1))
     }
 
     /// Issue 10: a size that cannot be simulated is reported with its error, not skipped silently.
@@ -66,8 +66,8 @@ final class PlanningTests: XCTestCase {
             JobSpec(id: "j\(k)", user: "u", submit: .zero,
                     training: TrainingSpec(model: big, systems: 1, perSystemBatch: 1, stopping: .samples(2000)))
         }
-        let spec = Andromeda.multitenant(jobs: jobs, config: ClusterConfig(), policies: ["fifo"])
-        let a = try Planning.memoryXNeeded(spec, policy: "fifo")
+        let spec = Andromeda.scenario(name: "three", multitenant: Andromeda.multitenant(jobs: jobs, policies: [.fifo]))
+        let a = try Planning.memoryXNeeded(spec, policy: .fifo)
         let one = Double(big.parameters) * 16
         XCTAssertEqual(a.largestJobBytes, one, accuracy: 1)
         XCTAssertEqual(a.peakConcurrentBytes, 3 * one, accuracy: 1)

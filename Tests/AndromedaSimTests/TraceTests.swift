@@ -34,7 +34,7 @@ final class TraceTests: XCTestCase {
         let one = try TrainingRun.simulate(try genslm(systems: 1), cluster: ClusterSpec(), seed: 42, trace: trace)
         let four = try TrainingRun.simulate(try genslm(systems: 4), cluster: ClusterSpec(), seed: 42,
                                             trace: trace.group("genslm-123m on 4 systems"))
-        let sim = ClusterSimulation(jobs: try clusterJobs(), policy: try XCTUnwrap(PolicyCatalog.make("fifo")),
+        let sim = ClusterSimulation(jobs: try clusterJobs(), policy: PolicyName.fifo.make(),
                                     config: ClusterConfig())
         sim.trace = trace.group("cluster")
         let jobs = try sim.run()
@@ -139,7 +139,7 @@ final class TraceTests: XCTestCase {
         let one = try TrainingRun.simulate(try genslm(systems: 1), cluster: ClusterSpec(), seed: 42)
         let four = try TrainingRun.simulate(try genslm(systems: 4), cluster: ClusterSpec(), seed: 42)
         XCTAssertEqual(traced, [one, four])
-        let sim = ClusterSimulation(jobs: try clusterJobs(), policy: try XCTUnwrap(PolicyCatalog.make("fifo")), config: ClusterConfig())
+        let sim = ClusterSimulation(jobs: try clusterJobs(), policy: PolicyName.fifo.make(), config: ClusterConfig())
         XCTAssertEqual(tracedJobs, try sim.run())
     }
 

@@ -13,8 +13,9 @@ final class ClusterSimulationTests: XCTestCase {
         return JobSpec(id: id, user: user, submit: SimTime(nanoseconds: Int64(submit * 1e9)), training: t, priority: priority)
     }
 
-    func simulate(_ jobs: [JobSpec], policy: String = "fifo", config: ClusterConfig = ClusterConfig()) throws -> [JobResult] {
-        let sim = ClusterSimulation(jobs: jobs, policy: try XCTUnwrap(PolicyCatalog.make(policy)), config: config)
+    func simulate(_ jobs: [JobSpec], policy: String = "fifo", config: ClusterConfig = ClusterConfig(),
+                  cluster: ClusterSpec = ClusterSpec()) throws -> [JobResult] {
+        let sim = ClusterSimulation(jobs: jobs, policy: try XCTUnwrap(PolicyName(rawValue: policy)).make(), config: config, cluster: cluster)
         let r = try sim.run()
         XCTAssertGreaterThan(sim.invariantChecks, 0)
         return r
@@ -35,27 +36,26 @@ final class ClusterSimulationTests: XCTestCase {
 
     func testHeavyTenantsSlowEachOtherThroughSharedMemoryX() throws {
         // Small batches of a large model are streaming-bound: two at once share MemoryX.
-        let cfg = ClusterConfig()
         let heavy = try job("h", model: "cerebras-gpt-6.7b", systems: 1, batch: 1).training
         // (Long sequences: attention makes the step compute-heavy, so its MemoryX duty is small.)
         var light = try job("l", systems: 1, batch: 8).training
         light.model.seqLen = 40_960
-        var results: [StepTimeOracle.ContentionMode: (alone: Int64, together: [Int64])] = [:]
-        for mode in [StepTimeOracle.ContentionMode.exact, .meanField] {
-            let oracle = StepTimeOracle(cluster: cfg.cluster, efficiency: cfg.efficiency, seed: 1)
-            oracle.mode = mode
-            let alone = try oracle.solo(heavy).stepNanoseconds
-            let together = try oracle.sharing([heavy, heavy])
+        var results: [ContentionMode: (alone: Int64, together: [Int64])] = [:]
+        for mode in [ContentionMode.exact, .meanField] {
+            let model = mode.make(probes: ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 1))
+            XCTAssertEqual(model.mode, mode)
+            let alone = try model.solo(heavy).stepNanoseconds
+            let together = try model.sharing([heavy, heavy])
             XCTAssertGreaterThan(Double(together[0]), Double(alone) * 1.3, "\(mode): two heavy tenants must slow each other")
             XCTAssertEqual(together[0], together[1])
             // A compute-bound job barely notices a neighbour.
-            let lightAlone = try oracle.solo(light).stepNanoseconds
-            let mixed = try oracle.sharing([light, light])
+            let lightAlone = try model.solo(light).stepNanoseconds
+            let mixed = try model.sharing([light, light])
             XCTAssertLessThan(Double(mixed[0]), Double(lightAlone) * 1.05, "\(mode)")
-            XCTAssertEqual(try oracle.sharing([heavy, heavy]), together, "cached")
+            XCTAssertEqual(try model.sharing([heavy, heavy]), together, "cached")
             // exact: the heavy pair and the light pair; mean-field: the two background levels around
             // the heavy neighbour's duty (the light pair is below the contention threshold).
-            XCTAssertEqual(oracle.probes, 2)
+            XCTAssertEqual(model.probes.simulated, 2)
             results[mode] = (alone, together)
         }
         // The mean-field approximation stays close to co-simulating both tenants.
@@ -64,10 +64,10 @@ final class ClusterSimulationTests: XCTestCase {
     }
 
     func testImpossibleJobsAreRejectedWithAReason() throws {
-        var cfg = ClusterConfig()
-        cfg.cluster.memoryX.capacityBytes = 50e9
+        var hw = ClusterSpec()
+        hw.memoryX.capacityBytes = 50e9
         let r = try simulate([try job("big", model: "cerebras-gpt-6.7b", systems: 1, batch: 1), try job("wide", systems: 32),
-                         try job("ok", systems: 2)], config: cfg)
+                         try job("ok", systems: 2)], cluster: hw)
         XCTAssertEqual(r[0].state, .rejected)
         XCTAssert(r[0].reason.contains("MemoryX"), r[0].reason)
         XCTAssertEqual(r[1].state, .rejected)
@@ -76,11 +76,11 @@ final class ClusterSimulationTests: XCTestCase {
     }
 
     func testMemoryXCapacityAndNodeGroupsMakeJobsWait() throws {
-        var cfg = ClusterConfig()
+        var hw = ClusterSpec()
         let big = try job("a", model: "cerebras-gpt-6.7b", systems: 1, batch: 1, samples: 3000)
         let state = Double(big.training.model.parameters) * 16
-        cfg.cluster.memoryX.capacityBytes = state * 1.5      // room for one at a time
-        let r = try simulate([big, try job("b", model: "cerebras-gpt-6.7b", systems: 1, batch: 1, samples: 3000)], config: cfg)
+        hw.memoryX.capacityBytes = state * 1.5      // room for one at a time
+        let r = try simulate([big, try job("b", model: "cerebras-gpt-6.7b", systems: 1, batch: 1, samples: 3000)], cluster: hw)
         XCTAssertEqual(r[1].firstStart, r[0].end, "b waits for a's MemoryX state to be released")
         var groups = ClusterConfig()
         groups.memoryXNodeGroups = 1

@@ -178,10 +178,10 @@ final class PolicyTests: XCTestCase {
                        [.preempt(11), .preempt(10)])
     }
 
-    func testPolicyCatalogRoundTripsNames() {
-        XCTAssertEqual(PolicyCatalog.names, ["fifo", "easy-backfill", "sjf", "fair-share", "priority-preempt"])
-        for name in PolicyCatalog.names { XCTAssertEqual(PolicyCatalog.make(name)?.name, name) }
-        XCTAssertNil(PolicyCatalog.make("FIFO"))
-        XCTAssertNil(PolicyCatalog.make("round-robin"))
+    func testPolicyNamesRoundTrip() {
+        XCTAssertEqual(PolicyName.names, ["fifo", "easy-backfill", "sjf", "fair-share", "priority-preempt"])
+        for name in PolicyName.allCases { XCTAssertEqual(name.make().name, name.rawValue) }
+        XCTAssertNil(PolicyName(rawValue: "FIFO"))
+        XCTAssertNil(PolicyName(rawValue: "round-robin"))
     }
 }

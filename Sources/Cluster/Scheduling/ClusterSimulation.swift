@@ -4,7 +4,7 @@ import Training
 
 /// The shared cluster as a discrete-event simulation: jobs arrive, wait, are started by a
 /// ``SchedulingPolicy`` on gangs of whole systems, run at the speed the simulated hardware gives
-/// them while sharing MemoryX with the other running jobs (``StepTimeOracle``), fail with their
+/// them while sharing MemoryX with the other running jobs (a ``ContentionModel``), fail with their
 /// systems, are preempted or drained, and finish.
 ///
 /// Between two changes of the running set every job's step time is constant (the steady state of
@@ -17,29 +17,26 @@ public final class ClusterSimulation: Component {
         case arrival = 1, startupDone, complete, preemptDone, failure, repair, maintenanceStart, maintenanceEnd, horizon
     }
 
-    /// The cluster, its failures, maintenance and options.
+    /// The scheduler's facts: node groups, failures, maintenance, horizon, user shares.
     public let config: ClusterConfig
-    /// Measures step times alone and under sharing (may be shared between runs).
-    public let oracle: StepTimeOracle
+    /// The hardware the jobs run on.
+    public let cluster: ClusterSpec
+    /// Step times alone and under sharing (may be shared between runs on the same hardware).
+    public let contention: any ContentionModel
     var policy: any SchedulingPolicy
     var jobs: [JobRecord]
     var id: UInt32 = 0
 
-    // Systems.
-    var owner: [Int]
-    var downCount: [Int]
+    /// Systems, MemoryX and node groups, and who holds them.
+    var pool: SystemPool
+    /// Per system: the random stream of its failures.
     var failureStreams: [Xoshiro256]
-    // Shared resources.
-    var memoryXInUse = 0.0
-    var nodeGroupsInUse = 0
     /// Per job configuration (``JobRecord/config``): compiled already (the shared compile cache:
     /// same model, batch and system count compile once).
     var compiled: [Bool] = []
-    var configIDs: [StepTimeOracle.Key: Int] = [:]
-    // Queue (job indexes, in arrival order) and running (in start order).
-    var queue: [Int] = []
-    /// Policies' view of each queued job, parallel to `queue`.
-    var queuedViews: [QueuedJob] = []
+    var configIDs: [JobConfiguration: Int] = [:]
+    /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
+    var queue: [QueuedJob] = []
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
     var active: [Int] = []
@@ -65,25 +62,37 @@ public final class ClusterSimulation: Component {
     /// Per job: when its current traced state began (sized by ``run()`` when tracing).
     var traceSince: [SimTime] = []
 
-    /// Prepares a simulation of `jobs` under `policy`. Pass an `oracle` to share measured step
-    /// times between runs on the same cluster (e.g. when comparing policies).
-    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, oracle: StepTimeOracle? = nil) {
+    /// Prepares a simulation of `jobs` under `policy` on the hardware `contention` measures
+    /// (``ContentionProbes/cluster``); `seed` seeds the systems' failures. Pass the same
+    /// `contention` to several simulations to share measured step times between them (e.g. when
+    /// comparing policies).
+    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
-        self.oracle = oracle ?? StepTimeOracle(cluster: config.cluster, efficiency: config.efficiency, seed: config.seed)
+        self.contention = contention
+        cluster = contention.probes.cluster
         jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
-        let n = config.cluster.systems
-        owner = Array(repeating: -1, count: n)
-        downCount = Array(repeating: 0, count: n)
-        let root = Xoshiro256(seed: config.seed)
+        let n = cluster.systems
+        pool = SystemPool(systems: n, memoryXCapacityBytes: cluster.memoryX.capacityBytes,
+                          nodeGroups: config.memoryXNodeGroups ?? n)
+        let root = Xoshiro256(seed: seed)
         failureStreams = (0..<n).map { root.substream(named: "failure-\($0)") }
+    }
+
+    /// Prepares a simulation of `jobs` under `policy` on `cluster`, with fresh contention probes
+    /// (`mode`, default mean-field) using `efficiency`; `seed` seeds the wafers and the failures.
+    public convenience init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig = ClusterConfig(),
+                            cluster: ClusterSpec = ClusterSpec(), efficiency: EfficiencyModel = EfficiencyModel(), seed: UInt64 = 42,
+                            contention mode: ContentionMode = .meanField) {
+        let probes = ContentionProbes(cluster: cluster, efficiency: efficiency, seed: seed)
+        self.init(jobs: specs, policy: policy, config: config, contention: mode.make(probes: probes), seed: seed)
     }
 
     @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { EventArgument(k, i).raw }
 
     /// Runs the whole simulation and returns every job's outcome.
     public func run() throws(SimulationError) -> [JobResult] {
-        guard jobs.count < EventArgument<Kind>.payloadLimit, config.cluster.systems < EventArgument<Kind>.payloadLimit else {
+        guard jobs.count < EventArgument<Kind>.payloadLimit, cluster.systems < EventArgument<Kind>.payloadLimit else {
             throw .model("at most 268,435,455 jobs and systems")
         }
         let sim = Simulation(expectedPending: jobs.count + 64)
@@ -94,7 +103,7 @@ public final class ClusterSimulation: Component {
             try sim.schedule(at: j.spec.submit, target: id, arg: arg(.arrival, j.index), priority: 64)
         }
         if let f = config.failures {
-            for s in 0..<owner.count { try scheduleFailure(s, after: .zero, f, sim) }
+            for s in 0..<pool.count { try scheduleFailure(s, after: .zero, f, sim) }
         }
         for (i, w) in config.maintenance.enumerated() {
             try sim.schedule(at: w.start, target: id, arg: arg(.maintenanceStart, i), priority: 32)
@@ -113,7 +122,7 @@ public final class ClusterSimulation: Component {
             jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
             jobs[i].state = .unfinished
         }
-        return jobs.map { $0.result(power: config.cluster.cs2.powerWatts) }
+        return jobs.map { $0.result(power: cluster.cs2.powerWatts) }
     }
 
     func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
@@ -146,13 +155,13 @@ public final class ClusterSimulation: Component {
         case .failure: try fail(system: i, sim)
         case .repair:
             trace?.instant(track: "CS-2 \(i)", name: "repaired", at: sim.now)
-            downCount[i] -= 1
+            pool.markUp(i)
             if let f = config.failures { try scheduleFailure(i, after: .zero, f, sim) }
         case .maintenanceStart: try maintenance(start: i, sim)
         case .maintenanceEnd:
-            for s in config.maintenance[i].systems where s < downCount.count {
+            for s in config.maintenance[i].systems where s < pool.count {
                 trace?.instant(track: "CS-2 \(s)", name: "maintenance end", at: sim.now)
-                downCount[s] -= 1
+                pool.markUp(s)
             }
         case .horizon:
             stopped = true
@@ -176,17 +185,17 @@ public final class ClusterSimulation: Component {
 
     func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
         let spec = jobs[i].spec.training
-        let total = config.cluster.systems
+        let total = cluster.systems
         if spec.systems > total {
             return reject(i, "asks for \(spec.systems) systems; the cluster has \(total)")
         }
         do {
-            let solo = try oracle.solo(spec)
-            if solo.memoryXBytes > config.cluster.memoryX.capacityBytes {
-                return reject(i, "needs \(solo.memoryXBytes / 1e9) GB of MemoryX; the cluster has \(config.cluster.memoryX.capacityBytes / 1e9) GB")
+            let solo = try contention.solo(spec)
+            if solo.memoryXBytes > cluster.memoryX.capacityBytes {
+                return reject(i, "needs \(solo.memoryXBytes / 1e9) GB of MemoryX; the cluster has \(cluster.memoryX.capacityBytes / 1e9) GB")
             }
             jobs[i].solo = solo
-            let key = oracle.key(spec)
+            let key = JobConfiguration(spec)
             if let c = configIDs[key] { jobs[i].config = c } else {
                 jobs[i].config = compiled.count
                 configIDs[key] = compiled.count

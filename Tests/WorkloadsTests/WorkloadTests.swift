@@ -1,7 +1,8 @@
 import XCTest
 import SimEngine
 import Training
-@testable import Cluster
+import Cluster
+@testable import Workloads
 
 final class WorkloadTests: XCTestCase {
     func model(_ name: String) throws -> ModelSpec { try XCTUnwrap(ModelCatalog.model(named: name)) }
@@ -12,7 +13,7 @@ final class WorkloadTests: XCTestCase {
         let big = JobClass(name: "big", weight: 1, model: try model("cerebras-gpt-1.3b"), systemsChoices: [4, 8, 16],
                            perSystemBatch: 16, samplesRange: 1e6...1e8, priority: 5)
         return WorkloadGenerator(jobs: jobs, arrivalRatePerHour: rate,
-                                 users: [UserSpec(name: "alice"), UserSpec(name: "bob", weight: 2, share: 3)],
+                                 users: [UserSpec(name: "alice"), UserSpec(name: "bob", weight: 2)],
                                  mix: mix ?? [small, big])
     }
 
@@ -34,7 +35,6 @@ final class WorkloadTests: XCTestCase {
         XCTAssertEqual(a.last?.id, "g000200")
         XCTAssertEqual(WorkloadGenerator.jobID(1_234_567), "g1234567")
         XCTAssertEqual(a.map(\.submit), a.map(\.submit).sorted())
-        XCTAssertEqual(g.shareWeights, ["alice": 1, "bob": 3])
         let j = try XCTUnwrap(a.first { $0.training.model.name == "cerebras-gpt-111m" })
         XCTAssertEqual(j.training.checkpointEverySteps, 1000)
         XCTAssertEqual(j.training.perSystemBatch, 32)

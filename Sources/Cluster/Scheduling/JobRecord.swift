@@ -7,7 +7,7 @@ struct JobRecord {
     let spec: JobSpec
     var state: JobState = .pending
     var reason = ""
-    var solo = StepTimeOracle.Solo(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1, memoryXDuty: 0)
+    var solo = SoloStep(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1, memoryXDuty: 0)
     var totalSteps: Int64 = 1
     var stepsDone: Int64 = 0
     /// Nanoseconds into the current (amortised) step at `anchor`.
@@ -59,14 +59,7 @@ struct JobRecord {
     }
 
     /// a + b + ..., saturated at a quarter of the time range (estimates only).
-    static func saturatingSum(_ xs: Int64...) -> Int64 {
-        var t: Int64 = 0
-        for x in xs {
-            let (r, o) = t.addingReportingOverflow(max(0, x))
-            t = o ? .max / 4 : min(r, .max / 4)
-        }
-        return t
-    }
+    static func saturatingSum(_ xs: Int64...) -> Int64 { SimDuration.estimateNanoseconds(summing: xs) }
 
     /// Start-up before progress: compile (unless cached), weight load, programming.
     func startup(compiled: Bool) -> Int64 {

@@ -1,3 +1,4 @@
+import Cluster
 import SimEngine
 import Training
 #if canImport(Glibc)
@@ -22,16 +23,13 @@ public struct UserSpec: Sendable, Equatable {
     /// The user name written into each job (`JobSpec.user`).
     public var name: String
     /// Relative share of the arrivals submitted by this user (> 0; normalised over all users).
+    /// (Fair-share weights are the scheduler's: ``ClusterConfig/userShares``.)
     public var weight: Double
-    /// Fair-share weight for the fair-share policy (> 0, default 1); the generator only carries it
-    /// (see ``WorkloadGenerator/shareWeights``), it does not affect which jobs are drawn.
-    public var share: Double
 
-    /// Creates a user with an arrival weight and a fair-share weight.
-    public init(name: String, weight: Double = 1, share: Double = 1) {
+    /// Creates a user with an arrival weight.
+    public init(name: String, weight: Double = 1) {
         self.name = name
         self.weight = weight
-        self.share = share
     }
 }
 
@@ -113,13 +111,6 @@ public struct WorkloadGenerator: Sendable, Equatable {
         self.fixedCosts = fixedCosts
     }
 
-    /// Fair-share weight per user name (what `ClusterView.weights` expects).
-    public var shareWeights: [String: Double] {
-        var w: [String: Double] = [:]
-        for u in users { w[u.name] = u.share }
-        return w
-    }
-
     /// Checks every setting; throws a ``WorkloadError`` naming the first bad one.
     public func validate() throws {
         guard (1...Self.maxJobs).contains(jobs) else {
@@ -135,7 +126,6 @@ public struct WorkloadGenerator: Sendable, Equatable {
             guard !u.name.isEmpty else { throw WorkloadError("workload: users[\(i)] has an empty name") }
             guard seen.insert(u.name).inserted else { throw WorkloadError("\(at): the name is repeated") }
             try Self.checkWeight(u.weight, "\(at): weight")
-            try Self.checkWeight(u.share, "\(at): share")
         }
         try Self.checkTotal(users.map(\.weight), "users")
         guard !mix.isEmpty else { throw WorkloadError("workload: mix is empty; give at least one job class") }

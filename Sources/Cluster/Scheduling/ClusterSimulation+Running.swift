@@ -15,11 +15,9 @@ extension ClusterSimulation {
                                       memoryXBytes: r.solo.memoryXBytes, start: r.heldSince,
                                       estimatedEnd: estimatedEnd(j, now)))
         }
-        let free = (0..<owner.count).reduce(0) { $0 + (owner[$1] < 0 && downCount[$1] == 0 ? 1 : 0) }
-        return ClusterView(now: now, totalSystems: owner.count, freeSystems: free,
-                           freeMemoryXBytes: config.cluster.memoryX.capacityBytes - memoryXInUse,
-                           freeNodeGroups: config.memoryXNodeGroups - nodeGroupsInUse, running: running,
-                           usage: usage, weights: config.userWeights)
+        return ClusterView(now: now, totalSystems: pool.count, freeSystems: pool.freeSystems,
+                           freeMemoryXBytes: pool.freeMemoryXBytes, freeNodeGroups: pool.freeNodeGroups, running: running,
+                           usage: usage, weights: config.userShares)
     }
 
     /// When running job `j` is expected to free its systems: its completion when running, the
@@ -38,14 +36,14 @@ extension ClusterSimulation {
         guard !queue.isEmpty else { return }
         // Nothing can start without a free system and a free MemoryX node group; only a
         // preempting policy has anything to decide then.
-        if !policy.preempts && (nodeGroupsInUse >= config.memoryXNodeGroups || !hasFreeSystem) { return }
+        if !policy.preempts && (pool.nodeGroupsExhausted || !pool.hasFreeSystem) { return }
         let now = sim.now
         if queuedStale {
             // A compile finished: the start-up part of the estimates changed.
-            for k in queuedViews.indices { queuedViews[k] = queuedView(queue[k]) }
+            for k in queue.indices { queue[k] = queuedView(queue[k].index) }
             queuedStale = false
         }
-        let queued = queuedViews
+        let queued = queue
         let v = view(now)
         let decisions = policy.schedule(queue: queued, cluster: v)
         for d in decisions {
@@ -60,13 +58,8 @@ extension ClusterSimulation {
         }
     }
 
-    var hasFreeSystem: Bool {
-        for s in 0..<owner.count where owner[s] < 0 && downCount[s] == 0 { return true }
-        return false
-    }
-
-    /// What policies see of queued job `i` (kept in `queuedViews`, parallel to `queue`, so that a
-    /// scheduling pass does not rebuild it for a queue of thousands).
+    /// What policies see of queued job `i` (kept in `queue`, so that a scheduling pass does not
+    /// rebuild it for a queue of thousands).
     func queuedView(_ i: Int) -> QueuedJob {
         let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compiled[jobs[i].config]))
         return QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
@@ -77,32 +70,18 @@ extension ClusterSimulation {
 
     /// Puts job `i` in the queue at `position` (default: the end).
     func enqueue(_ i: Int, at position: Int? = nil) {
-        let k = position ?? queue.count
-        queue.insert(i, at: k)
-        queuedViews.insert(queuedView(i), at: k)
+        queue.insert(queuedView(i), at: position ?? queue.count)
     }
 
     func remove(fromQueue i: Int) {
-        if let k = queue.firstIndex(of: i) {
-            queue.remove(at: k)
-            queuedViews.remove(at: k)
-        }
+        if let k = queue.firstIndex(where: { $0.index == i }) { queue.remove(at: k) }
     }
 
     /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
     func start(_ i: Int, _ sim: Simulation) throws(SimulationError) -> Bool {
-        let need = jobs[i].spec.systems
-        var chosen: [Int] = []
-        for s in 0..<owner.count where owner[s] < 0 && downCount[s] == 0 {
-            chosen.append(s)
-            if chosen.count == need { break }
-        }
-        guard chosen.count == need, memoryXInUse + jobs[i].solo.memoryXBytes <= config.cluster.memoryX.capacityBytes,
-              nodeGroupsInUse < config.memoryXNodeGroups else { return false }
+        guard let chosen = pool.choose(jobs[i].spec.systems, memoryXBytes: jobs[i].solo.memoryXBytes) else { return false }
         remove(fromQueue: i)
-        for s in chosen { owner[s] = i }
-        memoryXInUse += jobs[i].solo.memoryXBytes
-        nodeGroupsInUse += 1
+        pool.take(chosen, for: i, memoryXBytes: jobs[i].solo.memoryXBytes)
         // The compile cache holds a configuration once a start-up that compiled it has finished.
         let wasCompiled = compiled[jobs[i].config]
         let startup = jobs[i].startup(compiled: wasCompiled)
@@ -147,7 +126,7 @@ extension ClusterSimulation {
         let running = active.filter { jobs[$0].state == .running }
         for j in running { try settle(j, sim.now) }
         let steps: [Int64]
-        do { steps = try oracle.sharing(running.map { jobs[$0].spec.training }) } catch {
+        do { steps = try contention.sharing(running.map { jobs[$0].spec.training }) } catch {
             throw .model("step times: \(error.message)")
         }
         for (k, j) in running.enumerated() {
@@ -176,9 +155,7 @@ extension ClusterSimulation {
 
     func release(_ j: Int, _ now: SimTime, reason: String) {
         closeSegment(j, at: now, reason: reason)
-        for s in jobs[j].systems where owner[s] == j { owner[s] = -1 }
-        memoryXInUse -= jobs[j].solo.memoryXBytes
-        nodeGroupsInUse -= 1
+        pool.release(jobs[j].systems, of: j, memoryXBytes: jobs[j].solo.memoryXBytes)
         usageDone[jobs[j].spec.user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
         jobs[j].systems = []
         jobs[j].completion = nil
@@ -247,7 +224,7 @@ extension ClusterSimulation {
         jobs[j].restarts += 1
         jobs[j].enqueued = now
         // Back in submission order.
-        let pos = queue.firstIndex { (jobs[$0].spec.submit, $0) > (jobs[j].spec.submit, j) } ?? queue.count
+        let pos = queue.firstIndex { (jobs[$0.index].spec.submit, $0.index) > (jobs[j].spec.submit, j) } ?? queue.count
         enqueue(j, at: pos)
     }
 
@@ -256,13 +233,13 @@ extension ClusterSimulation {
         failuresHandled += 1
         guard failuresHandled <= FailureModel.maxFailures else {
             throw .model("failures: more than \(FailureModel.maxFailures) system failures by \(String(format: "%.1f", sim.now.seconds / 3600)) h "
-                + "(mtbf_h \(f.mtbf.seconds / 3600) on \(owner.count) systems); allowed: at most \(FailureModel.maxFailures) "
+                + "(mtbf_h \(f.mtbf.seconds / 3600) on \(pool.count) systems); allowed: at most \(FailureModel.maxFailures) "
                 + "per simulation: raise mtbf_h or set a shorter horizon_h")
         }
         trace?.instant(track: "CS-2 \(s)", name: "failure", at: sim.now)
-        downCount[s] += 1
+        pool.markDown(s)
         try sim.schedule(after: f.repair, target: id, arg: arg(.repair, s), priority: 16)
-        let j = owner[s]
+        let j = pool.owner(of: s)
         guard j >= 0 else { return }
         if let h = jobs[j].completion { sim.cancel(h) }
         if jobs[j].state == .running { try settle(j, sim.now) }
@@ -279,10 +256,10 @@ extension ClusterSimulation {
     func maintenance(start i: Int, _ sim: Simulation) throws(SimulationError) {
         let w = config.maintenance[i]
         var victims: [Int] = []
-        for s in w.systems where s < downCount.count {
+        for s in w.systems where s < pool.count {
             trace?.instant(track: "CS-2 \(s)", name: "maintenance start", at: sim.now)
-            downCount[s] += 1
-            let j = owner[s]
+            pool.markDown(s)
+            let j = pool.owner(of: s)
             if j >= 0, !victims.contains(j), jobs[j].state == .running || jobs[j].state == .starting { victims.append(j) }
         }
         for j in victims { try preempt(j, reason: "maintenance", sim) }
@@ -292,10 +269,9 @@ extension ClusterSimulation {
     // MARK: Observation
 
     func record(_ now: SimTime, force: Bool = false) {
-        let busy = owner.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-        let down = downCount.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        let s = UtilizationSample(time: now, busySystems: busy, downSystems: down, queueLength: queue.count,
-                                  memoryXBytesInUse: memoryXInUse, runningJobs: active.count)
+        let busy = pool.busySystems
+        let s = UtilizationSample(time: now, busySystems: busy, downSystems: pool.downSystems, queueLength: queue.count,
+                                  memoryXBytesInUse: pool.memoryXInUse, runningJobs: active.count)
         if !force, let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
            last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
             return
@@ -318,20 +294,12 @@ extension ClusterSimulation {
     /// before it was submitted.
     func checkInvariants(_ now: SimTime) throws(SimulationError) {
         invariantChecks += 1
-        var held = Array(repeating: 0, count: owner.count)
-        var mem = 0.0
         for j in active {
-            for s in jobs[j].systems {
-                held[s] += 1
-                if owner[s] != j { throw .model("invariant: system \(s) is listed by job \(jobs[j].spec.id) but owned by \(owner[s])") }
-            }
-            mem += jobs[j].solo.memoryXBytes
             if let f = jobs[j].firstStart, f < jobs[j].spec.submit {
                 throw .model("invariant: job \(jobs[j].spec.id) started before it was submitted")
             }
         }
-        if let s = held.firstIndex(where: { $0 > 1 }) { throw .model("invariant: system \(s) held by two jobs") }
-        if mem > config.cluster.memoryX.capacityBytes * (1 + 1e-12) { throw .model("invariant: MemoryX over capacity") }
-        if active.count > config.memoryXNodeGroups { throw .model("invariant: more jobs than MemoryX node groups") }
+        let holders = active.map { j in (index: j, id: jobs[j].spec.id, systems: jobs[j].systems, memoryXBytes: jobs[j].solo.memoryXBytes) }
+        if let v = pool.violation(holders: holders) { throw .model(v) }
     }
 }

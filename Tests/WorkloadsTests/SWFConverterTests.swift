@@ -1,4 +1,5 @@
 import Cluster
+import Workloads
 import Training
 import XCTest
 

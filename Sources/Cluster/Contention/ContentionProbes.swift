@@ -1,0 +1,126 @@
+import Hardware
+import SimEngine
+import Training
+
+/// The measurements both contention models are built on: each job configuration's step time
+/// alone (``solo(_:)``, a short ``TrainingRun``), and probes that simulate several jobs, or one
+/// job and synthetic traffic, sharing MemoryX in one ``TrainingTestbed`` and time their steps
+/// (``probe(_:backgroundDuty:)``). Solo results are cached by ``JobConfiguration``; one set of
+/// probes serves every policy of a run, since the same mixes recur.
+public final class ContentionProbes {
+    /// The hardware every probe runs on.
+    public let cluster: ClusterSpec
+    /// The compute-efficiency model of every probe.
+    public let efficiency: EfficiencyModel
+    /// Seeds the wafers' defect maps in every probe.
+    public let seed: UInt64
+    /// Stop a contention probe after this many events (then use the steps measured so far).
+    public var probeEventLimit: UInt64 = 2_000_000
+    /// Jobs whose MemoryX duties add up to less than this cannot slow one another by more than
+    /// about this fraction, so they are not co-simulated (an approximation; 0 always co-simulates).
+    public var contentionThreshold = 0.02
+    /// Background transfers per probed step and stream, at most (bounds the probe's cost; the
+    /// transfer size is the probed job's mean per-layer transfer, or larger to respect this).
+    public var backgroundTransfersPerStep = 128.0
+
+    var solos: [JobConfiguration: SoloStep] = [:]
+    /// Contention probes simulated (cache misses).
+    public internal(set) var simulated = 0
+    /// Contention probes answered from a cache.
+    public internal(set) var cacheHits = 0
+    /// Events simulated by all probes.
+    public private(set) var events: UInt64 = 0
+
+    /// Probes with empty caches for jobs on `cluster`.
+    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64) {
+        self.cluster = cluster
+        self.efficiency = efficiency
+        self.seed = seed
+    }
+
+    /// The job's step time on an otherwise idle cluster, and its MemoryX and checkpoint costs.
+    public func solo(_ spec: TrainingSpec) throws(TrainingError) -> SoloStep {
+        let k = JobConfiguration(spec)
+        if let s = solos[k] { return s }
+        var probe = spec
+        probe.stopping = .steps(3)
+        probe.checkpointEverySteps = 0
+        probe.finalCheckpoint = false
+        let r = try TrainingRun.simulate(probe, cluster: cluster, efficiency: efficiency, seed: seed)
+        let state = Double(spec.model.parameters) * cluster.memoryX.stateBytesPerParameter
+        let duty = r.weightBytesPerStep / cluster.memoryX.streamBytesPerSecond / max(1e-12, r.step.total.seconds)
+        let s = SoloStep(stepNanoseconds: r.step.total.nanoseconds, memoryXBytes: state, checkpointNanoseconds: r.checkpoint.nanoseconds,
+                         globalBatch: spec.effectiveGlobalBatch, memoryXDuty: duty)
+        solos[k] = s
+        return s
+    }
+
+    /// The solo step times of `specs` and their MemoryX duties, and whether they can contend at
+    /// all: more than one job, and duties adding up to at least ``contentionThreshold``.
+    func alone(_ specs: [TrainingSpec]) throws(TrainingError) -> (times: [Int64], duties: [Double], contend: Bool) {
+        let times = try specs.map { (s) throws(TrainingError) in try solo(s).stepNanoseconds }
+        if specs.count <= 1 { return (times, [], false) }
+        let duties = try specs.map { (s) throws(TrainingError) in try solo(s).memoryXDuty }
+        return (times, duties, duties.reduce(0, +) >= contentionThreshold)
+    }
+
+    /// Simulates `specs` together (disjoint systems, shared MemoryX), plus synthetic traffic of
+    /// MemoryX duty `backgroundDuty` when it is above zero, and measures each job's mean step.
+    public func probe(_ specs: [TrainingSpec], backgroundDuty: Double = 0) throws(TrainingError) -> [Int64] {
+        var c = cluster
+        c.systems = max(cluster.systems, specs.reduce(0) { $0 + $1.systems })
+        do {
+            let bed = try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed)
+            var next = 0
+            for (i, original) in specs.enumerated() {
+                // Step times only: checkpoints are accounted for by the cluster simulation.
+                var s = original
+                s.checkpointEverySteps = 0
+                s.finalCheckpoint = false
+                let systems = Array(next..<(next + s.systems))
+                next += s.systems
+                let plan = try TrainingTestbed.plan(s, on: systems, cluster: c, efficiency: efficiency, seed: seed)
+                let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: "p\(i)")
+                job.fullDetail = true
+                // Stagger the starts over one step so the tenants' layers are not in lock step
+                // (real jobs start at unrelated times).
+                let offset = specs.count > 1 ? try solo(s).stepNanoseconds / Int64(specs.count) * Int64(i) : 0
+                try bed.start(job, at: SimTime(nanoseconds: offset))
+            }
+            if backgroundDuty > 0, let plan = bed.jobs.first?.plan {
+                // Weights out at the others' duty; gradients in at half of it (weights cross
+                // MemoryX twice per micro-batch, gradients once).
+                let bw = c.memoryX.streamBytesPerSecond
+                let step = try solo(specs[0]).stepNanoseconds
+                for (links, duty) in [([bed.fabric.memoryXOut], backgroundDuty), ([bed.fabric.memoryXIn], backgroundDuty / 2)] {
+                    let perStream = duty / max(1, duty.rounded(.up))
+                    let bytes = max(plan.weightBytesPerStep / Double(max(1, plan.passes.count)),
+                                    perStream * bw * Double(step) * 1e-9 / backgroundTransfersPerStep)
+                    let bg = try BackgroundTraffic(network: bed.network, links: links, bytesPerSecond: bw, duty: duty, bytes: bytes)
+                    bg.id = bed.register(bg)
+                    try bg.start(bed.sim)
+                }
+            }
+            let wanted = 3
+            let sim = bed.sim
+            while bed.jobs.contains(where: { $0.stepEnds.count < wanted }), sim.eventsHandled < probeEventLimit {
+                _ = try sim.run(&bed.components, maxEvents: 20_000)
+            }
+            events &+= sim.eventsHandled
+            var out: [Int64] = []
+            for (i, j) in bed.jobs.enumerated() {
+                let e = j.stepEnds
+                if e.count >= 2 {
+                    out.append((e[e.count - 1] - e[0]) / Int64(e.count - 1))
+                } else {
+                    out.append(try solo(specs[i]).stepNanoseconds)
+                }
+            }
+            return out
+        } catch let e as TrainingError {
+            throw e
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+    }
+}
