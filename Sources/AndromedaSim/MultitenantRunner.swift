@@ -5,26 +5,6 @@ import SimEngine
 import Training
 import Workloads
 
-/// The outcome of one policy on the shared-cluster workload.
-public struct PolicyRun: Sendable {
-    /// The policy's name.
-    public let policy: String
-    /// Every job's outcome, in submission order.
-    public let jobs: [JobResult]
-    /// The cluster's state over time (utilization.csv).
-    public let utilization: [UtilizationSample]
-    /// Headline figures of this run.
-    public let metrics: ClusterMetrics
-    /// Contention probes simulated and answered from the cache.
-    public let probes: Int
-    /// Contention probes answered from the cache instead of simulated.
-    public let probeCacheHits: Int
-    /// Events simulated by this run's contention probes.
-    public let probeEvents: UInt64
-    /// Events the cluster simulation itself handled.
-    public let events: UInt64
-}
-
 /// Runs the multitenant part of a scenario under every policy it lists. Everything comes from
 /// the scenario: the hardware (`cluster`), the efficiency model, the seed (workload generation,
 /// wafers and failures) and the models, besides the multitenant section itself.
