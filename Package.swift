@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,10 +24,7 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
-        .target(
-            name: "SimEngine",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
-        ),
+        .target(name: "SimEngine"),
         .target(
             name: "SimHost",
             dependencies: ["CHwloc", "CJemalloc"]
