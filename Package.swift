@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"]),
+        // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"],
+                resources: [.embedInCode("Builtin")]),
         .target(name: "Charts"),
         .target(
             name: "AndromedaSim",
