@@ -25,24 +25,26 @@ let package = Package(
             providers: [.apt(["libjemalloc-dev"])]
         ),
         .target(name: "SimEngine"),
+        // The one JSON string escaper and the one XML/HTML escaper every output uses.
+        .target(name: "TextEscaping"),
         .target(
             name: "SimHost",
             dependencies: ["CHwloc", "CJemalloc"]
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"]),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
-        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware"]),
+        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
         .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster"],
                 resources: [.embedInCode("Builtin")]),
-        .target(name: "Charts"),
+        .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(
             name: "AndromedaSim",
             dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
         ),
-        .target(name: "ScenarioFormat"),
-        .target(name: "Reports", dependencies: ["SimEngine"]),
+        .target(name: "ScenarioFormat", dependencies: ["TextEscaping"]),
+        .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping"]),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
