@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
-                "AndromedaSim", "Reports", "ScenarioFormat", "Scenarios", "WaferSim",
+                "AndromedaSim", "WaferSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

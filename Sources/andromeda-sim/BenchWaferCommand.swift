@@ -1,8 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import Hardware
-import SimEngine
 import WaferSim
 
 /// `bench wafer`: the core-level referee's speed and memory on one GEMM (default: GenSLM-1.3B's

@@ -1,9 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import Reports
-import ScenarioFormat
-import Scenarios
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,19 +101,4 @@ struct RunCommand: ParsableCommand {
                          Double(peak) / 1_048_576, allocated as NSString, dir as NSString))
         }
     }
-}
-
-/// Prints `error` on standard error and exits with status 1 (an output cannot be written).
-func cannotWrite(_ error: Error) -> Never {
-    TemporaryFiles.removeAll()
-    FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-    Foundation.exit(1)
-}
-
-/// Prints `message` on standard error and exits with status 2 (bad input).
-func fail(_ message: String) -> Never {
-    // No staging folder or temporary file outlives the process.
-    TemporaryFiles.removeAll()
-    FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
-    Foundation.exit(2)
 }
