@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
-                "AndromedaSim", "WaferSim",
+                "AndromedaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
