@@ -23,15 +23,15 @@ struct CalibrateCommand: ParsableCommand {
     func fitAll() throws {
         let parts = leaveOneOut ? 3 : 2  // progress: the efficiency, the law, then leave-one-out
         if !lawOnly {
-            let e = try WorkProgress.part(0, of: parts) { () throws(TrainingError) in try Calibration.kernelEfficiency() }
+            let e = try WorkProgress.part(0, of: parts) { () throws(TrainingError) in try PublishedFigures.fitKernelEfficiency() }
             print(String(format: "kernel efficiency fitted on Llama-7B (%.2f samples/s, 1 CS-2): %.4f (default in use: %.4f)",
-                         Calibration.llama7BSamplesPerSecond, e, EfficiencyModel().kernelEfficiency))
+                         PublishedFigures.kernelEfficiencyPoint.published, e, EfficiencyModel().kernelEfficiency))
         }
         // GenSLM: the per-system batch is the largest power of two that fits without
         // accumulation (an assumption: the published runs' batches are unknown). One law, two
         // free parameters, four published times (1 -> 4 systems reading); the 2 -> 4 reading
         // is predicted from the same parameters.
-        let points = Calibration.genslmPoints
+        let points = PublishedFigures.genslmPoints
         let fit = try WorkProgress.part(1, of: parts) { try Calibration.convergenceLawFit(points) }
         print(String(format: "convergence law \"genslm\" fitted on the 4 GenSLM times: critical_batch_tokens %.4g, min_tokens %.4g (in use: %.4g, %.4g)",
                      fit.criticalBatchTokens, fit.minTokens, ConvergenceLaw.genslm.criticalBatchTokens, ConvergenceLaw.genslm.minTokens))
@@ -42,10 +42,10 @@ struct CalibrateCommand: ParsableCommand {
                          fit.minTokens(model), fit.minTokens(model) / Double(model.seqLen)))
         }
         print("point              published   fitted law   error")
-        for p in points + [Calibration.genslmZDNetPoint] {
+        for p in points + [PublishedFigures.genslmZDNetPoint].compactMap({ $0 }) {
             let h = try Calibration.hours(p, law: fit)
             print(String(format: "%@ %8.2f h %10.2f h %+7.1f%%%@", p.label.padding(toLength: 18, withPad: " ", startingAt: 0), p.hours, h, (h - p.hours) / p.hours * 100,
-                         p == Calibration.genslmZDNetPoint ? "  (other reading, not fitted)" : ""))
+                         p == PublishedFigures.genslmZDNetPoint ? "  (other reading, not fitted)" : ""))
         }
         if leaveOneOut {
             print("leave-one-out: fit on the other 3 times, predict this one")
