@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,31 +24,32 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
-        .target(
-            name: "SimEngine",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
-        ),
+        .target(name: "SimEngine"),
+        // The one JSON string escaper and the one XML/HTML escaper every output uses.
+        .target(name: "TextEscaping"),
         .target(
             name: "SimHost",
             dependencies: ["CHwloc", "CJemalloc"]
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"]),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"]),
-        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware"]),
+        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"]),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
         .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"]),
-        .target(name: "Charts"),
+        // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"],
+                resources: [.embedInCode("Builtin")]),
+        .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(
             name: "AndromedaSim",
             dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
         ),
-        .target(name: "ScenarioFormat"),
-        .target(name: "Reports", dependencies: ["SimEngine"]),
+        .target(name: "ScenarioFormat", dependencies: ["TextEscaping"]),
+        .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping"]),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
-                "AndromedaSim", "Reports", "ScenarioFormat", "Scenarios", "WaferSim",
+                "AndromedaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -26,61 +26,21 @@ public enum ScalingOutputs {
 
     /// The fields of one scaling.csv row, in the order of ``columns`` (sweeps pick from them).
     public static func fields(_ row: ScalingRow) -> [CSVField] {
-        let x = row.result
-        let pub = row.published?.timeToTrainHours
-        let simH = x.timeToTrain.seconds / 3600
-        return [
-            .string(x.modelName), .int(Int64(x.parameters)), .int(Int64(x.seqLen)), .int(Int64(x.systems)),
-            .int(Int64(x.globalBatch)), .int(Int64(x.microBatch)), .int(Int64(x.gradAccumulation)),
-            .double(x.step.total.seconds, decimals: 6), .double(x.samplesPerSecond, decimals: 3),
-            .double(x.tokensPerSecond, decimals: 1), .double(row.speedup, decimals: 4),
-            .double(row.scalingEfficiency, decimals: 4), .double(x.achievedFLOPS / 1e15, decimals: 4),
-            .double(x.peakFraction, decimals: 4), .double(x.step.pacingCompute.seconds, decimals: 6),
-            .double(x.step.exposedStream.seconds, decimals: 6), .double(x.step.boundary.seconds, decimals: 6),
-            .double(x.fixedCosts.seconds / 3600, decimals: 4), .int(x.samplesToTrain),
-            .double(simH, decimals: 4), .int(x.stepsToTrain), .int(x.checkpoints), .double(x.energyKWh, decimals: 1),
-            pub.map { .double($0, decimals: 2) } ?? .empty,
-            pub.map { .double((simH - $0) / $0 * 100, decimals: 2) } ?? .empty,
-            .double(row.scalingEfficiency, decimals: 4),
-        ]
+        let figures = ScalingFigures(row)
+        return columns.map { figures[$0].csv }
     }
 
     /// summary.json: the figures, the resolved inputs (every default filled in), version and seed.
     public static func summaryJSON(_ r: ScenarioResults, policies: [PolicyRun] = []) -> JSONOutput {
         let s = r.scenario
         let rows: [JSONOutput] = r.rows.map { row in
-            let x = row.result
-            var members: [(String, JSONOutput)] = [
-                ("model", .string(x.modelName)), ("params", .int(Int64(x.parameters))), ("seq_len", .int(Int64(x.seqLen))),
-                ("systems", .int(Int64(x.systems))), ("global_batch", .int(Int64(x.globalBatch))),
-                ("micro_batch", .int(Int64(x.microBatch))), ("grad_accum", .int(Int64(x.gradAccumulation))),
-                ("step_time_s", .double(x.step.total.seconds, decimals: 9)),
-                ("samples_per_s", .double(x.samplesPerSecond, decimals: 4)),
-                ("tokens_per_s", .double(x.tokensPerSecond, decimals: 1)),
-                ("speedup", .double(row.speedup, decimals: 4)), ("efficiency", .double(row.scalingEfficiency, decimals: 4)),
-                ("achieved_pflops", .double(x.achievedFLOPS / 1e15, decimals: 4)),
-                ("peak_fraction", .double(x.peakFraction, decimals: 4)),
-                ("compute_s", .double(x.step.pacingCompute.seconds, decimals: 9)),
-                ("exposed_stream_s", .double(x.step.exposedStream.seconds, decimals: 9)),
-                ("boundary_s", .double(x.step.boundary.seconds, decimals: 9)),
-                ("fixed_h", .double(x.fixedCosts.seconds / 3600, decimals: 4)),
-                ("checkpoints", .int(x.checkpoints)),
-                ("samples_to_train", .int(x.samplesToTrain)), ("steps_to_train", .int(x.stepsToTrain)),
-                ("time_to_train_h", .double(x.timeToTrain.seconds / 3600, decimals: 4)),
-                ("energy_kwh", .double(x.energyKWh, decimals: 1)),
-                ("pacing_usable_cores", .int(Int64(x.pacingUsableCores))),
-                ("bound_peak_flops_step_s", .double(x.peakFLOPBound.seconds, decimals: 9)),
-                ("bound_io_step_s", .double(x.ioBound.seconds, decimals: 9)),
-                ("fast_forwarded_steps", .int(x.fastForwardedSteps)),
-                ("fast_forward_relative_error", .double(x.fastForwardRelativeError, decimals: 6)),
-                ("scaling_efficiency", .double(row.scalingEfficiency, decimals: 4)),
-                ("events", .int(Int64(x.eventsSimulated))),
-            ]
+            let figures = ScalingFigures(row)
+            var members: [(String, JSONOutput)] = ScalingFigures.jsonMembers.map { ($0, figures[$0].json) }
             if let p = row.published {
                 var pm: [(String, JSONOutput)] = [("source", .string(p.source))]
-                if let h = p.timeToTrainHours {
-                    pm.append(("time_to_train_h", .double(h, decimals: 3)))
-                    pm.append(("error_pct", .double((x.timeToTrain.seconds / 3600 - h) / h * 100, decimals: 2)))
+                if p.timeToTrainHours != nil {
+                    pm.append(("time_to_train_h", figures["published_time_to_train_h"].json))
+                    pm.append(("error_pct", figures["time_error_pct"].json))
                 }
                 if let sps = p.samplesPerSecond { pm.append(("samples_per_s", .double(sps, decimals: 3))) }
                 members.append(("published", .object(pm)))

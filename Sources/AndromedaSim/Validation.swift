@@ -128,18 +128,16 @@ public enum Validation {
         ValidationRow(label: "\(c.label), 1 \(c.system.uppercased()) \(c.release), \(c.figure.rawValue)",
                       kind: c.status == .calibrated ? .calibrated : c.status == .fitted ? .fitted : .prediction, published: c.published,
                       unit: c.figure == .microBatch ? "samples" : "/s", tolerance: c.tolerance, source: c.source, quantity: .check(c))
-    } + [
-        ValidationRow(label: "GenSLM-123M, 1 system, time to train", kind: .fitted, published: 4.1, unit: "h", tolerance: 0.10,
-                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-123m", systems: 1)),
-        ValidationRow(label: "GenSLM-123M, 4 systems, time to train", kind: .fitted, published: 2.4, unit: "h", tolerance: 0.10,
-                      source: "mission source; ZDNet 2022-11-14", quantity: .timeToTrain(scenario: "genslm", model: "genslm-123m", systems: 4)),
-        ValidationRow(label: "GenSLM-1.3B, 1 system, time to train", kind: .fitted, published: 15.6, unit: "h", tolerance: 0.10,
-                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-1.3b", systems: 1)),
-        ValidationRow(label: "GenSLM-1.3B, 4 systems, time to train", kind: .fitted, published: 10.4, unit: "h", tolerance: 0.10,
-                      source: "mission source (2022)", quantity: .timeToTrain(scenario: "genslm", model: "genslm-1.3b", systems: 4)),
-        ValidationRow(label: "GenSLM-123M, 2 systems, time (ZDNet's 2->4)", kind: .alternative, published: 4.1, unit: "h",
-                      tolerance: 0.10, source: "ZDNet 2022-11-14",
-                      quantity: .timeToTrain(scenario: "genslm-2to4", model: "genslm-123m", systems: 2)),
+    } + PublishedFigures.genslmPoints.map { p in
+        // The published times are those of the built-in scenario (PublishedFigures).
+        ValidationRow(label: "GenSLM-\(PublishedFigures.size(p.model)), \(p.systems) system\(p.systems == 1 ? "" : "s"), time to train",
+                      kind: .fitted, published: p.hours, unit: "h", tolerance: 0.10, source: "Scenarios/genslm.json (published)",
+                      quantity: .timeToTrain(scenario: "genslm", model: p.model, systems: p.systems))
+    } + (PublishedFigures.genslmZDNetPoint.map { p in
+        [ValidationRow(label: "GenSLM-\(PublishedFigures.size(p.model)), \(p.systems) systems, time (ZDNet's 2->4)", kind: .alternative,
+                       published: p.hours, unit: "h", tolerance: 0.10, source: "Scenarios/genslm-2to4.json (published)",
+                       quantity: .timeToTrain(scenario: "genslm-2to4", model: p.model, systems: p.systems))]
+    } ?? []) + [
         ValidationRow(label: "GenSLM-123M, throughput 4 systems / 1", kind: .prediction, published: 4.0, unit: "x",
                       tolerance: 0.05, source: "\"nearly linear\": Cerebras/mission source (2022)",
                       quantity: .speedup(scenario: "genslm", model: "genslm-123m", from: 1, to: 4)),

@@ -1,28 +1,12 @@
 import Foundation
+import TextEscaping
 
 /// Text helpers for the SVG output: XML escaping, locale-independent fixed-decimal numbers and
 /// rough text-width estimates for layout.
 enum SVGText {
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, and the control characters XML 1.0
-    /// forbids (all below U+0020 but tab, line feed and carriage return) dropped, so it can go in
-    /// element content and in attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(c)
-            default:
-                if c.value >= 0x20 && c.value != 0xFFFE && c.value != 0xFFFF { out.unicodeScalars.append(c) }
-            }
-        }
-        return out
-    }
+    /// `text` escaped for SVG (``MarkupText`` in its XML dialect: `'` as `&apos;`, the control
+    /// characters XML 1.0 forbids dropped), for element content and attribute values.
+    static func escape(_ text: String) -> String { MarkupText.escape(text, for: .xml) }
 
     /// `x` with exactly `decimals` digits after a "." (whatever the locale), never "-0"; "0"
     /// for non-finite values.

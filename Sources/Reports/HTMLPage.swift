@@ -1,3 +1,5 @@
+import TextEscaping
+
 /// A self-contained HTML5 page built from parts: headings, paragraphs, tables, inline SVG and
 /// links. The style sheet is inline and nothing is fetched from the network, so the page opens
 /// from disk in any browser. The text depends only on what was added (no time stamps), so the
@@ -19,24 +21,9 @@ public struct HTMLPage: Sendable {
         self.title = title
     }
 
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and newline are not allowed in HTML text.
-                if c.value < 0x20 && c != "\t" && c != "\n" { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out
-    }
+    /// `text` escaped for HTML (``MarkupText`` in its HTML dialect: `'` as `&#39;`, control
+    /// characters other than tab and line feed as U+FFFD), safe in element content and attribute values.
+    public static func escape(_ text: String) -> String { MarkupText.escape(text, for: .html) }
 
     /// A section heading (`level` 2 or 3) with an anchor `id`.
     public mutating func heading(_ text: String, level: Int = 2, id: String? = nil) {

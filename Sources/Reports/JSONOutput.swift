@@ -1,3 +1,5 @@
+import TextEscaping
+
 /// A JSON document to write, rendered byte-identically from run to run: object members in the
 /// order given, fixed number formatting, RFC 8259 string escaping.
 ///
@@ -99,26 +101,6 @@ public indirect enum JSONOutput: Equatable, Sendable {
         out += String(repeating: " ", count: indent * level)
     }
 
-    /// Appends `s` as a JSON string literal: `"` and `\` are escaped, control characters become
-    /// `\b \f \n \r \t` or `\u00XX` (lowercase hex); everything else, including non-ASCII, is
-    /// written as is (UTF-8).
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        out += "\""
-    }
+    /// Appends `s` as a JSON string literal (``JSONText`` in its file style).
+    static func escape(_ s: String, into out: inout String) { JSONText.quote(s, into: &out) }
 }

@@ -1,3 +1,5 @@
+import TextEscaping
+
 /// An error in a scenario file: which file, where in the JSON document, and what is wrong.
 ///
 /// Every problem with user input is reported as a `ScenarioError`; nothing in this module traps on
@@ -53,22 +55,7 @@ public enum JSONPath {
         return key.unicodeScalars.allSatisfy { isAlpha($0) || ($0 >= "0" && $0 <= "9") }
     }
 
-    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20 || c.value == 0x7F:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    /// `s` as a JSON string literal for a message (``JSONText`` in its message style: control
+    /// characters and DEL as `\u00XX`).
+    static func quoted(_ s: String) -> String { JSONText.quoted(s, style: .message) }
 }

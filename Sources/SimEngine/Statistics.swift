@@ -1,5 +1,3 @@
-import Histogram
-
 // Output statistics for models: plain value types with no clock of their own. Every quantity
 // that depends on time takes the simulated time from the caller, and time enters only as whole
 // nanoseconds, so two runs of the same model produce bit-identical statistics.
@@ -104,67 +102,5 @@ public struct TimeWeightedAverage: Sendable, Equatable {
         let elapsed = end.nanoseconds &- start.nanoseconds
         if elapsed <= 0 { return current }
         return integral(until: end) / Double(elapsed)
-    }
-}
-
-/// The distribution of non-negative integer samples (latencies in nanoseconds, message sizes in
-/// bytes...) with quantiles to three significant digits: a wrapper of HdrHistogram
-/// (Tene; `Histogram<UInt64>`, auto-resizing, lowest discernible value 1).
-///
-/// Values up to 2,047 are kept exactly; larger values within 0.1 %. Count, max and min are
-/// exact. Values above `UInt64.max / 2` (the histogram's auto-resize limit) are recorded as
-/// `UInt64.max / 2`.
-public struct QuantileRecorder: Sendable, Equatable {
-    /// The underlying histogram (for percentile tables and other HdrHistogram queries).
-    public private(set) var histogram: Histogram<UInt64>
-
-    /// The largest value kept (HdrHistogram's auto-resize limit).
-    static let limit = UInt64.max / 2
-
-    /// An empty recorder.
-    public init() {
-        histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-    }
-
-    /// Records one sample (`count` times).
-    public mutating func record(_ value: UInt64, count: UInt64 = 1) {
-        histogram.record(value < Self.limit ? value : Self.limit, count: count)
-    }
-
-    /// Records a duration as whole nanoseconds; negative durations are recorded as zero.
-    public mutating func record(_ duration: SimDuration) {
-        record(UInt64(clamping: duration.nanoseconds))
-    }
-
-    /// The number of samples.
-    public var count: UInt64 { histogram.totalCount }
-    /// True when nothing was recorded.
-    public var isEmpty: Bool { histogram.totalCount == 0 }
-    /// The largest sample (exact), or zero when empty.
-    public var max: UInt64 { histogram.totalCount == 0 ? 0 : histogram.maxRecorded }
-    /// The smallest sample (within the histogram's precision), or zero when empty.
-    public var min: UInt64 { histogram.min }
-    /// The mean of the samples (each counted at the middle of its bucket), or zero when empty.
-    public var mean: Double { histogram.mean }
-
-    /// The value at quantile `q` (0 is the minimum, 0.5 the median, 1 the maximum): the smallest
-    /// recorded value such that a fraction `q` of the samples are less than or equivalent to it.
-    /// `q` is clamped to [0, 1] (NaN reads as 0). Zero when empty.
-    public func quantile(_ q: Double) -> UInt64 {
-        if histogram.totalCount == 0 { return 0 }
-        let p = q.isNaN ? 0 : Swift.min(Swift.max(q, 0), 1)
-        if p >= 1 { return max }
-        return histogram.valueAtPercentile(p * 100)
-    }
-
-    /// Adds every sample of `other` (both recorders share one bucket layout, so this is exact).
-    public mutating func merge(_ other: QuantileRecorder) {
-        histogram.add(other.histogram)
-    }
-
-    /// Forgets every sample.
-    public mutating func reset() {
-        histogram.reset()
     }
 }

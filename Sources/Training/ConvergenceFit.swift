@@ -25,18 +25,6 @@ extension Calibration {
         }
     }
 
-    /// The four GenSLM times of the mission's source (1 -> 4 systems).
-    public static let genslmPoints = [
-        TimePoint(label: "123M x1", model: "genslm-123m", perSystemBatch: 32, systems: 1, hours: 4.1),
-        TimePoint(label: "123M x4", model: "genslm-123m", perSystemBatch: 32, systems: 4, hours: 2.4),
-        TimePoint(label: "1.3B x1", model: "genslm-1.3b", perSystemBatch: 16, systems: 1, hours: 15.6),
-        TimePoint(label: "1.3B x4", model: "genslm-1.3b", perSystemBatch: 16, systems: 4, hours: 10.4),
-    ]
-
-    /// ZDNet's reading of the 123M result: 4.1 h on two systems (2.4 h on four is shared).
-    public static let genslmZDNetPoint = TimePoint(label: "123M x2 (ZDNet)", model: "genslm-123m", perSystemBatch: 32,
-                                                   systems: 2, hours: 4.1)
-
     /// The simulated time to train of `point` under `law`, with the scenario's other settings
     /// (checkpoint every 5,000 steps, the given fixed costs).
     public static func hours(_ point: TimePoint, law: ConvergenceLaw, cluster: ClusterSpec = ClusterSpec(),

@@ -1,3 +1,5 @@
+import TextEscaping
+
 /// Per-core compute utilisation of one referee run, downsampled to at most `maxCells` cells on
 /// the longer side (each cell the mean of the `factor x factor` grid positions it covers), and
 /// rendered as a deterministic SVG: north edge at the top, west edge at the left.
@@ -92,18 +94,8 @@ public struct UtilisationHeatMap: Sendable, Equatable {
         return out
     }
 
-    /// `text` safe for XML element content.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: if ch.value >= 0x20 { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// `text` safe for XML element content (``MarkupText`` in its XML dialect, as the charts).
+    /// The `wafer` command's titles hold no `'` nor control character, so they read as before
+    /// this heat map shared the charts' escaper (which kept `'` and dropped tab and line feed).
+    static func escape(_ text: String) -> String { MarkupText.escape(text, for: .xml) }
 }

@@ -1,7 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import SimEngine
 
 /// Every benchmark in one table, each beside its reference and the ratio, measured in this run.
 struct BenchAllCommand: ParsableCommand {

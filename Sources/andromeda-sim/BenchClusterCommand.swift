@@ -1,8 +1,6 @@
 import AndromedaSim
 import ArgumentParser
-import Cluster
 import Foundation
-import Scenarios
 
 struct BenchClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,6 +71,3 @@ struct BenchClusterCommand: ParsableCommand {
         return Measurement(rate: g.arrivalRatePerHour, generateSeconds: seconds(t1 - t0), simulateSeconds: seconds(t2 - t1), run: r)
     }
 }
-
-/// A duration in seconds.
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }

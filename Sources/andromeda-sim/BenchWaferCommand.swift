@@ -1,9 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import Hardware
-import SimEngine
-import WaferSim
 
 /// `bench wafer`: the core-level referee's speed and memory on one GEMM (default: GenSLM-1.3B's
 /// FFN-up at micro-batch 16 on the full 994 x 750 grid).
@@ -45,23 +42,14 @@ struct BenchWaferCommand: ParsableCommand {
     }
 
     func run() throws {
-        var p = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: hop, detourLatencyCycles: detour,
-                            ingressWordsPerCycle: parsedIngress ?? .infinity, tokens: tokens, dIn: k, dOut: n,
-                            tiling: GemmTiling(rowsUsed: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
         do {
-            try p.validate()
-            if defectRate > 0 {
-                p.defects = try DefectGrid.random(rows: rows, columns: columns, rate: defectRate, rng: Xoshiro256(seed: seed))
-            }
-            print("grid \(rows) x \(columns), T=\(tokens) K=\(k) N=\(n), pt=\(p.tiling.rowsUsed) pk=\(pk) pn=\(pn) Nb=\(nb), defects \(p.defects?.count ?? 0)")
+            let bench = try RefereeBenchmark(rows: rows, columns: columns, tokens: tokens, k: k, n: n, pk: pk, pn: pn, nb: nb,
+                                             hopLatencyCycles: hop, detourLatencyCycles: detour,
+                                             ingressWordsPerCycle: parsedIngress ?? .infinity, defectRate: defectRate, seed: seed)
+            print("grid \(rows) x \(columns), T=\(tokens) K=\(k) N=\(n), pt=\(bench.rowsUsed) pk=\(pk) pn=\(pn) Nb=\(nb), defects \(bench.defectCount)")
             for _ in 0..<runs {
-                let clock = ContinuousClock()
-                let bytes0 = Allocator.threadAllocatedBytes() ?? 0
-                let t0 = clock.now
-                let r = try GemmReferee.simulate(p)
-                let el = clock.now - t0
-                let allocated = (Allocator.threadAllocatedBytes() ?? 0) &- bytes0
-                let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
+                let run = try bench.run()
+                let r = run.result, secs = run.wallSeconds, allocated = run.allocatedBytes
                 let stats = Allocator.stats()
                 print(String(format: "cycles=%.1f time_us=%.3f events=%llu core_blocks=%d wall_s=%.3f events_per_s=%.0f peak_pending=%d",
                              r.cycles, Double(r.nanoseconds) / 1e3, r.events, r.coreBlocks, secs, Double(r.events) / max(secs, 1e-9),

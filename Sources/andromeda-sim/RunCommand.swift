@@ -1,9 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import Reports
-import ScenarioFormat
-import Scenarios
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,17 +48,7 @@ struct RunCommand: ParsableCommand {
             }
         } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies
-        // Every policy runs the same jobs.
-        let jobCount = policyRuns.first?.jobs.count ?? 0
-        let elapsed = clock.now - t0
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        // Every event this run simulated: the scaling runs, the shared cluster's own events and
-        // its contention probes (all policies).
-        let clusterEvents = policyRuns.reduce(UInt64(0)) { $0 + $1.events }
-        let probeEvents = policyRuns.reduce(UInt64(0)) { $0 + $1.probeEvents }
-        let events = results.eventsSimulated + clusterEvents + probeEvents
-        let stats = Allocator.stats()
-        let peak = Allocator.peakResidentBytes()
+        let timing = RunTiming(run, wallSeconds: RunTiming.seconds(clock.now - t0), fullDetail: fullDetail)
         // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
         let traceInside = trace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
@@ -69,20 +56,7 @@ struct RunCommand: ParsableCommand {
             let staging = folder.staging
             // The report links the trace relative to the final folder (the staging folder becomes it).
             try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: staging)
-            let timing: JSONOutput = .object([
-                ("wall_seconds", .double(wall, decimals: 6)),
-                ("events", .int(Int64(events))),
-                ("scaling_events", .int(Int64(results.eventsSimulated))),
-                ("cluster_jobs", .int(Int64(jobCount))),
-                ("contention_probe_events", .int(Int64(probeEvents))),
-                ("cluster_events", .int(Int64(clusterEvents))),
-                ("events_per_second", .double(Double(events) / max(wall, 1e-9), decimals: 0)),
-                ("peak_resident_bytes", .int(Int64(peak))),
-                ("allocator", .string(stats?.allocator ?? Allocator.name)),
-                ("allocated_bytes", .int(Int64(stats?.allocatedBytes ?? 0))),
-                ("full_detail", .bool(fullDetail)),
-            ])
-            try timing.write(to: staging + "/timing.json")
+            try timing.write(toFolder: staging)
             if let traceInside, let timeline { try timeline.write(to: folder.staged(traceInside)) }
             try folder.commit()
             if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
@@ -94,29 +68,14 @@ struct RunCommand: ParsableCommand {
             print("scenario \(parsed.name) (seed \(parsed.seed))")
             if !results.rows.isEmpty { print(ScalingOutputs.table(results), terminator: "") }
             if !policyRuns.isEmpty {
-                print("shared cluster: \(jobCount) jobs on \(parsed.cluster.systems) systems, every policy:")
+                print("shared cluster: \(timing.clusterJobs) jobs on \(parsed.cluster.systems) systems, every policy:")
                 print(ClusterOutputs.table(policyRuns), terminator: "")
             }
-            let allocated = stats.map { String(format: ", jemalloc allocated %.1f MiB", Double($0.allocatedBytes) / 1_048_576) } ?? ""
-            let split = policyRuns.isEmpty ? "" : " (cluster \(clusterEvents), contention probes \(probeEvents))"
+            let allocated = timing.allocator.map { String(format: ", jemalloc allocated %.1f MiB", Double($0.allocatedBytes) / 1_048_576) } ?? ""
+            let split = policyRuns.isEmpty ? "" : " (cluster \(timing.clusterEvents), contention probes \(timing.contentionProbeEvents))"
             print(String(format: "wall %.3f s, %llu events%@ (%.2f M events/s), peak RSS %.1f MiB%@; wrote %@/",
-                         wall, events, split as NSString, Double(events) / max(wall, 1e-9) / 1e6,
-                         Double(peak) / 1_048_576, allocated as NSString, dir as NSString))
+                         timing.wallSeconds, timing.events, split as NSString, timing.eventsPerSecond / 1e6,
+                         Double(timing.peakResidentBytes) / 1_048_576, allocated as NSString, dir as NSString))
         }
     }
-}
-
-/// Prints `error` on standard error and exits with status 1 (an output cannot be written).
-func cannotWrite(_ error: Error) -> Never {
-    TemporaryFiles.removeAll()
-    FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-    Foundation.exit(1)
-}
-
-/// Prints `message` on standard error and exits with status 2 (bad input).
-func fail(_ message: String) -> Never {
-    // No staging folder or temporary file outlives the process.
-    TemporaryFiles.removeAll()
-    FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
-    Foundation.exit(2)
 }

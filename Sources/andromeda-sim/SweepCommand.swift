@@ -1,9 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import ScenarioFormat
-import Scenarios
-import SimHost
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,7 +73,7 @@ struct SweepCommand: ParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         do {
-            let started = Counter()
+            let started = SweepPointCounter()
             let outcome = try SweepRunner.run(sweep, source: source, directory: dir, workers: count, shard: sh) { done, total in
                 guard tty else { return }
                 // The ETA from the points this run finished (points already on disk took no time).
@@ -103,45 +100,5 @@ struct SweepCommand: ParsableCommand {
         } catch {
             cannotWrite(error)
         }
-    }
-}
-
-struct MergeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "merge",
-        abstract: "Join the folders of a sharded sweep into the files one machine would have written.",
-        discussion: "Example: andromeda-sim merge --out out/all out/shard0 out/shard1"
-    )
-
-    @Option(help: "Output folder.") var out: String
-    @Argument(help: "Shard output folders.") var shards: [String]
-
-    func run() throws {
-        guard let first = shards.first, let def = SweepRunner.storedDefinition(first) else {
-            fail("\(shards.first ?? "merge"): no readable sweep.json (not a sweep output folder)")
-        }
-        let sweep = SweepCommand.load(def.source, def.parameters)
-        do {
-            let complete = try SweepRunner.merge(sweep, source: def.source, shards: shards, into: out)
-            print(complete ? "wrote \(out)/sweep_scaling.csv and sweep_cluster.csv"
-                           : "merged; some points are still missing (run the remaining shards)")
-        } catch let e as SweepError {
-            fail("\(e)")
-        } catch let e as OutputRefused {
-            fail("\(e)")
-        } catch {
-            cannotWrite(error)
-        }
-    }
-}
-
-/// Counts the progress calls of one sweep run (the first call's `done` minus one is what was
-/// already on disk).
-final class Counter: @unchecked Sendable {
-    private var first: Int?
-    /// Points finished by this run, given the total `done` so far (calls arrive under the sweep's lock).
-    func next(_ done: Int) -> Int {
-        if first == nil { first = done - 1 }
-        return done - (first ?? 0)
     }
 }

@@ -1,7 +1,6 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
-import WaferSim
 
 /// `andromeda-sim wafer`: one layer's weight-streamed GEMMs simulated by the core-level referee,
 /// beside the mapping model's prediction.
@@ -60,18 +59,18 @@ struct WaferCommand: ParsableCommand {
         }
         guard (1...65_536).contains(microBatch) else { throw ValidationError("--micro-batch must be 1 to 65536") }
         if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
-        guard let g = parsedGrid, g.0 * g.1 <= GemmProblem.maxGridCores else {
-            throw ValidationError("--grid must be ROWSxCOLUMNS, each 1 to 16384, at most \(GemmProblem.maxGridCores) cores")
+        guard let g = parsedGrid, g.0 * g.1 <= WaferLayerStudy.maxGridCores else {
+            throw ValidationError("--grid must be ROWSxCOLUMNS, each 1 to 16384, at most \(WaferLayerStudy.maxGridCores) cores")
         }
         if let h = hopLatency, !(h >= 0 && h <= 1e6) { throw ValidationError("--hop-latency must be 0 to 1e6 cycles") }
         if let d = detourLatency, !(d >= 0 && d <= 1e9) { throw ValidationError("--detour-latency must be 0 to 1e9 cycles") }
         guard parsedIngress != nil else { throw ValidationError("--ingress must be a number above 0 or inf") }
         guard efficiency > 0, efficiency <= 1 else { throw ValidationError("--efficiency must be in (0, 1]") }
         guard defectRate >= 0, defectRate <= 1 else { throw ValidationError("--defect-rate must be 0 to 1") }
-        guard let tc = parsedTraceCores, tc.0 * tc.1 <= GemmTraceRequest.maxCores, trace == nil || (tc.0 <= g.0 && tc.1 <= g.1) else {
-            throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(GemmTraceRequest.maxCores) cores")
+        guard let tc = parsedTraceCores, tc.0 * tc.1 <= WaferLayerStudy.maxTraceCores, trace == nil || (tc.0 <= g.0 && tc.1 <= g.1) else {
+            throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(WaferLayerStudy.maxTraceCores) cores")
         }
-        let ops = Self.gemms(of: m, layer: layer, samples: microBatch)
+        let ops = WaferLayerStudy.gemms(of: m, layer: layer, samples: microBatch)
         if let o = op, !ops.contains(where: { $0.name == o }) {
             throw ValidationError("--op must be one of \(ops.map(\.name).joined(separator: ", ")) for layer \(layer)")
         }
@@ -83,109 +82,62 @@ struct WaferCommand: ParsableCommand {
     func run() throws {
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen), let gridShape = parsedGrid,
               let traceShape = parsedTraceCores else { throw ExitCode(2) }
-        let (rows, columns) = gridShape, (traceRows, traceColumns) = traceShape
-        var ws = WaferSpec()
-        ws.gridHeight = rows
-        ws.gridWidth = columns
-        ws.physicalCores = max(ws.physicalCores, rows * columns)
-        ws.defectRate = defectRate
-        if let h = hopLatency { ws.hopLatencyCycles = h }
-        if let d = detourLatency { ws.detourLatencyCycles = d }
-        let rho = parsedIngress ?? .infinity
-        // The wafer's defects (grid position (r, c) is physical core r * columns + c) and the
-        // mapping model for it, as a training run builds them.
-        let wafer = Wafer(spec: ws, index: 0, rng: Xoshiro256(seed: seed))
-        let mapper = WaferMapper(wafer: wafer, kernelEfficiency: efficiency,
-                                 ingressBytesPerSecond: rho.isInfinite ? nil : rho * 4 * ws.clockHz)
-        let defects: DefectGrid
-        do { defects = try DefectGrid(rows: rows, columns: columns, map: wafer.defects) } catch { fail("--grid: \(error)") }
-        // SRAM the micro-batch holds on every core before any GEMM tile (LayerOps), split into
-        // stored layer inputs and the running block's working set.
-        let tokens = Double(microBatch) * Double(m.seqLen), cores = Double(rows * columns)
-        let stored = Int((tokens * Double(LayerOps.storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel) / cores).rounded(.up))
-        let working = Int((tokens * LayerOps.workingBytesPerToken(m) / cores).rounded(.up))
-        let free = ws.sramBytesPerCore - ws.reservedSRAMBytesPerCore - stored - working
-        let gemms = Self.gemms(of: m, layer: layer, samples: microBatch).filter { op == nil || $0.name == op }
-        print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(Int(tokens)) tokens; grid \(rows) x \(columns), \(defects.count) defective positions")
+        var o = WaferLayerStudy.Options(model: m)
+        o.layer = layer
+        o.op = op
+        o.microBatch = microBatch
+        (o.rows, o.columns) = gridShape
+        o.hopLatencyCycles = hopLatency
+        o.detourLatencyCycles = detourLatency
+        o.ingressWordsPerCycle = parsedIngress ?? .infinity
+        o.kernelEfficiency = efficiency
+        o.defectRate = defectRate
+        o.seed = seed
+        (o.pk, o.pn, o.nb) = (pk, pn, nb)
+        o.traceCorner = trace.map { _ in traceShape }
+        let (rows, columns) = gridShape
+        var study: WaferLayerStudy
+        do { study = try WaferLayerStudy(o) } catch { fail("--grid: \(error)") }
+        let ws = study.wafer
+        print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(study.tokens) tokens; grid \(rows) x \(columns), \(study.defectCount) defective positions")
         print(String(format: "mesh: hop %.3g cycles, detour %.3g cycles, ingress %@ words/cycle, kernel efficiency %.4g, clock %.3g GHz; SRAM left for tiles %d B/core",
-                     ws.hopLatencyCycles, ws.detourLatencyCycles, ingress as NSString, efficiency, ws.clockHz / 1e9, free))
-        let chrome = trace.map { _ in ChromeTrace() }
-        var busy = [Double](repeating: 0, count: rows * columns)
-        var totalCycles = 0.0, totalModel = 0.0, totalNanoseconds: Int64 = 0
-        for (name, shape) in gemms {
-            let estimate: GemmEstimate
-            if pk != nil || pn != nil || nb != nil {
-                let best = mapper.bestTiling(shape, freeBytesPerCore: max(free, 0))
-                let tiling = GemmTiling(rowsUsed: min(rows, shape.tokens),
-                                        columnsPerGroup: pk ?? best?.tiling.columnsPerGroup ?? 1,
-                                        groups: pn ?? best?.tiling.groups ?? 1, blockColumns: nb ?? best?.tiling.blockColumns ?? 1)
-                estimate = mapper.estimate(shape, tiling)
-            } else {
-                guard let best = mapper.bestTiling(shape, freeBytesPerCore: free) else {
-                    fail("--micro-batch: \(m.name) layer \(layer) \(name) (GEMM \(shape)) cannot be mapped: no tiling fits the \(free) bytes per core left")
-                }
-                estimate = best
+                     ws.hopLatencyCycles, ws.detourLatencyCycles, ingress as NSString, efficiency, ws.clockHz / 1e9, study.freeBytesPerCore))
+        let totals: WaferLayerStudy.Totals
+        do {
+            totals = try study.simulate { g in
+                let (shape, t, r, estimate) = (g.shape, g.estimate.tiling, g.referee, g.estimate)
+                print("\(g.name): T=\(shape.tokens) K=\(shape.dIn) N=\(shape.dOut); tiling pt=\(t.rowsUsed) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks, \(estimate.bound)-bound")
+                print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                             r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
+                print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
+                             r.usedUtilisation * 100, r.gridUtilisation * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
+                             r.maxResidentWeightBlocks))
+                print(String(format: "  events %llu, wall %.3f s, %.2f M events/s", r.events, g.wallSeconds, Double(r.events) / max(g.wallSeconds, 1e-9) / 1e6))
             }
-            let t = estimate.tiling
-            let problem = GemmProblem(rows: rows, columns: columns, hopLatencyCycles: ws.hopLatencyCycles,
-                                      detourLatencyCycles: ws.detourLatencyCycles, fmacsPerCycle: Double(ws.fmacsPerCorePerCycle),
-                                      kernelEfficiency: efficiency, ingressWordsPerCycle: rho, clockHz: ws.clockHz,
-                                      sramBytesPerCore: ws.sramBytesPerCore, storedBytesPerCore: stored, workingBytesPerCore: working,
-                                      reservedBytesPerCore: ws.reservedSRAMBytesPerCore,
-                                      tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
-                                      tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
-                                                            groups: t.groups, blockColumns: t.blockColumns),
-                                      defects: defects.count > 0 ? defects : nil)
-            let request = chrome.map {
-                GemmTraceRequest(sink: $0.group("wafer \(name)"), rows: 0..<min(traceRows, rows), columns: 0..<min(traceColumns, columns))
+        } catch {
+            switch error {
+            case .grid(let message): fail("--grid: \(message)")
+            case .unmappable(let message): fail("--micro-batch: \(message)")
+            case .problem(let gemm, let parameter, let message): fail("\(Self.flag(for: parameter)): \(gemm): \(message)")
             }
-            let clock = ContinuousClock()
-            let t0 = clock.now
-            let r: GemmSimulationResult
-            do { r = try GemmReferee.simulate(problem, trace: request) } catch {
-                fail("\(Self.flag(for: error.parameter)): \(name): \(error)")
-            }
-            let wall = clock.now - t0
-            print("\(name): T=\(shape.tokens) K=\(shape.dIn) N=\(shape.dOut); tiling pt=\(t.rowsUsed) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks, \(estimate.bound)-bound")
-            print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
-                         r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
-            print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
-                         r.usedUtilisation * 100, r.gridUtilisation * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
-                         r.maxResidentWeightBlocks))
-            print(String(format: "  events %llu, wall %.3f s, %.2f M events/s", r.events, seconds(wall), Double(r.events) / max(seconds(wall), 1e-9) / 1e6))
-            for i in 0..<busy.count { busy[i] += r.busyCycles[i] }
-            totalCycles += r.cycles
-            totalModel += estimate.cycles
-            totalNanoseconds += r.nanoseconds
         }
-        if gemms.count > 1 {
+        if totals.gemms > 1 {
             print(String(format: "layer GEMMs: referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
-                         totalCycles, Double(totalNanoseconds) / 1e3, totalModel, (totalCycles - totalModel) / totalModel * 100))
+                         totals.refereeCycles, Double(totals.refereeNanoseconds) / 1e3, totals.modelCycles,
+                         (totals.refereeCycles - totals.modelCycles) / totals.modelCycles * 100))
         }
         do {
             if let path = heatmap {
-                let map = UtilisationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: totalCycles)
-                let title = "\(m.name) layer \(layer) \(op ?? "all GEMMs"): compute utilisation per core, \(rows) x \(columns) grid"
-                try AtomicFile.write(map.svg(title: title), to: path)
+                try study.writeHeatMap(to: path)
                 print("wrote \(path)")
             }
-            if let path = trace, let chrome {
-                try chrome.write(to: path)
+            if let path = trace, let chrome = study.trace {
+                try study.writeTrace(to: path)
                 print("wrote \(path) (\(chrome.recordedEvents) events, \(chrome.droppedEvents) dropped)")
             }
         } catch {
             FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
             throw ExitCode(1)
-        }
-    }
-
-    /// The weight-streamed GEMMs of `layer` at `samples` per micro-batch, as training prices
-    /// them (LayerOps): blocks 1...layers, the head at layers + 1; the embedding has none.
-    static func gemms(of m: ModelSpec, layer: Int, samples: Int) -> [(name: String, shape: GemmShape)] {
-        let kind: LayerCost.Kind = layer == 0 ? .embedding : layer <= m.layers ? .block : .head
-        return LayerOps.forward(m, kind: kind, samples: samples).compactMap {
-            if case .gemm(let name, let shape) = $0 { return (name, shape) }
-            return nil
         }
     }
 
@@ -206,7 +158,4 @@ struct WaferCommand: ParsableCommand {
         default: return parameter
         }
     }
-
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 }
-

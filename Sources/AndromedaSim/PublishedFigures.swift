@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where the calibration and the fits read their published figures, so that each figure exists
+/// once: the GenSLM times to train are the `published` entries of the built-in scenarios
+/// `genslm` (the 1 -> 4 systems reading) and `genslm-2to4` (ZDNet's 2 -> 4 reading), and the
+/// calibration point of the kernel efficiency is the calibrated row of ``ThroughputChecks/all``.
+/// `andromeda-sim calibrate` and `andromeda-sim validate` both use them.
+public enum PublishedFigures {
+    /// The published times of `scenario`'s experiments of model `prefix`* on `systems` (all when nil).
+    static func timePoints(scenario: String, label: (String, Int) -> String) -> [Calibration.TimePoint] {
+        guard let text = BuiltinScenarios.all[scenario],
+              let s = try? Andromeda.parse(text, file: "<built-in \(scenario)>") else { return [] }
+        return s.scaling.flatMap { e in
+            e.published.compactMap { p in
+                p.timeToTrainHours.map {
+                    Calibration.TimePoint(label: label(e.model.name, p.systems), model: e.model.name,
+                                          perSystemBatch: e.perSystemBatch, systems: p.systems, hours: $0)
+                }
+            }
+        }
+    }
+
+    /// "123M" of "genslm-123m".
+    static func size(_ model: String) -> String { String(model.split(separator: "-").last ?? "").uppercased() }
+
+    /// The four GenSLM times of the mission's source (1 -> 4 systems), from the built-in
+    /// scenario `genslm`, labelled "123M x1".
+    public static let genslmPoints: [Calibration.TimePoint] = timePoints(scenario: "genslm") { "\(size($0)) x\($1)" }
+
+    /// ZDNet's reading of the 123M result: 4.1 h on two systems (2.4 h on four is shared), from
+    /// the built-in scenario `genslm-2to4`.
+    public static let genslmZDNetPoint: Calibration.TimePoint? =
+        timePoints(scenario: "genslm-2to4") { "\(size($0)) x\($1) (ZDNet)" }.first { $0.systems == 2 }
+
+    /// The calibration point of the kernel efficiency: the calibrated row of ``ThroughputChecks/all``
+    /// (Llama-7B on one CS-2, batch 99 x 2048, 20.45 samples/s).
+    public static let kernelEfficiencyPoint: ThroughputCheck = ThroughputChecks.all.first { $0.status == .calibrated }!
+
+    /// The kernel efficiency at which the simulated run of ``kernelEfficiencyPoint`` reaches its
+    /// published samples/s (bisection on the simulator).
+    public static func fitKernelEfficiency() throws(TrainingError) -> Double {
+        let c = kernelEfficiencyPoint
+        return try Calibration.kernelEfficiency(model: c.model, perSystemBatch: c.batch, target: c.published,
+                                                cluster: ThroughputChecks.cluster(c.system))
+    }
+}

@@ -1,0 +1,48 @@
+import AndromedaSim
+import ArgumentParser
+import Foundation
+
+struct PlanMinSystemsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "min-systems",
+        abstract: "The fewest systems that train a model by a deadline (fixed costs included).",
+        discussion: "Example: andromeda-sim plan min-systems --model genslm-1.3b --batch 16 --samples 700000 --deadline-h 12"
+    )
+    @Option(help: "Built-in model.") var model: String
+    @Option(parsing: .unconditional, help: "Samples per system per step (1-1e6).") var batch: Int
+    @Option(parsing: .unconditional, help: "Samples to train (1-1e15).") var samples: Double
+    @Option(parsing: .unconditional, help: "Deadline, hours (0-1e6).") var deadlineH: Double
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1-192).") var clusterSystems: Int = 16
+
+    func validate() throws {
+        guard ModelCatalog.model(named: model) != nil else {
+            throw ValidationError("unknown model \(model); known: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
+        }
+        guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be 1 to 1000000") }
+        guard samples.isFinite, samples >= 1, samples < 1e15 else { throw ValidationError("--samples must be 1 to 1e15") }
+        guard deadlineH.isFinite, deadlineH > 0, deadlineH <= 1e6 else { throw ValidationError("--deadline-h must be in (0, 1e6]") }
+        guard (1...192).contains(clusterSystems) else { throw ValidationError("--cluster-systems must be 1 to 192") }
+    }
+
+    func run() throws {
+        guard let m = ModelCatalog.model(named: model) else { throw ExitCode(2) }
+        var cluster = ClusterSpec()
+        cluster.systems = clusterSystems
+        let job = TrainingSpec(model: m, systems: 1, perSystemBatch: batch, stopping: .samples(Int64(samples)))
+        let a: Planning.SystemsAnswer
+        do {
+            let deadline = try SimDuration(seconds: deadlineH * 3600)
+            a = try ProgressBar.around("plan min-systems") { try Planning.fewestSystems(for: job, deadline: deadline, cluster: cluster) }
+        } catch { fail("\(error)") }
+        // Every count in order, simulated or not (with the reason).
+        var lines: [(Int, String)] = a.tried.map { ($0.systems, String(format: "%.2f h", $0.timeToTrain.seconds / 3600)) }
+        lines += a.failed.map { ($0.systems, "cannot run: \($0.reason)") }
+        for (n, text) in lines.sorted(by: { $0.0 < $1.0 }) { print(String(format: "%3d systems: ", n) + text) }
+        let searched = "\(a.tried.count + a.failed.count) of at most \(a.iterationBound) system counts simulated"
+        if let n = a.systems { print("fewest systems meeting \(deadlineH) h: \(n) (\(searched))") } else if a.tried.isEmpty {
+            fail("no system count from 1 to \(clusterSystems) can run this job (reasons above; \(searched))")
+        } else {
+            print("no system count up to \(clusterSystems) meets \(deadlineH) h (\(searched))")
+        }
+    }
+}
