@@ -23,7 +23,7 @@ struct ConvertPhillyCommand: ParsableCommand {
         o.gpusPerSystem = gpusPerSystem
         o.maxSystems = maxSystems
         o.flopsPerGPUSecond = flopsPerGpu
-        try TraceConversion.run(input: input, out: out, what: "Philly log") { text in
+        TraceConversion.runCommand(input: input, out: out, what: "Philly log") { text in
             try PhillyConverter.convert(text: text, file: input, options: o)
         }
     }

@@ -27,7 +27,7 @@ struct ConvertSWFCommand: ParsableCommand {
         o.processorsPerSystem = processorsPerSystem
         o.maxSystems = maxSystems
         o.flopsPerProcessorSecond = flopsPerProcessor
-        try TraceConversion.run(input: input, out: out, what: "SWF log") { text in
+        TraceConversion.runCommand(input: input, out: out, what: "SWF log") { text in
             try SWFConverter.convert(text: text, file: input, options: o)
         }
     }

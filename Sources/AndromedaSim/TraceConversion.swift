@@ -1,0 +1,37 @@
+import Foundation
+
+/// The file handling both log converters share (`convert-philly`, `convert-swf`): refuse an
+/// output path that is empty or a folder, read the log within the trace size bound as UTF-8
+/// text, convert it, and write the trace CSV atomically.
+public enum TraceConversion {
+    /// Why a conversion stopped.
+    public enum Failure: Error, CustomStringConvertible {
+        /// Bad input (the output path, the log, a row): the message says which and why.
+        case badInput(String)
+        /// The trace could not be written.
+        case cannotWrite(String)
+
+        public var description: String {
+            switch self {
+            case .badInput(let m), .cannotWrite(let m): return m
+            }
+        }
+    }
+
+    /// Converts the log at `input` (described as `what`, e.g. "SWF log") with `convert` and
+    /// writes the trace CSV to `out`; returns the number of jobs written.
+    public static func run(input: String, out: String, what: String,
+                           convert: (String) throws -> String) throws(Failure) -> Int {
+        var isDirectory: ObjCBool = false
+        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            throw .badInput("--out must name a file (got \"\(out)\")")
+        }
+        let data: Data
+        do { data = try TraceReader.readFile(input, what: what) } catch { throw .badInput("\(error)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw .badInput("\(input): the \(what) is not UTF-8 text") }
+        let csv: String
+        do { csv = try convert(text) } catch { throw .badInput("\(error)") }
+        do { try AtomicFile.write(csv, to: out) } catch { throw .cannotWrite("\(error)") }
+        return csv.split(separator: "\n").count - 1
+    }
+}

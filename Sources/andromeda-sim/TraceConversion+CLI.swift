@@ -1,0 +1,18 @@
+import AndromedaSim
+import Foundation
+
+extension TraceConversion {
+    /// Runs a conversion for a command: prints what was written; bad input exits 2, an output
+    /// that cannot be written exits 1.
+    static func runCommand(input: String, out: String, what: String, convert: (String) throws -> String) {
+        do {
+            let jobs = try run(input: input, out: out, what: what, convert: convert)
+            print("wrote \(out): \(jobs) jobs")
+        } catch {
+            switch error {
+            case .badInput(let m): fail(m)
+            case .cannotWrite: cannotWrite(error)
+            }
+        }
+    }
+}
