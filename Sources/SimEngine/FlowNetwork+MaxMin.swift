@@ -20,13 +20,35 @@ extension FlowNetwork.Core {
     /// for the P link crossings of the active flows, the L links in use and R heap
     /// re-insertions (at most one per link per bottleneck round, typically few).
     mutating func recomputeRates(now: Int64) throws(SimulationError) {
+        // 0. From a known state by changes the transition cache can name: when this transition
+        //    was seen before, apply its difference (bit-identical; FlowNetwork+Transitions.swift).
+        let from = state
+        let named = cachingEnabled && from >= 0 && opCount <= FlowNetwork.Transitions.maxOps
+        var transitionKey: UInt64 = 0
+        if named {
+            let found = ops.withUnsafeBufferPointer { (o) -> Int? in
+                let opsDone = UnsafeBufferPointer(rebasing: o[0..<opCount])
+                transitionKey = FlowNetwork.Transitions.key(from: from, ops: opsDone)
+                return transitions.lookup(transitionKey, from: from, ops: opsDone)
+            }
+            if let t = found {
+                opCount = 0
+                try applyTransition(t, now: now)
+                return
+            }
+        }
+        let opsDone = opCount
+        opCount = 0
+
         // 1-2. The allocation: from the memo when this exact sharing state was seen before
         //      (the allocation is a pure function of the active flows' links in start order and
         //      the links' capacities, so a remembered one is bit-identical), else computed.
+        let memoResets = memo.resets
         let key = memo.key(active: active, flows: flows)
-        if let entry = memo.lookup(key, active: active, paths: paths) {
+        if cachingEnabled, let entry = memo.lookup(key, active: active, paths: paths) {
             stamp &+= 1
             memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
+            state = Int32(entry)
         } else {
             try progressiveFilling()
             for l in touched {
@@ -34,6 +56,27 @@ extension FlowNetwork.Core {
                 links[i].newFraction = Swift.min(1, links[i].newLoad / links[i].capacity)
             }
             memo.store(key, active: active, paths: paths, flows: flows, links: links, touched: touched)
+            state = Int32(memo.entries.count - 1)
+        }
+        if memo.resets != memoResets { transitions.removeAll() }
+
+        // Record the transition: the flows whose rate changes and the links whose load changes
+        // (the same tests as steps 3 and 4 below).
+        if named && memo.resets == memoResets, let started = transitions.begin() {
+            for (position, slot) in active.enumerated() {
+                let r = flows[Int(slot)].newRate
+                if r != flows[Int(slot)].rate { transitions.addFlow(position: position, rate: r) }
+            }
+            for l in loadedLinks where links[Int(l)].stamp != stamp {
+                transitions.addLink(l, load: 0, fraction: 0)
+            }
+            for l in touched where links[Int(l)].newLoad != links[Int(l)].load {
+                transitions.addLink(l, load: links[Int(l)].newLoad, fraction: links[Int(l)].newFraction)
+            }
+            ops.withUnsafeBufferPointer { o in
+                transitions.commit(started, key: transitionKey, from: from,
+                                   ops: UnsafeBufferPointer(rebasing: o[0..<opsDone]), next: state)
+            }
         }
 
         // 3. New completion times, only for flows whose rate changed (bit for bit), so that
@@ -46,21 +89,7 @@ extension FlowNetwork.Core {
                     let f = Int(slot)
                     let r = fl[f].newRate
                     if r == fl[f].rate { continue }
-                    guard r > 0 else {
-                        throw .model("FlowNetwork: internal error: flow slot \(slot) got rate \(r)")
-                    }
-                    // remaining(f, at: now), inlined.
-                    let sent = fl[f].rate * Double(now &- fl[f].anchor) / 1e9
-                    let left = Swift.max(0, fl[f].remaining - sent)
-                    let ns = try Self.transferNanoseconds(remaining: left, bytes: fl[f].bytes, rate: r)
-                    let (finish, overflow) = now.addingReportingOverflow(ns)
-                    if overflow {
-                        throw .timeOverflow("FlowNetwork: flow completion at \(SimTime(nanoseconds: now)) + \(ns) ns")
-                    }
-                    fl[f].remaining = left
-                    fl[f].anchor = now
-                    fl[f].rate = r
-                    fl[f].finish = finish
+                    try Self.setRate(r, of: &fl[f], slot: slot, now: now)
                 }
             }
         }

@@ -42,6 +42,8 @@ extension FlowNetwork {
         /// Lookups answered and missed (for tests and profiling).
         var hits = 0
         var misses = 0
+        /// How many times the memo was emptied (its entry indices change then).
+        var resets = 0
 
         /// A 64-bit hash of one flow's links (stable across runs; not `Hasher`). A cheap
         /// multiply-xorshift per link: collisions only cost a recomputation.
@@ -157,6 +159,7 @@ extension FlowNetwork {
             entries.append(Entry(key: key, flows: Int32(active.count), linkStart: Int32(linkStart),
                                  linkEnd: Int32(linkPool.count), rateStart: Int32(rateStart),
                                  touchedStart: Int32(touchedStart), touchedCount: Int32(touched.count)))
+            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             let mask = table.count - 1
             var i = Int(truncatingIfNeeded: key) & mask
             while table[i] != 0 { i = (i + 1) & mask }
@@ -165,6 +168,7 @@ extension FlowNetwork {
 
         /// Forgets everything (keeping capacity).
         mutating func removeAll() {
+            resets += 1
             entries.removeAll(keepingCapacity: true)
             for i in table.indices { table[i] = 0 }
             linkPool.removeAll(keepingCapacity: true)
@@ -234,9 +238,11 @@ extension FlowNetwork {
             }
         }
 
+        /// Remembers a list; returns its entry, or nil when the table is full.
+        @discardableResult
         mutating func insert(_ key: UInt64, _ path: [LinkID], links deduplicated: [UInt32], latency: SimDuration,
-                             pathHash: UInt64) {
-            guard entries.count < Self.maxEntries, inputs.count + path.count <= Self.maxPool else { return }
+                             pathHash: UInt64) -> Int? {
+            guard entries.count < Self.maxEntries, inputs.count + path.count <= Self.maxPool else { return nil }
             if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             let e = Entry(key: key, inputStart: Int32(inputs.count), inputCount: Int32(path.count),
                           linkStart: Int32(links.count), linkCount: Int32(deduplicated.count),
@@ -248,6 +254,7 @@ extension FlowNetwork {
             var i = Int(truncatingIfNeeded: key) & mask
             while table[i] != 0 { i = (i + 1) & mask }
             table[i] = Int32(entries.count)
+            return entries.count - 1
         }
     }
 }

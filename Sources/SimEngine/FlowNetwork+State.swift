@@ -93,6 +93,16 @@ extension FlowNetwork {
         var heap: [ShareEntry] = []
         /// Allocations already computed, by sharing state (see `FlowNetwork+Memo.swift`).
         var memo = RateMemo()
+        /// Transitions between remembered states (see `FlowNetwork+Transitions.swift`).
+        var transitions = Transitions()
+        /// The memo entry of the current sharing state (-1: none yet).
+        var state: Int32 = -1
+        /// Changes to the active flows since the last rate computation, as transition operation
+        /// codes (`opCount` past ``Transitions/maxOps``: changes the cache cannot name).
+        var ops = [UInt32](repeating: 0, count: Transitions.maxOps)
+        var opCount = 0
+        /// Off: every rate computation is a fresh progressive filling (for tests that compare).
+        var cachingEnabled = true
 
         /// Time up to which link statistics have been accumulated.
         var accountedUntil: Int64 = 0
@@ -153,8 +163,10 @@ extension FlowNetwork {
             // latencies never change, so the result is the same).
             var pathLatency = SimDuration.zero
             var pathHash: UInt64 = 0
+            var preparedIndex: Int?
             let inputHash = PreparedPaths.hash(of: path)
             if let e = prepared.lookup(inputHash, path) {
+                preparedIndex = e
                 let p = prepared.entries[e]
                 pathScratch.replaceSubrange(0..<pathScratch.count,
                                             with: prepared.links[Int(p.linkStart)..<Int(p.linkStart + p.linkCount)])
@@ -174,7 +186,7 @@ extension FlowNetwork {
                     pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
                 }
                 pathHash = RateMemo.hash(of: pathScratch)
-                prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash)
+                preparedIndex = prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash)
             }
             let delay = latency ?? pathLatency
             guard delay >= .zero else {
@@ -210,6 +222,7 @@ extension FlowNetwork {
                 flows[f].pathHash = pathHash
                 for l in pathScratch { links[Int(l)].activeFlows += 1 }
                 active.append(slot)
+                noteChange(preparedIndex.map { Transitions.add(prepared: $0) })
                 changed = true
             }
             if changed {
@@ -233,7 +246,10 @@ extension FlowNetwork {
                 return false
             }
             let slot = flow.index
-            if let i = active.firstIndex(of: slot) { active.remove(at: i) }
+            if let i = active.firstIndex(of: slot) {
+                active.remove(at: i)
+                noteChange(Transitions.remove(at: i))
+            }
             for l in paths[Int(slot)] { links[Int(l)].activeFlows -= 1 }
             releaseSlot(slot)
             flowsCancelled.increment()
@@ -287,6 +303,8 @@ extension FlowNetwork {
             for i in 0..<active.count {
                 let slot = active[i]
                 if flows[Int(slot)].finish <= now {
+                    // Its position once the flows before it that complete are removed.
+                    noteChange(Transitions.remove(at: i - completedScratch.count))
                     completedScratch.append(slot)
                 } else {
                     active[kept] = slot

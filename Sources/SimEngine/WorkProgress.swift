@@ -119,6 +119,8 @@ extension Simulation {
     /// a ``WorkProgress`` is current, in slices of `slice` events, reporting `fraction()` between
     /// slices (so the event loop itself is untouched). Models whose events are costly (a shared
     /// cluster's events run contention probes) use smaller slices.
+    /// (Inlinable, so that the run loop is specialised for the caller's handler.)
+    @inlinable
     public func run<H: EventHandler>(_ handler: inout H, slice: UInt64 = 1 << 16,
                                      progress fraction: () -> Double) throws(SimulationError) -> RunOutcome {
         guard let p = WorkProgress.current else { return try run(&handler) }

@@ -328,7 +328,11 @@ public final class WeightStreamingJob: Component {
         let u1 = 1 - lane[s].rng.uniform(), u2 = lane[s].rng.uniform()
         let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
         let factor = exp(jitterSigma * z - jitterSigma * jitterSigma / 2)
-        return max(1, Int64((Double(base) * factor).rounded()))
+        // `x.rounded()` (half away from zero) without libm's `round`: x is positive, so truncate
+        // and add one when the fraction, which the subtraction gives exactly, is at least 1/2.
+        let x = Double(base) * factor
+        let truncated = Int64(x)
+        return max(1, truncated + (x - Double(truncated) >= 0.5 ? 1 : 0))
     }
 
     /// Starts every stream and compute whose dependencies are met.

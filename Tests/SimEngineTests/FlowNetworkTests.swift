@@ -411,4 +411,70 @@ final class FlowNetworkTests: XCTestCase {
             XCTAssertEqual(s.busyBytes, expected[i], accuracy: expected[i] * 1e-6, "link \(i)")
         }
     }
+
+    // MARK: Transition cache
+
+    /// A repeating pattern of starts, completions and cancellations over shared links, with the
+    /// memo and transition cache on and off: every notification time, every rate and completion
+    /// time after every change, and every link statistic must be bit-identical, and the cache
+    /// must have answered most changes.
+    func testCachedTransitionsGiveExactlyTheFreshRatesAndCompletionTimes() throws {
+        struct Trace: Equatable {
+            var log: [NotificationRecorder.Entry] = []
+            var rates: [UInt64] = []
+            var finishes: [Int64] = []
+            var stats: [UInt64] = []
+        }
+        func run(caching: Bool) throws -> (Trace, hits: Int, misses: Int) {
+            let b = FlowBench()
+            b.net.core.cachingEnabled = caching
+            let capacities = [1000.0, 300, 700, 450]
+            let l = try capacities.enumerated().map { i, c in
+                try b.net.addLink(name: "L\(i)", bytesPerSecond: c, latency: SimDuration(nanoseconds: Int64(i) * 7))
+            }
+            let paths = [[l[0], l[1]], [l[1], l[2]], [l[0], l[2], l[3], l[0]], [l[3]], [l[2]]]
+            let sizes = [50.0, 30, 60, 20, 45]
+            var trace = Trace()
+            var started: [FlowID] = []
+            var k = 0
+            b.action.body = { sim in
+                // Five starts per period of 3 s, the same paths and sizes in the same order each
+                // period; the fourth start of a period cancels the oldest flow still running.
+                let id = try b.start(sizes[k % sizes.count], paths[k % paths.count], arg: UInt32(k))
+                started.append(id)
+                if k % 5 == 3, let old = started.first(where: { b.net.isActive($0) }) {
+                    _ = try b.net.cancelFlow(old, in: sim)
+                }
+                for f in started where b.net.isActive(f) {
+                    trace.rates.append(b.net.rate(of: f)!.bitPattern)
+                    trace.finishes.append(b.net.finishTime(of: f)!.nanoseconds)
+                }
+                k += 1
+            }
+            for period in 0..<60 {
+                for offset in [0, 150_000, 400_000, 1_100_000, 1_900_000] {
+                    try b.sim.schedule(at: SimTime(nanoseconds: Int64(period) * 3_000_000_000 + Int64(offset) * 1000),
+                                       target: b.act)
+                }
+            }
+            try b.run()
+            XCTAssertNil(b.action.failure)
+            XCTAssertNil(b.net.checkInvariants())
+            trace.log = b.log
+            for link in l {
+                let s = b.net.statistics(of: link, at: b.sim.now)!
+                trace.stats += [s.busyBytes.bitPattern, UInt64(s.busyTime.nanoseconds),
+                                s.averageUtilization.bitPattern, s.usedFraction.max.bitPattern]
+            }
+            trace.stats.append(b.net.flowsCancelled.count)
+            return (trace, b.net.core.transitions.hits, b.net.core.transitions.misses)
+        }
+        let fresh = try run(caching: false)
+        let cached = try run(caching: true)
+        XCTAssertEqual(fresh.hits, 0)
+        XCTAssertEqual(cached.0, fresh.0)
+        XCTAssertEqual(cached.0.log.count + Int(cached.0.stats.last!), 300)  // every start notified or cancelled
+        XCTAssertGreaterThan(cached.0.stats.last!, 0)
+        XCTAssertGreaterThan(cached.hits, 10 * cached.misses, "hits \(cached.hits), misses \(cached.misses)")
+    }
 }
