@@ -65,49 +65,92 @@ public struct ClusterMetrics: Sendable {
     /// Computes the metrics from the jobs' outcomes, the utilisation samples, the cluster's system
     /// count and the users' fair-share weights (missing: 1).
     public init(_ results: [JobResult], samples: [UtilizationSample], systems: Int, weights: [String: Double]) {
+        // One pass per figure over the results, no filtered copies of them (a result carries its
+        // whole spec; a million-job run cannot afford several copies). Sums run in job order,
+        // as before.
         jobs = results.count
-        finished = results.filter { $0.state == .finished }.count
-        rejected = results.filter { $0.state == .rejected }.count
-        unfinished = results.filter { $0.state == .unfinished }.count
-        let firstSubmit = results.map(\.spec.submit).min() ?? .zero
+        var finished = 0, rejected = 0, unfinished = 0
+        var firstSubmit: SimTime? = nil
+        var lastEnd: SimTime? = nil
+        for r in results {
+            switch r.state {
+            case .finished: finished += 1
+            case .rejected: rejected += 1
+            case .unfinished: unfinished += 1
+            default: break
+            }
+            firstSubmit = Swift.min(firstSubmit ?? r.spec.submit, r.spec.submit)
+            if let e = r.end { lastEnd = Swift.max(lastEnd ?? e, e) }
+        }
+        self.finished = finished
+        self.rejected = rejected
+        self.unfinished = unfinished
+        let first = firstSubmit ?? .zero
         // The makespan ends with the last job (failures and repairs after it do not count);
         // with unfinished jobs, at the end of the simulation.
-        let lastEnd = results.compactMap(\.end).max() ?? firstSubmit
-        let horizon = unfinished > 0 ? Swift.max(lastEnd, samples.last?.time ?? lastEnd) : lastEnd
-        makespanSeconds = horizon.since(firstSubmit).seconds
+        let last = lastEnd ?? first
+        let horizon = unfinished > 0 ? Swift.max(last, samples.last?.time ?? last) : last
+        makespanSeconds = horizon.since(first).seconds
         var busy = 0.0
         for (k, s) in samples.enumerated() where s.time < horizon {
             let next = k + 1 < samples.count ? Swift.min(samples[k + 1].time, horizon) : horizon
             busy += Double(s.busySystems) * next.since(s.time).seconds
         }
         utilization = makespanSeconds > 0 ? busy / (Double(systems) * makespanSeconds) : 0
-        let done = results.filter { $0.state == .finished }
         func waitOf(_ r: JobResult) -> Double { (r.firstStart ?? r.spec.submit).since(r.spec.submit).seconds }
         func completionOf(_ r: JobResult) -> Double { (r.end ?? r.spec.submit).since(r.spec.submit).seconds }
         func slowdownOf(_ r: JobResult) -> Double { completionOf(r) / Swift.max(1, r.soloRunTime.seconds) }
-        let started = results.filter { $0.firstStart != nil }
-        wait = Summary(started.map(waitOf))
-        completion = Summary(done.map(completionOf))
-        meanSlowdown = done.isEmpty ? 0 : done.map(slowdownOf).reduce(0, +) / Double(done.count)
-        let users = Array(Set(results.map(\.spec.user))).sorted()
+        // Per user (by name), the indexes of their jobs in job order.
+        var byUser: [String: [Int]] = [:]
+        var waits: [Double] = [], completions: [Double] = []
+        var slowdownSum = 0.0
+        for (i, r) in results.enumerated() {
+            byUser[r.spec.user, default: []].append(i)
+            if r.firstStart != nil { waits.append(waitOf(r)) }
+            if r.state == .finished {
+                completions.append(completionOf(r))
+                slowdownSum += slowdownOf(r)
+            }
+        }
+        wait = Summary(waits)
+        completion = Summary(completions)
+        meanSlowdown = finished == 0 ? 0 : slowdownSum / Double(finished)
+        waits = []
+        completions = []
         var rows: [(String, Summary, Summary, Double)] = []
         var xs: [Double] = []
-        for u in users {
-            let mine = results.filter { $0.spec.user == u }
-            let mineDone = mine.filter { $0.state == .finished }
-            let sd = mineDone.isEmpty ? 0 : mineDone.map(slowdownOf).reduce(0, +) / Double(mineDone.count)
-            rows.append((u, Summary(mine.filter { $0.firstStart != nil }.map(waitOf)), Summary(mineDone.map(completionOf)), sd))
+        for u in byUser.keys.sorted() {
+            var w: [Double] = [], c: [Double] = []
+            var sum = 0.0, done = 0
+            for i in byUser[u] ?? [] {
+                let r = results[i]
+                if r.firstStart != nil { w.append(waitOf(r)) }
+                if r.state == .finished {
+                    c.append(completionOf(r))
+                    sum += slowdownOf(r)
+                    done += 1
+                }
+            }
+            let sd = done == 0 ? 0 : sum / Double(done)
+            rows.append((u, Summary(w), Summary(c), sd))
             if sd > 0 { xs.append((weights[u] ?? 1) / sd) }
         }
         perUser = rows.map { (user: $0.0, wait: $0.1, completion: $0.2, slowdown: $0.3) }
         let sum = xs.reduce(0, +), sq = xs.reduce(0) { $0 + $1 * $1 }
         jainFairness = xs.isEmpty ? 1 : sum * sum / (Double(xs.count) * sq)
-        let held = results.reduce(0.0) { $0 + Double($1.spec.systems) * $1.held.seconds }
-        let lost = results.reduce(0.0) { $0 + Double($1.spec.systems) * $1.lostWork.seconds }
+        var held = 0.0, lost = 0.0, energy = 0.0, lostSeconds = 0.0, restarts = 0, missed = 0
+        for r in results {
+            held += Double(r.spec.systems) * r.held.seconds
+            lost += Double(r.spec.systems) * r.lostWork.seconds
+            energy += r.energyKWh
+            lostSeconds += r.lostWork.seconds
+            restarts += r.restarts
+            if let d = r.spec.deadline, (r.end ?? .never) > d { missed += 1 }
+        }
         goodput = held > 0 ? (held - lost) / held : 1
-        energyKWh = results.reduce(0) { $0 + $1.energyKWh }
-        lostWorkHours = results.reduce(0) { $0 + $1.lostWork.seconds } / 3600
-        restarts = results.reduce(0) { $0 + $1.restarts }
-        deadlinesMissed = results.filter { r in r.spec.deadline.map { d in (r.end ?? .never) > d } ?? false }.count
+        energyKWh = energy
+        lostWorkHours = lostSeconds / 3600
+        self.restarts = restarts
+        deadlinesMissed = missed
     }
 }

@@ -10,8 +10,10 @@ import Workloads
 /// wafers and failures) and the models, besides the multitenant section itself.
 public enum MultitenantRunner {
     /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
-    /// (about 2.2 KB each while simulated): checked before the generator draws any.
-    public static let maxJobs = 2_000_000
+    /// (about 1.3 KB each while simulated): checked before the generator draws any.
+    public static let maxJobs = 3_000_000
+    /// At most this many generated jobs (the generator's own limit).
+    public static var maxGeneratedJobs: Int { WorkloadGenerator.maxJobs }
 
     /// The scenario's multitenant section, or an error saying it has none.
     static func section(_ scenario: Scenario) throws -> MultitenantSpec {

@@ -25,9 +25,9 @@ import Darwin
 public struct WorkloadGenerator: Sendable, Equatable {
     /// Number of jobs to generate (1...``maxJobs``).
     public var jobs: Int
-    /// The most jobs a generator may draw: 1,000,000 (about 2.2 GB while simulated; see
-    /// docs/workloads.md). Checked before any job is drawn.
-    public static let maxJobs = 1_000_000
+    /// The most jobs a generator may draw: 3,000,000 (about 1.3 KB each while simulated, so
+    /// about 3.9 GB; see docs/workloads.md). Checked before any job is drawn.
+    public static let maxJobs = 3_000_000
     /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
     /// mean 3600 / rate seconds.
     public var arrivalRatePerHour: Double

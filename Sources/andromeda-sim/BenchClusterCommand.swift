@@ -5,18 +5,20 @@ import Foundation
 struct BenchClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Shared-cluster speed: N generated jobs (the andromeda-multitenant mix) on 16 systems under one policy.",
-        discussion: "Example: andromeda-sim bench cluster --jobs 10000 --policy easy-backfill"
+        abstract: "Shared-cluster speed: N generated jobs (the andromeda-multitenant mix) on 16 systems (or --systems) under one policy.",
+        discussion: "Example: andromeda-sim bench cluster --jobs 3000000 --systems 192 --rate 30"
     )
 
-    @Option(parsing: .unconditional, help: "Jobs to generate (1 to 1,000,000).") var jobs: Int = 10_000
+    @Option(parsing: .unconditional, help: "Jobs to generate (1 to \(MultitenantRunner.maxGeneratedJobs)).") var jobs: Int = 10_000
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to 192; MemoryX node groups at least as many).") var systems: Int = 16
     @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
     @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
-    @Option(parsing: .unconditional, help: "Arrival rate, jobs per hour (default: the scenario's 3.6, which overloads 16 systems).") var rate: Double?
+    @Option(parsing: .unconditional, help: "Arrival rate, jobs per hour (default: the scenario's 3.6 per 16 systems, which overloads them).") var rate: Double?
 
     func validate() throws {
-        guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be 1 to 1000000") }
+        guard (1...MultitenantRunner.maxGeneratedJobs).contains(jobs) else { throw ValidationError("--jobs must be 1 to \(MultitenantRunner.maxGeneratedJobs)") }
+        guard (1...192).contains(systems) else { throw ValidationError("--systems must be 1 to 192") }
         guard PolicyName.names.contains(policy) else {
             throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
@@ -27,10 +29,10 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try Self.measure(jobs: jobs, policy: policy, contention: contention, seed: seed, rate: rate)
+        let m = try Self.measure(jobs: jobs, systems: systems, policy: policy, contention: contention, seed: seed, rate: rate)
         let r = m.run
-        print(String(format: "jobs=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
-                     jobs, m.rate, policy as NSString, contention as NSString, m.generateSeconds, m.simulateSeconds,
+        print(String(format: "jobs=%d systems=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
+                     jobs, systems, m.rate, policy as NSString, contention as NSString, m.generateSeconds, m.simulateSeconds,
                      Double(jobs) / max(m.simulateSeconds, 1e-9)))
         print(String(format: "finished=%d makespan_h=%.1f utilization=%.3f mean_wait_h=%.2f probes=%d cache_hits=%d probe_events=%llu",
                      r.metrics.finished, r.metrics.makespanSeconds / 3600, r.metrics.utilization, r.metrics.wait.mean / 3600,
@@ -49,15 +51,19 @@ struct BenchClusterCommand: ParsableCommand {
         var run: PolicyRun
     }
 
-    static func measure(jobs: Int, policy: String, contention: String, seed: UInt64, rate: Double?) throws -> Measurement {
+    static func measure(jobs: Int, systems: Int = 16, policy: String, contention: String, seed: UInt64, rate: Double?) throws -> Measurement {
         var scenario = try Andromeda.load("andromeda-multitenant")
         guard var m = scenario.multitenant, var g = m.generator, let p = PolicyName(rawValue: policy),
               let mode = ContentionMode(rawValue: contention) else { throw ExitCode(1) }
         g.jobs = jobs
-        if let r = rate { g.arrivalRatePerHour = r }
+        if let r = rate { g.arrivalRatePerHour = r } else {
+            g.arrivalRatePerHour *= Double(systems) / Double(scenario.cluster.systems)
+        }
         m.generator = g
+        scenario.cluster.systems = systems
         m.policies = [p]
         m.config.horizon = nil
+        if let groups = m.config.memoryXNodeGroups { m.config.memoryXNodeGroups = max(groups, systems) }
         m.contention = mode
         scenario.multitenant = m
         scenario.seed = seed

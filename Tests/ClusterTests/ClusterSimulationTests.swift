@@ -21,6 +21,23 @@ final class ClusterSimulationTests: XCTestCase {
         return r
     }
 
+    /// A probe compiles each job's plan once per configuration and first system: a second probe
+    /// of the same mix with other stopping rules compiles nothing and measures the same steps as
+    /// fresh probes do.
+    func testProbesReusePlansAndMeasureTheSameSteps() throws {
+        let a = try job("a", systems: 2, samples: 20_000).training
+        var b = a
+        b.stopping = .samples(90_000)
+        let probes = ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 42)
+        let first = try probes.probe([a, a])
+        XCTAssertEqual(probes.plansCompiled, 2)
+        let again = try probes.probe([b, b])
+        XCTAssertEqual(probes.plansCompiled, 2)
+        XCTAssertEqual(again, first)
+        let fresh = ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 42)
+        XCTAssertEqual(try fresh.probe([b, b]), first)
+    }
+
     func testJobsThatFitRunTogetherAndOthersWait() throws {
         let r = try simulate([try job("a", systems: 8), try job("b", systems: 8), try job("c", systems: 16)])
         XCTAssertEqual(r.map(\.state), [.finished, .finished, .finished])

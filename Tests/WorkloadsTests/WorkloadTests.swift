@@ -79,7 +79,7 @@ final class WorkloadTests: XCTestCase {
     func testGeneratorRejectsBadSettings() throws {
         var g = try generator()
         g.jobs = 0
-        XCTAssertTrue(message { try g.generate(seed: 1) }.contains("allowed range: 1...1000000"))
+        XCTAssertTrue(message { try g.generate(seed: 1) }.contains("allowed range: 1...\(WorkloadGenerator.maxJobs)"))
         g = try generator(rate: .nan)
         XCTAssertTrue(message { try g.generate(seed: 1) }.contains("arrival rate"))
         g = try generator(mix: [])

@@ -24,6 +24,13 @@ public final class ContentionProbes {
     public var backgroundTransfersPerStep = 128.0
 
     var solos: [JobConfiguration: SoloStep] = [:]
+    /// Compiled plans of probed jobs, by configuration and first system (a plan depends on the
+    /// spec and on the wafers of its systems, whose defect maps are drawn by system index):
+    /// every probe of a mix places its jobs on systems from 0 up, so the same plans recur.
+    struct PlanKey: Hashable { let job: JobConfiguration; let firstSystem: Int }
+    var plans: [PlanKey: [ExecutionPlan]] = [:]
+    /// Plans compiled for probes (cache misses of ``plans``).
+    public private(set) var plansCompiled = 0
     /// Contention probes simulated (cache misses).
     public internal(set) var simulated = 0
     /// Contention probes answered from a cache.
@@ -64,6 +71,22 @@ public final class ContentionProbes {
         return (times, duties, duties.reduce(0, +) >= contentionThreshold)
     }
 
+    /// The plan of `spec` (checkpoints already removed) on `systems` of `cluster`, compiled once
+    /// per spec and systems. Plans are the same whatever the stopping rule (the probe sets the
+    /// steps itself), so it is left out of the comparison; every other field must be equal.
+    func probePlan(_ spec: TrainingSpec, on systems: [Int], cluster c: ClusterSpec) throws(TrainingError) -> ExecutionPlan {
+        var normal = spec
+        normal.stopping = .steps(1)
+        let key = PlanKey(job: JobConfiguration(spec), firstSystem: systems.first ?? 0)
+        if let found = plans[key]?.first(where: { $0.spec == normal && c == cluster }) {
+            return found
+        }
+        let plan = try TrainingTestbed.plan(normal, on: systems, cluster: c, efficiency: efficiency, seed: seed)
+        plansCompiled += 1
+        if c == cluster { plans[key, default: []].append(plan) }
+        return plan
+    }
+
     /// Simulates `specs` together (disjoint systems, shared MemoryX), plus synthetic traffic of
     /// MemoryX duty `backgroundDuty` when it is above zero, and measures each job's mean step.
     public func probe(_ specs: [TrainingSpec], backgroundDuty: Double = 0) throws(TrainingError) -> [Int64] {
@@ -79,7 +102,7 @@ public final class ContentionProbes {
                 s.finalCheckpoint = false
                 let systems = Array(next..<(next + s.systems))
                 next += s.systems
-                let plan = try TrainingTestbed.plan(s, on: systems, cluster: c, efficiency: efficiency, seed: seed)
+                let plan = try probePlan(s, on: systems, cluster: c)
                 let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: "p\(i)")
                 job.fullDetail = true
                 // Stagger the starts over one step so the tenants' layers are not in lock step

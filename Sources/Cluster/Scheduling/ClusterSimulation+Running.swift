@@ -10,8 +10,8 @@ extension ClusterSimulation {
         var running: [RunningJob] = []
         for j in active {
             let r = jobs[j]
-            usage[r.spec.user, default: 0] += Double(r.systems.count) * now.since(r.heldSince).seconds
-            running.append(RunningJob(index: j, user: r.spec.user, priority: r.spec.priority, systems: r.systems.count,
+            usage[specs[j].user, default: 0] += Double(r.systems.count) * now.since(r.heldSince).seconds
+            running.append(RunningJob(index: j, user: specs[j].user, priority: specs[j].priority, systems: r.systems.count,
                                       memoryXBytes: r.solo.memoryXBytes, start: r.heldSince,
                                       estimatedEnd: estimatedEnd(j, now)))
         }
@@ -62,8 +62,8 @@ extension ClusterSimulation {
     /// rebuild it for a queue of thousands).
     func queuedView(_ i: Int) -> QueuedJob {
         let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compiled[jobs[i].config]))
-        return QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
-                         submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
+        return QueuedJob(index: i, id: specs[i].id, user: specs[i].user, priority: specs[i].priority,
+                         submit: specs[i].submit, enqueued: jobs[i].enqueued, systems: specs[i].systems,
                          memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
                          restarts: jobs[i].restarts)
     }
@@ -79,7 +79,7 @@ extension ClusterSimulation {
 
     /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
     func start(_ i: Int, _ sim: Simulation) throws(SimulationError) -> Bool {
-        guard let chosen = pool.choose(jobs[i].spec.systems, memoryXBytes: jobs[i].solo.memoryXBytes) else { return false }
+        guard let chosen = pool.choose(specs[i].systems, memoryXBytes: jobs[i].solo.memoryXBytes) else { return false }
         remove(fromQueue: i)
         pool.take(chosen, for: i, memoryXBytes: jobs[i].solo.memoryXBytes)
         // The compile cache holds a configuration once a start-up that compiled it has finished.
@@ -87,7 +87,7 @@ extension ClusterSimulation {
         let startup = jobs[i].startup(compiled: wasCompiled)
         if let trace {
             if jobs[i].enqueued < sim.now {
-                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
+                trace.span(track: "job \(specs[i].id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
             }
             traceSince[i] = sim.now
         }
@@ -99,7 +99,7 @@ extension ClusterSimulation {
             jobs[i].compiledAtFirstStart = !wasCompiled
         }
         active.append(i)
-        let ready = try sim.now.adding(SimDuration(nanoseconds: startup), "start-up of job \(jobs[i].spec.id)")
+        let ready = try sim.now.adding(SimDuration(nanoseconds: startup), "start-up of job \(specs[i].id)")
         jobs[i].completion = try sim.schedule(at: ready, target: id, arg: arg(.startupDone, i))
         jobs[i].completionTime = ready
         return true
@@ -126,7 +126,7 @@ extension ClusterSimulation {
         let running = active.filter { jobs[$0].state == .running }
         for j in running { try settle(j, sim.now) }
         let steps: [Int64]
-        do { steps = try contention.sharing(running.map { jobs[$0].spec.training }) } catch {
+        do { steps = try contention.sharing(running.map { specs[$0].training }) } catch {
             throw .model("step times: \(error.message)")
         }
         for (k, j) in running.enumerated() {
@@ -142,9 +142,9 @@ extension ClusterSimulation {
                 jobs[j].effective = new
             }
             guard let remaining = jobs[j].exactRemainingRunNanoseconds else {
-                throw .timeOverflow("job \(jobs[j].spec.id): \(jobs[j].totalSteps - jobs[j].stepsDone) steps of \(jobs[j].effective) ns do not fit in simulated time")
+                throw .timeOverflow("job \(specs[j].id): \(jobs[j].totalSteps - jobs[j].stepsDone) steps of \(jobs[j].effective) ns do not fit in simulated time")
             }
-            let end = try sim.now.adding(SimDuration(nanoseconds: remaining), "completion of job \(jobs[j].spec.id)")
+            let end = try sim.now.adding(SimDuration(nanoseconds: remaining), "completion of job \(specs[j].id)")
             if end != jobs[j].completionTime || jobs[j].completion == nil {
                 if let h = jobs[j].completion { sim.cancel(h) }
                 jobs[j].completion = try sim.schedule(at: end, target: id, arg: arg(.complete, j))
@@ -156,7 +156,7 @@ extension ClusterSimulation {
     func release(_ j: Int, _ now: SimTime, reason: String) {
         closeSegment(j, at: now, reason: reason)
         pool.release(jobs[j].systems, of: j, memoryXBytes: jobs[j].solo.memoryXBytes)
-        usageDone[jobs[j].spec.user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
+        usageDone[specs[j].user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
         jobs[j].systems = []
         jobs[j].completion = nil
         jobs[j].completionTime = .never
@@ -168,7 +168,7 @@ extension ClusterSimulation {
         if let trace {
             // A finished job's last state was traced by complete().
             if jobs[j].state != .finished { traceStateEnd(j, now) }
-            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: jobs[j].spec.id, start: jobs[j].heldSince, end: now) }
+            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: specs[j].id, start: jobs[j].heldSince, end: now) }
         }
         jobs[j].segments.append(JobSegment(systems: jobs[j].systems, start: jobs[j].heldSince, end: now, reasonEnded: reason))
         jobs[j].held += now.since(jobs[j].heldSince).nanoseconds
@@ -206,7 +206,7 @@ extension ClusterSimulation {
         traceStateEnd(j, sim.now)
         jobs[j].state = .checkpointing
         jobs[j].pendingReason = reason
-        let done = try sim.now.adding(SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), "checkpoint of job \(jobs[j].spec.id)")
+        let done = try sim.now.adding(SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), "checkpoint of job \(specs[j].id)")
         jobs[j].completion = try sim.schedule(at: done, target: id, arg: arg(.preemptDone, j))
         jobs[j].completionTime = done
         try rebalance(sim)
@@ -224,7 +224,7 @@ extension ClusterSimulation {
         jobs[j].restarts += 1
         jobs[j].enqueued = now
         // Back in submission order.
-        let pos = queue.firstIndex { (jobs[$0.index].spec.submit, $0.index) > (jobs[j].spec.submit, j) } ?? queue.count
+        let pos = queue.firstIndex { (specs[$0.index].submit, $0.index) > (specs[j].submit, j) } ?? queue.count
         enqueue(j, at: pos)
     }
 
@@ -286,7 +286,7 @@ extension ClusterSimulation {
     /// Traces job `j`'s current state (starting, running, checkpointing) as ending at `now`.
     func traceStateEnd(_ j: Int, _ now: SimTime) {
         guard let trace, j < traceSince.count else { return }
-        trace.span(track: "job \(jobs[j].spec.id)", name: jobs[j].state.rawValue, start: traceSince[j], end: now)
+        trace.span(track: "job \(specs[j].id)", name: jobs[j].state.rawValue, start: traceSince[j], end: now)
         traceSince[j] = now
     }
 
@@ -295,11 +295,11 @@ extension ClusterSimulation {
     func checkInvariants(_ now: SimTime) throws(SimulationError) {
         invariantChecks += 1
         for j in active {
-            if let f = jobs[j].firstStart, f < jobs[j].spec.submit {
-                throw .model("invariant: job \(jobs[j].spec.id) started before it was submitted")
+            if let f = jobs[j].firstStart, f < specs[j].submit {
+                throw .model("invariant: job \(specs[j].id) started before it was submitted")
             }
         }
-        let holders = active.map { j in (index: j, id: jobs[j].spec.id, systems: jobs[j].systems, memoryXBytes: jobs[j].solo.memoryXBytes) }
+        let holders = active.map { j in (index: j, id: specs[j].id, systems: jobs[j].systems, memoryXBytes: jobs[j].solo.memoryXBytes) }
         if let v = pool.violation(holders: holders) { throw .model(v) }
     }
 }

@@ -24,6 +24,8 @@ public final class ClusterSimulation: Component {
     /// Step times alone and under sharing (may be shared between runs on the same hardware).
     public let contention: any ContentionModel
     var policy: any SchedulingPolicy
+    /// Every job as submitted (the caller's array, shared, not copied).
+    let specs: [JobSpec]
     var jobs: [JobRecord]
     var id: UInt32 = 0
 
@@ -71,6 +73,7 @@ public final class ClusterSimulation: Component {
         self.policy = policy
         self.contention = contention
         cluster = contention.probes.cluster
+        self.specs = specs
         jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
         let n = cluster.systems
         pool = SystemPool(systems: n, memoryXCapacityBytes: cluster.memoryX.capacityBytes,
@@ -99,8 +102,8 @@ public final class ClusterSimulation: Component {
         if trace != nil { traceSince = Array(repeating: .zero, count: jobs.count) }
         var components = ComponentSet()
         id = components.register(self)
-        for j in jobs {
-            try sim.schedule(at: j.spec.submit, target: id, arg: arg(.arrival, j.index), priority: 64)
+        for j in jobs.indices {
+            try sim.schedule(at: specs[j].submit, target: id, arg: arg(.arrival, j), priority: 64)
         }
         if let f = config.failures {
             for s in 0..<pool.count { try scheduleFailure(s, after: .zero, f, sim) }
@@ -116,13 +119,17 @@ public final class ClusterSimulation: Component {
         let end = sim.now
         for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
             if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {
-                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: end)
+                trace.span(track: "job \(specs[i].id)", name: "queued", start: jobs[i].enqueued, end: end)
             }
             closeSegment(i, at: end, reason: "horizon")
             jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
             jobs[i].state = .unfinished
         }
-        return jobs.map { $0.result(power: cluster.cs2.powerWatts) }
+        let results = jobs.indices.map { jobs[$0].result(specs[$0], power: cluster.cs2.powerWatts) }
+        // The records are done with: free them before the caller turns the results into files.
+        jobs = []
+        queue = []
+        return results
     }
 
     func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
@@ -184,7 +191,7 @@ public final class ClusterSimulation: Component {
     // MARK: Arrivals and admission
 
     func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
-        let spec = jobs[i].spec.training
+        let spec = specs[i].training
         let total = cluster.systems
         if spec.systems > total {
             return reject(i, "asks for \(spec.systems) systems; the cluster has \(total)")

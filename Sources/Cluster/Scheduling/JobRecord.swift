@@ -1,10 +1,19 @@
 import SimEngine
 import Training
 
-/// A job's mutable state inside ``ClusterSimulation``.
+/// A job's mutable state inside ``ClusterSimulation``. The job's ``JobSpec`` stays in the
+/// simulation's `specs` array (shared with the caller's list, not copied per record); the record
+/// keeps only the few facts of it that the progress arithmetic reads.
 struct JobRecord {
     let index: Int
-    let spec: JobSpec
+    /// The spec's checkpoint interval, steps (0: only at the end).
+    let interval: Int64
+    /// The spec's final checkpoint.
+    let finalCheckpoint: Bool
+    /// Start-up without compile (weight load + programming), ns, saturated.
+    let startupBase: Int64
+    /// The compile, ns (0 when the spec says the compile is cached).
+    let compileNanoseconds: Int64
     var state: JobState = .pending
     var reason = ""
     var solo = SoloStep(stepNanoseconds: 1, memoryXBytes: 0, checkpointNanoseconds: 0, globalBatch: 1, memoryXDuty: 0)
@@ -37,10 +46,13 @@ struct JobRecord {
 
     init(index: Int, spec: JobSpec) {
         self.index = index
-        self.spec = spec
+        let t = spec.training
+        interval = t.checkpointEverySteps
+        finalCheckpoint = t.finalCheckpoint
+        let f = t.fixedCosts
+        startupBase = Self.saturatingSum(f.initialWeightLoad.nanoseconds, f.programming.nanoseconds)
+        compileNanoseconds = f.compileCached ? 0 : f.compile.nanoseconds
     }
-
-    var interval: Int64 { spec.training.checkpointEverySteps }
 
     /// Amortised step time for a raw step time: the periodic checkpoints the whole run writes
     /// (one every `interval` steps, floor(totalSteps / interval) of them) spread over its steps,
@@ -54,7 +66,7 @@ struct JobRecord {
 
     /// The final checkpoint, unless a periodic one falls on the last step.
     var finalCheckpointNanoseconds: Int64 {
-        guard spec.training.finalCheckpoint else { return 0 }
+        guard finalCheckpoint else { return 0 }
         return interval > 0 && totalSteps % interval == 0 ? 0 : solo.checkpointNanoseconds
     }
 
@@ -63,9 +75,7 @@ struct JobRecord {
 
     /// Start-up before progress: compile (unless cached), weight load, programming.
     func startup(compiled: Bool) -> Int64 {
-        let f = spec.training.fixedCosts
-        return Self.saturatingSum(f.initialWeightLoad.nanoseconds, f.programming.nanoseconds,
-                                  !compiled && !f.compileCached ? f.compile.nanoseconds : 0)
+        Self.saturatingSum(startupBase, !compiled ? compileNanoseconds : 0)
     }
 
     /// Remaining time once running at the current step time, final checkpoint included; nil
@@ -94,7 +104,7 @@ struct JobRecord {
         return Self.saturatingSum(o ? .max / 4 : m, finalCheckpointNanoseconds, startup(compiled: !compiledAtFirstStart))
     }
 
-    func result(power: Double) -> JobResult {
+    func result(_ spec: JobSpec, power: Double) -> JobResult {
         JobResult(spec: spec, state: state, reason: reason, firstStart: firstStart, end: end, restarts: restarts,
                   lostWork: SimDuration(nanoseconds: lostWork), held: SimDuration(nanoseconds: held),
                   energyKWh: Double(spec.systems) * power * Double(held) * 1e-9 / 3.6e6, segments: segments,

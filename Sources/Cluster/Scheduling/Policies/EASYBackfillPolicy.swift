@@ -47,7 +47,16 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
                 continue
             }
             guard var reservation = Self.reservation(for: head, in: plan) else { continue }
-            for job in queue[next...] where plan.fits(job) {
+            // Once no node group is free, or no system (and no queued job asks for none),
+            // nothing more fits: stop instead of walking the rest of a long queue.
+            var askingForNone: Bool? = nil
+            for job in queue[next...] {
+                if plan.freeNodeGroups < 1 { break }
+                if plan.freeSystems < 1 {
+                    if askingForNone == nil { askingForNone = queue.contains { $0.systems < 1 } }
+                    if askingForNone == false { break }
+                }
+                guard plan.fits(job) else { continue }
                 let endsInTime = PolicySupport.time(plan.now, plus: job.estimatedRunTime) <= reservation.shadow
                 let withinExtra = job.systems <= reservation.extraSystems
                     && job.memoryXBytes <= reservation.extraMemoryXBytes
