@@ -3,82 +3,73 @@
 /// values, ordered by (time, priority, sequence).
 ///
 /// Time is cut into buckets of 2^`shift` nanoseconds; an event lives in bucket
-/// `(time >> shift) & mask`, in a singly linked list kept sorted by (time, key). The lists share
-/// one pool of nodes with a free list, so steady-state operation allocates nothing. `pop` scans
-/// from the bucket of the last event popped ("the current day") and takes the head of the first
-/// bucket whose head falls in the current year; after a whole empty year it searches the heads
-/// directly. An insertion is O(1) when the event goes after the tail of its bucket (the usual
-/// case, and always the case for events scheduled for the same instant in order), otherwise a
-/// short walk.
+/// `(time >> shift) & mask`, in an unsorted array that belongs to the bucket. An insertion
+/// appends (O(1), no comparison). `pop` scans from the bucket of the last event popped ("the
+/// current day") to the first bucket holding an event of the current year, takes the least
+/// (time, key) among that bucket's events of the current year (a branch-free pass over a few
+/// contiguous events) and fills the hole with the bucket's last event; after a whole empty year
+/// it searches every event directly. The arrays are kept (emptied) and grow geometrically, so
+/// steady-state operation allocates nothing.
 ///
 /// The number of buckets doubles when the queue holds more than two events per bucket and
 /// halves below one per two, and the bucket width is then re-estimated from the earliest events
 /// (three times their mean separation, as Brown recommends, rounded to a power of two). Between
 /// resizes a feedback check keeps the width honest: when pops scan many empty buckets the width
-/// doubles; when insertions walk long lists it halves. Both checks run once per window of at
-/// least as many operations as there are buckets, so their cost is O(1) amortised per event.
+/// doubles; when they examine many events per bucket it halves. Both checks run once per window
+/// of at least as many operations as there are buckets, so their cost is O(1) amortised per
+/// event.
 ///
 /// Complexity: `push` and `pop` O(1) expected; `cancel` O(1) (lazy: the event is marked and
 /// discarded when it reaches the front). `popDeferred` and `settle()` are kept for the run loop:
 /// a pop here is complete at once, so `settle()` does nothing.
 public struct EventQueue: ~Copyable {
-    @usableFromInline static let none: UInt32 = .max
     @usableFromInline static let minBuckets = 16
+    /// Room a bucket's array gets when it first receives an event.
+    @usableFromInline static let firstCapacity: Int32 = 4
 
-    @frozen @usableFromInline struct Node {
-        @usableFromInline var event: Event
-        @usableFromInline var next: UInt32
-        @inlinable init(event: Event, next: UInt32) {
-            self.event = event
-            self.next = next
-        }
-    }
-
+    /// One bucket: its events, unsorted, in storage it owns (nil until first used).
     @frozen @usableFromInline struct Bucket {
-        @usableFromInline var head: UInt32
-        @usableFromInline var tail: UInt32
+        @usableFromInline var events: UnsafeMutablePointer<Event>?
+        @usableFromInline var count: Int32
+        @usableFromInline var capacity: Int32
         @inlinable init() {
-            head = EventQueue.none
-            tail = EventQueue.none
+            events = nil
+            count = 0
+            capacity = 0
         }
     }
 
-    /// Node pool: every event in the queue, plus free nodes chained through `next`. Raw
-    /// storage owned by the queue (which is non-copyable), so the hot path pays no
-    /// copy-on-write uniqueness checks.
-    @usableFromInline var nodes: UnsafeMutablePointer<Node>
-    @usableFromInline var nodeCapacity: Int
-    /// Nodes handed out so far (the pool's high-water mark).
-    @usableFromInline var nodesUsed = 0
-    @usableFromInline var freeList: UInt32 = EventQueue.none
     @usableFromInline var buckets: UnsafeMutablePointer<Bucket>
     @usableFromInline var mask: Int
     /// Bucket width is 2^shift nanoseconds.
     @usableFromInline var shift: Int64 = 0
     /// The virtual bucket (time >> shift) of the scan position; no event lies before it.
     @usableFromInline var current: Int64 = 0
-    /// Events in the lists (cancelled ones included).
+    /// Events in the buckets (cancelled ones included).
     @usableFromInline var stored = 0
-    /// Keys of cancelled events still in the lists.
+    /// Keys of cancelled events still in the buckets.
     @usableFromInline var cancelled: Set<UInt64> = []
-    /// Feedback on the width: operations, empty buckets scanned and list nodes walked since the
-    /// last check.
+    /// Feedback on the width: operations, empty buckets scanned and events examined beyond
+    /// the one taken, since the last check.
     @usableFromInline var ops = 0
     @usableFromInline var scanned = 0
     @usableFromInline var walked = 0
 
-    /// An empty queue with room for `n` events before its node pool grows.
+    /// An empty queue. (`n` is accepted for the API; bucket arrays grow on demand.)
     public init(reservingCapacity n: Int = 0) {
-        nodeCapacity = Swift.max(16, n)
-        nodes = .allocate(capacity: nodeCapacity)
         buckets = .allocate(capacity: Self.minBuckets)
         buckets.initialize(repeating: Bucket(), count: Self.minBuckets)
         mask = Self.minBuckets - 1
     }
 
     deinit {
-        nodes.deallocate()
-        buckets.deallocate()
+        Self.release(buckets, count: mask + 1)
+    }
+
+    /// Frees a bucket table and every bucket's array.
+    @usableFromInline static func release(_ table: UnsafeMutablePointer<Bucket>, count: Int) {
+        for b in 0..<count { table[b].events?.deallocate() }
+        table.deallocate()
     }
 
     /// Events still to fire (cancelled ones excluded).
@@ -93,128 +84,107 @@ public struct EventQueue: ~Copyable {
     public mutating func push(_ e: Event) {
         let v = e.time >> shift
         if v < current { current = v }
-        let idx: UInt32
-        if freeList != Self.none {
-            idx = freeList
-            freeList = nodes[Int(idx)].next
-        } else {
-            if nodesUsed == nodeCapacity { growPool() }
-            idx = UInt32(truncatingIfNeeded: nodesUsed)
-            nodesUsed &+= 1
-        }
-        nodes[Int(idx)] = Node(event: e, next: Self.none)
+        append(e, to: Int(truncatingIfNeeded: v) & mask)
         stored &+= 1
-        walked &+= link(idx, e, into: Int(truncatingIfNeeded: v) & mask)
         if stored > 2 &* (mask &+ 1) { resize(buckets: 2 &* (mask &+ 1)) }
     }
 
-    /// Doubles the node pool.
-    @usableFromInline @inline(never)
-    mutating func growPool() {
-        precondition(nodeCapacity < Int(Self.none), "EventQueue: too many pending events")
-        let capacity = Swift.min(nodeCapacity * 2, Int(Self.none))
-        let bigger = UnsafeMutablePointer<Node>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: nodes, count: nodesUsed)
-        nodes.deallocate()
-        nodes = bigger
-        nodeCapacity = capacity
+    /// Appends `e` to bucket `b`'s array.
+    @inlinable @inline(__always)
+    mutating func append(_ e: Event, to b: Int) {
+        let bk = buckets
+        let c = bk[b].count
+        if c == bk[b].capacity { grow(b) }
+        bk[b].events.unsafelyUnwrapped[Int(c)] = e
+        bk[b].count = c &+ 1
     }
 
-    /// Links node `idx` (holding `e`, `next` unset) into bucket `b` in (time, key) order and
-    /// returns the number of nodes walked past.
-    @inlinable @inline(__always)
-    mutating func link(_ idx: UInt32, _ e: Event, into b: Int) -> Int {
-        do {
-                let n = nodes
-                let bk = buckets
-                let head = bk[b].head
-                if head == Self.none {
-                    n[Int(idx)].next = Self.none
-                    bk[b].head = idx
-                    bk[b].tail = idx
-                    return 0
-                }
-                let tail = bk[b].tail
-                if !Event.precedes(e, n[Int(tail)].event) {
-                    n[Int(idx)].next = Self.none
-                    n[Int(tail)].next = idx
-                    bk[b].tail = idx
-                    return 0
-                }
-                if Event.precedes(e, n[Int(head)].event) {
-                    n[Int(idx)].next = head
-                    bk[b].head = idx
-                    return 0
-                }
-                // head <= e < tail: the position is strictly inside the list.
-                var prev = head
-                var steps = 1
-                while true {
-                    let next = n[Int(prev)].next
-                    if Event.precedes(e, n[Int(next)].event) { break }
-                    prev = next
-                    steps &+= 1
-                }
-                n[Int(idx)].next = n[Int(prev)].next
-                n[Int(prev)].next = idx
-                return steps
+    /// Doubles bucket `b`'s array (or gives it its first one).
+    @usableFromInline @inline(never)
+    mutating func grow(_ b: Int) {
+        let old = buckets[b]
+        let capacity = old.capacity == 0 ? Self.firstCapacity : old.capacity * 2
+        let bigger = UnsafeMutablePointer<Event>.allocate(capacity: Int(capacity))
+        if let events = old.events {
+            bigger.moveInitialize(from: events, count: Int(old.count))
+            events.deallocate()
         }
+        buckets[b].events = bigger
+        buckets[b].capacity = capacity
     }
 
     // MARK: Removal
 
-    /// Finds the bucket whose head is the earliest event (cancelled or not), moving the scan
-    /// position to it. The queue must not be empty.
+    /// Finds the earliest event (cancelled or not): its bucket and its index in the bucket's
+    /// array, moving the scan position to it. The queue must not be empty.
     @inlinable @inline(__always)
-    mutating func locateMinimum() -> Int {
+    mutating func locateMinimum() -> (bucket: Int, index: Int) {
         let start = current
         let s = shift
         let m = mask
-        let (found, steps): (Int, Int) = { (n: UnsafeMutablePointer<Node>, bk: UnsafeMutablePointer<Bucket>) in
-                var v = start
-                var steps = 0
-                while steps <= m {
-                    let b = Int(truncatingIfNeeded: v) & m
-                    let h = bk[b].head
-                    if h != Self.none, n[Int(h)].event.time >> s <= v { return (b, steps) }
-                    v &+= 1
-                    steps &+= 1
+        let bk = buckets
+        var v = start
+        var steps = 0
+        while steps <= m {
+            let b = Int(truncatingIfNeeded: v) & m
+            let c = Int(bk[b].count)
+            if c != 0 {
+                let ev = bk[b].events.unsafelyUnwrapped
+                // The least (time, key) among this bucket's events of the current year; events
+                // of later years get the largest key and lose every comparison.
+                var best = -1
+                var bestKey = UInt128.max
+                for i in 0..<c {
+                    let t = ev[i].time
+                    let k = (UInt128(UInt64(bitPattern: t)) << 64 | UInt128(ev[i].key))
+                    if t >> s == v && k < bestKey {
+                        bestKey = k
+                        best = i
+                    }
                 }
-                return (-1, steps)
-        }(nodes, buckets)
-        if found < 0 { return searchHeads() }
-        current = start &+ Int64(steps)
-        scanned &+= steps
-        return found
+                if best >= 0 {
+                    current = v
+                    scanned &+= steps
+                    walked &+= c &- 1
+                    return (b, best)
+                }
+            }
+            v &+= 1
+            steps &+= 1
+        }
+        return searchAll()
     }
 
-    /// After a whole empty year: the bucket whose head is the earliest, by a direct search.
+    /// After a whole empty year: the earliest event, by a direct search.
     @usableFromInline @inline(never)
-    mutating func searchHeads() -> Int {
-        var best = -1
+    mutating func searchAll() -> (bucket: Int, index: Int) {
+        var best = (bucket: -1, index: -1)
+        var bestEvent: Event?
         for b in 0...mask {
-            let h = buckets[b].head
-            if h == Self.none { continue }
-            if best < 0 || Event.precedes(nodes[Int(h)].event, nodes[Int(buckets[best].head)].event) { best = b }
+            let bucket = buckets[b]
+            for i in 0..<Int(bucket.count) {
+                let e = bucket.events.unsafelyUnwrapped[i]
+                if bestEvent == nil || Event.precedes(e, bestEvent!) {
+                    bestEvent = e
+                    best = (b, i)
+                }
+            }
         }
-        current = nodes[Int(buckets[best].head)].event.time >> shift
+        current = bestEvent!.time >> shift
         scanned &+= mask &+ 1
         return best
     }
 
-    /// Unlinks and frees the head of bucket `b`, returning its event.
+    /// Removes the event at `index` of bucket `b` (the bucket's last event fills the hole),
+    /// returning it.
     @inlinable @inline(__always)
-    mutating func unlinkHead(_ b: Int) -> Event {
-        let free = freeList
-        let (e, h): (Event, UInt32) = { (n: UnsafeMutablePointer<Node>, bk: UnsafeMutablePointer<Bucket>) in
-                let h = bk[b].head
-                let next = n[Int(h)].next
-                bk[b].head = next
-                if next == Self.none { bk[b].tail = Self.none }
-                n[Int(h)].next = free
-                return (n[Int(h)].event, h)
-        }(nodes, buckets)
-        freeList = h
+    mutating func take(_ b: Int, _ index: Int) -> Event {
+        let bk = buckets
+        let ev = bk[b].events.unsafelyUnwrapped
+        let last = Int(bk[b].count) &- 1
+        let e = ev[index]
+        ev[index] = ev[last]
+        bk[b].count = Int32(truncatingIfNeeded: last)
         stored &-= 1
         ops &+= 1
         if ops > mask &+ 64 { checkWidth() }
@@ -225,7 +195,8 @@ public struct EventQueue: ~Copyable {
     @inlinable @inline(__always)
     public mutating func pop() -> Event? {
         while stored > 0 {
-            let e = unlinkHead(locateMinimum())
+            let (b, i) = locateMinimum()
+            let e = take(b, i)
             if !cancelled.isEmpty, cancelled.remove(e.key) != nil { continue }
             return e
         }
@@ -245,10 +216,10 @@ public struct EventQueue: ~Copyable {
     @inlinable
     public mutating func peek() -> Event? {
         while stored > 0 {
-            let b = locateMinimum()
-            let e = nodes[Int(buckets[b].head)].event
+            let (b, i) = locateMinimum()
+            let e = buckets[b].events.unsafelyUnwrapped[i]
             if !cancelled.isEmpty, cancelled.contains(e.key) {
-                _ = unlinkHead(b)
+                _ = take(b, i)
                 cancelled.remove(e.key)
                 continue
             }
@@ -266,19 +237,17 @@ public struct EventQueue: ~Copyable {
 
     func contains(key: UInt64, time: Int64) -> Bool {
         if cancelled.contains(key) { return false }
-        var i = buckets[Int(truncatingIfNeeded: time >> shift) & mask].head
-        while i != Self.none {
-            if nodes[Int(i)].event.key == key && nodes[Int(i)].event.time == time { return true }
-            i = nodes[Int(i)].next
+        let bucket = buckets[Int(truncatingIfNeeded: time >> shift) & mask]
+        for i in 0..<Int(bucket.count) {
+            let e = bucket.events.unsafelyUnwrapped[i]
+            if e.key == key && e.time == time { return true }
         }
         return false
     }
 
     /// Removes every event.
     public mutating func removeAll() {
-        nodesUsed = 0
-        freeList = Self.none
-        buckets.deallocate()
+        Self.release(buckets, count: mask + 1)
         buckets = .allocate(capacity: Self.minBuckets)
         buckets.initialize(repeating: Bucket(), count: Self.minBuckets)
         mask = Self.minBuckets - 1
@@ -292,8 +261,8 @@ public struct EventQueue: ~Copyable {
     // MARK: Width and size
 
     /// Once per window of operations: doubles the width when pops scanned more than four empty
-    /// buckets each on average, halves it when insertions walked more than four nodes each, and
-    /// shrinks the calendar when it holds fewer than one event per two buckets.
+    /// buckets each on average, halves it when pops examined more than four other events each,
+    /// and shrinks the calendar when it holds fewer than one event per two buckets.
     @usableFromInline @inline(never)
     mutating func checkWidth() {
         let window = ops
@@ -318,10 +287,9 @@ public struct EventQueue: ~Copyable {
         var earliest: [Int64] = []
         earliest.reserveCapacity(m)
         for b in 0...mask {
-            var i = buckets[b].head
-            while i != Self.none {
-                let t = nodes[Int(i)].event.time
-                i = nodes[Int(i)].next
+            let bucket = buckets[b]
+            for i in 0..<Int(bucket.count) {
+                let t = bucket.events.unsafelyUnwrapped[i].time
                 if earliest.count == m, t >= earliest[m - 1] { continue }
                 var k = earliest.count
                 if k == m { earliest.removeLast(); k -= 1 }
@@ -345,54 +313,45 @@ public struct EventQueue: ~Copyable {
         rebuild(buckets: size, shift: newShift)
     }
 
-    /// Re-links every node into `size` buckets of width 2^`newShift`.
+    /// Redistributes every event into `size` buckets of width 2^`newShift`.
     @usableFromInline @inline(never)
     mutating func rebuild(buckets size: Int, shift newShift: Int64) {
-        var all: [UInt32] = []
+        var all: [Event] = []
         all.reserveCapacity(stored)
         for b in 0...mask {
-            var i = buckets[b].head
-            while i != Self.none {
-                all.append(i)
-                i = nodes[Int(i)].next
-            }
+            let bucket = buckets[b]
+            for i in 0..<Int(bucket.count) { all.append(bucket.events.unsafelyUnwrapped[i]) }
+            buckets[b].count = 0
         }
-        buckets.deallocate()
-        buckets = .allocate(capacity: size)
-        buckets.initialize(repeating: Bucket(), count: size)
-        mask = size - 1
+        if size != mask + 1 {
+            Self.release(buckets, count: mask + 1)
+            buckets = .allocate(capacity: size)
+            buckets.initialize(repeating: Bucket(), count: size)
+            mask = size - 1
+        }
         shift = newShift
         current = .max
-        for i in all {
-            let e = nodes[Int(i)].event
+        for e in all {
             let v = e.time >> shift
             if v < current { current = v }
-            _ = link(i, e, into: Int(truncatingIfNeeded: v) & mask)
+            append(e, to: Int(truncatingIfNeeded: v) & mask)
         }
         if all.isEmpty { current = 0 }
         ops = 0; scanned = 0; walked = 0
     }
 
-    /// Checks the structure (used by tests and debug builds): every list sorted and in its
-    /// bucket, no event before the scan position, the count right.
+    /// Checks the structure (used by tests and debug builds): every event in its bucket, none
+    /// before the scan position, the count right.
     public func checkInvariants() -> Bool {
         var seen = 0
         for b in 0...mask {
             let bucket = buckets[b]
-            var i = bucket.head
-            var last: Event?
-            var lastIndex = Self.none
-            while i != Self.none {
-                let e = nodes[Int(i)].event
-                let v = e.time >> shift
+            if bucket.count < 0 || bucket.count > bucket.capacity { return false }
+            for i in 0..<Int(bucket.count) {
+                let v = bucket.events.unsafelyUnwrapped[i].time >> shift
                 if Int(truncatingIfNeeded: v) & mask != b || v < current { return false }
-                if let l = last, Event.precedes(e, l) { return false }
-                last = e
-                lastIndex = i
                 seen += 1
-                i = nodes[Int(i)].next
             }
-            if lastIndex != bucket.tail { return false }
         }
         return seen == stored
     }
