@@ -184,19 +184,20 @@ public struct EventQueue: ~Copyable {
             if c != 0 {
                 if c <= Self.heapAbove && bk[b].room > 0 {
                     let ev = bk[b].events.unsafelyUnwrapped
-                    // The least (time, key) among this bucket's events of the current year;
-                    // events of later years get the largest key and lose every comparison.
-                    var best = -1
-                    var bestKey = UInt128.max
-                    for i in 0..<c {
-                        let t = ev[i].time
-                        let k = (UInt128(UInt64(bitPattern: t)) << 64 | UInt128(ev[i].key))
-                        if t >> s == v && k < bestKey {
+                    // The least (time, key) of the bucket. Every event here lies in day v or
+                    // in a later year (nothing is before the scan position), and a later year
+                    // is later in time, so the least is of the current day whenever any event
+                    // is: one check after a plain minimum, none per event.
+                    var best = 0
+                    var bestKey = Self.rank(ev[0])
+                    for i in 1..<c {
+                        let k = Self.rank(ev[i])
+                        if k < bestKey {
                             bestKey = k
                             best = i
                         }
                     }
-                    if best >= 0 {
+                    if Int64(truncatingIfNeeded: UInt64(truncatingIfNeeded: bestKey >> 64)) >> s == v {
                         current = v
                         scanned &+= steps
                         walked &+= c &- 1
