@@ -60,6 +60,13 @@ struct BenchClusterCommand: ParsableCommand {
             g.arrivalRatePerHour *= Double(systems) / Double(scenario.cluster.systems)
         }
         m.generator = g
+        // A cluster of N systems gets the MemoryX tier and node groups a planner would buy for
+        // it: the scenario's capacity and bandwidth scaled by N / (the scenario's systems).
+        let scale = Double(systems) / Double(scenario.cluster.systems)
+        if scale > 1 {
+            scenario.cluster.memoryX.capacityBytes *= scale
+            scenario.cluster.memoryX.streamBytesPerSecond *= scale
+        }
         scenario.cluster.systems = systems
         m.policies = [p]
         m.config.horizon = nil

@@ -24,9 +24,19 @@ public final class ClusterSimulation: Component {
     /// Step times alone and under sharing (may be shared between runs on the same hardware).
     public let contention: any ContentionModel
     var policy: any SchedulingPolicy
-    /// Every job as submitted (the caller's array, shared, not copied).
-    let specs: [JobSpec]
-    var jobs: [JobRecord]
+    /// The jobs, in submission order: the next one to arrive is read when the one before it
+    /// arrives, so a generated workload need never be held whole.
+    var source: AnyIterator<JobSpec>
+    /// The next job to arrive (read from `source` one ahead), and its index.
+    var nextSpec: JobSpec?
+    var nextIndex = 0
+    /// The records of the jobs that have arrived and not yet settled.
+    var jobs: JobTable
+    /// When set, each job's result is handed to it as soon as the job settles (finished or
+    /// rejected; unfinished ones when the run ends) instead of being collected, and ``run()``
+    /// returns an empty array: a workload of millions of jobs need not hold their results.
+    public var resultSink: ((Int, JobResult) -> Void)?
+    var collected: [JobResult?] = []
     var id: UInt32 = 0
 
     /// Systems, MemoryX and node groups, and who holds them.
@@ -48,6 +58,14 @@ public final class ClusterSimulation: Component {
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
+    /// The contention model when it is mean-field (its per-change path skips the hashing).
+    let meanField: MeanFieldContention?
+    /// Scratch space of ``rebalance(_:)``: the running jobs and their facts.
+    var running: [Int] = []
+    var scratchDuties: [Double] = []
+    var scratchSolos: [Int64] = []
+    var scratchIDs: [Int] = []
+    var scratchSteps: [Int64] = []
     /// Failures handled so far (at most ``FailureModel/maxFailures``).
     var failuresHandled = 0
     /// Events the cluster simulation handled (contention probes not included).
@@ -68,13 +86,23 @@ public final class ClusterSimulation: Component {
     /// (``ContentionProbes/cluster``); `seed` seeds the systems' failures. Pass the same
     /// `contention` to several simulations to share measured step times between them (e.g. when
     /// comparing policies).
-    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
+    public convenience init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
+        var it = specs.makeIterator()
+        self.init(count: specs.count, jobs: AnyIterator { it.next() }, policy: policy, config: config, contention: contention, seed: seed)
+    }
+
+    /// The same for `count` jobs read one at a time from `source`, in submission order (it must
+    /// yield exactly `count`): nothing of a job is held before it arrives or, with a
+    /// ``resultSink``, after it settles.
+    public init(count: Int, jobs source: AnyIterator<JobSpec>, policy: any SchedulingPolicy, config: ClusterConfig,
+                contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
         self.contention = contention
+        meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster
-        self.specs = specs
-        jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
+        self.source = source
+        jobs = JobTable(count: count)
         let n = cluster.systems
         pool = SystemPool(systems: n, memoryXCapacityBytes: cluster.memoryX.capacityBytes,
                           nodeGroups: config.memoryXNodeGroups ?? n)
@@ -93,18 +121,20 @@ public final class ClusterSimulation: Component {
 
     @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { EventArgument(k, i).raw }
 
-    /// Runs the whole simulation and returns every job's outcome.
+    /// Runs the whole simulation and returns every job's outcome (in job order; empty when a
+    /// ``resultSink`` received them).
     public func run() throws(SimulationError) -> [JobResult] {
         guard jobs.count < EventArgument<Kind>.payloadLimit, cluster.systems < EventArgument<Kind>.payloadLimit else {
             throw .model("at most 268,435,455 jobs and systems")
         }
-        let sim = Simulation(expectedPending: jobs.count + 64)
+        let sim = Simulation(expectedPending: min(jobs.count, 4096) + 64)
         if trace != nil { traceSince = Array(repeating: .zero, count: jobs.count) }
+        if resultSink == nil { collected = Array(repeating: nil, count: jobs.count) }
         var components = ComponentSet()
         id = components.register(self)
-        for j in jobs.indices {
-            try sim.schedule(at: specs[j].submit, target: id, arg: arg(.arrival, j), priority: 64)
-        }
+        // Arrivals are chained: each schedules the next, so they keep their order (by index at
+        // equal times) and only one is pending.
+        try scheduleNextArrival(sim)
         if let f = config.failures {
             for s in 0..<pool.count { try scheduleFailure(s, after: .zero, f, sim) }
         }
@@ -117,19 +147,40 @@ public final class ClusterSimulation: Component {
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
         let end = sim.now
-        for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
+        for i in 0..<jobs.count {
+            if i >= nextIndex {
+                // Never arrived: still pending.
+                guard let spec = i == nextIndex ? nextSpec : source.next() else { break }
+                jobs.insert(JobRecord(index: i, spec: spec))
+            }
+            guard jobs.isLive(i) else { continue }
             if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {
-                trace.span(track: "job \(specs[i].id)", name: "queued", start: jobs[i].enqueued, end: end)
+                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: end)
             }
             closeSegment(i, at: end, reason: "horizon")
             jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
             jobs[i].state = .unfinished
+            settled(i)
         }
-        let results = jobs.indices.map { jobs[$0].result(specs[$0], power: cluster.cs2.powerWatts) }
-        // The records are done with: free them before the caller turns the results into files.
-        jobs = []
+        nextSpec = nil
         queue = []
+        let results = collected.compactMap { $0 }
+        collected = []
         return results
+    }
+
+    /// Hands settled job `i`'s result on and frees its record.
+    func settled(_ i: Int) {
+        let r = jobs[i].result(power: cluster.cs2.powerWatts)
+        if let resultSink { resultSink(i, r) } else { collected[i] = r }
+        jobs.remove(i)
+    }
+
+    /// Reads the next job and schedules its arrival.
+    func scheduleNextArrival(_ sim: Simulation) throws(SimulationError) {
+        guard nextIndex < jobs.count, let spec = source.next() else { return }
+        nextSpec = spec
+        try sim.schedule(at: spec.submit, target: id, arg: arg(.arrival, nextIndex), priority: 64)
     }
 
     func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
@@ -191,7 +242,12 @@ public final class ClusterSimulation: Component {
     // MARK: Arrivals and admission
 
     func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
-        let spec = specs[i].training
+        guard i == nextIndex, let job = nextSpec else { throw .model("cluster: arrival \(i) out of order") }
+        jobs.insert(JobRecord(index: i, spec: job))
+        nextIndex += 1
+        nextSpec = nil
+        try scheduleNextArrival(sim)
+        let spec = job.training
         let total = cluster.systems
         if spec.systems > total {
             return reject(i, "asks for \(spec.systems) systems; the cluster has \(total)")
@@ -209,7 +265,8 @@ public final class ClusterSimulation: Component {
                 compiled.append(false)
             }
             let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
-            jobs[i].totalSteps = max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up)))
+            jobs[i].prepare(solo: solo, totalSteps: max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up))))
+            if let meanField { jobs[i].tableID = meanField.tableID(spec) }
         } catch {
             return reject(i, error.message)
         }
@@ -222,5 +279,6 @@ public final class ClusterSimulation: Component {
         rejectedCount += 1
         jobs[i].state = .rejected
         jobs[i].reason = reason
+        settled(i)
     }
 }
