@@ -311,11 +311,19 @@ extension ClusterSimulation {
         let busy = pool.busySystems
         let s = UtilizationSample(time: now, busySystems: busy, downSystems: pool.downSystems, queueLength: queue.count,
                                   memoryXBytesInUse: pool.memoryXInUse, runningJobs: active.count)
-        if !force, let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
+        if !force, let last = lastSample, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
            last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
+            utilizationFold.noteFinished(finishedCount, last: last)
             return
         }
-        if let last = samples.last, last.time == now { samples[samples.count - 1] = s } else { samples.append(s) }
+        if let last = lastSample, last.time == now {
+            if keepSamples { samples[samples.count - 1] = s }
+        } else {
+            if let last = lastSample { utilizationFold.close(last, at: now) }
+            if keepSamples { samples.append(s) }
+        }
+        lastSample = s
+        utilizationFold.noteFinished(finishedCount, last: s)
         if let trace {
             trace.counter(track: "Cluster", name: "busy systems", at: now, value: Double(busy))
             trace.counter(track: "Cluster", name: "queue length", at: now, value: Double(queue.count))

@@ -55,6 +55,13 @@ public final class ClusterSimulation: Component {
     var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
     public internal(set) var samples: [UtilizationSample] = []
+    /// Whether ``samples`` keeps every sample (default); when false only ``utilizationFold`` is
+    /// kept (a workload of millions of jobs need not hold its time series).
+    public var keepSamples = true
+    /// Busy system-time folded over the samples as they are taken.
+    public internal(set) var utilizationFold = UtilizationFold()
+    /// The last sample taken (kept or not).
+    public internal(set) var lastSample: UtilizationSample?
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
