@@ -17,7 +17,7 @@ public final class MeanFieldContention: ContentionModel {
     /// each level once looked up (-1: not yet): the cluster simulation's per-change path reads
     /// these instead of hashing every running job's configuration.
     var tableIDs: [JobConfiguration: Int] = [:]
-    var table: [Int64] = []
+    @exclusivity(unchecked) var table: [Int64] = []
 
     /// Mean-field contention measured with `probes`.
     public init(probes: ContentionProbes) { self.probes = probes }

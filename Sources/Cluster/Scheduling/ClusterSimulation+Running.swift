@@ -341,12 +341,21 @@ extension ClusterSimulation {
     /// before it was submitted.
     func checkInvariants(_ now: SimTime) throws(SimulationError) {
         invariantChecks += 1
+        var memory = 0.0
         for j in active {
             if let f = jobs[j].firstStart, f < jobs[j].spec.submit {
                 throw .model("invariant: job \(jobs[j].spec.id) started before it was submitted")
             }
+            // A system listed by two jobs cannot be owned by both, so this also finds a system
+            // held twice.
+            if let s = pool.firstNotOwned(jobs[j].systems, by: j) {
+                if let v = pool.violation(holders: active.map { k in (index: k, id: jobs[k].spec.id, systems: jobs[k].systems,
+                                                                      memoryXBytes: jobs[k].solo.memoryXBytes) }) { throw .model(v) }
+                throw .model("invariant: system \(s) is listed by job \(jobs[j].spec.id) but owned by \(pool.owner(of: s))")
+            }
+            memory += jobs[j].solo.memoryXBytes
         }
-        let holders = active.map { j in (index: j, id: jobs[j].spec.id, systems: jobs[j].systems, memoryXBytes: jobs[j].solo.memoryXBytes) }
-        if let v = pool.violation(holders: holders) { throw .model(v) }
+        if memory > pool.memoryXCapacityBytes * (1 + 1e-12) { throw .model("invariant: MemoryX over capacity") }
+        if active.count > pool.nodeGroups { throw .model("invariant: more jobs than MemoryX node groups") }
     }
 }

@@ -31,7 +31,7 @@ public final class ClusterSimulation: Component {
     var nextSpec: JobSpec?
     var nextIndex = 0
     /// The records of the jobs that have arrived and not yet settled.
-    var jobs: JobTable
+    @exclusivity(unchecked) var jobs: JobTable
     /// When set, each job's result is handed to it as soon as the job settles (finished or
     /// rejected; unfinished ones when the run ends) instead of being collected, and ``run()``
     /// returns an empty array: a workload of millions of jobs need not hold their results.
@@ -40,39 +40,39 @@ public final class ClusterSimulation: Component {
     var id: UInt32 = 0
 
     /// Systems, MemoryX and node groups, and who holds them.
-    var pool: SystemPool
+    @exclusivity(unchecked) var pool: SystemPool
     /// Per system: the random stream of its failures.
     var failureStreams: [Xoshiro256]
     /// Per job configuration (``JobRecord/config``): compiled already (the shared compile cache:
     /// same model, batch and system count compile once).
-    var compiled: [Bool] = []
+    @exclusivity(unchecked) var compiled: [Bool] = []
     var configIDs: [JobConfiguration: Int] = [:]
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
-    var queue: [QueuedJob] = []
+    @exclusivity(unchecked) var queue: [QueuedJob] = []
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
-    var active: [Int] = []
-    var usageDone: [String: Double] = [:]
+    @exclusivity(unchecked) var active: [Int] = []
+    @exclusivity(unchecked) var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
-    public internal(set) var samples: [UtilizationSample] = []
+    @exclusivity(unchecked) public internal(set) var samples: [UtilizationSample] = []
     /// Whether ``samples`` keeps every sample (default); when false only ``utilizationFold`` is
     /// kept (a workload of millions of jobs need not hold its time series).
     public var keepSamples = true
     /// Busy system-time folded over the samples as they are taken.
-    public internal(set) var utilizationFold = UtilizationFold()
+    @exclusivity(unchecked) public internal(set) var utilizationFold = UtilizationFold()
     /// The last sample taken (kept or not).
-    public internal(set) var lastSample: UtilizationSample?
+    @exclusivity(unchecked) public internal(set) var lastSample: UtilizationSample?
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
     /// The contention model when it is mean-field (its per-change path skips the hashing).
     let meanField: MeanFieldContention?
     /// Scratch space of ``rebalance(_:)``: the running jobs and their facts.
-    var running: [Int] = []
-    var scratchDuties: [Double] = []
-    var scratchSolos: [Int64] = []
-    var scratchIDs: [Int] = []
-    var scratchSteps: [Int64] = []
+    @exclusivity(unchecked) var running: [Int] = []
+    @exclusivity(unchecked) var scratchDuties: [Double] = []
+    @exclusivity(unchecked) var scratchSolos: [Int64] = []
+    @exclusivity(unchecked) var scratchIDs: [Int] = []
+    @exclusivity(unchecked) var scratchSteps: [Int64] = []
     /// Failures handled so far (at most ``FailureModel/maxFailures``).
     var failuresHandled = 0
     /// Events the cluster simulation handled (contention probes not included).

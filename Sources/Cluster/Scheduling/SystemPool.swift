@@ -78,6 +78,12 @@ struct SystemPool {
     /// One reason system `s` was down for is over.
     mutating func markUp(_ s: Int) { slots[s].downCount -= 1 }
 
+    /// The first of `systems` not owned by `job`, if any.
+    func firstNotOwned(_ systems: [Int], by job: Int) -> Int? {
+        for s in systems where slots[s].owner != job { return s }
+        return nil
+    }
+
     /// Checks the pool against the jobs holding systems (`index`, `systems`, MemoryX bytes):
     /// each listed system owned by its job, no system held twice, MemoryX and node groups not
     /// over capacity. Returns the first violation.
