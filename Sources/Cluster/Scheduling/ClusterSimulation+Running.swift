@@ -6,12 +6,13 @@ extension ClusterSimulation {
     // MARK: Scheduling
 
     func view(_ now: SimTime) -> ClusterView {
-        var usage = usageDone
+        let sumUsage = policy.readsUsage
+        var usage = sumUsage ? usageDone : [:]
         var running: [RunningJob] = []
         running.reserveCapacity(active.count)
         for j in active {
             let held = jobs[j].systems.count, since = jobs[j].heldSince, user = jobs[j].spec.user
-            usage[user, default: 0] += Double(held) * now.since(since).seconds
+            if sumUsage { usage[user, default: 0] += Double(held) * now.since(since).seconds }
             running.append(RunningJob(index: j, user: user, priority: jobs[j].spec.priority, systems: held,
                                       memoryXBytes: jobs[j].solo.memoryXBytes, start: since,
                                       estimatedEnd: estimatedEnd(j, now)))
