@@ -26,10 +26,11 @@ public final class ClusterSimulation: Component {
     var policy: any SchedulingPolicy
     /// The jobs, in submission order: the next one to arrive is read when the one before it
     /// arrives, so a generated workload need never be held whole.
-    var source: AnyIterator<JobSpec>
-    /// The next job to arrive (read from `source` one ahead), and its index.
-    var nextSpec: JobSpec?
-    var nextIndex = 0
+    var source: AnyIterator<(index: Int, spec: JobSpec)>
+    /// The next job to arrive (read from `source` one ahead), with its index.
+    var nextJob: (index: Int, spec: JobSpec)?
+    /// Jobs read from `source` so far.
+    var arrivalsRead = 0
     /// The records of the jobs that have arrived and not yet settled.
     @exclusivity(unchecked) var jobs: JobTable
     /// When set, each job's result is handed to it as soon as the job settles (finished or
@@ -94,15 +95,36 @@ public final class ClusterSimulation: Component {
     /// `contention` to several simulations to share measured step times between them (e.g. when
     /// comparing policies).
     public convenience init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
-        var it = specs.makeIterator()
-        self.init(count: specs.count, jobs: AnyIterator { it.next() }, policy: policy, config: config, contention: contention, seed: seed)
+        // Arrival order: by submit time, then index (listed jobs need not be sorted).
+        let sorted = zip(specs, specs.dropFirst()).allSatisfy { $0.submit <= $1.submit }
+        let order = sorted ? nil : specs.indices.sorted { (specs[$0].submit, $0) < (specs[$1].submit, $1) }
+        var k = 0
+        let source = AnyIterator<(index: Int, spec: JobSpec)> {
+            guard k < specs.count else { return nil }
+            let i = order?[k] ?? k
+            k += 1
+            return (i, specs[i])
+        }
+        self.init(count: specs.count, arrivals: source, policy: policy, config: config, contention: contention, seed: seed)
     }
 
-    /// The same for `count` jobs read one at a time from `source`, in submission order (it must
-    /// yield exactly `count`): nothing of a job is held before it arrives or, with a
-    /// ``resultSink``, after it settles.
-    public init(count: Int, jobs source: AnyIterator<JobSpec>, policy: any SchedulingPolicy, config: ClusterConfig,
-                contention: any ContentionModel, seed: UInt64) {
+    /// The same for `count` jobs read one at a time from `source`, which must yield exactly
+    /// `count` jobs in submission order (they get indexes 0, 1, ...): nothing of a job is held
+    /// before it arrives or, with a ``resultSink``, after it settles.
+    public convenience init(count: Int, jobs source: AnyIterator<JobSpec>, policy: any SchedulingPolicy, config: ClusterConfig,
+                            contention: any ContentionModel, seed: UInt64) {
+        var k = 0
+        let indexed = AnyIterator<(index: Int, spec: JobSpec)> {
+            guard let s = source.next() else { return nil }
+            defer { k += 1 }
+            return (k, s)
+        }
+        self.init(count: count, arrivals: indexed, policy: policy, config: config, contention: contention, seed: seed)
+    }
+
+    /// `count` jobs in arrival order (submit time, then index), each with its index.
+    init(count: Int, arrivals source: AnyIterator<(index: Int, spec: JobSpec)>, policy: any SchedulingPolicy, config: ClusterConfig,
+         contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
         self.contention = contention
@@ -154,12 +176,12 @@ public final class ClusterSimulation: Component {
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
         let end = sim.now
+        // Jobs that never arrived are still pending.
+        if arrivalsRead < jobs.count {
+            if let n = nextJob { jobs.insert(JobRecord(index: n.index, spec: n.spec)) }
+            while let n = source.next() { jobs.insert(JobRecord(index: n.index, spec: n.spec)) }
+        }
         for i in 0..<jobs.count {
-            if i >= nextIndex {
-                // Never arrived: still pending.
-                guard let spec = i == nextIndex ? nextSpec : source.next() else { break }
-                jobs.insert(JobRecord(index: i, spec: spec))
-            }
             guard jobs.isLive(i) else { continue }
             if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {
                 trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: end)
@@ -169,7 +191,7 @@ public final class ClusterSimulation: Component {
             jobs[i].state = .unfinished
             settled(i)
         }
-        nextSpec = nil
+        nextJob = nil
         queue = []
         let results = collected.compactMap { $0 }
         collected = []
@@ -185,9 +207,11 @@ public final class ClusterSimulation: Component {
 
     /// Reads the next job and schedules its arrival.
     func scheduleNextArrival(_ sim: Simulation) throws(SimulationError) {
-        guard nextIndex < jobs.count, let spec = source.next() else { return }
-        nextSpec = spec
-        try sim.schedule(at: spec.submit, target: id, arg: arg(.arrival, nextIndex), priority: 64)
+        guard arrivalsRead < jobs.count, let n = source.next() else { return }
+        guard n.index >= 0, n.index < jobs.count else { throw .model("cluster: job index \(n.index) outside 0..<\(jobs.count)") }
+        arrivalsRead += 1
+        nextJob = n
+        try sim.schedule(at: n.spec.submit, target: id, arg: arg(.arrival, n.index), priority: 64)
     }
 
     func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
@@ -249,10 +273,10 @@ public final class ClusterSimulation: Component {
     // MARK: Arrivals and admission
 
     func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
-        guard i == nextIndex, let job = nextSpec else { throw .model("cluster: arrival \(i) out of order") }
+        guard let n = nextJob, n.index == i else { throw .model("cluster: arrival \(i) out of order") }
+        let job = n.spec
         jobs.insert(JobRecord(index: i, spec: job))
-        nextIndex += 1
-        nextSpec = nil
+        nextJob = nil
         try scheduleNextArrival(sim)
         let spec = job.training
         let total = cluster.systems
