@@ -62,16 +62,84 @@ public struct ClusterMetrics: Sendable {
     /// Jobs with a deadline that did not finish by it (not finishing counts as missing).
     public var deadlinesMissed: Int
 
+    /// What the metrics read of one job's outcome (80 bytes, no references), so a run of
+    /// millions of jobs can fold its results as they settle instead of holding them.
+    public struct JobFacts: Sendable {
+        static let none = Int64.min
+        var submit: Int64
+        var firstStart: Int64
+        var end: Int64
+        var deadline: Int64
+        var soloRun: Int64
+        var held: Int64
+        var lostWork: Int64
+        var energyKWh: Double
+        var restarts: Int32
+        var user: Int32
+        var systems: Int32
+        var state: JobState
+    }
+
+    /// Collects ``JobFacts`` by job index, in any order of arrival.
+    public struct Accumulator: Sendable {
+        var facts: [JobFacts] = []
+        var filled: [Bool] = []
+        var users: [String] = []
+        var userIndex: [String: Int32] = [:]
+
+        /// Room for `count` jobs (indexes 0..<count).
+        public init(count: Int) {
+            facts = Array(repeating: JobFacts(submit: 0, firstStart: JobFacts.none, end: JobFacts.none, deadline: JobFacts.none,
+                                              soloRun: 0, held: 0, lostWork: 0, energyKWh: 0, restarts: 0, user: 0, systems: 0,
+                                              state: .pending), count: count)
+            filled = Array(repeating: false, count: count)
+        }
+
+        /// Records job `index`'s outcome.
+        public mutating func add(_ index: Int, _ r: JobResult) {
+            let u: Int32
+            if let k = userIndex[r.spec.user] { u = k } else {
+                u = Int32(users.count)
+                userIndex[r.spec.user] = u
+                users.append(r.spec.user)
+            }
+            facts[index] = JobFacts(submit: r.spec.submit.nanoseconds, firstStart: r.firstStart?.nanoseconds ?? JobFacts.none,
+                                    end: r.end?.nanoseconds ?? JobFacts.none, deadline: r.spec.deadline?.nanoseconds ?? JobFacts.none,
+                                    soloRun: r.soloRunTime.nanoseconds, held: r.held.nanoseconds, lostWork: r.lostWork.nanoseconds,
+                                    energyKWh: r.energyKWh, restarts: Int32(clamping: r.restarts), user: u,
+                                    systems: Int32(clamping: r.spec.systems), state: r.state)
+            filled[index] = true
+        }
+    }
+
     /// Computes the metrics from the jobs' outcomes, the utilisation samples, the cluster's system
     /// count and the users' fair-share weights (missing: 1).
     public init(_ results: [JobResult], samples: [UtilizationSample], systems: Int, weights: [String: Double]) {
-        // One pass per figure over the results, no filtered copies of them (a result carries its
-        // whole spec; a million-job run cannot afford several copies). Sums run in job order,
-        // as before.
+        var acc = Accumulator(count: results.count)
+        for (i, r) in results.enumerated() { acc.add(i, r) }
+        self.init(acc, lastSampleTime: samples.last?.time, systems: systems, weights: weights) { horizon in
+            var busy = 0.0
+            for (k, s) in samples.enumerated() where s.time < horizon {
+                let next = k + 1 < samples.count ? Swift.min(samples[k + 1].time, horizon) : horizon
+                busy += Double(s.busySystems) * next.since(s.time).seconds
+            }
+            return busy
+        }
+    }
+
+    /// The same from facts collected as jobs settled, the time of the last utilisation sample and
+    /// `busySystemSeconds(horizon)`: busy system-time from the start to `horizon` (the end of the
+    /// makespan), summed over the samples in time order.
+    public init(_ acc: Accumulator, lastSampleTime: SimTime?, systems: Int, weights: [String: Double],
+                busySystemSeconds: (SimTime) -> Double) {
+        // One pass per figure over the facts, in job order (the same sums in the same order
+        // as over the results).
+        let results = acc.facts.indices.lazy.filter { acc.filled[$0] }.map { acc.facts[$0] }
         jobs = results.count
         var finished = 0, rejected = 0, unfinished = 0
         var firstSubmit: SimTime? = nil
         var lastEnd: SimTime? = nil
+        let none = JobFacts.none
         for r in results {
             switch r.state {
             case .finished: finished += 1
@@ -79,8 +147,9 @@ public struct ClusterMetrics: Sendable {
             case .unfinished: unfinished += 1
             default: break
             }
-            firstSubmit = Swift.min(firstSubmit ?? r.spec.submit, r.spec.submit)
-            if let e = r.end { lastEnd = Swift.max(lastEnd ?? e, e) }
+            let submit = SimTime(nanoseconds: r.submit)
+            firstSubmit = Swift.min(firstSubmit ?? submit, submit)
+            if r.end != none { let e = SimTime(nanoseconds: r.end); lastEnd = Swift.max(lastEnd ?? e, e) }
         }
         self.finished = finished
         self.rejected = rejected
@@ -89,24 +158,25 @@ public struct ClusterMetrics: Sendable {
         // The makespan ends with the last job (failures and repairs after it do not count);
         // with unfinished jobs, at the end of the simulation.
         let last = lastEnd ?? first
-        let horizon = unfinished > 0 ? Swift.max(last, samples.last?.time ?? last) : last
+        let horizon = unfinished > 0 ? Swift.max(last, lastSampleTime ?? last) : last
         makespanSeconds = horizon.since(first).seconds
-        var busy = 0.0
-        for (k, s) in samples.enumerated() where s.time < horizon {
-            let next = k + 1 < samples.count ? Swift.min(samples[k + 1].time, horizon) : horizon
-            busy += Double(s.busySystems) * next.since(s.time).seconds
-        }
+        let busy = busySystemSeconds(horizon)
         utilization = makespanSeconds > 0 ? busy / (Double(systems) * makespanSeconds) : 0
-        func waitOf(_ r: JobResult) -> Double { (r.firstStart ?? r.spec.submit).since(r.spec.submit).seconds }
-        func completionOf(_ r: JobResult) -> Double { (r.end ?? r.spec.submit).since(r.spec.submit).seconds }
-        func slowdownOf(_ r: JobResult) -> Double { completionOf(r) / Swift.max(1, r.soloRunTime.seconds) }
+        func waitOf(_ r: JobFacts) -> Double {
+            SimTime(nanoseconds: r.firstStart == none ? r.submit : r.firstStart).since(SimTime(nanoseconds: r.submit)).seconds
+        }
+        func completionOf(_ r: JobFacts) -> Double {
+            SimTime(nanoseconds: r.end == none ? r.submit : r.end).since(SimTime(nanoseconds: r.submit)).seconds
+        }
+        func slowdownOf(_ r: JobFacts) -> Double { completionOf(r) / Swift.max(1, SimDuration(nanoseconds: r.soloRun).seconds) }
         // Per user (by name), the indexes of their jobs in job order.
-        var byUser: [String: [Int]] = [:]
+        var byUser: [[Int]] = Array(repeating: [], count: acc.users.count)
         var waits: [Double] = [], completions: [Double] = []
         var slowdownSum = 0.0
-        for (i, r) in results.enumerated() {
-            byUser[r.spec.user, default: []].append(i)
-            if r.firstStart != nil { waits.append(waitOf(r)) }
+        for i in acc.facts.indices where acc.filled[i] {
+            let r = acc.facts[i]
+            byUser[Int(r.user)].append(i)
+            if r.firstStart != none { waits.append(waitOf(r)) }
             if r.state == .finished {
                 completions.append(completionOf(r))
                 slowdownSum += slowdownOf(r)
@@ -119,12 +189,12 @@ public struct ClusterMetrics: Sendable {
         completions = []
         var rows: [(String, Summary, Summary, Double)] = []
         var xs: [Double] = []
-        for u in byUser.keys.sorted() {
+        for (u, k) in acc.users.enumerated().map({ ($0.element, $0.offset) }).sorted(by: { $0.0 < $1.0 }) {
             var w: [Double] = [], c: [Double] = []
             var sum = 0.0, done = 0
-            for i in byUser[u] ?? [] {
-                let r = results[i]
-                if r.firstStart != nil { w.append(waitOf(r)) }
+            for i in byUser[k] {
+                let r = acc.facts[i]
+                if r.firstStart != none { w.append(waitOf(r)) }
                 if r.state == .finished {
                     c.append(completionOf(r))
                     sum += slowdownOf(r)
@@ -140,12 +210,12 @@ public struct ClusterMetrics: Sendable {
         jainFairness = xs.isEmpty ? 1 : sum * sum / (Double(xs.count) * sq)
         var held = 0.0, lost = 0.0, energy = 0.0, lostSeconds = 0.0, restarts = 0, missed = 0
         for r in results {
-            held += Double(r.spec.systems) * r.held.seconds
-            lost += Double(r.spec.systems) * r.lostWork.seconds
+            held += Double(r.systems) * SimDuration(nanoseconds: r.held).seconds
+            lost += Double(r.systems) * SimDuration(nanoseconds: r.lostWork).seconds
             energy += r.energyKWh
-            lostSeconds += r.lostWork.seconds
-            restarts += r.restarts
-            if let d = r.spec.deadline, (r.end ?? .never) > d { missed += 1 }
+            lostSeconds += SimDuration(nanoseconds: r.lostWork).seconds
+            restarts += Int(r.restarts)
+            if r.deadline != none, (r.end == none ? SimTime.never.nanoseconds : r.end) > r.deadline { missed += 1 }
         }
         goodput = held > 0 ? (held - lost) / held : 1
         energyKWh = energy

@@ -74,4 +74,34 @@ public enum MultitenantRunner {
         }
         return out
     }
+
+    /// Simulates the generated jobs of `scenario`'s multitenant section (it must have a
+    /// generator and nothing else: no listed or replayed jobs) under its first policy without
+    /// holding the workload: each job is drawn when the one before it arrives, its result is
+    /// folded into the metrics when it settles, and the utilisation series is folded as it is
+    /// taken. The run's `jobs` and `utilization` are empty; its metrics are those ``run(_:trace:)``
+    /// gives. For workloads of millions of jobs (`bench cluster`).
+    public static func runStreaming(_ scenario: Scenario) throws -> PolicyRun {
+        let spec = try section(scenario)
+        guard let g = spec.generator, spec.jobs.isEmpty, spec.tracePath == nil, let policy = spec.policies.first else {
+            throw TrainingError("a streamed run needs a generated workload only, and a policy")
+        }
+        guard g.jobs <= maxJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxJobs)") }
+        let stream = try g.stream(seed: scenario.seed)
+        let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
+        let contention = spec.contention.make(probes: probes)
+        let sim = ClusterSimulation(count: g.jobs, jobs: AnyIterator { stream.next() }, policy: policy.make(), config: spec.config,
+                                    contention: contention, seed: scenario.seed)
+        sim.keepSamples = false
+        var acc = ClusterMetrics.Accumulator(count: g.jobs)
+        sim.resultSink = { i, r in acc.add(i, r) }
+        _ = try WorkProgress.part(0, of: 1) { () throws(SimulationError) in try sim.run() }
+        if let e = stream.error { throw e }
+        let fold = sim.utilizationFold, last = sim.lastSample
+        let metrics = ClusterMetrics(acc, lastSampleTime: last?.time, systems: scenario.cluster.systems, weights: spec.config.userShares) {
+            fold.busySystemSeconds(to: $0, lastSample: last)
+        }
+        return PolicyRun(policy: policy.rawValue, jobs: [], utilization: [], metrics: metrics, probes: probes.simulated,
+                         probeCacheHits: probes.cacheHits, probeEvents: probes.events, events: sim.eventsHandled)
+    }
 }

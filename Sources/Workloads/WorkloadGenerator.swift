@@ -94,40 +94,70 @@ public struct WorkloadGenerator: Sendable, Equatable {
     /// gives the same jobs. Throws a ``WorkloadError`` for a bad setting or when an arrival time
     /// would not fit in simulated time.
     public func generate(seed: UInt64) throws -> [JobSpec] {
-        try validate()
-        let root = Xoshiro256(seed: seed)
-        var arrivals = root.substream(named: "arrivals")
-        var userDraws = root.substream(named: "users")
-        var classDraws = root.substream(named: "classes")
-        var systemDraws = root.substream(named: "systems")
-        var sampleDraws = root.substream(named: "samples")
-        let userTable = Self.cumulative(users.map(\.weight))
-        let classTable = Self.cumulative(mix.map(\.weight))
-        let meanGap = 3600 / arrivalRatePerHour
-        var elapsed = 0.0
+        let stream = try self.stream(seed: seed)
         var out: [JobSpec] = []
         out.reserveCapacity(jobs)
-        for i in 1...jobs {
+        while let j = stream.next() { out.append(j) }
+        if let e = stream.error { throw e }
+        return out
+    }
+
+    /// The same jobs drawn one at a time (nothing held): a run of millions of jobs reads them as
+    /// they arrive. Checks the settings first; a job whose arrival would not fit in simulated
+    /// time ends the stream and is left in ``JobStream/error``.
+    public func stream(seed: UInt64) throws -> JobStream {
+        try validate()
+        return JobStream(self, seed: seed)
+    }
+
+    /// A generator's jobs, drawn one at a time in submission order.
+    public final class JobStream: IteratorProtocol {
+        let g: WorkloadGenerator
+        var arrivals, userDraws, classDraws, systemDraws, sampleDraws: Xoshiro256
+        let userTable, classTable: [Double]
+        let meanGap: Double
+        var elapsed = 0.0
+        var i = 0
+        /// Why the stream ended early (nil: it has not).
+        public private(set) var error: WorkloadError?
+
+        init(_ g: WorkloadGenerator, seed: UInt64) {
+            self.g = g
+            let root = Xoshiro256(seed: seed)
+            arrivals = root.substream(named: "arrivals")
+            userDraws = root.substream(named: "users")
+            classDraws = root.substream(named: "classes")
+            systemDraws = root.substream(named: "systems")
+            sampleDraws = root.substream(named: "samples")
+            userTable = WorkloadGenerator.cumulative(g.users.map(\.weight))
+            classTable = WorkloadGenerator.cumulative(g.mix.map(\.weight))
+            meanGap = 3600 / g.arrivalRatePerHour
+        }
+
+        /// The next job, or nil after the last (or after an error).
+        public func next() -> JobSpec? {
+            guard i < g.jobs, error == nil else { return nil }
+            i += 1
             elapsed += arrivals.exponential() * meanGap
             let submit: SimTime
             do {
-                submit = try startAt.adding(try SimDuration(seconds: elapsed, "arrival of job \(i)"), "arrival of job \(i)")
+                submit = try g.startAt.adding(try SimDuration(seconds: elapsed, "arrival of job \(i)"), "arrival of job \(i)")
             } catch {
-                throw WorkloadError("workload: job \(i) arrives \(elapsed) s after the start, past the largest simulated time; "
+                self.error = WorkloadError("workload: job \(i) arrives \(elapsed) s after the start, past the largest simulated time; "
                     + "raise the arrival rate or lower the job count (\(error))")
+                return nil
             }
-            let user = users[Self.pick(userTable, userDraws.uniform())]
-            let cls = mix[Self.pick(classTable, classDraws.uniform())]
+            let user = g.users[WorkloadGenerator.pick(userTable, userDraws.uniform())]
+            let cls = g.mix[WorkloadGenerator.pick(classTable, classDraws.uniform())]
             let choice = min(Int(systemDraws.uniform() * Double(cls.systemsChoices.count)), cls.systemsChoices.count - 1)
             let systems = cls.systemsChoices[choice]
-            let samples = Self.logUniform(cls.samplesRange, sampleDraws.uniform())
+            let samples = WorkloadGenerator.logUniform(cls.samplesRange, sampleDraws.uniform())
             var training = TrainingSpec(model: cls.model, systems: systems, perSystemBatch: cls.perSystemBatch,
                                         stopping: .samples(samples))
             training.checkpointEverySteps = cls.checkpointEverySteps
-            training.fixedCosts = fixedCosts
-            out.append(JobSpec(id: Self.jobID(i), user: user.name, submit: submit, training: training, priority: cls.priority))
+            training.fixedCosts = g.fixedCosts
+            return JobSpec(id: WorkloadGenerator.jobID(i), user: user.name, submit: submit, training: training, priority: cls.priority)
         }
-        return out
     }
 
     /// "g" followed by `i` zero-padded to six digits (more digits past 999,999).

@@ -34,6 +34,27 @@ final class MultitenantTests: XCTestCase {
         try MultitenantRunner.run(try decode())
     }
 
+    /// A streamed run (jobs drawn as they arrive, results folded as they settle, the utilisation
+    /// folded instead of kept) gives the same metrics as a run that holds everything: horizon,
+    /// failures, maintenance, unfinished jobs and every policy included.
+    func testStreamedRunGivesTheSameMetricsAsAHeldRun() throws {
+        for policy in PolicyName.allCases {
+            var s = try decode()
+            var m = try XCTUnwrap(s.multitenant)
+            m.jobs = []
+            m.policies = [policy]
+            s.multitenant = m
+            let held = try XCTUnwrap(try MultitenantRunner.run(s).first)
+            let streamed = try MultitenantRunner.runStreaming(s)
+            XCTAssertTrue(streamed.jobs.isEmpty)
+            XCTAssertTrue(streamed.utilization.isEmpty)
+            XCTAssertGreaterThan(held.metrics.unfinished + held.metrics.finished, 0)
+            XCTAssertEqual(ClusterOutputs.policyFields(streamed), ClusterOutputs.policyFields(held), policy.rawValue)
+            XCTAssertEqual(ClusterOutputs.summaryJSON([streamed]).render(), ClusterOutputs.summaryJSON([held]).render(), policy.rawValue)
+            XCTAssertEqual(streamed.events, held.events)
+        }
+    }
+
     func testTheScenarioIsTheOnlySourceOfHardwareSeedAndShares() throws {
         var s = try decode()
         let m = try XCTUnwrap(s.multitenant)

@@ -6,13 +6,15 @@ extension ClusterSimulation {
     // MARK: Scheduling
 
     func view(_ now: SimTime) -> ClusterView {
-        var usage = usageDone
+        let sumUsage = policy.readsUsage
+        var usage = sumUsage ? usageDone : [:]
         var running: [RunningJob] = []
+        running.reserveCapacity(active.count)
         for j in active {
-            let r = jobs[j]
-            usage[specs[j].user, default: 0] += Double(r.systems.count) * now.since(r.heldSince).seconds
-            running.append(RunningJob(index: j, user: specs[j].user, priority: specs[j].priority, systems: r.systems.count,
-                                      memoryXBytes: r.solo.memoryXBytes, start: r.heldSince,
+            let held = jobs[j].systems.count, since = jobs[j].heldSince, user = jobs[j].spec.user
+            if sumUsage { usage[user, default: 0] += Double(held) * now.since(since).seconds }
+            running.append(RunningJob(index: j, user: user, priority: jobs[j].spec.priority, systems: held,
+                                      memoryXBytes: jobs[j].solo.memoryXBytes, start: since,
                                       estimatedEnd: estimatedEnd(j, now)))
         }
         return ClusterView(now: now, totalSystems: pool.count, freeSystems: pool.freeSystems,
@@ -49,10 +51,10 @@ extension ClusterSimulation {
         for d in decisions {
             switch d {
             case .start(let i):
-                guard i >= 0, i < jobs.count, jobs[i].state == .queued else { continue }
+                guard jobs.isLive(i), jobs[i].state == .queued else { continue }
                 _ = try start(i, sim)
             case .preempt(let i):
-                guard i >= 0, i < jobs.count, jobs[i].state == .running || jobs[i].state == .starting else { continue }
+                guard jobs.isLive(i), jobs[i].state == .running || jobs[i].state == .starting else { continue }
                 try preempt(i, reason: "preempted", sim)
             }
         }
@@ -62,8 +64,8 @@ extension ClusterSimulation {
     /// rebuild it for a queue of thousands).
     func queuedView(_ i: Int) -> QueuedJob {
         let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compiled[jobs[i].config]))
-        return QueuedJob(index: i, id: specs[i].id, user: specs[i].user, priority: specs[i].priority,
-                         submit: specs[i].submit, enqueued: jobs[i].enqueued, systems: specs[i].systems,
+        return QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
+                         submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
                          memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
                          restarts: jobs[i].restarts)
     }
@@ -79,7 +81,7 @@ extension ClusterSimulation {
 
     /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
     func start(_ i: Int, _ sim: Simulation) throws(SimulationError) -> Bool {
-        guard let chosen = pool.choose(specs[i].systems, memoryXBytes: jobs[i].solo.memoryXBytes) else { return false }
+        guard let chosen = pool.choose(jobs[i].spec.systems, memoryXBytes: jobs[i].solo.memoryXBytes) else { return false }
         remove(fromQueue: i)
         pool.take(chosen, for: i, memoryXBytes: jobs[i].solo.memoryXBytes)
         // The compile cache holds a configuration once a start-up that compiled it has finished.
@@ -87,7 +89,7 @@ extension ClusterSimulation {
         let startup = jobs[i].startup(compiled: wasCompiled)
         if let trace {
             if jobs[i].enqueued < sim.now {
-                trace.span(track: "job \(specs[i].id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
+                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: sim.now)
             }
             traceSince[i] = sim.now
         }
@@ -99,7 +101,7 @@ extension ClusterSimulation {
             jobs[i].compiledAtFirstStart = !wasCompiled
         }
         active.append(i)
-        let ready = try sim.now.adding(SimDuration(nanoseconds: startup), "start-up of job \(specs[i].id)")
+        let ready = try sim.now.adding(SimDuration(nanoseconds: startup), "start-up of job \(jobs[i].spec.id)")
         jobs[i].completion = try sim.schedule(at: ready, target: id, arg: arg(.startupDone, i))
         jobs[i].completionTime = ready
         return true
@@ -121,20 +123,56 @@ extension ClusterSimulation {
     }
 
     /// Re-measures every running job's step time under the current sharing and reschedules
-    /// their completions.
+    /// the completions of those whose step time changed. A job whose amortised step time is
+    /// unchanged keeps its completion event and is not even settled: progress at one step time
+    /// settles the same whether it is accounted once or in several pieces, and its scheduled end
+    /// is already right.
     func rebalance(_ sim: Simulation) throws(SimulationError) {
-        let running = active.filter { jobs[$0].state == .running }
-        for j in running { try settle(j, sim.now) }
-        let steps: [Int64]
-        do { steps = try contention.sharing(running.map { specs[$0].training }) } catch {
+        running.removeAll(keepingCapacity: true)
+        for j in active where jobs[j].state == .running { running.append(j) }
+        let n = running.count
+        if scratchSteps.count < n {
+            let c = max(n, 2 * scratchSteps.count)
+            scratchSteps = Array(repeating: 0, count: c)
+            scratchDuties = Array(repeating: 0, count: c)
+            scratchSolos = Array(repeating: 0, count: c)
+            scratchIDs = Array(repeating: 0, count: c)
+        }
+        do {
+            if let meanField {
+                for k in 0..<n {
+                    let j = running[k]
+                    scratchDuties[k] = jobs[j].solo.memoryXDuty
+                    scratchSolos[k] = jobs[j].solo.stepNanoseconds
+                    scratchIDs[k] = jobs[j].tableID
+                }
+                try scratchDuties.withUnsafeBufferPointer { (d) throws(TrainingError) in
+                    try scratchSolos.withUnsafeBufferPointer { (so) throws(TrainingError) in
+                        try scratchIDs.withUnsafeBufferPointer { (ids) throws(TrainingError) in
+                            try scratchSteps.withUnsafeMutableBufferPointer { (out) throws(TrainingError) in
+                                try meanField.sharing(count: n, duties: d.baseAddress!, solos: so.baseAddress!, ids: ids.baseAddress!,
+                                                      spec: { self.jobs[self.running[$0]].spec.training }, into: out.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            } else {
+                let steps = try contention.sharing(running.map { jobs[$0].spec.training })
+                for k in 0..<n { scratchSteps[k] = steps[k] }
+            }
+        } catch {
             throw .model("step times: \(error.message)")
         }
-        for (k, j) in running.enumerated() {
+        for k in 0..<n {
+            let j = running[k]
+            let new = max(1, jobs[j].amortised(scratchSteps[k]))
+            let old = max(1, jobs[j].effective)
+            // Unchanged: the scheduled completion stands (see above).
+            if new == old && jobs[j].completion != nil { continue }
+            try settle(j, sim.now)
             // Every step done: the job is writing its final checkpoint, whose end is already
             // scheduled and does not depend on sharing.
             if jobs[j].stepsDone >= jobs[j].totalSteps && jobs[j].completion != nil { continue }
-            let new = max(1, jobs[j].amortised(steps[k]))
-            let old = max(1, jobs[j].effective)
             if new != old {
                 // Keep the same fraction of the current step done.
                 let (hi, lo) = jobs[j].phase.multipliedFullWidth(by: new)
@@ -142,9 +180,9 @@ extension ClusterSimulation {
                 jobs[j].effective = new
             }
             guard let remaining = jobs[j].exactRemainingRunNanoseconds else {
-                throw .timeOverflow("job \(specs[j].id): \(jobs[j].totalSteps - jobs[j].stepsDone) steps of \(jobs[j].effective) ns do not fit in simulated time")
+                throw .timeOverflow("job \(jobs[j].spec.id): \(jobs[j].totalSteps - jobs[j].stepsDone) steps of \(jobs[j].effective) ns do not fit in simulated time")
             }
-            let end = try sim.now.adding(SimDuration(nanoseconds: remaining), "completion of job \(specs[j].id)")
+            let end = try sim.now.adding(SimDuration(nanoseconds: remaining), "completion of job \(jobs[j].spec.id)")
             if end != jobs[j].completionTime || jobs[j].completion == nil {
                 if let h = jobs[j].completion { sim.cancel(h) }
                 jobs[j].completion = try sim.schedule(at: end, target: id, arg: arg(.complete, j))
@@ -156,7 +194,7 @@ extension ClusterSimulation {
     func release(_ j: Int, _ now: SimTime, reason: String) {
         closeSegment(j, at: now, reason: reason)
         pool.release(jobs[j].systems, of: j, memoryXBytes: jobs[j].solo.memoryXBytes)
-        usageDone[specs[j].user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
+        usageDone[jobs[j].spec.user, default: 0] += Double(jobs[j].systems.count) * now.since(jobs[j].heldSince).seconds
         jobs[j].systems = []
         jobs[j].completion = nil
         jobs[j].completionTime = .never
@@ -168,7 +206,7 @@ extension ClusterSimulation {
         if let trace {
             // A finished job's last state was traced by complete().
             if jobs[j].state != .finished { traceStateEnd(j, now) }
-            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: specs[j].id, start: jobs[j].heldSince, end: now) }
+            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: jobs[j].spec.id, start: jobs[j].heldSince, end: now) }
         }
         jobs[j].segments.append(JobSegment(systems: jobs[j].systems, start: jobs[j].heldSince, end: now, reasonEnded: reason))
         jobs[j].held += now.since(jobs[j].heldSince).nanoseconds
@@ -183,6 +221,7 @@ extension ClusterSimulation {
         jobs[j].end = sim.now
         release(j, sim.now, reason: "completed")
         try rebalance(sim)
+        settled(j)
     }
 
     // MARK: Preemption, failures, maintenance
@@ -206,7 +245,7 @@ extension ClusterSimulation {
         traceStateEnd(j, sim.now)
         jobs[j].state = .checkpointing
         jobs[j].pendingReason = reason
-        let done = try sim.now.adding(SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), "checkpoint of job \(specs[j].id)")
+        let done = try sim.now.adding(SimDuration(nanoseconds: jobs[j].solo.checkpointNanoseconds), "checkpoint of job \(jobs[j].spec.id)")
         jobs[j].completion = try sim.schedule(at: done, target: id, arg: arg(.preemptDone, j))
         jobs[j].completionTime = done
         try rebalance(sim)
@@ -224,7 +263,8 @@ extension ClusterSimulation {
         jobs[j].restarts += 1
         jobs[j].enqueued = now
         // Back in submission order.
-        let pos = queue.firstIndex { (specs[$0.index].submit, $0.index) > (specs[j].submit, j) } ?? queue.count
+        let submit = jobs[j].spec.submit
+        let pos = queue.firstIndex { ($0.submit, $0.index) > (submit, j) } ?? queue.count
         enqueue(j, at: pos)
     }
 
@@ -272,11 +312,19 @@ extension ClusterSimulation {
         let busy = pool.busySystems
         let s = UtilizationSample(time: now, busySystems: busy, downSystems: pool.downSystems, queueLength: queue.count,
                                   memoryXBytesInUse: pool.memoryXInUse, runningJobs: active.count)
-        if !force, let last = samples.last, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
+        if !force, let last = lastSample, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
            last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
+            utilizationFold.noteFinished(finishedCount, last: last)
             return
         }
-        if let last = samples.last, last.time == now { samples[samples.count - 1] = s } else { samples.append(s) }
+        if let last = lastSample, last.time == now {
+            if keepSamples { samples[samples.count - 1] = s }
+        } else {
+            if let last = lastSample { utilizationFold.close(last, at: now) }
+            if keepSamples { samples.append(s) }
+        }
+        lastSample = s
+        utilizationFold.noteFinished(finishedCount, last: s)
         if let trace {
             trace.counter(track: "Cluster", name: "busy systems", at: now, value: Double(busy))
             trace.counter(track: "Cluster", name: "queue length", at: now, value: Double(queue.count))
@@ -286,7 +334,7 @@ extension ClusterSimulation {
     /// Traces job `j`'s current state (starting, running, checkpointing) as ending at `now`.
     func traceStateEnd(_ j: Int, _ now: SimTime) {
         guard let trace, j < traceSince.count else { return }
-        trace.span(track: "job \(specs[j].id)", name: jobs[j].state.rawValue, start: traceSince[j], end: now)
+        trace.span(track: "job \(jobs[j].spec.id)", name: jobs[j].state.rawValue, start: traceSince[j], end: now)
         traceSince[j] = now
     }
 
@@ -294,12 +342,21 @@ extension ClusterSimulation {
     /// before it was submitted.
     func checkInvariants(_ now: SimTime) throws(SimulationError) {
         invariantChecks += 1
+        var memory = 0.0
         for j in active {
-            if let f = jobs[j].firstStart, f < specs[j].submit {
-                throw .model("invariant: job \(specs[j].id) started before it was submitted")
+            if let f = jobs[j].firstStart, f < jobs[j].spec.submit {
+                throw .model("invariant: job \(jobs[j].spec.id) started before it was submitted")
             }
+            // A system listed by two jobs cannot be owned by both, so this also finds a system
+            // held twice.
+            if let s = pool.firstNotOwned(jobs[j].systems, by: j) {
+                if let v = pool.violation(holders: active.map { k in (index: k, id: jobs[k].spec.id, systems: jobs[k].systems,
+                                                                      memoryXBytes: jobs[k].solo.memoryXBytes) }) { throw .model(v) }
+                throw .model("invariant: system \(s) is listed by job \(jobs[j].spec.id) but owned by \(pool.owner(of: s))")
+            }
+            memory += jobs[j].solo.memoryXBytes
         }
-        let holders = active.map { j in (index: j, id: specs[j].id, systems: jobs[j].systems, memoryXBytes: jobs[j].solo.memoryXBytes) }
-        if let v = pool.violation(holders: holders) { throw .model(v) }
+        if memory > pool.memoryXCapacityBytes * (1 + 1e-12) { throw .model("invariant: MemoryX over capacity") }
+        if active.count > pool.nodeGroups { throw .model("invariant: more jobs than MemoryX node groups") }
     }
 }

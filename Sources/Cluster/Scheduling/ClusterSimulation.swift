@@ -24,30 +24,56 @@ public final class ClusterSimulation: Component {
     /// Step times alone and under sharing (may be shared between runs on the same hardware).
     public let contention: any ContentionModel
     var policy: any SchedulingPolicy
-    /// Every job as submitted (the caller's array, shared, not copied).
-    let specs: [JobSpec]
-    var jobs: [JobRecord]
+    /// The jobs, in submission order: the next one to arrive is read when the one before it
+    /// arrives, so a generated workload need never be held whole.
+    var source: AnyIterator<(index: Int, spec: JobSpec)>
+    /// The next job to arrive (read from `source` one ahead), with its index.
+    var nextJob: (index: Int, spec: JobSpec)?
+    /// Jobs read from `source` so far.
+    var arrivalsRead = 0
+    /// The records of the jobs that have arrived and not yet settled.
+    @exclusivity(unchecked) var jobs: JobTable
+    /// When set, each job's result is handed to it as soon as the job settles (finished or
+    /// rejected; unfinished ones when the run ends) instead of being collected, and ``run()``
+    /// returns an empty array: a workload of millions of jobs need not hold their results.
+    public var resultSink: ((Int, JobResult) -> Void)?
+    var collected: [JobResult?] = []
     var id: UInt32 = 0
 
     /// Systems, MemoryX and node groups, and who holds them.
-    var pool: SystemPool
+    @exclusivity(unchecked) var pool: SystemPool
     /// Per system: the random stream of its failures.
     var failureStreams: [Xoshiro256]
     /// Per job configuration (``JobRecord/config``): compiled already (the shared compile cache:
     /// same model, batch and system count compile once).
-    var compiled: [Bool] = []
+    @exclusivity(unchecked) var compiled: [Bool] = []
     var configIDs: [JobConfiguration: Int] = [:]
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
-    var queue: [QueuedJob] = []
+    @exclusivity(unchecked) var queue: [QueuedJob] = []
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
-    var active: [Int] = []
-    var usageDone: [String: Double] = [:]
+    @exclusivity(unchecked) var active: [Int] = []
+    @exclusivity(unchecked) var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
-    public internal(set) var samples: [UtilizationSample] = []
+    @exclusivity(unchecked) public internal(set) var samples: [UtilizationSample] = []
+    /// Whether ``samples`` keeps every sample (default); when false only ``utilizationFold`` is
+    /// kept (a workload of millions of jobs need not hold its time series).
+    public var keepSamples = true
+    /// Busy system-time folded over the samples as they are taken.
+    @exclusivity(unchecked) public internal(set) var utilizationFold = UtilizationFold()
+    /// The last sample taken (kept or not).
+    @exclusivity(unchecked) public internal(set) var lastSample: UtilizationSample?
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
+    /// The contention model when it is mean-field (its per-change path skips the hashing).
+    let meanField: MeanFieldContention?
+    /// Scratch space of ``rebalance(_:)``: the running jobs and their facts.
+    @exclusivity(unchecked) var running: [Int] = []
+    @exclusivity(unchecked) var scratchDuties: [Double] = []
+    @exclusivity(unchecked) var scratchSolos: [Int64] = []
+    @exclusivity(unchecked) var scratchIDs: [Int] = []
+    @exclusivity(unchecked) var scratchSteps: [Int64] = []
     /// Failures handled so far (at most ``FailureModel/maxFailures``).
     var failuresHandled = 0
     /// Events the cluster simulation handled (contention probes not included).
@@ -68,13 +94,44 @@ public final class ClusterSimulation: Component {
     /// (``ContentionProbes/cluster``); `seed` seeds the systems' failures. Pass the same
     /// `contention` to several simulations to share measured step times between them (e.g. when
     /// comparing policies).
-    public init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
+    public convenience init(jobs specs: [JobSpec], policy: any SchedulingPolicy, config: ClusterConfig, contention: any ContentionModel, seed: UInt64) {
+        // Arrival order: by submit time, then index (listed jobs need not be sorted).
+        let sorted = zip(specs, specs.dropFirst()).allSatisfy { $0.submit <= $1.submit }
+        let order = sorted ? nil : specs.indices.sorted { (specs[$0].submit, $0) < (specs[$1].submit, $1) }
+        var k = 0
+        let source = AnyIterator<(index: Int, spec: JobSpec)> {
+            guard k < specs.count else { return nil }
+            let i = order?[k] ?? k
+            k += 1
+            return (i, specs[i])
+        }
+        self.init(count: specs.count, arrivals: source, policy: policy, config: config, contention: contention, seed: seed)
+    }
+
+    /// The same for `count` jobs read one at a time from `source`, which must yield exactly
+    /// `count` jobs in submission order (they get indexes 0, 1, ...): nothing of a job is held
+    /// before it arrives or, with a ``resultSink``, after it settles.
+    public convenience init(count: Int, jobs source: AnyIterator<JobSpec>, policy: any SchedulingPolicy, config: ClusterConfig,
+                            contention: any ContentionModel, seed: UInt64) {
+        var k = 0
+        let indexed = AnyIterator<(index: Int, spec: JobSpec)> {
+            guard let s = source.next() else { return nil }
+            defer { k += 1 }
+            return (k, s)
+        }
+        self.init(count: count, arrivals: indexed, policy: policy, config: config, contention: contention, seed: seed)
+    }
+
+    /// `count` jobs in arrival order (submit time, then index), each with its index.
+    init(count: Int, arrivals source: AnyIterator<(index: Int, spec: JobSpec)>, policy: any SchedulingPolicy, config: ClusterConfig,
+         contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
         self.contention = contention
+        meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster
-        self.specs = specs
-        jobs = specs.enumerated().map { JobRecord(index: $0.offset, spec: $0.element) }
+        self.source = source
+        jobs = JobTable(count: count)
         let n = cluster.systems
         pool = SystemPool(systems: n, memoryXCapacityBytes: cluster.memoryX.capacityBytes,
                           nodeGroups: config.memoryXNodeGroups ?? n)
@@ -93,18 +150,20 @@ public final class ClusterSimulation: Component {
 
     @inline(__always) func arg(_ k: Kind, _ i: Int) -> UInt32 { EventArgument(k, i).raw }
 
-    /// Runs the whole simulation and returns every job's outcome.
+    /// Runs the whole simulation and returns every job's outcome (in job order; empty when a
+    /// ``resultSink`` received them).
     public func run() throws(SimulationError) -> [JobResult] {
         guard jobs.count < EventArgument<Kind>.payloadLimit, cluster.systems < EventArgument<Kind>.payloadLimit else {
             throw .model("at most 268,435,455 jobs and systems")
         }
-        let sim = Simulation(expectedPending: jobs.count + 64)
+        let sim = Simulation(expectedPending: min(jobs.count, 4096) + 64)
         if trace != nil { traceSince = Array(repeating: .zero, count: jobs.count) }
+        if resultSink == nil { collected = Array(repeating: nil, count: jobs.count) }
         var components = ComponentSet()
         id = components.register(self)
-        for j in jobs.indices {
-            try sim.schedule(at: specs[j].submit, target: id, arg: arg(.arrival, j), priority: 64)
-        }
+        // Arrivals are chained: each schedules the next, so they keep their order (by index at
+        // equal times) and only one is pending.
+        try scheduleNextArrival(sim)
         if let f = config.failures {
             for s in 0..<pool.count { try scheduleFailure(s, after: .zero, f, sim) }
         }
@@ -117,19 +176,42 @@ public final class ClusterSimulation: Component {
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
         let end = sim.now
-        for i in jobs.indices where jobs[i].state != .finished && jobs[i].state != .rejected {
+        // Jobs that never arrived are still pending.
+        if arrivalsRead < jobs.count {
+            if let n = nextJob { jobs.insert(JobRecord(index: n.index, spec: n.spec)) }
+            while let n = source.next() { jobs.insert(JobRecord(index: n.index, spec: n.spec)) }
+        }
+        for i in 0..<jobs.count {
+            guard jobs.isLive(i) else { continue }
             if let trace, jobs[i].state == .queued, jobs[i].enqueued < end {
-                trace.span(track: "job \(specs[i].id)", name: "queued", start: jobs[i].enqueued, end: end)
+                trace.span(track: "job \(jobs[i].spec.id)", name: "queued", start: jobs[i].enqueued, end: end)
             }
             closeSegment(i, at: end, reason: "horizon")
             jobs[i].reason = jobs[i].reason.isEmpty ? "still \(jobs[i].state.rawValue) when the simulation ended" : jobs[i].reason
             jobs[i].state = .unfinished
+            settled(i)
         }
-        let results = jobs.indices.map { jobs[$0].result(specs[$0], power: cluster.cs2.powerWatts) }
-        // The records are done with: free them before the caller turns the results into files.
-        jobs = []
+        nextJob = nil
         queue = []
+        let results = collected.compactMap { $0 }
+        collected = []
         return results
+    }
+
+    /// Hands settled job `i`'s result on and frees its record.
+    func settled(_ i: Int) {
+        let r = jobs[i].result(power: cluster.cs2.powerWatts)
+        if let resultSink { resultSink(i, r) } else { collected[i] = r }
+        jobs.remove(i)
+    }
+
+    /// Reads the next job and schedules its arrival.
+    func scheduleNextArrival(_ sim: Simulation) throws(SimulationError) {
+        guard arrivalsRead < jobs.count, let n = source.next() else { return }
+        guard n.index >= 0, n.index < jobs.count else { throw .model("cluster: job index \(n.index) outside 0..<\(jobs.count)") }
+        arrivalsRead += 1
+        nextJob = n
+        try sim.schedule(at: n.spec.submit, target: id, arg: arg(.arrival, n.index), priority: 64)
     }
 
     func scheduleFailure(_ s: Int, after base: SimDuration, _ f: FailureModel, _ sim: Simulation) throws(SimulationError) {
@@ -191,7 +273,12 @@ public final class ClusterSimulation: Component {
     // MARK: Arrivals and admission
 
     func arrive(_ i: Int, _ sim: Simulation) throws(SimulationError) {
-        let spec = specs[i].training
+        guard let n = nextJob, n.index == i else { throw .model("cluster: arrival \(i) out of order") }
+        let job = n.spec
+        jobs.insert(JobRecord(index: i, spec: job))
+        nextJob = nil
+        try scheduleNextArrival(sim)
+        let spec = job.training
         let total = cluster.systems
         if spec.systems > total {
             return reject(i, "asks for \(spec.systems) systems; the cluster has \(total)")
@@ -209,7 +296,8 @@ public final class ClusterSimulation: Component {
                 compiled.append(false)
             }
             let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
-            jobs[i].totalSteps = max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up)))
+            jobs[i].prepare(solo: solo, totalSteps: max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up))))
+            if let meanField { jobs[i].tableID = meanField.tableID(spec) }
         } catch {
             return reject(i, error.message)
         }
@@ -222,5 +310,6 @@ public final class ClusterSimulation: Component {
         rejectedCount += 1
         jobs[i].state = .rejected
         jobs[i].reason = reason
+        settled(i)
     }
 }

@@ -1,11 +1,13 @@
 import SimEngine
 import Training
 
-/// A job's mutable state inside ``ClusterSimulation``. The job's ``JobSpec`` stays in the
-/// simulation's `specs` array (shared with the caller's list, not copied per record); the record
-/// keeps only the few facts of it that the progress arithmetic reads.
+/// A job's mutable state inside ``ClusterSimulation``, from its arrival until it finishes or is
+/// rejected (then it becomes a ``JobResult`` and is freed): its ``JobSpec`` and the few facts of
+/// it that the progress arithmetic reads.
 struct JobRecord {
     let index: Int
+    /// The job as submitted.
+    let spec: JobSpec
     /// The spec's checkpoint interval, steps (0: only at the end).
     let interval: Int64
     /// The spec's final checkpoint.
@@ -46,6 +48,7 @@ struct JobRecord {
 
     init(index: Int, spec: JobSpec) {
         self.index = index
+        self.spec = spec
         let t = spec.training
         interval = t.checkpointEverySteps
         finalCheckpoint = t.finalCheckpoint
@@ -59,9 +62,29 @@ struct JobRecord {
     /// so that over the run they add up to exactly those checkpoints.
     func amortised(_ step: Int64) -> Int64 {
         guard interval > 0, totalSteps > 0 else { return step }
-        let periodic = Double(totalSteps / interval) * Double(solo.checkpointNanoseconds)
-        let share = min(4e18, (periodic / Double(totalSteps)).rounded(.up))
-        return Self.saturatingSum(step, Int64(share))
+        return Self.saturatingSum2(step, checkpointShare)
+    }
+
+    /// Each step's share of the periodic checkpoints, ns (set by ``prepare(solo:totalSteps:)``).
+    var checkpointShare: Int64 = 0
+    /// The contention model's dense id of its configuration (mean-field only).
+    var tableID = 0
+
+    /// Sets the facts the arithmetic reads once the job's solo step and length are known.
+    mutating func prepare(solo: SoloStep, totalSteps: Int64) {
+        self.solo = solo
+        self.totalSteps = totalSteps
+        if interval > 0, totalSteps > 0 {
+            let periodic = Double(totalSteps / interval) * Double(solo.checkpointNanoseconds)
+            checkpointShare = Int64(min(4e18, (periodic / Double(totalSteps)).rounded(.up)))
+        }
+    }
+
+    /// ``saturatingSum(_:)`` of two values, without an array.
+    @inline(__always) static func saturatingSum2(_ a: Int64, _ b: Int64) -> Int64 {
+        let t = min(max(0, a), .max / 4)
+        let (r, o) = t.addingReportingOverflow(max(0, b))
+        return o ? .max / 4 : min(r, .max / 4)
     }
 
     /// The final checkpoint, unless a periodic one falls on the last step.
@@ -104,7 +127,12 @@ struct JobRecord {
         return Self.saturatingSum(o ? .max / 4 : m, finalCheckpointNanoseconds, startup(compiled: !compiledAtFirstStart))
     }
 
-    func result(_ spec: JobSpec, power: Double) -> JobResult {
+    /// A placeholder for a freed slot.
+    static let empty = JobRecord(index: -1, spec: JobSpec(id: "", user: "", submit: .zero,
+                                                           training: TrainingSpec(model: ModelSpec(name: "", layers: 0, dModel: 0, heads: 0, dFFN: 0, vocabulary: 0, seqLen: 0),
+                                                                                  systems: 0, perSystemBatch: 0, stopping: .steps(0))))
+
+    func result(power: Double) -> JobResult {
         JobResult(spec: spec, state: state, reason: reason, firstStart: firstStart, end: end, restarts: restarts,
                   lostWork: SimDuration(nanoseconds: lostWork), held: SimDuration(nanoseconds: held),
                   energyKWh: Double(spec.systems) * power * Double(held) * 1e-9 / 3.6e6, segments: segments,

@@ -24,6 +24,7 @@ struct SystemPool {
     /// `systems` free systems, `memoryXCapacityBytes` of MemoryX and `nodeGroups` node groups.
     init(systems: Int, memoryXCapacityBytes: Double, nodeGroups: Int) {
         slots = Array(repeating: Slot(), count: systems)
+        freeCount = systems
         self.memoryXCapacityBytes = memoryXCapacityBytes
         self.nodeGroups = nodeGroups
     }
@@ -33,13 +34,28 @@ struct SystemPool {
     /// The job holding system `s` (-1: none).
     func owner(of s: Int) -> Int { slots[s].owner }
     /// Systems neither held nor down.
-    var freeSystems: Int { slots.reduce(0) { $0 + ($1.isFree ? 1 : 0) } }
+    var freeSystems: Int { freeCount }
     /// Whether any system is neither held nor down.
-    var hasFreeSystem: Bool { slots.contains { $0.isFree } }
+    var hasFreeSystem: Bool { freeCount > 0 }
     /// Systems held by a job.
-    var busySystems: Int { slots.reduce(0) { $0 + ($1.owner >= 0 ? 1 : 0) } }
+    var busySystems: Int { busyCount }
     /// Systems down for at least one reason.
-    var downSystems: Int { slots.reduce(0) { $0 + ($1.downCount > 0 ? 1 : 0) } }
+    var downSystems: Int { downCount }
+
+    /// Systems free, held and down, kept as the slots change (read after every event).
+    private(set) var freeCount: Int
+    private(set) var busyCount = 0
+    private(set) var downCount = 0
+
+    /// Changes slot `s` by `body`, keeping the counts.
+    private mutating func update(_ s: Int, _ body: (inout Slot) -> Void) {
+        let old = slots[s]
+        body(&slots[s])
+        let new = slots[s]
+        freeCount += (new.isFree ? 1 : 0) - (old.isFree ? 1 : 0)
+        busyCount += (new.owner >= 0 ? 1 : 0) - (old.owner >= 0 ? 1 : 0)
+        downCount += (new.downCount > 0 ? 1 : 0) - (old.downCount > 0 ? 1 : 0)
+    }
     /// MemoryX bytes not held.
     var freeMemoryXBytes: Double { memoryXCapacityBytes - memoryXInUse }
     /// Node groups not held.
@@ -61,22 +77,28 @@ struct SystemPool {
 
     /// Job `job` takes `systems` (from ``choose(_:memoryXBytes:)``), `memoryXBytes` and a node group.
     mutating func take(_ systems: [Int], for job: Int, memoryXBytes: Double) {
-        for s in systems { slots[s].owner = job }
+        for s in systems { update(s) { $0.owner = job } }
         memoryXInUse += memoryXBytes
         nodeGroupsInUse += 1
     }
 
     /// Job `job` gives back `systems`, `memoryXBytes` and its node group.
     mutating func release(_ systems: [Int], of job: Int, memoryXBytes: Double) {
-        for s in systems where slots[s].owner == job { slots[s].owner = -1 }
+        for s in systems where slots[s].owner == job { update(s) { $0.owner = -1 } }
         memoryXInUse -= memoryXBytes
         nodeGroupsInUse -= 1
     }
 
     /// System `s` goes down for one more reason.
-    mutating func markDown(_ s: Int) { slots[s].downCount += 1 }
+    mutating func markDown(_ s: Int) { update(s) { $0.downCount += 1 } }
     /// One reason system `s` was down for is over.
-    mutating func markUp(_ s: Int) { slots[s].downCount -= 1 }
+    mutating func markUp(_ s: Int) { update(s) { $0.downCount -= 1 } }
+
+    /// The first of `systems` not owned by `job`, if any.
+    func firstNotOwned(_ systems: [Int], by job: Int) -> Int? {
+        for s in systems where slots[s].owner != job { return s }
+        return nil
+    }
 
     /// Checks the pool against the jobs holding systems (`index`, `systems`, MemoryX bytes):
     /// each listed system owned by its job, no system held twice, MemoryX and node groups not

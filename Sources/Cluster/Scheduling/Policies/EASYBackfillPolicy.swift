@@ -16,6 +16,8 @@ import SimEngine
 public struct EASYBackfillPolicy: SchedulingPolicy {
     /// "easy-backfill".
     public var name: String { "easy-backfill" }
+    /// It never reads the users' usage.
+    public var readsUsage: Bool { false }
 
     /// A policy (it keeps no state between calls).
     public init() {}
@@ -46,6 +48,9 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
                 decisions.append(.start(head.index))
                 continue
             }
+            // Nothing left to backfill, or no node group for anything: the reservation could not
+            // change the decisions.
+            if next == queue.count || plan.freeNodeGroups < 1 { break }
             guard var reservation = Self.reservation(for: head, in: plan) else { continue }
             // Once no node group is free, or no system (and no queued job asks for none),
             // nothing more fits: stop instead of walking the rest of a long queue.
@@ -78,10 +83,12 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
     /// The reservation for `head`, which does not fit now, or nil when it could not fit even if
     /// every running job ended.
     static func reservation(for head: QueuedJob, in plan: ClusterView) -> Reservation? {
-        let ends = plan.running.sorted { a, b in
-            if a.estimatedEnd != b.estimatedEnd { return a.estimatedEnd < b.estimatedEnd }
-            return a.index < b.index
-        }
+        // (end, index) is unique, so sorting just these facts gives the running jobs' order.
+        let ends = plan.running.map { (estimatedEnd: $0.estimatedEnd, index: $0.index, systems: $0.systems, memoryXBytes: $0.memoryXBytes) }
+            .sorted { a, b in
+                if a.estimatedEnd != b.estimatedEnd { return a.estimatedEnd < b.estimatedEnd }
+                return a.index < b.index
+            }
         var systems = plan.freeSystems
         var memory = plan.freeMemoryXBytes
         var groups = plan.freeNodeGroups

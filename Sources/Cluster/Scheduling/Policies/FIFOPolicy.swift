@@ -7,6 +7,8 @@ import SimEngine
 public struct FIFOPolicy: SchedulingPolicy {
     /// "fifo".
     public var name: String { "fifo" }
+    /// It never reads the users' usage.
+    public var readsUsage: Bool { false }
 
     /// A policy (it keeps no state).
     public init() {}

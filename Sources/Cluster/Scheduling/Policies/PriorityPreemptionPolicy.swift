@@ -23,6 +23,8 @@ import SimEngine
 public struct PriorityPreemptionPolicy: SchedulingPolicy {
     /// "priority-preempt".
     public var name: String { "priority-preempt" }
+    /// It never reads the users' usage.
+    public var readsUsage: Bool { false }
     /// It preempts lower-priority jobs.
     public var preempts: Bool { true }
 

@@ -135,9 +135,14 @@ public protocol SchedulingPolicy: Sendable {
     /// Whether the policy may preempt. A policy that never preempts cannot do anything while no
     /// system is free, so the simulation does not ask it then.
     var preempts: Bool { get }
+    /// Whether the policy reads ``ClusterView/usage`` (default true); when false the simulation
+    /// leaves it empty instead of summing every user's usage for each decision.
+    var readsUsage: Bool { get }
 }
 
 extension SchedulingPolicy {
     /// By default a policy does not preempt.
     public var preempts: Bool { false }
+    /// By default a policy may read the users' usage.
+    public var readsUsage: Bool { true }
 }

@@ -8,6 +8,8 @@ import SimEngine
 public struct ShortestJobFirstPolicy: SchedulingPolicy {
     /// "sjf".
     public var name: String { "sjf" }
+    /// It never reads the users' usage.
+    public var readsUsage: Bool { false }
 
     /// A policy (it keeps no state).
     public init() {}
