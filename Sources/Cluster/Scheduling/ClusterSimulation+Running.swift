@@ -63,7 +63,7 @@ extension ClusterSimulation {
     /// What policies see of queued job `i` (kept in `queue`, so that a scheduling pass does not
     /// rebuild it for a queue of thousands).
     func queuedView(_ i: Int) -> QueuedJob {
-        let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compiled[jobs[i].config]))
+        let estimate = JobRecord.saturatingSum(jobs[i].remainingSoloNanoseconds, jobs[i].startup(compiled: compileCache.isCompiled(jobs[i].config)))
         return QueuedJob(index: i, id: jobs[i].spec.id, user: jobs[i].spec.user, priority: jobs[i].spec.priority,
                          submit: jobs[i].spec.submit, enqueued: jobs[i].enqueued, systems: jobs[i].spec.systems,
                          memoryXBytes: jobs[i].solo.memoryXBytes, estimatedRunTime: SimDuration(nanoseconds: estimate),
@@ -85,7 +85,7 @@ extension ClusterSimulation {
         remove(fromQueue: i)
         pool.take(chosen, for: i, memoryXBytes: jobs[i].solo.memoryXBytes)
         // The compile cache holds a configuration once a start-up that compiled it has finished.
-        let wasCompiled = compiled[jobs[i].config]
+        let wasCompiled = compileCache.isCompiled(jobs[i].config)
         let startup = jobs[i].startup(compiled: wasCompiled)
         if let trace {
             if jobs[i].enqueued < sim.now {

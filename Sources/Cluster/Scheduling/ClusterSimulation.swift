@@ -44,10 +44,8 @@ public final class ClusterSimulation: Component {
     @exclusivity(unchecked) var pool: SystemPool
     /// Per system: the random stream of its failures.
     var failureStreams: [Xoshiro256]
-    /// Per job configuration (``JobRecord/config``): compiled already (the shared compile cache:
-    /// same model, batch and system count compile once).
-    @exclusivity(unchecked) var compiled: [Bool] = []
-    var configIDs: [JobConfiguration: Int] = [:]
+    /// The shared compile cache (``JobRecord/config`` numbers a job's configuration in it).
+    @exclusivity(unchecked) var compileCache = CompileCache()
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
     @exclusivity(unchecked) var queue: [QueuedJob] = []
     /// The views' estimates need refreshing (a compile finished).
@@ -232,10 +230,7 @@ public final class ClusterSimulation: Component {
             traceStateEnd(i, sim.now)
             jobs[i].completion = nil
             jobs[i].completionTime = .never
-            if !compiled[jobs[i].config] {
-                compiled[jobs[i].config] = true
-                queuedStale = true
-            }
+            if compileCache.markCompiled(jobs[i].config) { queuedStale = true }
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)
@@ -289,12 +284,7 @@ public final class ClusterSimulation: Component {
                 return reject(i, "needs \(solo.memoryXBytes / 1e9) GB of MemoryX; the cluster has \(cluster.memoryX.capacityBytes / 1e9) GB")
             }
             jobs[i].solo = solo
-            let key = JobConfiguration(spec)
-            if let c = configIDs[key] { jobs[i].config = c } else {
-                jobs[i].config = compiled.count
-                configIDs[key] = compiled.count
-                compiled.append(false)
-            }
+            jobs[i].config = compileCache.id(of: JobConfiguration(spec))
             let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
             jobs[i].prepare(solo: solo, totalSteps: max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up))))
             if let meanField { jobs[i].tableID = meanField.tableID(spec) }
