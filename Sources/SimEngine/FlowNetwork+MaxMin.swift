@@ -45,7 +45,7 @@ extension FlowNetwork.Core {
         //      the links' capacities, so a remembered one is bit-identical), else computed.
         let memoResets = memo.resets
         let key = memo.key(active: active, flows: flows)
-        if cachingEnabled, let entry = memo.lookup(key, active: active, paths: paths) {
+        if cachingEnabled, let entry = memo.lookup(key, active: active, flows: flows, preparedLinks: prepared.links, paths: paths) {
             stamp &+= 1
             memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
             state = Int32(entry)
@@ -55,7 +55,7 @@ extension FlowNetwork.Core {
                 let i = Int(l)
                 links[i].newFraction = Swift.min(1, links[i].newLoad / links[i].capacity)
             }
-            memo.store(key, active: active, paths: paths, flows: flows, links: links, touched: touched)
+            memo.store(key, active: active, preparedLinks: prepared.links, paths: paths, flows: flows, links: links, touched: touched)
             state = Int32(memo.entries.count - 1)
         }
         if memo.resets != memoResets { transitions.removeAll() }
@@ -121,9 +121,13 @@ extension FlowNetwork.Core {
         stamp &+= 1
         touched.removeAll(keepingCapacity: true)
         for slot in active {
-            for l in paths[Int(slot)] where links[Int(l)].stamp != stamp {
-                links[Int(l)].stamp = stamp
-                touched.append(l)
+            for l in path(Int(slot)) {
+                if links[Int(l)].stamp != stamp {
+                    links[Int(l)].stamp = stamp
+                    links[Int(l)].activeFlows = 0
+                    touched.append(l)
+                }
+                links[Int(l)].activeFlows += 1
             }
         }
         var total: Int32 = 0
@@ -144,7 +148,7 @@ extension FlowNetwork.Core {
         }
         for slot in active {
             flows[Int(slot)].newRate = -1
-            for l in paths[Int(slot)] {
+            for l in path(Int(slot)) {
                 let i = Int(l)
                 adjacency[Int(links[i].fill)] = slot
                 links[i].fill += 1
@@ -179,7 +183,7 @@ extension FlowNetwork.Core {
                 if flows[slot].newRate >= 0 { continue }
                 flows[slot].newRate = share
                 unfixedFlows -= 1
-                for m in paths[slot] {
+                for m in path(slot) {
                     let j = Int(m)
                     links[j].remaining -= share
                     links[j].unfixed -= 1

@@ -7,7 +7,8 @@ extension FlowNetwork {
     struct LinkState {
         var capacity: Double
         var latency: SimDuration
-        /// Active flows crossing the link.
+        /// Active flows crossing the link: scratch, counted by each progressive filling (see
+        /// ``FlowNetwork/Core/activeFlowCount(of:)`` for the current count).
         var activeFlows: Int32 = 0
         /// Sum of the rates of the flows crossing the link (bytes/s).
         var load: Double = 0
@@ -51,6 +52,11 @@ extension FlowNetwork {
         var newRate: Double = 0
         /// A hash of the flow's (de-duplicated) links, for the rate memo.
         var pathHash: UInt64 = 0
+        /// The flow's (de-duplicated) links: `paths[slot]` when `ownPath`, else
+        /// `prepared.links[pathStart ..< pathStart + pathCount]`.
+        var pathStart: Int32 = 0
+        var pathCount: Int32 = 0
+        var ownPath = false
     }
 
     /// A candidate bottleneck: a link's fair share when pushed, and the link's position in the
@@ -71,7 +77,8 @@ extension FlowNetwork {
         var links: [LinkState] = []
         var linkNames: [String] = []
         var flows: [FlowState] = []
-        /// Each slot's links, de-duplicated, in the order given; kept (emptied) for reuse.
+        /// The links of a flow whose path is not in the prepared-path table (`ownPath`),
+        /// de-duplicated, in the order given; kept (emptied) for reuse.
         var paths: [[UInt32]] = []
         var freeSlots: [UInt32] = []
         /// Active flow slots in start order.
@@ -135,6 +142,27 @@ extension FlowNetwork {
 
         // MARK: Flows
 
+        /// The links of flow slot `f` (de-duplicated, in the order given).
+        @inline(__always)
+        func path(_ f: Int) -> ArraySlice<UInt32> {
+            Self.path(f, flows: flows, preparedLinks: prepared.links, paths: paths)
+        }
+
+        @inline(__always)
+        static func path(_ f: Int, flows: [FlowNetwork.FlowState], preparedLinks: [UInt32],
+                         paths: [[UInt32]]) -> ArraySlice<UInt32> {
+            let s = flows[f]
+            if s.ownPath { return paths[f][...] }
+            return preparedLinks[Int(s.pathStart)..<Int(s.pathStart + s.pathCount)]
+        }
+
+        /// The number of active flows crossing link `l` (counted; not for hot paths).
+        func activeFlowCount(of l: Int) -> Int {
+            var n = 0
+            for slot in active where path(Int(slot)).contains(UInt32(truncatingIfNeeded: l)) { n += 1 }
+            return n
+        }
+
         func isActive(_ flow: FlowID) -> Bool {
             let f = Int(flow.index)
             return f < flows.count && flows[f].isActive && flows[f].generation == flow.generation
@@ -144,6 +172,37 @@ extension FlowNetwork {
         func remaining(_ f: Int, at t: Int64) -> Double {
             let sent = flows[f].rate * Double(t &- flows[f].anchor) / 1e9
             return Swift.max(0, flows[f].remaining - sent)
+        }
+
+        /// Validates and de-duplicates `path` into `pathScratch` and sums its links' latencies;
+        /// returns the latency and the memo's path hash.
+        mutating func resolve(_ path: [LinkID]) throws(SimulationError) -> (SimDuration, UInt64) {
+            var pathLatency = SimDuration.zero
+            stamp &+= 1
+            pathScratch.removeAll(keepingCapacity: true)
+            for link in path {
+                let l = Int(link.index)
+                guard l < links.count else {
+                    throw .model("FlowNetwork: flow uses unknown \(link) (\(links.count) links)")
+                }
+                if links[l].stamp == stamp { continue }
+                links[l].stamp = stamp
+                pathScratch.append(link.index)
+                pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
+            }
+            return (pathLatency, RateMemo.hash(of: pathScratch))
+        }
+
+        /// The prepared path for `path` (validated, de-duplicated), made now if new; `force`
+        /// keeps it even past the table's size (explicitly prepared paths, which callers keep).
+        mutating func preparePath(_ path: [LinkID], force: Bool) throws(SimulationError) -> Int? {
+            guard !path.isEmpty else { throw .model("FlowNetwork: a path needs at least one link") }
+            let inputHash = PreparedPaths.hash(of: path)
+            if let e = prepared.lookup(inputHash, path) { return e }
+            let (pathLatency, pathHash) = try resolve(path)
+            let e = prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash,
+                                    force: force)
+            return e
         }
 
         mutating func startFlow(bytes: Double, links path: [LinkID], target: UInt32, arg: UInt32,
@@ -158,36 +217,40 @@ extension FlowNetwork {
             guard !path.isEmpty else {
                 throw .model("FlowNetwork: a flow needs at least one link (target \(target) arg \(arg))")
             }
-            // Validate and de-duplicate the links into the scratch path; sum their latencies.
             // A link list seen before is taken ready-made (links are never removed and their
-            // latencies never change, so the result is the same).
-            var pathLatency = SimDuration.zero
-            var pathHash: UInt64 = 0
-            var preparedIndex: Int?
-            let inputHash = PreparedPaths.hash(of: path)
-            if let e = prepared.lookup(inputHash, path) {
-                preparedIndex = e
-                let p = prepared.entries[e]
-                pathScratch.replaceSubrange(0..<pathScratch.count,
-                                            with: prepared.links[Int(p.linkStart)..<Int(p.linkStart + p.linkCount)])
-                pathLatency = p.latency
-                pathHash = p.pathHash
-            } else {
-                stamp &+= 1
-                pathScratch.removeAll(keepingCapacity: true)
-                for link in path {
-                    let l = Int(link.index)
-                    guard l < links.count else {
-                        throw .model("FlowNetwork: flow uses unknown \(link) (\(links.count) links)")
-                    }
-                    if links[l].stamp == stamp { continue }
-                    links[l].stamp = stamp
-                    pathScratch.append(link.index)
-                    pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
-                }
-                pathHash = RateMemo.hash(of: pathScratch)
-                preparedIndex = prepared.insert(inputHash, path, links: pathScratch, latency: pathLatency, pathHash: pathHash)
+            // latencies never change, so the result is the same); a new one is validated,
+            // de-duplicated and remembered, or (table full) kept in `pathScratch`.
+            if let e = try preparePath(path, force: false) {
+                return try startFlow(bytes: bytes, prepared: e, target: target, arg: arg, latency: latency, in: sim)
             }
+            let (pathLatency, pathHash) = try resolve(path)
+            return try startFlow(bytes: bytes, prepared: nil, pathLatency: pathLatency, pathHash: pathHash,
+                                 target: target, arg: arg, latency: latency, in: sim)
+        }
+
+        mutating func startFlow(bytes: Double, prepared e: Int, target: UInt32, arg: UInt32,
+                                latency: SimDuration?, in sim: Simulation) throws(SimulationError) -> FlowID
+        {
+            guard id != nil else {
+                throw .model("FlowNetwork: attach(id:) or register(in:) before starting flows")
+            }
+            guard bytes.isFinite, bytes >= 0 else {
+                throw .model("FlowNetwork: flow size \(bytes) bytes must be finite and not negative")
+            }
+            guard e >= 0, e < prepared.entries.count else {
+                throw .model("FlowNetwork: unknown prepared path \(e)")
+            }
+            let p = prepared.entries[e]
+            return try startFlow(bytes: bytes, prepared: e, pathLatency: p.latency, pathHash: p.pathHash,
+                                 target: target, arg: arg, latency: latency, in: sim)
+        }
+
+        /// Starts a flow on prepared path `preparedIndex`, or (nil) on the links in `pathScratch`.
+        @inline(__always)
+        mutating func startFlow(bytes: Double, prepared preparedIndex: Int?, pathLatency: SimDuration, pathHash: UInt64,
+                                target: UInt32, arg: UInt32,
+                                latency: SimDuration?, in sim: Simulation) throws(SimulationError) -> FlowID
+        {
             let delay = latency ?? pathLatency
             guard delay >= .zero else {
                 throw .model("FlowNetwork: flow latency \(delay) must not be negative")
@@ -218,9 +281,17 @@ extension FlowNetwork {
                 flows[f].rate = 0
                 flows[f].finish = .max
                 flows[f].latency = delay
-                paths[f].append(contentsOf: pathScratch)
                 flows[f].pathHash = pathHash
-                for l in pathScratch { links[Int(l)].activeFlows += 1 }
+                if let preparedIndex {
+                    // The flow's links stay in the prepared-path table: no copy.
+                    let p = prepared.entries[preparedIndex]
+                    flows[f].pathStart = p.linkStart
+                    flows[f].pathCount = p.linkCount
+                    flows[f].ownPath = false
+                } else {
+                    paths[f].append(contentsOf: pathScratch)
+                    flows[f].ownPath = true
+                }
                 active.append(slot)
                 noteChange(preparedIndex.map { Transitions.add(prepared: $0) })
                 changed = true
@@ -250,7 +321,6 @@ extension FlowNetwork {
                 active.remove(at: i)
                 noteChange(Transitions.remove(at: i))
             }
-            for l in paths[Int(slot)] { links[Int(l)].activeFlows -= 1 }
             releaseSlot(slot)
             flowsCancelled.increment()
             try recomputeRates(now: now)
@@ -288,7 +358,10 @@ extension FlowNetwork {
             flows[f].generation &+= 1
             flows[f].rate = 0
             flows[f].finish = .max
-            paths[f].removeAll(keepingCapacity: true)
+            if flows[f].ownPath {
+                paths[f].removeAll(keepingCapacity: true)
+                flows[f].ownPath = false
+            }
             freeSlots.append(slot)
         }
 
@@ -315,7 +388,6 @@ extension FlowNetwork {
             nextFinish = .max  // Stale until the caller reschedules.
             for slot in completedScratch {
                 let f = Int(slot)
-                for l in paths[f] { links[Int(l)].activeFlows -= 1 }
                 let lastByte = SimTime(nanoseconds: Swift.max(flows[f].finish, now))
                 let at = try lastByte.adding(flows[f].latency, "flow notification")
                 try sim.schedule(at: at, target: flows[f].target, arg: flows[f].arg)
@@ -379,10 +451,11 @@ extension FlowNetwork {
             guard i < links.count else { return nil }
             let s = links[i]
             let dt = Swift.max(0, time.nanoseconds &- accountedUntil)
-            let busy = s.activeFlows > 0
+            let activeFlows = activeFlowCount(of: i)
+            let busy = activeFlows > 0
             return LinkStatistics(
                 name: linkNames[i], bytesPerSecond: s.capacity, latency: s.latency,
-                activeFlows: Int(s.activeFlows), load: s.load,
+                activeFlows: activeFlows, load: s.load,
                 busyBytes: s.busyBytes + (busy ? s.load * Double(dt) / 1e9 : 0),
                 busyTime: SimDuration(nanoseconds: s.busyNanoseconds &+ (busy ? dt : 0)),
                 usedFraction: s.usedFraction, time: time)
@@ -394,8 +467,8 @@ extension FlowNetwork {
             var s: [UInt64] = [UInt64(active.count)]
             for slot in active {
                 s.append(flows[Int(slot)].rate.bitPattern)
-                s.append(UInt64(paths[Int(slot)].count))
-                for l in paths[Int(slot)] { s.append(UInt64(l)) }
+                s.append(UInt64(path(Int(slot)).count))
+                for l in path(Int(slot)) { s.append(UInt64(l)) }
             }
             return s
         }
@@ -409,8 +482,8 @@ extension FlowNetwork {
             mix(UInt64(active.count))
             for slot in active {
                 mix(flows[Int(slot)].rate.bitPattern)
-                mix(UInt64(paths[Int(slot)].count))
-                for l in paths[Int(slot)] { mix(UInt64(l)) }
+                mix(UInt64(path(Int(slot)).count))
+                for l in path(Int(slot)) { mix(UInt64(l)) }
             }
             return h
         }
@@ -424,15 +497,15 @@ extension FlowNetwork {
             for slot in active {
                 let f = flows[Int(slot)]
                 guard f.isActive, f.rate > 0 else { return "flow slot \(slot) is inactive or has rate \(f.rate)" }
-                for l in paths[Int(slot)] {
+                for l in path(Int(slot)) {
                     sum[Int(l)] += f.rate
                     fastest[Int(l)] = Swift.max(fastest[Int(l)], f.rate)
                     count[Int(l)] += 1
                 }
             }
             for i in links.indices {
-                if count[i] != links[i].activeFlows {
-                    return "link \(linkNames[i]) counts \(links[i].activeFlows) flows, \(count[i]) cross it"
+                if count[i] > 0 && links[i].load == 0 {
+                    return "link \(linkNames[i]) has \(count[i]) flows and no load"
                 }
                 if sum[i] > links[i].capacity * (1 + tol) {
                     return "link \(linkNames[i]) carries \(sum[i]) B/s over capacity \(links[i].capacity)"
@@ -440,7 +513,7 @@ extension FlowNetwork {
             }
             for slot in active {
                 let r = flows[Int(slot)].rate
-                let bottlenecked = paths[Int(slot)].contains { l in
+                let bottlenecked = path(Int(slot)).contains { l in
                     let i = Int(l)
                     return sum[i] >= links[i].capacity * (1 - tol) && r >= fastest[i] * (1 - tol)
                 }

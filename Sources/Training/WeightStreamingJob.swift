@@ -135,6 +135,10 @@ public final class WeightStreamingJob: Component {
     /// Trace bookkeeping, set up when the job starts: track and span names, and start times of
     /// what is in flight.
     @exclusivity(unchecked) var traceState: TraceState?
+    /// The broadcast and reduction paths, prepared in the network when the job starts (the
+    /// network then skips looking the link lists up on every flow).
+    @exclusivity(unchecked) var broadcastPath: PathID?
+    @exclusivity(unchecked) var reducePath: PathID?
     /// One compute lane's state.
     struct Lane {
         /// Computes started and finished this step, and whether one is running.
@@ -152,6 +156,8 @@ public final class WeightStreamingJob: Component {
         /// The jitter's random stream (substream "compute-jitter-<system>" of the seed; unused
         /// without jitter).
         var rng: Xoshiro256
+        /// The lane's input links, prepared in the network when the job starts.
+        var inputPath: PathID?
     }
 
     /// What the hot path reads of one pass.
@@ -260,6 +266,7 @@ public final class WeightStreamingJob: Component {
         switch a.kind {
         case .start:
             if trace != nil, traceState == nil { traceState = makeTraceState() }
+            try preparePaths()
             try beginStep(sim)
         case .streamDone:
             if trace != nil { traceStreamDone(pass: payload, sim.now) }
@@ -292,6 +299,15 @@ public final class WeightStreamingJob: Component {
         }
     }
 
+    /// Prepares the job's link lists in the network (once; preparing again gives the same paths).
+    func preparePaths() throws(SimulationError) {
+        guard broadcastPath == nil else { return }
+        let network = fabric.network
+        broadcastPath = try network.preparePath(path.broadcast)
+        reducePath = try network.preparePath(path.reduce)
+        for s in 0..<lanes { lane[s].inputPath = try network.preparePath(laneInputLinks[s]) }
+    }
+
     func beginStep(_ sim: Simulation) throws(SimulationError) {
         streamsStarted = 0; streamsDone = 0; streamInFlight = false
         for s in 0..<lanes { lane[s].started = 0; lane[s].done = 0; lane[s].compute = 0 }
@@ -316,8 +332,13 @@ public final class WeightStreamingJob: Component {
               lane[s].inputRequested < inputNeeded else { return }
         lane[s].inputRequested += 1
         lane[s].inputInFlight = true
-        try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
-                                     notify: id, arg: arg(.inputDone, s), in: sim)
+        if let p = lane[s].inputPath {
+            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, path: p,
+                                         notify: id, arg: arg(.inputDone, s), in: sim)
+        } else {
+            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
+                                         notify: id, arg: arg(.inputDone, s), in: sim)
+        }
     }
 
     /// The planned compute time of pass `pass` on lane `s`, times the lane's jitter factor.
@@ -392,8 +413,13 @@ public final class WeightStreamingJob: Component {
         streamInFlight = true
         streamsStarted += 1
         if trace != nil { traceStarted(.stream, sim.now) }
-        try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
-                                     arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        if let b = broadcastPath {
+            try fabric.network.startFlow(bytes: pass[p].weightBytes, path: b, notify: id,
+                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        } else {
+            try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
+                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        }
     }
 
 
@@ -408,8 +434,13 @@ public final class WeightStreamingJob: Component {
             backwardRemaining[p] -= 1
             if backwardRemaining[p] == 0 {
                 if trace != nil { traceReduceStarted(pass: p, sim.now) }
-                try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
-                                             arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                if let r = reducePath {
+                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, path: r, notify: id,
+                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                } else {
+                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
+                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                }
             }
         }
         try advance(lanes: s, s + 1, sim)
