@@ -10,11 +10,7 @@ extension FlowNetwork {
         /// Active flows crossing the link: scratch, counted by each progressive filling (see
         /// ``FlowNetwork/Core/activeFlowCount(of:)`` for the current count).
         var activeFlows: Int32 = 0
-        /// Sum of the rates of the flows crossing the link (bytes/s).
-        var load: Double = 0
-        var busyBytes: Double = 0
-        var busyNanoseconds: Int64 = 0
-        var usedFraction = TimeWeightedAverage()
+        // The link's load and statistics are its class's (`FlowNetwork+LinkClasses.swift`).
         // Scratch for startFlow's de-duplication and the rate computation.
         var stamp: UInt64 = 0
         var order: UInt32 = 0
@@ -93,8 +89,18 @@ extension FlowNetwork {
         var completedScratch: [UInt32] = []
         /// Links in use, in first-seen order (built by each rate computation).
         var touched: [UInt32] = []
-        /// Links that carried load after the last rate computation.
-        var loadedLinks: [UInt32] = []
+        /// Each link's class (index = `LinkID.index`; 0: never crossed), and the classes, which
+        /// hold the links' loads and statistics (see ``FlowNetwork/LinkClass``).
+        var linkClass: [Int32] = []
+        var classes = [FlowNetwork.LinkClass(capacity: 0)]
+        /// Classes that carried load after the last rate computation, and scratch for the next.
+        var loadedClasses: [UInt32] = []
+        var classScratch: [UInt32] = []
+        var classStamp: UInt64 = 0
+        var refineStamp: UInt64 = 0
+        var refineNew: [UInt32] = []
+        /// Off: every link crossed is a class of its own (for tests that compare).
+        var classesEnabled = true
         /// For each link in use, the flows crossing it (CSR layout, offsets in `LinkState`).
         var adjacency: [UInt32] = []
         var heap: [ShareEntry] = []
@@ -136,6 +142,8 @@ extension FlowNetwork {
                 throw .model("FlowNetwork: too many links")
             }
             links.append(LinkState(capacity: bytesPerSecond, latency: latency))
+            linkClass.append(0)
+            classes[0].members += 1
             linkNames.append(name)
             return LinkID(UInt32(links.count - 1))
         }
@@ -190,6 +198,7 @@ extension FlowNetwork {
                 pathScratch.append(link.index)
                 pathLatency = try pathLatency.adding(links[l].latency, "flow latency")
             }
+            refineClasses(by: pathScratch)
             return (pathLatency, RateMemo.hash(of: pathScratch))
         }
 
@@ -438,10 +447,12 @@ extension FlowNetwork {
             let dt = now &- accountedUntil
             guard dt > 0 else { return }
             let ns = Double(dt)
-            for l in loadedLinks {
-                let i = Int(l)
-                links[i].busyBytes += links[i].load * ns / 1e9
-                links[i].busyNanoseconds &+= dt
+            classes.withUnsafeMutableBufferPointer { cs in
+                for c in loadedClasses {
+                    let i = Int(c)
+                    cs[i].busyBytes += cs[i].load * ns / 1e9
+                    cs[i].busyNanoseconds &+= dt
+                }
             }
             accountedUntil = now
         }
@@ -449,12 +460,12 @@ extension FlowNetwork {
         func statistics(of link: LinkID, at time: SimTime) -> LinkStatistics? {
             let i = Int(link.index)
             guard i < links.count else { return nil }
-            let s = links[i]
+            let s = classes[Int(linkClass[i])]
             let dt = Swift.max(0, time.nanoseconds &- accountedUntil)
             let activeFlows = activeFlowCount(of: i)
             let busy = activeFlows > 0
             return LinkStatistics(
-                name: linkNames[i], bytesPerSecond: s.capacity, latency: s.latency,
+                name: linkNames[i], bytesPerSecond: links[i].capacity, latency: links[i].latency,
                 activeFlows: activeFlows, load: s.load,
                 busyBytes: s.busyBytes + (busy ? s.load * Double(dt) / 1e9 : 0),
                 busyTime: SimDuration(nanoseconds: s.busyNanoseconds &+ (busy ? dt : 0)),
@@ -504,7 +515,7 @@ extension FlowNetwork {
                 }
             }
             for i in links.indices {
-                if count[i] > 0 && links[i].load == 0 {
+                if count[i] > 0 && classes[Int(linkClass[i])].load == 0 {
                     return "link \(linkNames[i]) has \(count[i]) flows and no load"
                 }
                 if sum[i] > links[i].capacity * (1 + tol) {

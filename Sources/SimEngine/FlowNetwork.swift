@@ -238,7 +238,7 @@ public final class FlowNetwork: Component {
     /// or nil for an unknown link.
     public func utilization(of link: LinkID, until time: SimTime) -> Double? {
         let i = Int(link.index)
-        return i < core.links.count ? core.links[i].usedFraction.average(until: time) : nil
+        return i < core.links.count ? core.classes[Int(core.linkClass[i])].usedFraction.average(until: time) : nil
     }
 
     // MARK: Steady-state signature

@@ -477,4 +477,69 @@ final class FlowNetworkTests: XCTestCase {
         XCTAssertGreaterThan(cached.0.stats.last!, 0)
         XCTAssertGreaterThan(cached.hits, 10 * cached.misses, "hits \(cached.hits), misses \(cached.misses)")
     }
+
+    // MARK: Link classes and prepared paths
+
+    /// Links of equal capacity crossed by the same flows share one statistics record (a link
+    /// class); a path seen later splits a class while its links carry load. With classes on and
+    /// off (one record per link, the eager computation), and with the paths given as lists or
+    /// prepared once: every link's statistics (the used-fraction signal's compensated sum
+    /// included) and every notification must be identical.
+    func testLinkClassesAndPreparedPathsGiveExactlyThePerLinkStatistics() throws {
+        struct Outcome: Equatable {
+            var log: [NotificationRecorder.Entry] = []
+            var stats: [LinkStatistics] = []
+            var utilizations: [UInt64] = []
+        }
+        func run(classes: Bool, prepared: Bool) throws -> (Outcome, classCount: Int) {
+            let b = FlowBench()
+            b.net.core.classesEnabled = classes
+            let capacities = [100.0, 100, 100, 50, 100, 100, 70, 100, 100]
+            let l = try capacities.enumerated().map { i, c in
+                try b.net.addLink(name: "L\(i)", bytesPerSecond: c, latency: SimDuration(nanoseconds: Int64(i) * 3))
+            }
+            // A broadcast-like path, a path sharing one of its links, a lone link, and (from the
+            // tenth period on) a path that cuts the first path's class {L0, L1} and {L7, L8}.
+            let lists = [[l[0], l[1], l[2], l[3], l[7], l[8]], [l[2], l[4]], [l[5]], [l[1], l[6], l[8], l[1]]]
+            let ids = prepared ? try lists.map { try b.net.preparePath($0) } : []
+            let sizes = [80.0, 35, 20, 55]
+            var k = 0
+            b.action.body = { sim in
+                let period = k / 5
+                let which = [0, 1, 2, 1, period >= 10 ? 3 : 0][k % 5]
+                if prepared {
+                    try b.net.startFlow(bytes: sizes[which], path: ids[which], notify: b.rec, arg: UInt32(k), in: sim)
+                } else {
+                    try b.start(sizes[which], lists[which], arg: UInt32(k))
+                }
+                k += 1
+            }
+            for period in 0..<40 {
+                for offset in [0, 200_000, 450_000, 700_000, 1_300_000] {
+                    try b.sim.schedule(at: SimTime(nanoseconds: Int64(period) * 2_000_000_000 + Int64(offset) * 1000),
+                                       target: b.act)
+                }
+            }
+            // Statistics read while flows are in flight, then at the end.
+            var outcome = Outcome()
+            try b.run(until: SimTime(nanoseconds: 21_000_500_000))
+            for link in l { outcome.stats.append(b.net.statistics(of: link, at: b.sim.now)!) }
+            try b.run()
+            XCTAssertNil(b.action.failure)
+            XCTAssertNil(b.net.checkInvariants())
+            outcome.log = b.log
+            for link in l {
+                outcome.stats.append(b.net.statistics(of: link, at: b.sim.now)!)
+                outcome.utilizations.append(b.net.utilization(of: link, until: b.sim.now)!.bitPattern)
+            }
+            return (outcome, b.net.core.classes.count)
+        }
+        let perLink = try run(classes: false, prepared: false)
+        XCTAssertEqual(perLink.0.log.count, 200)
+        for (classes, prepared) in [(true, false), (true, true), (false, true)] {
+            let other = try run(classes: classes, prepared: prepared)
+            XCTAssertEqual(other.0, perLink.0, "classes \(classes), prepared \(prepared)")
+            if classes { XCTAssertLessThan(other.classCount, perLink.classCount) }
+        }
+    }
 }
