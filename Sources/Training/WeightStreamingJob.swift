@@ -69,6 +69,11 @@ public final class WeightStreamingJob: Component {
     /// owns (allocated in `init`, freed in `deinit`): the hot path pays no array uniqueness
     /// checks or retains (docs/performance.md).
     let lane: UnsafeMutablePointer<Lane>
+    /// Per lane, a block of ``jitterBlock`` jitter factors drawn ahead from the lane's stream
+    /// (`s * jitterBlock + k`), used in order: the same draws in the same order as one at a
+    /// time, with the libm calls of a block in one loop.
+    let jitterFactors: UnsafeMutablePointer<Double>
+    static let jitterBlock = 64
     /// Per pass: lanes still to finish its backward computation this step.
     let backwardRemaining: UnsafeMutablePointer<Int>
     /// Per pass: what the hot path needs of ``ExecutionPlan/passes`` (and the gradient bytes of
@@ -158,6 +163,9 @@ public final class WeightStreamingJob: Component {
         var rng: Xoshiro256
         /// The lane's input links, prepared in the network when the job starts.
         var inputPath: PathID?
+        /// The next unused factor of the lane's block in `jitterFactors` (``jitterBlock``:
+        /// none left).
+        var jitterNext = WeightStreamingJob.jitterBlock
     }
 
     /// What the hot path reads of one pass.
@@ -216,6 +224,8 @@ public final class WeightStreamingJob: Component {
         stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero
         lanes = n
         lane = .allocate(capacity: max(1, n))
+        jitterFactors = .allocate(capacity: max(1, n) * Self.jitterBlock)
+        jitterFactors.initialize(repeating: 0, count: max(1, n) * Self.jitterBlock)
         for s in 0..<n {
             let rng = cv == 0 ? root : root.substream(named: "compute-jitter-\(systems[s])")
             (lane + s).initialize(to: Lane(rng: rng))
@@ -242,6 +252,7 @@ public final class WeightStreamingJob: Component {
     deinit {
         lane.deinitialize(count: lanes)
         lane.deallocate()
+        jitterFactors.deallocate()
         backwardRemaining.deallocate()
         pass.deallocate()
         passCompute.deallocate()
@@ -345,15 +356,29 @@ public final class WeightStreamingJob: Component {
     @inline(__always) func computeTime(pass p: Int, lane s: Int) -> Int64 {
         let base = passCompute[p * lanes + s]
         guard jitter > 0, base > 0 else { return base }
-        // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
-        let u1 = 1 - lane[s].rng.uniform(), u2 = lane[s].rng.uniform()
-        let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        let factor = exp(jitterSigma * z - jitterSigma * jitterSigma / 2)
+        if lane[s].jitterNext == Self.jitterBlock { drawJitter(lane: s) }
+        let factor = jitterFactors[s * Self.jitterBlock + lane[s].jitterNext]
+        lane[s].jitterNext += 1
         // `x.rounded()` (half away from zero) without libm's `round`: x is positive, so truncate
         // and add one when the fraction, which the subtraction gives exactly, is at least 1/2.
         let x = Double(base) * factor
         let truncated = Int64(x)
         return max(1, truncated + (x - Double(truncated) >= 0.5 ? 1 : 0))
+    }
+
+    /// Draws the lane's next ``jitterBlock`` jitter factors, in stream order.
+    @inline(never) func drawJitter(lane s: Int) {
+        let sigma = jitterSigma
+        var rng = lane[s].rng
+        let out = jitterFactors + s * Self.jitterBlock
+        for k in 0..<Self.jitterBlock {
+            // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
+            let u1 = 1 - rng.uniform(), u2 = rng.uniform()
+            let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            out[k] = exp(sigma * z - sigma * sigma / 2)
+        }
+        lane[s].rng = rng
+        lane[s].jitterNext = 0
     }
 
     /// Starts every stream and compute whose dependencies are met.
