@@ -44,6 +44,7 @@ extension FlowNetwork.Core {
     /// `classesEnabled` off, every link crossed gets a class of its own (the per-link
     /// statistics, for tests that compare).
     mutating func refineClasses(by path: [UInt32]) {
+        materializeLoaded()
         refineStamp &+= 1
         let r = refineStamp
         for l in path {

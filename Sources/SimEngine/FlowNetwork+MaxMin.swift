@@ -39,6 +39,7 @@ extension FlowNetwork.Core {
         }
         let opsDone = opCount
         opCount = 0
+        materializeLoaded()
 
         // 1-2. The allocation: from the memo when this exact sharing state was seen before
         //      (the allocation is a pure function of the active flows' links in start order and

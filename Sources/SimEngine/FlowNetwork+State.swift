@@ -86,6 +86,7 @@ extension FlowNetwork {
         /// Link lists already given to `startFlow`, validated and de-duplicated (see
         /// ``PreparedPaths``).
         var prepared = PreparedPaths()
+        /// Scratch for `completeDueFlows`: one place per flow slot.
         var completedScratch: [UInt32] = []
         /// Links in use, in first-seen order (built by each rate computation).
         var touched: [UInt32] = []
@@ -94,7 +95,12 @@ extension FlowNetwork {
         var linkClass: [Int32] = []
         var classes = [FlowNetwork.LinkClass(capacity: 0)]
         /// Classes that carried load after the last rate computation, and scratch for the next.
+        /// After a cached transition they are read in place from the transition cache's pool
+        /// (`loadedPoolStart` >= 0, no copy) until something needs the array
+        /// (``materializeLoaded()``).
         var loadedClasses: [UInt32] = []
+        var loadedPoolStart: Int32 = -1
+        var loadedPoolCount: Int32 = 0
         var classScratch: [UInt32] = []
         var classStamp: UInt64 = 0
         var refineStamp: UInt64 = 0
@@ -356,6 +362,7 @@ extension FlowNetwork {
             if let s = freeSlots.popLast() { return s }
             flows.append(FlowState())
             paths.append([])
+            completedScratch.append(0)
             assert(flows.count <= Int(UInt32.max), "FlowNetwork: too many concurrent flows")
             return UInt32(truncatingIfNeeded: flows.count - 1)
         }
@@ -380,22 +387,26 @@ extension FlowNetwork {
         /// Returns true when any flow completed (the rates must then be recomputed).
         mutating func completeDueFlows(now: Int64, in sim: Simulation) throws(SimulationError) -> Bool {
             guard nextFinish <= now else { return false }
-            completedScratch.removeAll(keepingCapacity: true)
+            // `completedScratch` has a place per slot: the completed ones are counted, not
+            // appended (no generic array calls per event).
+            var done = 0
             var kept = 0
             for i in 0..<active.count {
                 let slot = active[i]
                 if flows[Int(slot)].finish <= now {
                     // Its position once the flows before it that complete are removed.
-                    noteChange(Transitions.remove(at: i - completedScratch.count))
-                    completedScratch.append(slot)
+                    noteChange(Transitions.remove(at: i - done))
+                    completedScratch[done] = slot
+                    done += 1
                 } else {
                     active[kept] = slot
                     kept += 1
                 }
             }
-            active.removeLast(active.count - kept)
+            while active.count > kept { active.removeLast() }
             nextFinish = .max  // Stale until the caller reschedules.
-            for slot in completedScratch {
+            for k in 0..<done {
+                let slot = completedScratch[k]
                 let f = Int(slot)
                 let lastByte = SimTime(nanoseconds: Swift.max(flows[f].finish, now))
                 let at = try lastByte.adding(flows[f].latency, "flow notification")
@@ -404,7 +415,7 @@ extension FlowNetwork {
                 bytesCompleted += flows[f].bytes
                 releaseSlot(slot)
             }
-            return !completedScratch.isEmpty
+            return done > 0
         }
 
         /// Moves the network's pending event to the earliest completion (or removes it).
@@ -427,20 +438,41 @@ extension FlowNetwork {
         /// Whole nanoseconds to send `remaining` bytes at `rate`, rounded up, at least 1. A
         /// value within floating-point noise of an integer (1e-12 of the time the whole flow of
         /// `bytes` takes at this rate) is taken as that integer, so exact cases stay exact.
+        @inline(__always)
         static func transferNanoseconds(remaining: Double, bytes: Double, rate: Double)
             throws(SimulationError) -> Int64
         {
             let x = remaining * 1e9 / rate
             guard x < 9.0e18 else {  // Also rejects NaN and infinity.
-                throw .timeOverflow("FlowNetwork: \(remaining) bytes at \(rate) B/s exceed the largest simulated duration")
+                throw transferOverflow(remaining: remaining, rate: rate)
             }
-            let nearest = x.rounded()
+            // `x.rounded()` and `x.rounded(.up)` without libm's `round` and `ceil`: x is in
+            // [0, 9e18) (remaining >= 0, rate > 0), so `Int64(x)` truncates it exactly, and the
+            // fraction `x - Double(t)` is exact (0 once x is past 2^52, where doubles are whole).
+            let t = Int64(x)
+            let fraction = x - Double(t)
+            let nearest = Double(fraction >= 0.5 ? t + 1 : t)
             let tolerance = bytes * 1e9 / rate * 1e-12
-            let ns = Swift.abs(x - nearest) <= tolerance ? nearest : x.rounded(.up)
-            return Swift.max(1, Int64(ns))
+            if Swift.abs(x - nearest) <= tolerance { return Swift.max(1, Int64(nearest)) }
+            return Swift.max(1, fraction > 0 ? t + 1 : t)
+        }
+
+        @inline(never)
+        static func transferOverflow(remaining: Double, rate: Double) -> SimulationError {
+            .timeOverflow("FlowNetwork: \(remaining) bytes at \(rate) B/s exceed the largest simulated duration")
         }
 
         // MARK: Statistics
+
+        /// Copies the loaded classes out of the transition cache's pool into `loadedClasses`
+        /// (before anything changes them or the pool).
+        mutating func materializeLoaded() {
+            guard loadedPoolStart >= 0 else { return }
+            let s = Int(loadedPoolStart)
+            loadedClasses.removeAll(keepingCapacity: true)
+            loadedClasses.append(contentsOf: transitions.loadedPool[s..<(s + Int(loadedPoolCount))])
+            loadedPoolStart = -1
+        }
 
         /// Integrates the links' loads up to `now`.
         mutating func accountLinks(until now: Int64) {
@@ -448,10 +480,20 @@ extension FlowNetwork {
             guard dt > 0 else { return }
             let ns = Double(dt)
             classes.withUnsafeMutableBufferPointer { cs in
-                for c in loadedClasses {
-                    let i = Int(c)
-                    cs[i].busyBytes += cs[i].load * ns / 1e9
-                    cs[i].busyNanoseconds &+= dt
+                @inline(__always) func add(_ loaded: UnsafeBufferPointer<UInt32>) {
+                    for c in loaded {
+                        let i = Int(c)
+                        cs[i].busyBytes += cs[i].load * ns / 1e9
+                        cs[i].busyNanoseconds &+= dt
+                    }
+                }
+                if loadedPoolStart >= 0 {
+                    let s = Int(loadedPoolStart)
+                    transitions.loadedPool.withUnsafeBufferPointer { lp in
+                        add(UnsafeBufferPointer(rebasing: lp[s..<(s + Int(loadedPoolCount))]))
+                    }
+                } else {
+                    loadedClasses.withUnsafeBufferPointer { add($0) }
                 }
             }
             accountedUntil = now

@@ -219,11 +219,9 @@ extension FlowNetwork.Core {
                 }
             }
         }
-        let s = Int(t.loadedStart)
-        loadedClasses.removeAll(keepingCapacity: true)
-        transitions.loadedPool.withUnsafeBufferPointer { lp in
-            loadedClasses.append(contentsOf: UnsafeBufferPointer(rebasing: lp[s..<(s + Int(t.loadedCount))]))
-        }
+        // The new state's loaded classes, read in place from the pool (see `materializeLoaded`).
+        loadedPoolStart = t.loadedStart
+        loadedPoolCount = t.loadedCount
         state = t.next
     }
 

@@ -542,4 +542,33 @@ final class FlowNetworkTests: XCTestCase {
             if classes { XCTAssertLessThan(other.classCount, perLink.classCount) }
         }
     }
+
+    /// The completion-time rounding without libm gives exactly what `rounded()` and
+    /// `rounded(.up)` give, at whole, half and near-whole values and at random ones.
+    func testTransferRoundingMatchesTheLibmRounding() throws {
+        func reference(remaining: Double, bytes: Double, rate: Double) -> Int64 {
+            let x = remaining * 1e9 / rate
+            let nearest = x.rounded()
+            let tolerance = bytes * 1e9 / rate * 1e-12
+            let ns = Swift.abs(x - nearest) <= tolerance ? nearest : x.rounded(.up)
+            return Swift.max(1, Int64(ns))
+        }
+        var rng = Xoshiro256(seed: 12)
+        var cases: [(Double, Double, Double)] = [(0, 1, 1), (1, 1, 1e9), (1.5, 2, 1e9), (2.5, 3, 1e9), (0.5, 1, 1e9),
+                                                 (4e9, 4e9, 1), (8.9e9 - 0.5, 9e9, 1), (4503599627.3704965, 5e9, 1), (7, 7, 3)]
+        for _ in 0..<200_000 {
+            let bytes = (rng.uniform() * 1e9).rounded() + 1
+            let remaining = rng.below(4) == 0 ? bytes : bytes * rng.uniform()
+            let rate = [1e9, 3e11, 7.3e8, 1.2e12][Int(rng.below(4))] * (rng.below(2) == 0 ? 1 : rng.uniform() + 0.5)
+            cases.append((remaining, bytes, rate))
+            // Near a whole and a half nanosecond.
+            let whole = (remaining * 1e9 / rate).rounded()
+            cases.append((whole * rate / 1e9, bytes, rate))
+            cases.append(((whole + 0.5) * rate / 1e9, bytes, rate))
+        }
+        for (remaining, bytes, rate) in cases {
+            let got = try FlowNetwork.Core.transferNanoseconds(remaining: remaining, bytes: bytes, rate: rate)
+            XCTAssertEqual(got, reference(remaining: remaining, bytes: bytes, rate: rate), "\(remaining) \(bytes) \(rate)")
+        }
+    }
 }
