@@ -39,13 +39,14 @@ extension FlowNetwork.Core {
         }
         let opsDone = opCount
         opCount = 0
+        materializeLoaded()
 
         // 1-2. The allocation: from the memo when this exact sharing state was seen before
         //      (the allocation is a pure function of the active flows' links in start order and
         //      the links' capacities, so a remembered one is bit-identical), else computed.
         let memoResets = memo.resets
         let key = memo.key(active: active, flows: flows)
-        if cachingEnabled, let entry = memo.lookup(key, active: active, paths: paths) {
+        if cachingEnabled, let entry = memo.lookup(key, active: active, flows: flows, preparedLinks: prepared.links, paths: paths) {
             stamp &+= 1
             memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
             state = Int32(entry)
@@ -55,27 +56,19 @@ extension FlowNetwork.Core {
                 let i = Int(l)
                 links[i].newFraction = Swift.min(1, links[i].newLoad / links[i].capacity)
             }
-            memo.store(key, active: active, paths: paths, flows: flows, links: links, touched: touched)
+            memo.store(key, active: active, preparedLinks: prepared.links, paths: paths, flows: flows, links: links, touched: touched)
             state = Int32(memo.entries.count - 1)
         }
         if memo.resets != memoResets { transitions.removeAll() }
 
-        // Record the transition: the flows whose rate changes and the links whose load changes
-        // (the same tests as steps 3 and 4 below).
-        if named && memo.resets == memoResets, let started = transitions.begin() {
+        // Record the transition: the flows whose rate changes (the same test as step 3 below)
+        // and, in step 4, the link classes whose load changes.
+        let recording = named && memo.resets == memoResets
+        let started = recording ? transitions.begin() : nil
+        if started != nil {
             for (position, slot) in active.enumerated() {
                 let r = flows[Int(slot)].newRate
                 if r != flows[Int(slot)].rate { transitions.addFlow(position: position, rate: r) }
-            }
-            for l in loadedLinks where links[Int(l)].stamp != stamp {
-                transitions.addLink(l, load: 0, fraction: 0)
-            }
-            for l in touched where links[Int(l)].newLoad != links[Int(l)].load {
-                transitions.addLink(l, load: links[Int(l)].newLoad, fraction: links[Int(l)].newFraction)
-            }
-            ops.withUnsafeBufferPointer { o in
-                transitions.commit(started, key: transitionKey, from: from,
-                                   ops: UnsafeBufferPointer(rebasing: o[0..<opsDone]), next: state)
             }
         }
 
@@ -94,23 +87,38 @@ extension FlowNetwork.Core {
             }
         }
 
-        // 4. Link loads and used-fraction signals; links no longer in use drop to zero.
+        // 4. Link loads and used-fraction signals, once per link class (its links have the
+        //    same new load; FlowNetwork+LinkClasses.swift); classes no longer in use drop to zero.
         let time = SimTime(nanoseconds: now)
-        let stamp = self.stamp
-        links.withUnsafeMutableBufferPointer { ls in
-            for l in loadedLinks where ls[Int(l)].stamp != stamp {
-                ls[Int(l)].load = 0
-                ls[Int(l)].usedFraction.record(0, at: time)
-            }
-            for l in touched {
-                let i = Int(l)
-                let load = ls[i].newLoad
-                if load == ls[i].load { continue }
-                ls[i].load = load
-                ls[i].usedFraction.record(ls[i].newFraction, at: time)
+        classStamp &+= 1
+        let cstamp = classStamp
+        let record = started != nil
+        classScratch.removeAll(keepingCapacity: true)
+        for l in touched {
+            let c = Int(linkClass[Int(l)])
+            if classes[c].stamp == cstamp { continue }
+            classes[c].stamp = cstamp
+            classScratch.append(UInt32(truncatingIfNeeded: c))
+            let load = links[Int(l)].newLoad
+            if load == classes[c].load { continue }
+            let fraction = links[Int(l)].newFraction
+            if record { transitions.addClass(UInt32(truncatingIfNeeded: c), load: load, fraction: fraction) }
+            classes[c].load = load
+            classes[c].usedFraction.record(fraction, at: time)
+        }
+        for c in loadedClasses where classes[Int(c)].stamp != cstamp {
+            if record { transitions.addClass(c, load: 0, fraction: 0) }
+            classes[Int(c)].load = 0
+            classes[Int(c)].usedFraction.record(0, at: time)
+        }
+        swap(&loadedClasses, &classScratch)
+        if let started {
+            ops.withUnsafeBufferPointer { o in
+                transitions.commit(started, key: transitionKey, from: from,
+                                   ops: UnsafeBufferPointer(rebasing: o[0..<opsDone]), next: state,
+                                   loaded: loadedClasses)
             }
         }
-        swap(&loadedLinks, &touched)
     }
 
     /// Steps 1 and 2 of ``recomputeRates(now:)``: the links in use and progressive filling,
@@ -121,9 +129,13 @@ extension FlowNetwork.Core {
         stamp &+= 1
         touched.removeAll(keepingCapacity: true)
         for slot in active {
-            for l in paths[Int(slot)] where links[Int(l)].stamp != stamp {
-                links[Int(l)].stamp = stamp
-                touched.append(l)
+            for l in path(Int(slot)) {
+                if links[Int(l)].stamp != stamp {
+                    links[Int(l)].stamp = stamp
+                    links[Int(l)].activeFlows = 0
+                    touched.append(l)
+                }
+                links[Int(l)].activeFlows += 1
             }
         }
         var total: Int32 = 0
@@ -144,7 +156,7 @@ extension FlowNetwork.Core {
         }
         for slot in active {
             flows[Int(slot)].newRate = -1
-            for l in paths[Int(slot)] {
+            for l in path(Int(slot)) {
                 let i = Int(l)
                 adjacency[Int(links[i].fill)] = slot
                 links[i].fill += 1
@@ -179,7 +191,7 @@ extension FlowNetwork.Core {
                 if flows[slot].newRate >= 0 { continue }
                 flows[slot].newRate = share
                 unfixedFlows -= 1
-                for m in paths[slot] {
+                for m in path(slot) {
                     let j = Int(m)
                     links[j].remaining -= share
                     links[j].unfixed -= 1

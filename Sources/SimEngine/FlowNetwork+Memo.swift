@@ -68,7 +68,8 @@ extension FlowNetwork {
         }
 
         /// The entry for this exact state (links compared one by one), or nil.
-        mutating func lookup(_ key: UInt64, active: [UInt32], paths: [[UInt32]]) -> Int? {
+        mutating func lookup(_ key: UInt64, active: [UInt32], flows: [FlowState], preparedLinks: [UInt32],
+                             paths: [[UInt32]]) -> Int? {
             if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             let mask = table.count - 1
             var i = Int(truncatingIfNeeded: key) & mask
@@ -76,7 +77,7 @@ extension FlowNetwork {
                 let t = Int(table[i])
                 if t == 0 { break }
                 let e = entries[t - 1]
-                if e.key == key && matches(e, active: active, paths: paths) {
+                if e.key == key && matches(e, active: active, flows: flows, preparedLinks: preparedLinks, paths: paths) {
                     hits += 1
                     return t - 1
                 }
@@ -86,11 +87,12 @@ extension FlowNetwork {
             return nil
         }
 
-        func matches(_ e: Entry, active: [UInt32], paths: [[UInt32]]) -> Bool {
+        func matches(_ e: Entry, active: [UInt32], flows: [FlowState], preparedLinks: [UInt32],
+                     paths: [[UInt32]]) -> Bool {
             guard Int(e.flows) == active.count else { return false }
             var k = Int(e.linkStart)
             for slot in active {
-                let p = paths[Int(slot)]
+                let p = FlowNetwork.Core.path(Int(slot), flows: flows, preparedLinks: preparedLinks, paths: paths)
                 guard linkPool[k] == UInt32(truncatingIfNeeded: p.count) else { return false }
                 k += 1
                 for l in p {
@@ -137,14 +139,14 @@ extension FlowNetwork {
         }
 
         /// Remembers the allocation just computed for this state.
-        mutating func store(_ key: UInt64, active: [UInt32], paths: [[UInt32]], flows: [FlowState],
+        mutating func store(_ key: UInt64, active: [UInt32], preparedLinks: [UInt32], paths: [[UInt32]], flows: [FlowState],
                             links: [LinkState], touched: [UInt32]) {
             if entries.count >= Self.maxEntries || linkPool.count >= Self.maxPool || touchedPool.count >= Self.maxPool {
                 removeAll()
             }
             let linkStart = linkPool.count
             for slot in active {
-                let p = paths[Int(slot)]
+                let p = FlowNetwork.Core.path(Int(slot), flows: flows, preparedLinks: preparedLinks, paths: paths)
                 linkPool.append(UInt32(truncatingIfNeeded: p.count))
                 linkPool.append(contentsOf: p)
             }
@@ -241,8 +243,9 @@ extension FlowNetwork {
         /// Remembers a list; returns its entry, or nil when the table is full.
         @discardableResult
         mutating func insert(_ key: UInt64, _ path: [LinkID], links deduplicated: [UInt32], latency: SimDuration,
-                             pathHash: UInt64) -> Int? {
-            guard entries.count < Self.maxEntries, inputs.count + path.count <= Self.maxPool else { return nil }
+                             pathHash: UInt64, force: Bool = false) -> Int? {
+            let room = entries.count < Self.maxEntries && inputs.count + path.count <= Self.maxPool
+            guard room || force else { return nil }
             if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             let e = Entry(key: key, inputStart: Int32(inputs.count), inputCount: Int32(path.count),
                           linkStart: Int32(links.count), linkCount: Int32(deduplicated.count),
@@ -250,6 +253,9 @@ extension FlowNetwork {
             for l in path { inputs.append(l.index) }
             links.append(contentsOf: deduplicated)
             entries.append(e)
+            // Past the table's size an (explicitly prepared) entry is kept but not findable by
+            // its list: its caller names it by index.
+            guard room else { return entries.count - 1 }
             let mask = table.count - 1
             var i = Int(truncatingIfNeeded: key) & mask
             while table[i] != 0 { i = (i + 1) & mask }

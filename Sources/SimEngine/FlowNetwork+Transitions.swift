@@ -11,7 +11,8 @@ extension FlowNetwork {
     /// ending the flow at position i) always leads to the same state B. This cache remembers, per
     /// (state A, changes), the state B and the difference between A's and B's allocations: the
     /// flows (by position in start order) whose rate changed, with their new rates, and the links
-    /// whose load changed, with their new loads and used fractions.
+    /// whose load changed, with their new loads and used fractions (by link class, see
+    /// ``FlowNetwork/LinkClass``; the cache is emptied when a class splits).
     ///
     /// It is exact: a state is a memo entry (the active flows' de-duplicated links in start
     /// order, compared link by link when the entry was found or made), a change is either "add a
@@ -35,9 +36,12 @@ extension FlowNetwork {
             /// Into `flowPosition` and `flowRate`: flows whose rate changes.
             var flowStart: Int32
             var flowCount: Int32
-            /// Into `linkIndex`, `linkLoad` and `linkFraction`: links whose load changes.
-            var linkStart: Int32
-            var linkCount: Int32
+            /// Into `classIndex`, `classLoad` and `classFraction`: link classes whose load changes.
+            var classStart: Int32
+            var classCount: Int32
+            /// Into `loadedPool`: the link classes carrying load in the state reached.
+            var loadedStart: Int32
+            var loadedCount: Int32
         }
 
         /// Changes between two rate computations beyond this many are not cached.
@@ -51,9 +55,10 @@ extension FlowNetwork {
         var opPool: [UInt32] = []
         var flowPosition: [UInt32] = []
         var flowRate: [Double] = []
-        var linkIndex: [UInt32] = []
-        var linkLoad: [Double] = []
-        var linkFraction: [Double] = []
+        var classIndex: [UInt32] = []
+        var classLoad: [Double] = []
+        var classFraction: [Double] = []
+        var loadedPool: [UInt32] = []
         /// Lookups answered and missed (for tests and profiling).
         var hits = 0
         var misses = 0
@@ -107,12 +112,13 @@ extension FlowNetwork {
         /// ``addLink``), then ``commit`` files it.
         mutating func begin() -> Entry? {
             if entries.count >= Self.maxEntries || flowPosition.count >= Self.maxPool
-                || linkIndex.count >= Self.maxPool || opPool.count >= Self.maxPool {
+                || classIndex.count >= Self.maxPool || opPool.count >= Self.maxPool
+                || loadedPool.count >= Self.maxPool {
                 removeAll()
             }
             return Entry(key: 0, from: -1, opStart: 0, opCount: 0, next: -1,
                          flowStart: Int32(flowPosition.count), flowCount: 0,
-                         linkStart: Int32(linkIndex.count), linkCount: 0)
+                         classStart: Int32(classIndex.count), classCount: 0, loadedStart: 0, loadedCount: 0)
         }
 
         @inline(__always)
@@ -122,14 +128,15 @@ extension FlowNetwork {
         }
 
         @inline(__always)
-        mutating func addLink(_ l: UInt32, load: Double, fraction: Double) {
-            linkIndex.append(l)
-            linkLoad.append(load)
-            linkFraction.append(fraction)
+        mutating func addClass(_ c: UInt32, load: Double, fraction: Double) {
+            classIndex.append(c)
+            classLoad.append(load)
+            classFraction.append(fraction)
         }
 
         /// Files the transition begun with ``begin()`` from `from` by `ops` to memo entry `next`.
-        mutating func commit(_ started: Entry, key: UInt64, from: Int32, ops: UnsafeBufferPointer<UInt32>, next: Int32) {
+        mutating func commit(_ started: Entry, key: UInt64, from: Int32, ops: UnsafeBufferPointer<UInt32>, next: Int32,
+                             loaded: [UInt32]) {
             var e = started
             e.key = key
             e.from = from
@@ -138,7 +145,10 @@ extension FlowNetwork {
             e.opCount = Int32(ops.count)
             opPool.append(contentsOf: ops)
             e.flowCount = Int32(flowPosition.count) - e.flowStart
-            e.linkCount = Int32(linkIndex.count) - e.linkStart
+            e.classCount = Int32(classIndex.count) - e.classStart
+            e.loadedStart = Int32(loadedPool.count)
+            e.loadedCount = Int32(loaded.count)
+            loadedPool.append(contentsOf: loaded)
             if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             entries.append(e)
             let mask = table.count - 1
@@ -154,9 +164,10 @@ extension FlowNetwork {
             opPool.removeAll(keepingCapacity: true)
             flowPosition.removeAll(keepingCapacity: true)
             flowRate.removeAll(keepingCapacity: true)
-            linkIndex.removeAll(keepingCapacity: true)
-            linkLoad.removeAll(keepingCapacity: true)
-            linkFraction.removeAll(keepingCapacity: true)
+            classIndex.removeAll(keepingCapacity: true)
+            classLoad.removeAll(keepingCapacity: true)
+            classFraction.removeAll(keepingCapacity: true)
+            loadedPool.removeAll(keepingCapacity: true)
         }
     }
 }
@@ -194,26 +205,23 @@ extension FlowNetwork.Core {
             }
         }
         let time = SimTime(nanoseconds: now)
-        links.withUnsafeMutableBufferPointer { ls in
-            transitions.linkIndex.withUnsafeBufferPointer { li in
-                transitions.linkLoad.withUnsafeBufferPointer { ll in
-                    transitions.linkFraction.withUnsafeBufferPointer { lf in
-                        let start = Int(t.linkStart)
-                        for k in start..<(start + Int(t.linkCount)) {
-                            let i = Int(li[k])
-                            ls[i].load = ll[k]
-                            ls[i].usedFraction.record(lf[k], at: time)
+        classes.withUnsafeMutableBufferPointer { cs in
+            transitions.classIndex.withUnsafeBufferPointer { ci in
+                transitions.classLoad.withUnsafeBufferPointer { cl in
+                    transitions.classFraction.withUnsafeBufferPointer { cf in
+                        let start = Int(t.classStart)
+                        for k in start..<(start + Int(t.classCount)) {
+                            let i = Int(ci[k])
+                            cs[i].load = cl[k]
+                            cs[i].usedFraction.record(cf[k], at: time)
                         }
                     }
                 }
             }
         }
-        let e = memo.entries[Int(t.next)]
-        let s = Int(e.touchedStart)
-        loadedLinks.removeAll(keepingCapacity: true)
-        memo.touchedPool.withUnsafeBufferPointer { tp in
-            loadedLinks.append(contentsOf: UnsafeBufferPointer(rebasing: tp[s..<(s + Int(e.touchedCount))]))
-        }
+        // The new state's loaded classes, read in place from the pool (see `materializeLoaded`).
+        loadedPoolStart = t.loadedStart
+        loadedPoolCount = t.loadedCount
         state = t.next
     }
 

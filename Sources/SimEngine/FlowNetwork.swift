@@ -31,6 +31,13 @@ public struct FlowID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "flow#\(index).\(generation)" }
 }
 
+/// A link list prepared once by ``FlowNetwork/preparePath(_:)`` (validated, de-duplicated, its
+/// latency summed) and named by index in ``FlowNetwork/startFlow(bytes:path:notify:arg:latency:in:)``.
+public struct PathID: Hashable, Sendable {
+    /// The path's index in the network's prepared-path table.
+    public let index: UInt32
+}
+
 /// A shared-bandwidth model of links and the transfers (flows) that cross them, in the style of
 /// SimGrid's flow-level network model.
 ///
@@ -145,6 +152,26 @@ public final class FlowNetwork: Component {
         try core.startFlow(bytes: bytes, links: path, target: target, arg: arg, latency: latency, in: sim)
     }
 
+    /// Validates and remembers a link list (not empty; repeated links count once) for
+    /// ``startFlow(bytes:path:notify:arg:latency:in:)``: a model that starts flows on the same
+    /// few paths prepares them once and skips the per-start lookup of the list. Preparing the
+    /// same list again gives the same path. Errors: an empty list or an unknown link.
+    public func preparePath(_ links: [LinkID]) throws(SimulationError) -> PathID {
+        guard let e = try core.preparePath(links, force: true) else {
+            throw .model("FlowNetwork: internal error: a forced path preparation failed")
+        }
+        return PathID(index: UInt32(truncatingIfNeeded: e))
+    }
+
+    /// ``startFlow(bytes:links:notify:arg:latency:in:)`` on a path prepared by
+    /// ``preparePath(_:)``: the same flow, the same results, without looking the list up.
+    @discardableResult
+    public func startFlow(bytes: Double, path: PathID, notify target: UInt32, arg: UInt32,
+                          latency: SimDuration? = nil, in sim: Simulation) throws(SimulationError) -> FlowID
+    {
+        try core.startFlow(bytes: bytes, prepared: Int(path.index), target: target, arg: arg, latency: latency, in: sim)
+    }
+
     /// Removes a flow without notifying its target, and gives its bandwidth to the others.
     ///
     /// Returns false, changing nothing, when `flow` is not transferring: unknown, cancelled, or
@@ -189,7 +216,7 @@ public final class FlowNetwork: Component {
 
     /// The links a transferring flow crosses (de-duplicated, in the order given), or nil.
     public func links(of flow: FlowID) -> [LinkID]? {
-        core.isActive(flow) ? core.paths[Int(flow.index)].map { LinkID($0) } : nil
+        core.isActive(flow) ? core.path(Int(flow.index)).map { LinkID($0) } : nil
     }
 
     /// Flows started (including zero-byte ones).
@@ -211,7 +238,7 @@ public final class FlowNetwork: Component {
     /// or nil for an unknown link.
     public func utilization(of link: LinkID, until time: SimTime) -> Double? {
         let i = Int(link.index)
-        return i < core.links.count ? core.links[i].usedFraction.average(until: time) : nil
+        return i < core.links.count ? core.classes[Int(core.linkClass[i])].usedFraction.average(until: time) : nil
     }
 
     // MARK: Steady-state signature

@@ -69,6 +69,11 @@ public final class WeightStreamingJob: Component {
     /// owns (allocated in `init`, freed in `deinit`): the hot path pays no array uniqueness
     /// checks or retains (docs/performance.md).
     let lane: UnsafeMutablePointer<Lane>
+    /// Per lane, a block of ``jitterBlock`` jitter factors drawn ahead from the lane's stream
+    /// (`s * jitterBlock + k`), used in order: the same draws in the same order as one at a
+    /// time, with the libm calls of a block in one loop.
+    let jitterFactors: UnsafeMutablePointer<Double>
+    static let jitterBlock = 64
     /// Per pass: lanes still to finish its backward computation this step.
     let backwardRemaining: UnsafeMutablePointer<Int>
     /// Per pass: what the hot path needs of ``ExecutionPlan/passes`` (and the gradient bytes of
@@ -135,6 +140,10 @@ public final class WeightStreamingJob: Component {
     /// Trace bookkeeping, set up when the job starts: track and span names, and start times of
     /// what is in flight.
     @exclusivity(unchecked) var traceState: TraceState?
+    /// The broadcast and reduction paths, prepared in the network when the job starts (the
+    /// network then skips looking the link lists up on every flow).
+    @exclusivity(unchecked) var broadcastPath: PathID?
+    @exclusivity(unchecked) var reducePath: PathID?
     /// One compute lane's state.
     struct Lane {
         /// Computes started and finished this step, and whether one is running.
@@ -152,6 +161,11 @@ public final class WeightStreamingJob: Component {
         /// The jitter's random stream (substream "compute-jitter-<system>" of the seed; unused
         /// without jitter).
         var rng: Xoshiro256
+        /// The lane's input links, prepared in the network when the job starts.
+        var inputPath: PathID?
+        /// The next unused factor of the lane's block in `jitterFactors` (``jitterBlock``:
+        /// none left).
+        var jitterNext = WeightStreamingJob.jitterBlock
     }
 
     /// What the hot path reads of one pass.
@@ -210,6 +224,8 @@ public final class WeightStreamingJob: Component {
         stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero
         lanes = n
         lane = .allocate(capacity: max(1, n))
+        jitterFactors = .allocate(capacity: max(1, n) * Self.jitterBlock)
+        jitterFactors.initialize(repeating: 0, count: max(1, n) * Self.jitterBlock)
         for s in 0..<n {
             let rng = cv == 0 ? root : root.substream(named: "compute-jitter-\(systems[s])")
             (lane + s).initialize(to: Lane(rng: rng))
@@ -236,6 +252,7 @@ public final class WeightStreamingJob: Component {
     deinit {
         lane.deinitialize(count: lanes)
         lane.deallocate()
+        jitterFactors.deallocate()
         backwardRemaining.deallocate()
         pass.deallocate()
         passCompute.deallocate()
@@ -260,6 +277,7 @@ public final class WeightStreamingJob: Component {
         switch a.kind {
         case .start:
             if trace != nil, traceState == nil { traceState = makeTraceState() }
+            try preparePaths()
             try beginStep(sim)
         case .streamDone:
             if trace != nil { traceStreamDone(pass: payload, sim.now) }
@@ -292,6 +310,15 @@ public final class WeightStreamingJob: Component {
         }
     }
 
+    /// Prepares the job's link lists in the network (once; preparing again gives the same paths).
+    func preparePaths() throws(SimulationError) {
+        guard broadcastPath == nil else { return }
+        let network = fabric.network
+        broadcastPath = try network.preparePath(path.broadcast)
+        reducePath = try network.preparePath(path.reduce)
+        for s in 0..<lanes { lane[s].inputPath = try network.preparePath(laneInputLinks[s]) }
+    }
+
     func beginStep(_ sim: Simulation) throws(SimulationError) {
         streamsStarted = 0; streamsDone = 0; streamInFlight = false
         for s in 0..<lanes { lane[s].started = 0; lane[s].done = 0; lane[s].compute = 0 }
@@ -316,23 +343,42 @@ public final class WeightStreamingJob: Component {
               lane[s].inputRequested < inputNeeded else { return }
         lane[s].inputRequested += 1
         lane[s].inputInFlight = true
-        try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
-                                     notify: id, arg: arg(.inputDone, s), in: sim)
+        if let p = lane[s].inputPath {
+            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, path: p,
+                                         notify: id, arg: arg(.inputDone, s), in: sim)
+        } else {
+            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
+                                         notify: id, arg: arg(.inputDone, s), in: sim)
+        }
     }
 
     /// The planned compute time of pass `pass` on lane `s`, times the lane's jitter factor.
     @inline(__always) func computeTime(pass p: Int, lane s: Int) -> Int64 {
         let base = passCompute[p * lanes + s]
         guard jitter > 0, base > 0 else { return base }
-        // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
-        let u1 = 1 - lane[s].rng.uniform(), u2 = lane[s].rng.uniform()
-        let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        let factor = exp(jitterSigma * z - jitterSigma * jitterSigma / 2)
+        if lane[s].jitterNext == Self.jitterBlock { drawJitter(lane: s) }
+        let factor = jitterFactors[s * Self.jitterBlock + lane[s].jitterNext]
+        lane[s].jitterNext += 1
         // `x.rounded()` (half away from zero) without libm's `round`: x is positive, so truncate
         // and add one when the fraction, which the subtraction gives exactly, is at least 1/2.
         let x = Double(base) * factor
         let truncated = Int64(x)
         return max(1, truncated + (x - Double(truncated) >= 0.5 ? 1 : 0))
+    }
+
+    /// Draws the lane's next ``jitterBlock`` jitter factors, in stream order.
+    @inline(never) func drawJitter(lane s: Int) {
+        let sigma = jitterSigma
+        var rng = lane[s].rng
+        let out = jitterFactors + s * Self.jitterBlock
+        for k in 0..<Self.jitterBlock {
+            // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
+            let u1 = 1 - rng.uniform(), u2 = rng.uniform()
+            let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            out[k] = exp(sigma * z - sigma * sigma / 2)
+        }
+        lane[s].rng = rng
+        lane[s].jitterNext = 0
     }
 
     /// Starts every stream and compute whose dependencies are met.
@@ -392,8 +438,13 @@ public final class WeightStreamingJob: Component {
         streamInFlight = true
         streamsStarted += 1
         if trace != nil { traceStarted(.stream, sim.now) }
-        try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
-                                     arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        if let b = broadcastPath {
+            try fabric.network.startFlow(bytes: pass[p].weightBytes, path: b, notify: id,
+                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        } else {
+            try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
+                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
+        }
     }
 
 
@@ -408,8 +459,13 @@ public final class WeightStreamingJob: Component {
             backwardRemaining[p] -= 1
             if backwardRemaining[p] == 0 {
                 if trace != nil { traceReduceStarted(pass: p, sim.now) }
-                try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
-                                             arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                if let r = reducePath {
+                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, path: r, notify: id,
+                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                } else {
+                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
+                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
+                }
             }
         }
         try advance(lanes: s, s + 1, sim)

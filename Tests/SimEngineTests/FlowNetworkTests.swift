@@ -477,4 +477,98 @@ final class FlowNetworkTests: XCTestCase {
         XCTAssertGreaterThan(cached.0.stats.last!, 0)
         XCTAssertGreaterThan(cached.hits, 10 * cached.misses, "hits \(cached.hits), misses \(cached.misses)")
     }
+
+    // MARK: Link classes and prepared paths
+
+    /// Links of equal capacity crossed by the same flows share one statistics record (a link
+    /// class); a path seen later splits a class while its links carry load. With classes on and
+    /// off (one record per link, the eager computation), and with the paths given as lists or
+    /// prepared once: every link's statistics (the used-fraction signal's compensated sum
+    /// included) and every notification must be identical.
+    func testLinkClassesAndPreparedPathsGiveExactlyThePerLinkStatistics() throws {
+        struct Outcome: Equatable {
+            var log: [NotificationRecorder.Entry] = []
+            var stats: [LinkStatistics] = []
+            var utilizations: [UInt64] = []
+        }
+        func run(classes: Bool, prepared: Bool) throws -> (Outcome, classCount: Int) {
+            let b = FlowBench()
+            b.net.core.classesEnabled = classes
+            let capacities = [100.0, 100, 100, 50, 100, 100, 70, 100, 100]
+            let l = try capacities.enumerated().map { i, c in
+                try b.net.addLink(name: "L\(i)", bytesPerSecond: c, latency: SimDuration(nanoseconds: Int64(i) * 3))
+            }
+            // A broadcast-like path, a path sharing one of its links, a lone link, and (from the
+            // tenth period on) a path that cuts the first path's class {L0, L1} and {L7, L8}.
+            let lists = [[l[0], l[1], l[2], l[3], l[7], l[8]], [l[2], l[4]], [l[5]], [l[1], l[6], l[8], l[1]]]
+            let ids = prepared ? try lists.map { try b.net.preparePath($0) } : []
+            let sizes = [80.0, 35, 20, 55]
+            var k = 0
+            b.action.body = { sim in
+                let period = k / 5
+                let which = [0, 1, 2, 1, period >= 10 ? 3 : 0][k % 5]
+                if prepared {
+                    try b.net.startFlow(bytes: sizes[which], path: ids[which], notify: b.rec, arg: UInt32(k), in: sim)
+                } else {
+                    try b.start(sizes[which], lists[which], arg: UInt32(k))
+                }
+                k += 1
+            }
+            for period in 0..<40 {
+                for offset in [0, 200_000, 450_000, 700_000, 1_300_000] {
+                    try b.sim.schedule(at: SimTime(nanoseconds: Int64(period) * 2_000_000_000 + Int64(offset) * 1000),
+                                       target: b.act)
+                }
+            }
+            // Statistics read while flows are in flight, then at the end.
+            var outcome = Outcome()
+            try b.run(until: SimTime(nanoseconds: 21_000_500_000))
+            for link in l { outcome.stats.append(b.net.statistics(of: link, at: b.sim.now)!) }
+            try b.run()
+            XCTAssertNil(b.action.failure)
+            XCTAssertNil(b.net.checkInvariants())
+            outcome.log = b.log
+            for link in l {
+                outcome.stats.append(b.net.statistics(of: link, at: b.sim.now)!)
+                outcome.utilizations.append(b.net.utilization(of: link, until: b.sim.now)!.bitPattern)
+            }
+            return (outcome, b.net.core.classes.count)
+        }
+        let perLink = try run(classes: false, prepared: false)
+        XCTAssertEqual(perLink.0.log.count, 200)
+        for (classes, prepared) in [(true, false), (true, true), (false, true)] {
+            let other = try run(classes: classes, prepared: prepared)
+            XCTAssertEqual(other.0, perLink.0, "classes \(classes), prepared \(prepared)")
+            if classes { XCTAssertLessThan(other.classCount, perLink.classCount) }
+        }
+    }
+
+    /// The completion-time rounding without libm gives exactly what `rounded()` and
+    /// `rounded(.up)` give, at whole, half and near-whole values and at random ones.
+    func testTransferRoundingMatchesTheLibmRounding() throws {
+        func reference(remaining: Double, bytes: Double, rate: Double) -> Int64 {
+            let x = remaining * 1e9 / rate
+            let nearest = x.rounded()
+            let tolerance = bytes * 1e9 / rate * 1e-12
+            let ns = Swift.abs(x - nearest) <= tolerance ? nearest : x.rounded(.up)
+            return Swift.max(1, Int64(ns))
+        }
+        var rng = Xoshiro256(seed: 12)
+        var cases: [(Double, Double, Double)] = [(0, 1, 1), (1, 1, 1e9), (1.5, 2, 1e9), (2.5, 3, 1e9), (0.5, 1, 1e9),
+                                                 (4e9, 4e9, 1), (8.9e9 - 0.5, 9e9, 1), (4503599627.3704965, 5e9, 1), (7, 7, 3)]
+        for _ in 0..<200_000 {
+            let bytes = (rng.uniform() * 1e9).rounded() + 1
+            let remaining = rng.below(4) == 0 ? bytes : bytes * rng.uniform()
+            let rate = [1e9, 3e11, 7.3e8, 1.2e12][Int(rng.below(4))] * (rng.below(2) == 0 ? 1 : rng.uniform() + 0.5)
+            cases.append((remaining, bytes, rate))
+            // Near a whole and a half nanosecond.
+            let whole = (remaining * 1e9 / rate).rounded()
+            cases.append((whole * rate / 1e9, bytes, rate))
+            cases.append(((whole + 0.5) * rate / 1e9, bytes, rate))
+        }
+        for (remaining, bytes, rate) in cases {
+            let got = try FlowNetwork.Core.transferNanoseconds(remaining: remaining, bytes: bytes, rate: rate)
+            XCTAssertEqual(got, reference(remaining: remaining, bytes: bytes, rate: rate), "\(remaining) \(bytes) \(rate)")
+        }
+    }
 }

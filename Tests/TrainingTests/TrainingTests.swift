@@ -161,4 +161,32 @@ final class TrainingTests: XCTestCase {
         let s = try spec("genslm-123m", systems: 4, batch: 8)
         XCTAssertEqual(try TrainingRun.simulate(s, cluster: c, seed: 9), try TrainingRun.simulate(s, cluster: c, seed: 9))
     }
+
+    /// The jitter factors drawn ahead in blocks are the draws one at a time: the same stream,
+    /// the same Box-Muller formula, the same compute times, across several blocks and lanes.
+    func testJitterDrawnInBlocksEqualsDrawsOneAtATime() throws {
+        let cluster = ClusterSpec()
+        XCTAssertGreaterThan(cluster.cs2.computeJitter, 0)
+        let s = try spec("genslm-123m", systems: 2, batch: 4)
+        let systems = [0, 1]
+        let plan = try TrainingTestbed.plan(s, on: systems, cluster: cluster, efficiency: EfficiencyModel(), seed: 5)
+        let bed = try TrainingTestbed(cluster: cluster, efficiency: EfficiencyModel(), seed: 5)
+        let job = try bed.add(plan, on: systems, totalSteps: 10, label: "j", jitterSeed: 77)
+        XCTAssertEqual(job.lanes, 2)
+        let root = Xoshiro256(seed: 77)
+        var rngs = systems.map { root.substream(named: "compute-jitter-\($0)") }
+        let sigma = (log1p(cluster.cs2.computeJitter * cluster.cs2.computeJitter)).squareRoot()
+        let passes = (0..<job.passCount).filter { p in (0..<2).allSatisfy { job.passCompute[p * 2 + $0] > 0 } }
+        XCTAssertFalse(passes.isEmpty)
+        for k in 0..<(3 * WeightStreamingJob.jitterBlock + 5) {
+            let lane = k % 3 == 0 ? 1 : 0
+            let p = passes[k % passes.count]
+            let base = job.passCompute[p * 2 + lane]
+            let u1 = 1 - rngs[lane].uniform(), u2 = rngs[lane].uniform()
+            let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            let factor = exp(sigma * z - sigma * sigma / 2)
+            let expected = max(1, Int64((Double(base) * factor).rounded()))
+            XCTAssertEqual(job.computeTime(pass: p, lane: lane), expected, "draw \(k), lane \(lane)")
+        }
+    }
 }
