@@ -114,7 +114,7 @@ public struct EventQueue: ~Copyable {
     /// Inserts an event.
     @inlinable @inline(__always)
     public mutating func push(_ e: Event) {
-        let v = e.time >> shift
+        let v = e.time &>> shift
         if v < current { current = v }
         let b = Int(truncatingIfNeeded: v) & mask
         let bk = buckets
@@ -197,7 +197,7 @@ public struct EventQueue: ~Copyable {
                             best = i
                         }
                     }
-                    if Int64(truncatingIfNeeded: UInt64(truncatingIfNeeded: bestKey >> 64)) >> s == v {
+                    if Int64(truncatingIfNeeded: UInt64(truncatingIfNeeded: bestKey >> 64)) &>> s == v {
                         current = v
                         scanned &+= steps
                         walked &+= c &- 1
@@ -222,7 +222,7 @@ public struct EventQueue: ~Copyable {
         if !buckets[b].isHeap {
             heapify(b)
         }
-        return buckets[b].events.unsafelyUnwrapped[0].time >> shift == day
+        return buckets[b].events.unsafelyUnwrapped[0].time &>> shift == day
     }
 
     /// Turns bucket `b`'s unsorted array into a binary min-heap (Floyd's bottom-up build, O(k)).

@@ -29,8 +29,17 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
         let x = seconds * 1e9
         let ns = Int64(x)
         let fraction = x - Double(ns)
-        // Branch-free: the fraction is as likely above one half as below.
-        self.nanoseconds = ns &+ (fraction >= 0.5 ? 1 : 0) &- (fraction <= -0.5 ? 1 : 0)
+        // Branch-free: the fraction is as likely above one half as below, so a branch on it
+        // mispredicts half the time. Compared as integers (the bit patterns of doubles of one
+        // sign order like their magnitudes), because the compiler turns floating-point compares
+        // into branches once this is inlined into a larger loop: fraction >= 0.5 exactly when
+        // its bits (sign clear) are at least those of 0.5, and fraction <= -0.5 when the bits of
+        // -fraction are.
+        let bits = Int64(bitPattern: fraction.bitPattern)
+        let half = Int64(bitPattern: (0.5).bitPattern)
+        let up: Int64 = bits >= half ? 1 : 0
+        let down: Int64 = (bits ^ Int64.min) >= half ? 1 : 0
+        self.nanoseconds = ns &+ up &- down
     }
 
     /// `s` whole seconds (no overflow check).
