@@ -24,7 +24,9 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
-        .target(name: "SimEngine"),
+        // A cache prefetch hint for the engine's event queue (header-only C).
+        .target(name: "CSimPrefetch"),
+        .target(name: "SimEngine", dependencies: ["CSimPrefetch"]),
         // The one JSON string escaper and the one XML/HTML escaper every output uses.
         .target(name: "TextEscaping"),
         .target(
