@@ -27,6 +27,18 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
     /// fractional part of a double is exact, so truncating and correcting gives the same result.
     @inlinable @inline(__always) public init(uncheckedSeconds seconds: Double) {
         let x = seconds * 1e9
+        if x >= 0 && x < 0x1p51 {
+            // The short path (every PHOLD delay; its latency is on the path from the random
+            // draw to the queue's store): adding 2^52 rounds x to the nearest integer, ties to
+            // even, into the low 52 bits of the sum, exactly (the sum's unit in the last place
+            // is 1). A tie rounded down (x - r == 0.5, exact) goes up instead: half away from
+            // zero. Same result as the path below for every such x.
+            let s = x + 0x1p52
+            let r = Int64(bitPattern: s.bitPattern) & (1 << 52 - 1)
+            let tie: Int64 = x - (s - 0x1p52) == 0.5 ? 1 : 0
+            self.nanoseconds = r &+ tie
+            return
+        }
         let ns = Int64(x)
         let fraction = x - Double(ns)
         // Branch-free: the fraction is as likely above one half as below, so a branch on it
