@@ -1,3 +1,5 @@
+import CSimPrefetch
+
 /// The pending-event set: a calendar queue (Brown, "Calendar queues: a fast O(1) priority queue
 /// implementation for the simulation event set problem", CACM 31(10), 1988) of ``Event``
 /// values, ordered by (time, priority, sequence).
@@ -114,7 +116,7 @@ public struct EventQueue: ~Copyable {
     /// Inserts an event.
     @inlinable @inline(__always)
     public mutating func push(_ e: Event) {
-        let v = e.time >> shift
+        let v = e.time &>> shift
         if v < current { current = v }
         let b = Int(truncatingIfNeeded: v) & mask
         let bk = buckets
@@ -197,7 +199,11 @@ public struct EventQueue: ~Copyable {
                             best = i
                         }
                     }
-                    if Int64(truncatingIfNeeded: UInt64(truncatingIfNeeded: bestKey >> 64)) >> s == v {
+                    if Int64(truncatingIfNeeded: UInt64(truncatingIfNeeded: bestKey >> 64)) &>> s == v {
+                        // The next pop most likely reads the next bucket: its header is in a
+                        // neighbouring line, but its events are elsewhere (a cache miss on
+                        // every pop without this hint).
+                        sim_prefetch(UnsafeRawPointer(bk[(b &+ 1) & m].events))
                         current = v
                         scanned &+= steps
                         walked &+= c &- 1
@@ -222,7 +228,7 @@ public struct EventQueue: ~Copyable {
         if !buckets[b].isHeap {
             heapify(b)
         }
-        return buckets[b].events.unsafelyUnwrapped[0].time >> shift == day
+        return buckets[b].events.unsafelyUnwrapped[0].time &>> shift == day
     }
 
     /// Turns bucket `b`'s unsorted array into a binary min-heap (Floyd's bottom-up build, O(k)).

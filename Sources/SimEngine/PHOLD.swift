@@ -34,22 +34,37 @@ public struct PHOLD: EventHandler {
         public var pending: Int
     }
 
+    /// Events handled per process, in storage the model owns: an array here would pay a
+    /// uniqueness check (a runtime call) on every increment.
+    @usableFromInline final class Counts {
+        @usableFromInline let base: UnsafeMutablePointer<UInt64>
+        let count: Int
+        init(_ n: Int) {
+            base = .allocate(capacity: n)
+            base.initialize(repeating: 0, count: n)
+            count = n
+        }
+        deinit { base.deallocate() }
+    }
+
     @usableFromInline var rng: Xoshiro256
-    @usableFromInline var counts: [UInt64]
+    @usableFromInline let counts: Counts
     @usableFromInline let lps: UInt32
     @usableFromInline let lookahead: Double
 
     init(_ p: Parameters) {
         rng = Xoshiro256(seed: p.seed)
-        counts = Array(repeating: 0, count: Int(p.lps))
+        counts = Counts(Int(p.lps))
         lps = p.lps
         lookahead = p.lookaheadSeconds
     }
 
     /// Counts the event for its process, draws a destination and schedules it after L + Exp(1) s.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
-        counts[Int(event.arg)] &+= 1
+        // Every event's arg is a process index below lps (drawn by below(lps) or set at init).
+        precondition(event.arg < lps, "phold: process index out of range")
+        counts.base[Int(event.arg)] &+= 1
         let d = rng.below(lps)
         let delay = SimDuration(uncheckedSeconds: lookahead + rng.exponential())
         try sim.schedule(after: delay, target: 0, arg: d)
@@ -79,7 +94,7 @@ public struct PHOLD: EventHandler {
         }
         _ = try sim.run(&model, maxEvents: p.events)
         var checksum: UInt64 = 0
-        for (i, c) in model.counts.enumerated() { checksum &+= c &* UInt64(i + 1) }
+        for i in 0..<model.counts.count { checksum &+= model.counts.base[i] &* UInt64(i + 1) }
         return Result(events: sim.eventsHandled, finalTime: sim.now, checksum: checksum,
                       pending: sim.queue.count)
     }

@@ -27,10 +27,31 @@ public struct SimDuration: Hashable, Comparable, Sendable, Codable, CustomString
     /// fractional part of a double is exact, so truncating and correcting gives the same result.
     @inlinable @inline(__always) public init(uncheckedSeconds seconds: Double) {
         let x = seconds * 1e9
+        if x >= 0 && x < 0x1p51 {
+            // The short path (every PHOLD delay; its latency is on the path from the random
+            // draw to the queue's store): adding 2^52 rounds x to the nearest integer, ties to
+            // even, into the low 52 bits of the sum, exactly (the sum's unit in the last place
+            // is 1). A tie rounded down (x - r == 0.5, exact) goes up instead: half away from
+            // zero. Same result as the path below for every such x.
+            let s = x + 0x1p52
+            let r = Int64(bitPattern: s.bitPattern) & (1 << 52 - 1)
+            let tie: Int64 = x - (s - 0x1p52) == 0.5 ? 1 : 0
+            self.nanoseconds = r &+ tie
+            return
+        }
         let ns = Int64(x)
         let fraction = x - Double(ns)
-        // Branch-free: the fraction is as likely above one half as below.
-        self.nanoseconds = ns &+ (fraction >= 0.5 ? 1 : 0) &- (fraction <= -0.5 ? 1 : 0)
+        // Branch-free: the fraction is as likely above one half as below, so a branch on it
+        // mispredicts half the time. Compared as integers (the bit patterns of doubles of one
+        // sign order like their magnitudes), because the compiler turns floating-point compares
+        // into branches once this is inlined into a larger loop: fraction >= 0.5 exactly when
+        // its bits (sign clear) are at least those of 0.5, and fraction <= -0.5 when the bits of
+        // -fraction are.
+        let bits = Int64(bitPattern: fraction.bitPattern)
+        let half = Int64(bitPattern: (0.5).bitPattern)
+        let up: Int64 = bits >= half ? 1 : 0
+        let down: Int64 = (bits ^ Int64.min) >= half ? 1 : 0
+        self.nanoseconds = ns &+ up &- down
     }
 
     /// `s` whole seconds (no overflow check).

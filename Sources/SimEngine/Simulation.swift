@@ -68,9 +68,7 @@ public final class Simulation {
     public func schedule(at time: SimTime, target: UInt32, arg: UInt32 = 0,
                          priority: UInt8 = Simulation.defaultPriority) throws(SimulationError) -> EventHandle
     {
-        if time < state.pointee.now {
-            throw .scheduledInPast("target \(target) arg \(arg) at \(time), now \(now)")
-        }
+        if time < state.pointee.now { throw pastError(time, target, arg) }
         let key = (UInt64(priority) << 56) | state.pointee.nextSequence
         state.pointee.nextSequence &+= 1
         state.pointee.queue.push(Event(time: time.nanoseconds, key: key, target: target, arg: arg))
@@ -82,8 +80,28 @@ public final class Simulation {
     public func schedule(after delay: SimDuration, target: UInt32, arg: UInt32 = 0,
                          priority: UInt8 = Simulation.defaultPriority) throws(SimulationError) -> EventHandle
     {
-        let t = try state.pointee.now.adding(delay, "scheduling target \(target) arg \(arg)")
-        return try schedule(at: t, target: target, arg: arg, priority: priority)
+        // The overflow check inline, its message built out of line, so the common path stays
+        // small enough to inline into handlers.
+        let (t, overflow) = state.pointee.now.nanoseconds.addingReportingOverflow(delay.nanoseconds)
+        if overflow { throw overflowError(delay, target, arg) }
+        return try schedule(at: SimTime(nanoseconds: t), target: target, arg: arg, priority: priority)
+    }
+
+    /// The error for an event scheduled before `now` (out of line: the rare path).
+    @usableFromInline @inline(never)
+    func pastError(_ time: SimTime, _ target: UInt32, _ arg: UInt32) -> SimulationError {
+        .scheduledInPast("target \(target) arg \(arg) at \(time), now \(now)")
+    }
+
+    /// The error for `now + delay` past the largest time, worded as ``SimTime/adding(_:_:)``.
+    @usableFromInline @inline(never)
+    func overflowError(_ delay: SimDuration, _ target: UInt32, _ arg: UInt32) -> SimulationError {
+        do {
+            _ = try now.adding(delay, "scheduling target \(target) arg \(arg)")
+        } catch {
+            return error
+        }
+        return .timeOverflow("scheduling target \(target) arg \(arg): no overflow")
     }
 
     /// Cancels a pending event. Cancelling one that already fired is a programming error
