@@ -26,11 +26,7 @@ let package = Package(
         ),
         // A cache prefetch hint for the engine's event queue (header-only C).
         .target(name: "CSimPrefetch"),
-        // LLVM's x86 cmov converter turns the event queue's branch-free minimum (three
-        // conditional moves per event examined) back into a branch that mispredicts about
-        // half the time; off for the engine (docs/performance.md, engine section).
-        .target(name: "SimEngine", dependencies: ["CSimPrefetch"],
-                swiftSettings: [.unsafeFlags(["-Xllvm", "-x86-cmov-converter=false"])]),
+        .target(name: "SimEngine", dependencies: ["CSimPrefetch"]),
         // The one JSON string escaper and the one XML/HTML escaper every output uses.
         .target(name: "TextEscaping"),
         .target(
