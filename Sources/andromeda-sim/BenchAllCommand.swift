@@ -19,7 +19,7 @@ struct BenchAllCommand: ParsableCommand {
     @Option(help: "Events per PHOLD run.") var events: Int = 5_000_000
     @Option(help: "phold.cpp of the C++ reference (default: ../shared/bench/phold.cpp from here or from the repository).")
     var reference: String?
-    @Flag(help: "Skip the slow rows (full-detail GenSLM, 100,000 cluster jobs).") var quick = false
+    @Flag(help: "Skip the slow rows (full-detail GenSLM, 100,000 and 3,000,000 cluster jobs, exact contention).") var quick = false
 
     func validate() throws {
         guard (1...25).contains(runs) else { throw ValidationError("--runs must be 1 to 25") }
@@ -92,6 +92,28 @@ struct BenchAllCommand: ParsableCommand {
             rows.append(Row(name: "bench cluster --jobs \(jobs) --rate 2.5", measured: String(format: "%.2f s", m.simulateSeconds),
                             reference: String(format: "goal %.0f s", goal), ratio: goal / max(m.simulateSeconds, 1e-9),
                             goal: ">= 1.0x", note: String(format: "utilisation %.2f", m.run.metrics.utilization)))
+        }
+        if !quick {
+            // Helios scale (issue 12, goal 4): 3,000,000 generated jobs on 192 systems.
+            let m = try BenchClusterCommand.measure(jobs: 3_000_000, systems: 192, policy: "easy-backfill", contention: "mean-field",
+                                                    seed: 42, rate: nil)
+            let peak = Double(Allocator.peakResidentBytes())
+            rows.append(Row(name: "bench cluster --jobs 3000000 --systems 192", measured: String(format: "%.1f s", m.simulateSeconds),
+                            reference: "goal 60 s, 2 GiB", ratio: 60 / max(m.simulateSeconds, 1e-9), goal: ">= 1.0x",
+                            note: String(format: "peak RSS %.0f MiB, utilisation %.2f", peak / 1_048_576, m.run.metrics.utilization)))
+            // Exact contention against mean-field on the week scenario (issue 12, goal 3: within 10x).
+            var week = try Andromeda.load("andromeda-multitenant")
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            for mode in [ContentionMode.meanField, .exact] {
+                week.multitenant?.contention = mode
+                let t0 = clock.now
+                _ = try MultitenantRunner.run(week)
+                times.append(seconds(clock.now - t0))
+            }
+            rows.append(Row(name: "run andromeda-multitenant, exact", measured: String(format: "%.1f s", times[1]),
+                            reference: String(format: "mean-field %.2f s (goal: 10x it)", times[0]),
+                            ratio: 10 * times[0] / max(times[1], 1e-9), goal: ">= 1.0x", note: "every policy"))
         }
         let w = try BenchSweepCommand.measure(workers: 2)
         rows.append(Row(name: "bench sweep (8 points, 2 workers)", measured: String(format: "%.2fx speed-up", w.one / w.many),
