@@ -31,8 +31,7 @@ extension FlowNetwork {
         static let maxPool = 1 << 20
 
         var entries: [Entry] = []
-        /// Open addressing, linear probing: entry index + 1, 0 when empty (allocated on first use).
-        var table: [Int32] = []
+        var table = ProbeTable(maxEntries: maxEntries)
         var linkPool: [UInt32] = []
         var ratePool: [Double] = []
         var touchedPool: [UInt32] = []
@@ -70,21 +69,11 @@ extension FlowNetwork {
         /// The entry for this exact state (links compared one by one), or nil.
         mutating func lookup(_ key: UInt64, active: [UInt32], flows: [FlowState], preparedLinks: [UInt32],
                              paths: [[UInt32]]) -> Int? {
-            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while true {
-                let t = Int(table[i])
-                if t == 0 { break }
-                let e = entries[t - 1]
-                if e.key == key && matches(e, active: active, flows: flows, preparedLinks: preparedLinks, paths: paths) {
-                    hits += 1
-                    return t - 1
-                }
-                i = (i + 1) & mask
+            let found = table.first(key) { k in
+                entries[k].key == key && matches(entries[k], active: active, flows: flows, preparedLinks: preparedLinks, paths: paths)
             }
-            misses += 1
-            return nil
+            if found == nil { misses += 1 } else { hits += 1 }
+            return found
         }
 
         func matches(_ e: Entry, active: [UInt32], flows: [FlowState], preparedLinks: [UInt32],
@@ -161,18 +150,14 @@ extension FlowNetwork {
             entries.append(Entry(key: key, flows: Int32(active.count), linkStart: Int32(linkStart),
                                  linkEnd: Int32(linkPool.count), rateStart: Int32(rateStart),
                                  touchedStart: Int32(touchedStart), touchedCount: Int32(touched.count)))
-            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while table[i] != 0 { i = (i + 1) & mask }
-            table[i] = Int32(entries.count)
+            table.insert(key, entry: entries.count - 1)
         }
 
         /// Forgets everything (keeping capacity).
         mutating func removeAll() {
             resets += 1
             entries.removeAll(keepingCapacity: true)
-            for i in table.indices { table[i] = 0 }
+            table.removeAll()
             linkPool.removeAll(keepingCapacity: true)
             ratePool.removeAll(keepingCapacity: true)
             touchedPool.removeAll(keepingCapacity: true)
@@ -203,8 +188,7 @@ extension FlowNetwork {
         static let maxPool = 1 << 20
 
         var entries: [Entry] = []
-        /// Open addressing, linear probing: entry index + 1, 0 when empty.
-        var table: [Int32] = []
+        var table = ProbeTable(maxEntries: maxEntries)
         /// The lists as given, and their de-duplicated links.
         var inputs: [UInt32] = []
         var links: [UInt32] = []
@@ -220,23 +204,15 @@ extension FlowNetwork {
         }
 
         func lookup(_ key: UInt64, _ path: [LinkID]) -> Int? {
-            guard !table.isEmpty else { return nil }
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while true {
-                let t = Int(table[i])
-                if t == 0 { return nil }
-                let e = entries[t - 1]
-                if e.key == key && Int(e.inputCount) == path.count {
-                    var same = true
-                    var k = Int(e.inputStart)
-                    for l in path {
-                        if inputs[k] != l.index { same = false; break }
-                        k += 1
-                    }
-                    if same { return t - 1 }
+            table.first(key) { k in
+                let e = entries[k]
+                guard e.key == key && Int(e.inputCount) == path.count else { return false }
+                var i = Int(e.inputStart)
+                for l in path {
+                    if inputs[i] != l.index { return false }
+                    i += 1
                 }
-                i = (i + 1) & mask
+                return true
             }
         }
 
@@ -246,7 +222,6 @@ extension FlowNetwork {
                              pathHash: UInt64, force: Bool = false) -> Int? {
             let room = entries.count < Self.maxEntries && inputs.count + path.count <= Self.maxPool
             guard room || force else { return nil }
-            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             let e = Entry(key: key, inputStart: Int32(inputs.count), inputCount: Int32(path.count),
                           linkStart: Int32(links.count), linkCount: Int32(deduplicated.count),
                           latency: latency, pathHash: pathHash)
@@ -256,10 +231,7 @@ extension FlowNetwork {
             // Past the table's size an (explicitly prepared) entry is kept but not findable by
             // its list: its caller names it by index.
             guard room else { return entries.count - 1 }
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while table[i] != 0 { i = (i + 1) & mask }
-            table[i] = Int32(entries.count)
+            table.insert(key, entry: entries.count - 1)
             return entries.count - 1
         }
     }

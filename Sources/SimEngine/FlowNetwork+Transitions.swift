@@ -50,8 +50,7 @@ extension FlowNetwork {
         static let maxPool = 1 << 20
 
         var entries: [Entry] = []
-        /// Open addressing, linear probing: entry index + 1, 0 when empty (allocated on first use).
-        var table: [Int32] = []
+        var table = ProbeTable(maxEntries: maxEntries)
         var opPool: [UInt32] = []
         var flowPosition: [UInt32] = []
         var flowRate: [Double] = []
@@ -80,32 +79,18 @@ extension FlowNetwork {
 
         /// The entry for (`from`, `ops`), compared exactly, or nil.
         mutating func lookup(_ key: UInt64, from: Int32, ops: UnsafeBufferPointer<UInt32>) -> Int? {
-            guard !table.isEmpty else {
-                misses += 1
-                return nil
-            }
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while true {
-                let t = Int(table[i])
-                if t == 0 { break }
-                let e = entries[t - 1]
-                if e.key == key && e.from == from && Int(e.opCount) == ops.count {
-                    var same = true
-                    var k = Int(e.opStart)
-                    for o in ops {
-                        if opPool[k] != o { same = false; break }
-                        k += 1
-                    }
-                    if same {
-                        hits += 1
-                        return t - 1
-                    }
+            let found = table.first(key) { k in
+                let e = entries[k]
+                guard e.key == key && e.from == from && Int(e.opCount) == ops.count else { return false }
+                var i = Int(e.opStart)
+                for o in ops {
+                    if opPool[i] != o { return false }
+                    i += 1
                 }
-                i = (i + 1) & mask
+                return true
             }
-            misses += 1
-            return nil
+            if found == nil { misses += 1 } else { hits += 1 }
+            return found
         }
 
         /// Starts recording a transition: its changes are appended by the caller (``addFlow`` and
@@ -149,18 +134,14 @@ extension FlowNetwork {
             e.loadedStart = Int32(loadedPool.count)
             e.loadedCount = Int32(loaded.count)
             loadedPool.append(contentsOf: loaded)
-            if table.isEmpty { table = Array(repeating: 0, count: 2 * Self.maxEntries) }
             entries.append(e)
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while table[i] != 0 { i = (i + 1) & mask }
-            table[i] = Int32(entries.count)
+            table.insert(key, entry: entries.count - 1)
         }
 
         /// Forgets everything (keeping capacity).
         mutating func removeAll() {
             entries.removeAll(keepingCapacity: true)
-            for i in table.indices { table[i] = 0 }
+            table.removeAll()
             opPool.removeAll(keepingCapacity: true)
             flowPosition.removeAll(keepingCapacity: true)
             flowRate.removeAll(keepingCapacity: true)
