@@ -22,20 +22,15 @@ public final class MeanFieldContention: ContentionModel {
     /// Mean-field contention measured with `probes`.
     public init(probes: ContentionProbes) { self.probes = probes }
 
+    /// Step times of `specs` running together: their solo facts and table ids, then
+    /// ``sharing(count:duties:solos:ids:spec:into:)`` (the one implementation of the interpolation).
     public func sharing(_ specs: [TrainingSpec]) throws(TrainingError) -> [Int64] {
-        var (out, duties, contend) = try probes.alone(specs)
-        guard contend else { return out }
-        let total = duties.reduce(0, +)
-        let levels = Self.levels
-        for j in specs.indices {
-            let others = total - duties[j]
-            guard others >= probes.contentionThreshold else { continue }
-            var hi = 1
-            while hi < levels.count - 1 && levels[hi] < others { hi += 1 }
-            let lo = hi - 1
-            let a = try stepTime(specs[j], level: lo), b = try stepTime(specs[j], level: hi)
-            let w = (others - levels[lo]) / (levels[hi] - levels[lo])
-            out[j] = max(out[j], Int64((Double(a) + w * Double(b - a)).rounded()))
+        guard !specs.isEmpty else { return [] }
+        let solo = try specs.map { (s) throws(TrainingError) in try probes.solo(s) }
+        let duties = solo.map(\.memoryXDuty), solos = solo.map(\.stepNanoseconds), ids = specs.map(tableID)
+        var out = [Int64](repeating: 0, count: specs.count)
+        try out.withUnsafeMutableBufferPointer { (o) throws(TrainingError) in
+            try sharing(count: specs.count, duties: duties, solos: solos, ids: ids, spec: { specs[$0] }, into: o.baseAddress!)
         }
         return out
     }
