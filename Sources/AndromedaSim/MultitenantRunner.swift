@@ -1,3 +1,4 @@
+import Foundation
 import Cluster
 import Hardware
 import Scenarios
@@ -54,8 +55,14 @@ public enum MultitenantRunner {
     /// Simulates `jobs` under each policy of `scenario`'s multitenant section. A `trace`
     /// receives the timeline of the FIRST policy only (the others run on the same jobs; one
     /// timeline keeps the file readable).
-    public static func run(_ scenario: Scenario, jobs: [JobSpec], trace: TraceSink? = nil) throws -> [PolicyRun] {
+    ///
+    /// With exact contention the policies run in parallel on up to `threads` threads (default:
+    /// the machine's cores), sharing the measured mixes through a ``MixStore``; every output,
+    /// the per-policy probe and cache-hit counts included, is the same whatever the threads.
+    public static func run(_ scenario: Scenario, jobs: [JobSpec], trace: TraceSink? = nil,
+                           threads: Int? = nil) throws -> [PolicyRun] {
         let spec = try section(scenario)
+        if spec.contention == .exact { return try runExact(scenario, spec: spec, jobs: jobs, trace: trace, threads: threads) }
         var out: [PolicyRun] = []
         // One contention model for every policy: the same mixes of running jobs recur across policies.
         let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
@@ -73,6 +80,75 @@ public enum MultitenantRunner {
                                  probeEvents: probes.events - eventsBefore, events: sim.eventsHandled))
         }
         return out
+    }
+
+    /// ``run(_:jobs:trace:threads:)`` with exact contention: one contention model per policy, all
+    /// on one ``MixStore``, the policies spread over the threads.
+    static func runExact(_ scenario: Scenario, spec: MultitenantSpec, jobs: [JobSpec], trace: TraceSink?,
+                         threads: Int?) throws -> [PolicyRun] {
+        let store = MixStore()
+        let policies = spec.policies
+        let n = policies.count
+        let box = ResultBox(count: n)
+        let reporter = WorkProgress.current
+        // The trace sink is used by policy 0's simulation only, on whichever thread runs it.
+        let sink = TraceHandoff(trace)
+        let work = { @Sendable (k: Int) in
+            do {
+                let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
+                let model = ExactContention(probes: probes)
+                model.store = store
+                let sim = ClusterSimulation(jobs: jobs, policy: policies[k].make(), config: spec.config, contention: model,
+                                            seed: scenario.seed)
+                if k == 0 { sim.trace = sink.trace }
+                let results = try sim.run()
+                box.set(k, .success((results, sim.samples, sim.eventsHandled, model.requests)))
+            } catch {
+                box.set(k, .failure(error))
+            }
+            reporter?.update(box.fractionDone)
+        }
+        let workers = max(1, min(n, threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        if workers == 1 {
+            for k in 0..<n { work(k) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: n) { work($0) }
+        }
+        var finished: [(results: [JobResult], samples: [UtilizationSample], events: UInt64, requests: [Int])] = []
+        for k in 0..<n { finished.append(try box.get(k)) }
+        let counts = store.counts(finished.map(\.requests))
+        return policies.indices.map { k in
+            let f = finished[k]
+            return PolicyRun(policy: policies[k].rawValue, jobs: f.results, utilization: f.samples,
+                             metrics: ClusterMetrics(f.results, samples: f.samples, systems: scenario.cluster.systems,
+                                                     weights: spec.config.userShares),
+                             probes: counts[k].simulated, probeCacheHits: counts[k].cacheHits,
+                             probeEvents: counts[k].events, events: f.events)
+        }
+    }
+
+    /// Hands the trace sink to the one thread that writes it.
+    struct TraceHandoff: @unchecked Sendable {
+        let trace: TraceSink?
+        init(_ trace: TraceSink?) { self.trace = trace }
+    }
+
+    /// The per-policy outcomes of ``runExact(_:spec:jobs:trace:threads:)``, written by the worker
+    /// threads (each to its own slot) under a lock.
+    final class ResultBox: @unchecked Sendable {
+        typealias Outcome = Result<(results: [JobResult], samples: [UtilizationSample], events: UInt64, requests: [Int]), any Error>
+        private let lock = NSLock()
+        private var slots: [Outcome?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ k: Int, _ r: Outcome) { lock.lock(); slots[k] = r; lock.unlock() }
+        func get(_ k: Int) throws -> (results: [JobResult], samples: [UtilizationSample], events: UInt64, requests: [Int]) {
+            lock.lock(); defer { lock.unlock() }
+            return try slots[k]!.get()
+        }
+        var fractionDone: Double {
+            lock.lock(); defer { lock.unlock() }
+            return Double(slots.filter { $0 != nil }.count) / Double(max(1, slots.count))
+        }
     }
 
     /// Simulates the generated jobs of `scenario`'s multitenant section (it must have a

@@ -45,7 +45,7 @@ extension FlowNetwork.Core {
         //      (the allocation is a pure function of the active flows' links in start order and
         //      the links' capacities, so a remembered one is bit-identical), else computed.
         let memoResets = memo.resets
-        let key = memo.key(active: active, flows: flows)
+        let key = cachingEnabled ? memo.key(active: active, flows: flows) : 0
         if cachingEnabled, let entry = memo.lookup(key, active: active, flows: flows, preparedLinks: prepared.links, paths: paths) {
             stamp &+= 1
             memo.restore(entry, active: active, flows: &flows, links: &links, touched: &touched, stamp: stamp)
@@ -56,8 +56,12 @@ extension FlowNetwork.Core {
                 let i = Int(l)
                 links[i].newFraction = Swift.min(1, links[i].newLoad / links[i].capacity)
             }
-            memo.store(key, active: active, preparedLinks: prepared.links, paths: paths, flows: flows, links: links, touched: touched)
-            state = Int32(memo.entries.count - 1)
+            if cachingEnabled {
+                memo.store(key, active: active, preparedLinks: prepared.links, paths: paths, flows: flows, links: links, touched: touched)
+                state = Int32(memo.entries.count - 1)
+            } else {
+                state = -1
+            }
         }
         if memo.resets != memoResets { transitions.removeAll() }
 
@@ -89,6 +93,8 @@ extension FlowNetwork.Core {
 
         // 4. Link loads and used-fraction signals, once per link class (its links have the
         //    same new load; FlowNetwork+LinkClasses.swift); classes no longer in use drop to zero.
+        // (Without statistics, nothing else reads the loads unless a transition is being recorded.)
+        if !statisticsEnabled && started == nil { return }
         let time = SimTime(nanoseconds: now)
         classStamp &+= 1
         let cstamp = classStamp

@@ -122,6 +122,8 @@ extension FlowNetwork {
         var opCount = 0
         /// Off: every rate computation is a fresh progressive filling (for tests that compare).
         var cachingEnabled = true
+        /// Off: link loads and statistics are not kept (rates and completions are unchanged).
+        var statisticsEnabled = true
 
         /// Time up to which link statistics have been accumulated.
         var accountedUntil: Int64 = 0

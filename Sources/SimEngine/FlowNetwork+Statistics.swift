@@ -17,7 +17,7 @@ extension FlowNetwork.Core {
     /// Integrates the links' loads up to `now`.
     mutating func accountLinks(until now: Int64) {
         let dt = now &- accountedUntil
-        guard dt > 0 else { return }
+        guard dt > 0, statisticsEnabled else { return }
         let ns = Double(dt)
         classes.withUnsafeMutableBufferPointer { cs in
             @inline(__always) func add(_ loaded: UnsafeBufferPointer<UInt32>) {

@@ -228,6 +228,22 @@ public final class FlowNetwork: Component {
     /// Total size of the completed flows, in bytes.
     public var bytesCompleted: Double { core.bytesCompleted }
 
+    /// Whether rate allocations and transitions are remembered and reused (bit-identical
+    /// either way). On by default; a short run that rarely revisits a sharing state (a
+    /// contention probe) may be faster without.
+    public var cachesRates: Bool {
+        get { core.cachingEnabled }
+        set { core.cachingEnabled = newValue }
+    }
+
+    /// Whether link loads and statistics are kept (``statistics(of:at:)``). On by default; set
+    /// it off before the first flow when only flow rates and completions matter (a contention
+    /// probe), together with ``cachesRates``: the statistics then stay at zero.
+    public var keepsStatistics: Bool {
+        get { core.statisticsEnabled }
+        set { core.statisticsEnabled = newValue }
+    }
+
     /// A link's statistics at `time` (which should not be earlier than the network's last
     /// change; the pending traffic is added up to `time`), or nil for an unknown link.
     public func statistics(of link: LinkID, at time: SimTime) -> LinkStatistics? {

@@ -128,6 +128,11 @@ public final class WeightStreamingJob: Component {
     @exclusivity(unchecked) var previousStep = StepBreakdown()
     /// Times at which the first steps ended (at most 64), for contention probes.
     @exclusivity(unchecked) public private(set) var stepEnds: [Int64] = []
+    /// When set, ``passTimes`` records every weight broadcast's end (contention probes).
+    @exclusivity(unchecked) public var recordsPasses = false
+    /// With ``recordsPasses``: the time each weight broadcast ended, in order since the job
+    /// started; entry `i` is pass `i % passes` of step `i / passes` (``ExecutionPlan/passes``).
+    @exclusivity(unchecked) public private(set) var passTimes: [Int64] = []
 
     /// When set, receives a span per compute pass per lane ("CS-2 <system>"), weight broadcast
     /// ("MemoryX out" and "SwarmX <label>"), gradient reduction ("MemoryX in"), optimizer update
@@ -283,6 +288,7 @@ public final class WeightStreamingJob: Component {
             if trace != nil { traceStreamDone(pass: payload, sim.now) }
             streamInFlight = false
             streamsDone += 1
+            if recordsPasses { passTimes.append(sim.now.nanoseconds) }
             try advance(sim)
         case .computeDone:
             try computeFinished(system: a.high(lowBits: Self.passBits), pass: a.low(lowBits: Self.passBits), sim)

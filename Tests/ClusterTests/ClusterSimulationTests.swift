@@ -64,7 +64,9 @@ final class ClusterSimulationTests: XCTestCase {
             let alone = try model.solo(heavy).stepNanoseconds
             let together = try model.sharing([heavy, heavy])
             XCTAssertGreaterThan(Double(together[0]), Double(alone) * 1.3, "\(mode): two heavy tenants must slow each other")
-            XCTAssertEqual(together[0], together[1])
+            // Identical tenants see the same slowdown (the exact method's window measures each
+            // from its own start offset, so within a fraction of a percent).
+            XCTAssertEqual(Double(together[0]), Double(together[1]), accuracy: Double(together[0]) * 0.005)
             // A compute-bound job barely notices a neighbour.
             let lightAlone = try model.solo(light).stepNanoseconds
             let mixed = try model.sharing([light, light])

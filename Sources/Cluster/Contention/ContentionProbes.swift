@@ -29,6 +29,8 @@ public final class ContentionProbes {
     /// every probe of a mix places its jobs on systems from 0 up, so the same plans recur.
     struct PlanKey: Hashable { let job: JobConfiguration; let firstSystem: Int }
     var plans: [PlanKey: [ExecutionPlan]] = [:]
+    /// Pass timelines of jobs alone, for ``ExactContention``'s windows.
+    var clocks: [ClockKey: PassClock] = [:]
     /// Plans compiled for probes (cache misses of ``plans``).
     public private(set) var plansCompiled = 0
     /// Contention probes simulated (cache misses).
@@ -36,7 +38,7 @@ public final class ContentionProbes {
     /// Contention probes answered from a cache.
     public internal(set) var cacheHits = 0
     /// Events simulated by all probes.
-    public private(set) var events: UInt64 = 0
+    public internal(set) var events: UInt64 = 0
 
     /// Probes with empty caches for jobs on `cluster`.
     public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64) {
@@ -90,26 +92,13 @@ public final class ContentionProbes {
     /// Simulates `specs` together (disjoint systems, shared MemoryX), plus synthetic traffic of
     /// MemoryX duty `backgroundDuty` when it is above zero, and measures each job's mean step.
     public func probe(_ specs: [TrainingSpec], backgroundDuty: Double = 0) throws(TrainingError) -> [Int64] {
-        var c = cluster
-        c.systems = max(cluster.systems, specs.reduce(0) { $0 + $1.systems })
+        // Stagger the starts over one step so the tenants' layers are not in lock step
+        // (real jobs start at unrelated times).
+        let bed = try testbed(specs) { (i) throws(TrainingError) in
+            specs.count > 1 ? try solo(specs[i]).stepNanoseconds / Int64(specs.count) * Int64(i) : 0
+        }
+        let c = bed.cluster
         do {
-            let bed = try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed)
-            var next = 0
-            for (i, original) in specs.enumerated() {
-                // Step times only: checkpoints are accounted for by the cluster simulation.
-                var s = original
-                s.checkpointEverySteps = 0
-                s.finalCheckpoint = false
-                let systems = Array(next..<(next + s.systems))
-                next += s.systems
-                let plan = try probePlan(s, on: systems, cluster: c)
-                let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: "p\(i)")
-                job.fullDetail = true
-                // Stagger the starts over one step so the tenants' layers are not in lock step
-                // (real jobs start at unrelated times).
-                let offset = specs.count > 1 ? try solo(s).stepNanoseconds / Int64(specs.count) * Int64(i) : 0
-                try bed.start(job, at: SimTime(nanoseconds: offset))
-            }
             if backgroundDuty > 0, let plan = bed.jobs.first?.plan {
                 // Weights out at the others' duty; gradients in at half of it (weights cross
                 // MemoryX twice per micro-batch, gradients once).

@@ -2,16 +2,45 @@ import Training
 
 /// Exact contention: every mix of running jobs that load MemoryX is co-simulated once, all
 /// jobs together on disjoint systems and shared MemoryX links, so their weight broadcasts and
-/// gradient reductions split bandwidth by max-min fairness; each job's step time is the mean of
-/// its steps 2 to k. Results are cached by the multiset of job configurations. Exact within the
-/// model; the cost grows with the number of distinct mixes.
+/// gradient reductions split bandwidth by max-min fairness. Each job's step time is measured over
+/// a window of simulated time that spans a whole step of every job (``ProbeWindow``), or with
+/// ``window`` nil by the full co-simulation until every job has finished three steps. Results
+/// are cached by the multiset of job configurations; the cost grows with the number of distinct
+/// mixes.
 public final class ExactContention: ContentionModel {
     public var mode: ContentionMode { .exact }
     public let probes: ContentionProbes
     /// A job whose own duty is below this is left out of a probe when the others' light traffic
     /// adds up to less than ``ContentionProbes/contentionThreshold``.
     public var lightDuty = 0.002
+    /// How a mix is measured: over a window of simulated time (``ProbeWindow``), or with nil by
+    /// the full co-simulation it replaced, the reference its error is measured against
+    /// (docs/cluster.md, "Exact contention").
+    public var window: ProbeWindow? = ProbeWindow()
+    /// When set, every new mix is also measured by the full co-simulation, twice: as placed,
+    /// and with its jobs placed in reverse order (other systems, other start offsets), and the
+    /// three are kept in ``comparisons``. The window's error against the reference is then read
+    /// beside the reference's own sensitivity to an arbitrary choice. (Slow: for studies.)
+    public var recordsComparisons = false
+    /// With ``recordsComparisons``: one entry per mix simulated, in order.
+    public private(set) var comparisons: [WindowComparison] = []
     var shared: [[JobConfiguration]: [Int64]] = [:]
+    /// When set, mixes are looked up in and stored to this store (shared with the models of
+    /// other policies) instead of this model's own cache, and every request is logged in
+    /// ``requests`` (``MixStore/counts(_:)``); ``ContentionProbes/simulated``, `cacheHits` and
+    /// `events` are then not counted here.
+    public var store: MixStore?
+    /// With a ``store``: the id of every mix asked for, in order.
+    public private(set) var requests: [Int] = []
+
+    /// One mix measured three ways (``recordsComparisons``).
+    public struct WindowComparison: Sendable {
+        /// Per job of the mix: its model and systems ("llama-7b x2").
+        public let jobs: [String]
+        /// Per job: its step alone, the reference (full co-simulation), the reference with the
+        /// mix placed in reverse order, and the window's figure, in nanoseconds.
+        public let solo: [Int64], reference: [Int64], reversed: [Int64], window: [Int64]
+    }
 
     /// Exact contention measured with `probes`.
     public init(probes: ContentionProbes) { self.probes = probes }
@@ -30,15 +59,49 @@ public final class ExactContention: ContentionModel {
         let order = local.map { members[$0] }
         let sortedKeys = local.map { keys[$0] }
         let times: [Int64]
-        if let cached = shared[sortedKeys] {
+        if let store {
+            let mix = order.map { Self.normalized(specs[$0]) }
+            let found = try store.times(sortedKeys, mix: mix) { () throws(TrainingError) in
+                let before = probes.events
+                let t = try measure(mix)
+                return (t, probes.events &- before)
+            }
+            requests.append(found.id)
+            times = found.times
+        } else if let cached = shared[sortedKeys] {
             probes.cacheHits += 1
             times = cached
         } else {
-            times = try probes.probe(order.map { specs[$0] })
+            times = try measure(order.map { specs[$0] })
             shared[sortedKeys] = times
             probes.simulated += 1
         }
         for (i, j) in order.enumerated() { out[j] = times[i] }
         return out
+    }
+
+    /// `spec` as a probe runs it (the stopping rule and checkpoints play no part).
+    static func normalized(_ spec: TrainingSpec) -> TrainingSpec {
+        var s = spec
+        s.stopping = .steps(1)
+        s.checkpointEverySteps = 0
+        s.finalCheckpoint = false
+        return s
+    }
+
+    /// The step times of `mix` (placed in this order) by the chosen method.
+    func measure(_ mix: [TrainingSpec]) throws(TrainingError) -> [Int64] {
+        guard let w = window else { return try probes.probe(mix) }
+        let times = try probes.coSimulate(mix, window: w)
+        if recordsComparisons {
+            let events = probes.events
+            let reference = try probes.probe(mix)
+            let reversed = Array(try probes.probe(Array(mix.reversed())).reversed())
+            probes.events = events
+            comparisons.append(WindowComparison(jobs: mix.map { "\($0.model.name) x\($0.systems)" },
+                                                solo: try mix.map { (s) throws(TrainingError) in try probes.solo(s).stepNanoseconds },
+                                                reference: reference, reversed: reversed, window: times))
+        }
+        return times
     }
 }

@@ -1,0 +1,187 @@
+import Hardware
+import SimEngine
+import Training
+
+/// How ``ExactContention`` measures a mix of jobs: over a window of simulated time, as each
+/// job's slowdown against its own pass timeline alone (docs/cluster.md, "Exact contention").
+public struct ProbeWindow: Sendable, Equatable {
+    /// Weight broadcasts every job finishes before the window opens (past its cold start).
+    public var warmPasses = 4
+    /// Simulated time the window lasts at least.
+    public var length = SimDuration(nanoseconds: 100_000_000)
+    /// Weight broadcasts every job finishes inside the window at least (the window is
+    /// lengthened until each has).
+    public var minPasses = 16
+    /// Steps' worth of weight broadcasts every job finishes inside the window at least, so that
+    /// the window spans every phase of every job's step (forward, backward, boundary).
+    public var minSteps = 1
+
+    /// The default window.
+    public init() {}
+}
+
+/// One job's pass timeline alone: when each weight broadcast of a steady step ends, from the
+/// step's start, and the mean step.
+struct PassClock {
+    let offsets: [Int64]
+    let step: Int64
+
+    /// The time of broadcast `i` since the job started, up to a constant (step `i / passes`,
+    /// pass `i % passes`).
+    func at(_ i: Int) -> Int64 {
+        let p = offsets.count
+        return Int64(i / p) * step + offsets[i % p]
+    }
+}
+
+extension ContentionProbes {
+    struct ClockKey: Hashable { let job: JobConfiguration; let firstSystem: Int; let systems: Int }
+
+    /// A testbed of `specs` on consecutive systems from 0 (checkpoints removed, plans from
+    /// ``probePlan(_:on:cluster:)``), job `i` started at `offset(i)`; not run.
+    func testbed(_ specs: [TrainingSpec], ratesOnly: Bool = false,
+                 offset: (Int) throws(TrainingError) -> Int64) throws(TrainingError) -> TrainingTestbed {
+        var c = cluster
+        c.systems = max(cluster.systems, specs.reduce(0) { $0 + $1.systems })
+        let bed = try makeTestbed(c, ratesOnly: ratesOnly)
+        var next = 0
+        for (i, s) in specs.enumerated() {
+            let job = try addJob(s, on: Array(next..<(next + s.systems)), to: bed, label: "p\(i)")
+            next += s.systems
+            try startJob(job, in: bed, at: try offset(i))
+        }
+        return bed
+    }
+
+    /// A testbed on `c`. With `ratesOnly`, its network keeps no link statistics and no rate
+    /// caches: a probe reads only the jobs' pass times, and its sharing states rarely recur
+    /// (docs/performance.md); rates and completions are the same either way.
+    func makeTestbed(_ c: ClusterSpec, ratesOnly: Bool = false) throws(TrainingError) -> TrainingTestbed {
+        do {
+            let bed = try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed)
+            if ratesOnly {
+                bed.network.cachesRates = false
+                bed.network.keepsStatistics = false
+            }
+            return bed
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+    }
+
+    /// Adds `spec` to `bed` on `systems` for steps without end, checkpoints removed (the
+    /// cluster simulation accounts for them), every step simulated.
+    func addJob(_ spec: TrainingSpec, on systems: [Int], to bed: TrainingTestbed, label: String) throws(TrainingError) -> WeightStreamingJob {
+        var s = spec
+        s.checkpointEverySteps = 0
+        s.finalCheckpoint = false
+        let plan = try probePlan(s, on: systems, cluster: bed.cluster)
+        do {
+            let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label)
+            job.fullDetail = true
+            return job
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+    }
+
+    func startJob(_ job: WeightStreamingJob, in bed: TrainingTestbed, at t: Int64) throws(TrainingError) {
+        do {
+            try bed.start(job, at: SimTime(nanoseconds: t))
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+    }
+
+    /// Runs `bed` in slices until `done` holds or the probe's event budget is spent.
+    func runProbe(_ bed: TrainingTestbed, until done: () -> Bool) throws(TrainingError) {
+        do {
+            while !done(), bed.sim.eventsHandled < probeEventLimit {
+                _ = try bed.sim.run(&bed.components, maxEvents: 2_000)
+            }
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+    }
+
+    /// The pass timeline of `spec` alone on `systems` of a cluster of `clusterSystems` (the
+    /// placement and fabric its probes use): one job, three steps, its second and third timed.
+    func passClock(_ spec: TrainingSpec, firstSystem: Int, clusterSystems: Int) throws(TrainingError) -> PassClock {
+        let key = ClockKey(job: JobConfiguration(spec), firstSystem: firstSystem, systems: clusterSystems)
+        if let c = clocks[key] { return c }
+        // The job alone, on the same systems of the same fabric.
+        var c = cluster
+        c.systems = clusterSystems
+        let bed = try makeTestbed(c, ratesOnly: true)
+        let job = try addJob(spec, on: Array(firstSystem..<(firstSystem + spec.systems)), to: bed, label: "p")
+        job.recordsPasses = true
+        try startJob(job, in: bed, at: 0)
+        try runProbe(bed) { job.stepEnds.count >= 3 }
+        let e = job.stepEnds, p = job.plan.passes.count, times = job.passTimes
+        let clock: PassClock
+        if e.count >= 3, p > 0, times.count >= 2 * p {
+            clock = PassClock(offsets: (0..<p).map { times[p + $0] - e[0] }, step: (e[2] - e[0]) / 2)
+        } else {
+            clock = PassClock(offsets: [], step: try solo(spec).stepNanoseconds)
+        }
+        clocks[key] = clock
+        return clock
+    }
+
+    /// Simulates `specs` together (disjoint systems, shared MemoryX) over a window of simulated
+    /// time and returns each job's step time: its step alone on the same systems times its
+    /// slowdown in the window (the window's span of its broadcasts over the same broadcasts'
+    /// span alone, ``passClock(_:firstSystem:clusterSystems:)``).
+    func coSimulate(_ specs: [TrainingSpec], window w: ProbeWindow) throws(TrainingError) -> [Int64] {
+        let n = specs.count
+        let length = w.length.nanoseconds
+        // Stagger the starts so the tenants' layers are not in lock step (real jobs start at
+        // unrelated times), over at most the window.
+        // Each job starts a fraction of its own step after the time origin, by its rank in
+        // decreasing solo step (the slowest starts first), so tenants' phases are spread.
+        let solos = try specs.map { (s) throws(TrainingError) in try solo(s).stepNanoseconds }
+        let rank = solos.indices.sorted { solos[$0] > solos[$1] || (solos[$0] == solos[$1] && $0 < $1) }
+        var offsets = [Int64](repeating: 0, count: n)
+        for (r, i) in rank.enumerated() { offsets[i] = solos[i] / Int64(n) * Int64(r) }
+        let bed = try testbed(specs, ratesOnly: true) { offsets[$0] }
+        let jobs = bed.jobs
+        for j in jobs { j.recordsPasses = true }
+
+        try runProbe(bed) { jobs.allSatisfy { $0.passTimes.count >= w.warmPasses } }
+        let t0 = bed.sim.now.nanoseconds
+        let start = jobs.map(\.passTimes.count)
+        do {
+            if bed.sim.eventsHandled < probeEventLimit {
+                _ = try bed.sim.run(&bed.components, until: SimTime(nanoseconds: t0 + length),
+                                    maxEvents: probeEventLimit - bed.sim.eventsHandled)
+            }
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
+        let need = jobs.map { max(w.minPasses, w.minSteps * $0.plan.passes.count) }
+        try runProbe(bed) { jobs.indices.allSatisfy { jobs[$0].passTimes.count - start[$0] >= need[$0] } }
+        events &+= bed.sim.eventsHandled
+        var out: [Int64] = []
+        var first = 0
+        for (i, j) in jobs.enumerated() {
+            let clock = try passClock(specs[i], firstSystem: first, clusterSystems: bed.cluster.systems)
+            first += specs[i].systems
+            let times = j.passTimes
+            // The first broadcast at or after the window opened (the one that opened it counts).
+            let a = max(0, start[i] - 1), b = times.count - 1
+            guard !clock.offsets.isEmpty, b > a else {
+                out.append(clock.step)
+                continue
+            }
+            let alone = clock.at(b) - clock.at(a)
+            let shared = times[b] - times[a]
+            guard alone > 0 else {
+                out.append(clock.step)
+                continue
+            }
+            let t = (Double(clock.step) * Double(shared) / Double(alone)).rounded()
+            out.append(max(clock.step, Int64(t)))
+        }
+        return out
+    }
+}
