@@ -87,15 +87,17 @@ public enum MultitenantRunner {
     static func runExact(_ scenario: Scenario, spec: MultitenantSpec, jobs: [JobSpec], trace: TraceSink?,
                          threads: Int?) throws -> [PolicyRun] {
         let store = MixStore()
+        let work = ProbeWork()
         let policies = spec.policies
         let n = policies.count
         let box = ResultBox(count: n)
         let reporter = WorkProgress.current
         // The trace sink is used by policy 0's simulation only, on whichever thread runs it.
         let sink = TraceHandoff(trace)
-        let work = { @Sendable (k: Int) in
+        let body = { @Sendable (k: Int) in
             do {
-                let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
+                let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed,
+                                              work: work)
                 let model = ExactContention(probes: probes)
                 model.store = store
                 let sim = ClusterSimulation(jobs: jobs, policy: policies[k].make(), config: spec.config, contention: model,
@@ -110,9 +112,9 @@ public enum MultitenantRunner {
         }
         let workers = max(1, min(n, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         if workers == 1 {
-            for k in 0..<n { work(k) }
+            for k in 0..<n { body(k) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: n) { work($0) }
+            DispatchQueue.concurrentPerform(iterations: n) { body($0) }
         }
         var finished: [(results: [JobResult], samples: [UtilizationSample], events: UInt64, requests: [Int])] = []
         for k in 0..<n { finished.append(try box.get(k)) }

@@ -131,84 +131,135 @@ extension FlowNetwork.Core {
     /// leaving each active flow's rate in `newRate`, each link's load in `newLoad`, and the
     /// links in use, in first-seen order, in `touched` (stamped with the new `stamp`).
     mutating func progressiveFilling() throws(SimulationError) {
-        // 1. The links in use, in first-seen order, with the flows crossing each (CSR).
+        // The arrays are moved out of `self` for the duration (O(1) swaps, put back on every
+        // exit) so that the loops run on buffer pointers: no bounds, uniqueness or retain
+        // traffic per link crossing. The arithmetic and its order are those of the plain loops.
+        let merging = useMergedLinks
+        if merging && mergedEntries != prepared.entries.count { computeMergedLinks() }
         stamp &+= 1
-        touched.removeAll(keepingCapacity: true)
-        for slot in active {
-            for l in path(Int(slot)) {
-                if links[Int(l)].stamp != stamp {
-                    links[Int(l)].stamp = stamp
-                    links[Int(l)].activeFlows = 0
-                    touched.append(l)
-                }
-                links[Int(l)].activeFlows += 1
-            }
+        let st = stamp
+        var linkArray: [FlowNetwork.LinkState] = [], flowArray: [FlowNetwork.FlowState] = []
+        var touchedArray: [UInt32] = [], adjacencyArray: [UInt32] = [], heapArray: [FlowNetwork.ShareEntry] = []
+        swap(&linkArray, &links); swap(&flowArray, &flows); swap(&touchedArray, &touched)
+        swap(&adjacencyArray, &adjacency); swap(&heapArray, &heap)
+        defer {
+            swap(&linkArray, &links); swap(&flowArray, &flows); swap(&touchedArray, &touched)
+            swap(&adjacencyArray, &adjacency); swap(&heapArray, &heap)
         }
+        touchedArray.removeAll(keepingCapacity: true)
+        heapArray.removeAll(keepingCapacity: true)
+        let ownPaths = paths
+        let preparedLinks = merging ? merged : prepared.links
+        let lengths: [Int32] = merging ? mergedCount : []
+        let activeFlows = active
+
+        // 1. The links in use, in first-seen order, with the flows crossing each (CSR).
         var total: Int32 = 0
-        for (k, l) in touched.enumerated() {
-            let i = Int(l)
-            let n = links[i].activeFlows
-            assert(n > 0, "FlowNetwork: link in use without flows")
-            links[i].order = UInt32(truncatingIfNeeded: k)
-            links[i].offset = total
-            links[i].fill = total
-            links[i].unfixed = n
-            links[i].remaining = links[i].capacity
-            links[i].newLoad = 0
-            total += n
-        }
-        if adjacency.count < Int(total) {
-            adjacency.append(contentsOf: repeatElement(0, count: Int(total) - adjacency.count))
-        }
-        for slot in active {
-            flows[Int(slot)].newRate = -1
-            for l in path(Int(slot)) {
-                let i = Int(l)
-                adjacency[Int(links[i].fill)] = slot
-                links[i].fill += 1
+        linkArray.withUnsafeMutableBufferPointer { lk in
+            flowArray.withUnsafeBufferPointer { fl in
+                preparedLinks.withUnsafeBufferPointer { pl in lengths.withUnsafeBufferPointer { ml in
+                    for slot in activeFlows {
+                        Self.forEachLink(of: Int(slot), flows: fl, prepared: pl, lengths: merging ? ml : nil, own: ownPaths) { i in
+                            if lk[i].stamp != st {
+                                lk[i].stamp = st
+                                lk[i].activeFlows = 0
+                                touchedArray.append(UInt32(truncatingIfNeeded: i))
+                            }
+                            lk[i].activeFlows += 1
+                        }
+                    }
+                } }
             }
+            for (k, l) in touchedArray.enumerated() {
+                let i = Int(l)
+                let n = lk[i].activeFlows
+                assert(n > 0, "FlowNetwork: link in use without flows")
+                lk[i].order = UInt32(truncatingIfNeeded: k)
+                lk[i].offset = total
+                lk[i].fill = total
+                lk[i].unfixed = n
+                lk[i].remaining = lk[i].capacity
+                lk[i].newLoad = 0
+                total += n
+            }
+        }
+        if adjacencyArray.count < Int(total) {
+            adjacencyArray.append(contentsOf: repeatElement(0, count: Int(total) - adjacencyArray.count))
         }
 
         // 2. Progressive filling.
-        heap.removeAll(keepingCapacity: true)
-        for l in touched {
-            let i = Int(l)
-            pushShare(FlowNetwork.ShareEntry(share: links[i].capacity / Double(links[i].unfixed), order: links[i].order))
-        }
-        var unfixedFlows = active.count
-        while unfixedFlows > 0 {
-            guard let e = popShare() else {
-                throw .model("FlowNetwork: internal error: \(unfixedFlows) flows left without a bottleneck")
-            }
-            let b = Int(touched[Int(e.order)])
-            let u = links[b].unfixed
-            if u == 0 { continue }  // Saturated already.
-            let share = Swift.max(0, links[b].remaining) / Double(u)
-            if share != e.share {
-                // Stale: fixing other flows changed this link. Shares only grow, so put it
-                // back at its current share rather than pushing every change.
-                pushShare(FlowNetwork.ShareEntry(share: share, order: e.order))
-                continue
-            }
-            let lo = Int(links[b].offset)
-            let hi = lo + Int(links[b].activeFlows)
-            for k in lo..<hi {
-                let slot = Int(adjacency[k])
-                if flows[slot].newRate >= 0 { continue }
-                flows[slot].newRate = share
-                unfixedFlows -= 1
-                for m in path(slot) {
-                    let j = Int(m)
-                    links[j].remaining -= share
-                    links[j].unfixed -= 1
-                    links[j].newLoad += share
+        var failed = 0
+        linkArray.withUnsafeMutableBufferPointer { lk in
+            flowArray.withUnsafeMutableBufferPointer { fl in
+                adjacencyArray.withUnsafeMutableBufferPointer { adj in
+                    preparedLinks.withUnsafeBufferPointer { pl in lengths.withUnsafeBufferPointer { ml in
+                        for slot in activeFlows {
+                            fl[Int(slot)].newRate = -1
+                            Self.forEachLink(of: Int(slot), flows: UnsafeBufferPointer(fl), prepared: pl, lengths: merging ? ml : nil, own: ownPaths) { i in
+                                adj[Int(lk[i].fill)] = slot
+                                lk[i].fill += 1
+                            }
+                        }
+                        for l in touchedArray {
+                            let i = Int(l)
+                            Self.push(FlowNetwork.ShareEntry(share: lk[i].capacity / Double(lk[i].unfixed), order: lk[i].order),
+                                      into: &heapArray)
+                        }
+                        var unfixedFlows = activeFlows.count
+                        while unfixedFlows > 0 {
+                            guard let e = Self.pop(&heapArray) else {
+                                failed = unfixedFlows
+                                return
+                            }
+                            let b = Int(touchedArray[Int(e.order)])
+                            let u = lk[b].unfixed
+                            if u == 0 { continue }  // Saturated already.
+                            let share = Swift.max(0, lk[b].remaining) / Double(u)
+                            if share != e.share {
+                                // Stale: fixing other flows changed this link. Shares only grow, so
+                                // put it back at its current share rather than pushing every change.
+                                Self.push(FlowNetwork.ShareEntry(share: share, order: e.order), into: &heapArray)
+                                continue
+                            }
+                            let lo = Int(lk[b].offset)
+                            let hi = lo + Int(lk[b].activeFlows)
+                            for k in lo..<hi {
+                                let slot = Int(adj[k])
+                                if fl[slot].newRate >= 0 { continue }
+                                fl[slot].newRate = share
+                                unfixedFlows -= 1
+                                Self.forEachLink(of: slot, flows: UnsafeBufferPointer(fl), prepared: pl, lengths: merging ? ml : nil, own: ownPaths) { j in
+                                    lk[j].remaining -= share
+                                    lk[j].unfixed -= 1
+                                    lk[j].newLoad += share
+                                }
+                            }
+                        }
+                    } }
                 }
             }
         }
-
+        if failed > 0 {
+            throw .model("FlowNetwork: internal error: \(failed) flows left without a bottleneck")
+        }
     }
 
-    mutating func pushShare(_ e: FlowNetwork.ShareEntry) {
+    /// Calls `body` with each link of flow `f`, in path order.
+    @inline(__always)
+    static func forEachLink(of f: Int, flows: UnsafeBufferPointer<FlowNetwork.FlowState>, prepared: UnsafeBufferPointer<UInt32>,
+                            lengths: UnsafeBufferPointer<Int32>?, own: [[UInt32]], _ body: (Int) -> Void) {
+        let s = flows[f]
+        if s.ownPath {
+            for l in own[f] { body(Int(l)) }
+            return
+        }
+        let start = Int(s.pathStart)
+        let count = lengths.map { Int($0[start]) } ?? Int(s.pathCount)
+        for k in start..<(start + count) { body(Int(prepared[k])) }
+    }
+
+    @inline(__always)
+    static func push(_ e: FlowNetwork.ShareEntry, into heap: inout [FlowNetwork.ShareEntry]) {
         heap.append(e)
         heap.withUnsafeMutableBufferPointer { h in
             var i = h.count - 1
@@ -222,7 +273,8 @@ extension FlowNetwork.Core {
         }
     }
 
-    mutating func popShare() -> FlowNetwork.ShareEntry? {
+    @inline(__always)
+    static func pop(_ heap: inout [FlowNetwork.ShareEntry]) -> FlowNetwork.ShareEntry? {
         guard let last = heap.popLast() else { return nil }
         if heap.isEmpty { return last }
         return heap.withUnsafeMutableBufferPointer { h in
@@ -241,5 +293,4 @@ extension FlowNetwork.Core {
             return top
         }
     }
-
 }

@@ -124,6 +124,15 @@ extension FlowNetwork {
         var cachingEnabled = true
         /// Off: link loads and statistics are not kept (rates and completions are unchanged).
         var statisticsEnabled = true
+        /// On: equivalent links are merged in the rate computation (FlowNetwork+Merging.swift).
+        var mergesLinks = false
+        /// Whether a flow has ever been started on its own link list (not a prepared path).
+        var sawOwnPath = false
+        /// Per position of `prepared.links`: the merged paths, and at each path's start its
+        /// merged length; computed for the first `mergedEntries` prepared paths.
+        var merged: [UInt32] = []
+        var mergedCount: [Int32] = []
+        var mergedEntries = 0
 
         /// Time up to which link statistics have been accumulated.
         var accountedUntil: Int64 = 0
@@ -308,6 +317,7 @@ extension FlowNetwork {
                 } else {
                     paths[f].append(contentsOf: pathScratch)
                     flows[f].ownPath = true
+                    sawOwnPath = true
                 }
                 active.append(slot)
                 noteChange(preparedIndex.map { Transitions.add(prepared: $0) })

@@ -236,6 +236,16 @@ public final class FlowNetwork: Component {
         set { core.cachingEnabled = newValue }
     }
 
+    /// Whether the rate computation merges equivalent links: links of equal capacity on exactly
+    /// the same prepared paths carry the same flows, so one of them stands for all (the same
+    /// max-min rates, fewer link visits per computation). Takes effect only with
+    /// ``keepsStatistics`` and ``cachesRates`` off and while every flow has been started on a
+    /// prepared path (``preparePath(_:)``). Off by default.
+    public var mergesLinks: Bool {
+        get { core.mergesLinks }
+        set { core.mergesLinks = newValue }
+    }
+
     /// Whether link loads and statistics are kept (``statistics(of:at:)``). On by default; set
     /// it off before the first flow when only flow rates and completions matter (a contention
     /// probe), together with ``cachesRates``: the statistics then stay at zero.

@@ -35,8 +35,6 @@ struct PassClock {
 }
 
 extension ContentionProbes {
-    struct ClockKey: Hashable { let job: JobConfiguration; let firstSystem: Int; let systems: Int }
-
     /// A testbed of `specs` on consecutive systems from 0 (checkpoints removed, plans from
     /// ``probePlan(_:on:cluster:)``), job `i` started at `offset(i)`; not run.
     func testbed(_ specs: [TrainingSpec], ratesOnly: Bool = false,
@@ -62,6 +60,7 @@ extension ContentionProbes {
             if ratesOnly {
                 bed.network.cachesRates = false
                 bed.network.keepsStatistics = false
+                bed.network.mergesLinks = true
             }
             return bed
         } catch {
@@ -107,8 +106,9 @@ extension ContentionProbes {
     /// The pass timeline of `spec` alone on `systems` of a cluster of `clusterSystems` (the
     /// placement and fabric its probes use): one job, three steps, its second and third timed.
     func passClock(_ spec: TrainingSpec, firstSystem: Int, clusterSystems: Int) throws(TrainingError) -> PassClock {
-        let key = ClockKey(job: JobConfiguration(spec), firstSystem: firstSystem, systems: clusterSystems)
-        if let c = clocks[key] { return c }
+        let key = ProbeWork.ClockKey(job: JobConfiguration(spec), firstSystem: firstSystem, systems: clusterSystems)
+        let normal = ExactContention.normalized(spec)
+        if let c = work.clock(key, spec: normal) { return c }
         // The job alone, on the same systems of the same fabric.
         var c = cluster
         c.systems = clusterSystems
@@ -124,7 +124,7 @@ extension ContentionProbes {
         } else {
             clock = PassClock(offsets: [], step: try solo(spec).stepNanoseconds)
         }
-        clocks[key] = clock
+        work.store(clock, key, spec: normal)
         return clock
     }
 

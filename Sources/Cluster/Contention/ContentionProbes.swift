@@ -26,12 +26,10 @@ public final class ContentionProbes {
     var solos: [JobConfiguration: SoloStep] = [:]
     /// Compiled plans of probed jobs, by configuration and first system (a plan depends on the
     /// spec and on the wafers of its systems, whose defect maps are drawn by system index):
-    /// every probe of a mix places its jobs on systems from 0 up, so the same plans recur.
-    struct PlanKey: Hashable { let job: JobConfiguration; let firstSystem: Int }
-    var plans: [PlanKey: [ExecutionPlan]] = [:]
-    /// Pass timelines of jobs alone, for ``ExactContention``'s windows.
-    var clocks: [ClockKey: PassClock] = [:]
-    /// Plans compiled for probes (cache misses of ``plans``).
+    /// every probe of a mix places its jobs on systems from 0 up, so the same plans recur. Also
+    /// the pass timelines of ``ExactContention``'s windows. Possibly shared with other probes.
+    public let work: ProbeWork
+    /// Plans compiled for probes by this object (misses of ``work``).
     public private(set) var plansCompiled = 0
     /// Contention probes simulated (cache misses).
     public internal(set) var simulated = 0
@@ -40,11 +38,13 @@ public final class ContentionProbes {
     /// Events simulated by all probes.
     public internal(set) var events: UInt64 = 0
 
-    /// Probes with empty caches for jobs on `cluster`.
-    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64) {
+    /// Probes with empty caches for jobs on `cluster`; plans and pass timelines kept in `work`
+    /// (shared with other probes of the same cluster, efficiency and seed, or new).
+    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64, work: ProbeWork = ProbeWork()) {
         self.cluster = cluster
         self.efficiency = efficiency
         self.seed = seed
+        self.work = work
     }
 
     /// The job's step time on an otherwise idle cluster, and its MemoryX and checkpoint costs.
@@ -79,13 +79,13 @@ public final class ContentionProbes {
     func probePlan(_ spec: TrainingSpec, on systems: [Int], cluster c: ClusterSpec) throws(TrainingError) -> ExecutionPlan {
         var normal = spec
         normal.stopping = .steps(1)
-        let key = PlanKey(job: JobConfiguration(spec), firstSystem: systems.first ?? 0)
-        if let found = plans[key]?.first(where: { $0.spec == normal && c == cluster }) {
+        let key = ProbeWork.PlanKey(job: JobConfiguration(spec), firstSystem: systems.first ?? 0)
+        if c == cluster, let found = work.plan(key, spec: normal) {
             return found
         }
         let plan = try TrainingTestbed.plan(normal, on: systems, cluster: c, efficiency: efficiency, seed: seed)
         plansCompiled += 1
-        if c == cluster { plans[key, default: []].append(plan) }
+        if c == cluster { work.store(plan, key) }
         return plan
     }
 
