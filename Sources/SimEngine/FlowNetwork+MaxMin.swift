@@ -136,6 +136,19 @@ extension FlowNetwork.Core {
         // traffic per link crossing. The arithmetic and its order are those of the plain loops.
         let merging = useMergedLinks
         if merging && mergedEntries != prepared.entries.count { computeMergedLinks() }
+        // Only the components where flows changed (FlowNetwork+Merging.swift).
+        let partial = merging && !allDirty
+        // Moved out like the arrays below (no copy), and cleared for the next computation.
+        var dirty: [Bool] = []
+        swap(&dirty, &dirtyComponent)
+        defer {
+            if merging {
+                for c in dirty.indices { dirty[c] = false }
+                allDirty = false
+            }
+            swap(&dirty, &dirtyComponent)
+        }
+        let componentOf = componentOfStart
         stamp &+= 1
         let st = stamp
         var linkArray: [FlowNetwork.LinkState] = [], flowArray: [FlowNetwork.FlowState] = []
@@ -159,6 +172,7 @@ extension FlowNetwork.Core {
             flowArray.withUnsafeBufferPointer { fl in
                 preparedLinks.withUnsafeBufferPointer { pl in lengths.withUnsafeBufferPointer { ml in
                     for slot in activeFlows {
+                        if partial && !dirty[Int(componentOf[Int(fl[Int(slot)].pathStart)])] { continue }
                         Self.forEachLink(of: Int(slot), flows: fl, prepared: pl, lengths: merging ? ml : nil, own: ownPaths) { i in
                             if lk[i].stamp != st {
                                 lk[i].stamp = st
@@ -193,7 +207,14 @@ extension FlowNetwork.Core {
             flowArray.withUnsafeMutableBufferPointer { fl in
                 adjacencyArray.withUnsafeMutableBufferPointer { adj in
                     preparedLinks.withUnsafeBufferPointer { pl in lengths.withUnsafeBufferPointer { ml in
+                        var unfixedFlows = 0
                         for slot in activeFlows {
+                            if partial && !dirty[Int(componentOf[Int(fl[Int(slot)].pathStart)])] {
+                                // Untouched component: its rates stand.
+                                fl[Int(slot)].newRate = fl[Int(slot)].rate
+                                continue
+                            }
+                            unfixedFlows += 1
                             fl[Int(slot)].newRate = -1
                             Self.forEachLink(of: Int(slot), flows: UnsafeBufferPointer(fl), prepared: pl, lengths: merging ? ml : nil, own: ownPaths) { i in
                                 adj[Int(lk[i].fill)] = slot
@@ -205,7 +226,6 @@ extension FlowNetwork.Core {
                             Self.push(FlowNetwork.ShareEntry(share: lk[i].capacity / Double(lk[i].unfixed), order: lk[i].order),
                                       into: &heapArray)
                         }
-                        var unfixedFlows = activeFlows.count
                         while unfixedFlows > 0 {
                             guard let e = Self.pop(&heapArray) else {
                                 failed = unfixedFlows

@@ -133,6 +133,12 @@ extension FlowNetwork {
         var merged: [UInt32] = []
         var mergedCount: [Int32] = []
         var mergedEntries = 0
+        /// Per position of `prepared.links`, at each path's start: its component (paths that
+        /// share a link, transitively); per component, whether a flow on it changed since the
+        /// last rate computation; and whether every component must be recomputed.
+        var componentOfStart: [Int32] = []
+        var dirtyComponent: [Bool] = []
+        var allDirty = true
 
         /// Time up to which link statistics have been accumulated.
         var accountedUntil: Int64 = 0
@@ -320,6 +326,7 @@ extension FlowNetwork {
                     sawOwnPath = true
                 }
                 active.append(slot)
+                markChanged(slot)
                 noteChange(preparedIndex.map { Transitions.add(prepared: $0) })
                 changed = true
             }
@@ -346,6 +353,7 @@ extension FlowNetwork {
             let slot = flow.index
             if let i = active.firstIndex(of: slot) {
                 active.remove(at: i)
+                markChanged(slot)
                 noteChange(Transitions.remove(at: i))
             }
             releaseSlot(slot)
@@ -408,6 +416,7 @@ extension FlowNetwork {
                 if flows[Int(slot)].finish <= now {
                     // Its position once the flows before it that complete are removed.
                     noteChange(Transitions.remove(at: i - done))
+                    markChanged(slot)
                     completedScratch[done] = slot
                     done += 1
                 } else {

@@ -52,13 +52,14 @@ public final class TrainingTestbed {
 
     /// Adds a job running `plan` on `systems` for `totalSteps` steps, its transfers on a data
     /// path labelled `label`; registered, not started (see ``start(_:at:)``). A `jitterSeed`
-    /// gives each system its own run-time jitter (``WeightStreamingJob/init(plan:fabric:systems:path:totalSteps:jitterSeed:)``).
+    /// gives each system its own run-time jitter; `oneLane` runs the systems as one compute lane
+    /// (``WeightStreamingJob/init(plan:fabric:systems:path:totalSteps:jitterSeed:oneLane:)``).
     @discardableResult
     public func add(_ plan: ExecutionPlan, on systems: [Int], totalSteps: Int64, label: String,
-                    jitterSeed: UInt64? = nil) throws(SimulationError) -> WeightStreamingJob {
+                    jitterSeed: UInt64? = nil, oneLane: Bool = false) throws(SimulationError) -> WeightStreamingJob {
         let path = try fabric.dataPath(for: systems, label: label)
         let job = WeightStreamingJob(plan: plan, fabric: fabric, systems: systems, path: path, totalSteps: totalSteps,
-                                     jitterSeed: jitterSeed)
+                                     jitterSeed: jitterSeed, oneLane: oneLane)
         job.attach(id: components.register(job))
         jobs.append(job)
         return job

@@ -206,8 +206,12 @@ public final class WeightStreamingJob: Component {
     /// factor of mean 1 and coefficient of variation `fabric.spec.cs2.computeJitter`, drawn from
     /// that system's substream of the seed; each system is then its own compute lane. Without a
     /// seed (or with zero jitter) identical wafers share one lane.
+    ///
+    /// With `oneLane` (and no jitter), the systems compute as one lane that runs each pass for
+    /// its slowest wafer's time even when their wafers differ: one compute event per pass
+    /// instead of one per system (a contention probe's shortcut; docs/cluster.md).
     public init(plan: ExecutionPlan, fabric: ClusterFabric, systems: [Int], path: DataPath, totalSteps: Int64,
-                jitterSeed: UInt64? = nil) {
+                jitterSeed: UInt64? = nil, oneLane: Bool = false) {
         self.plan = plan
         self.fabric = fabric
         self.systems = systems
@@ -222,8 +226,9 @@ public final class WeightStreamingJob: Component {
         jitter = cv
         jitterSigma = (log1p(cv * cv)).squareRoot()
         let uniform = cv == 0 && plan.passes.allSatisfy { p in p.computeNanoseconds.allSatisfy { $0 == p.computeNanoseconds[0] } }
-        let n = uniform ? 1 : systems.count
-        laneSystems = uniform ? [systems] : systems.map { [$0] }
+        let paced = cv == 0 && oneLane && !uniform
+        let n = uniform || paced ? 1 : systems.count
+        laneSystems = uniform || paced ? [systems] : systems.map { [$0] }
         laneInputLinks = laneSystems.map { group in group.flatMap { [fabric.inputFeed[$0], fabric.systemIn[$0]] } }
         let root = Xoshiro256(seed: jitterSeed ?? 0)
         stepOverhead = (try? fabric.spec.runtime.overhead(systems: systems.count)) ?? .zero
@@ -246,7 +251,10 @@ public final class WeightStreamingJob: Component {
             (pass + p).initialize(to: PassInfo(weightBytes: x.weightBytes, gradientBytes: plan.gradientBytes[x.layer],
                                                layer: x.layer, consumes: x.layer == 0 && !x.backward,
                                                backward: x.backward, lastMicro: x.micro == plan.gradAccumulation - 1))
-            for s in 0..<n { (passCompute + p * n + s).initialize(to: x.computeNanoseconds[uniform ? 0 : s]) }
+            for s in 0..<n {
+                let t = paced ? x.computeNanoseconds.max() ?? 0 : x.computeNanoseconds[uniform ? 0 : s]
+                (passCompute + p * n + s).initialize(to: t)
+            }
         }
         updateTime = .allocate(capacity: max(1, plan.updateNanoseconds.count))
         for (l, t) in plan.updateNanoseconds.enumerated() { (updateTime + l).initialize(to: t) }
@@ -317,7 +325,9 @@ public final class WeightStreamingJob: Component {
     }
 
     /// Prepares the job's link lists in the network (once; preparing again gives the same paths).
-    func preparePaths() throws(SimulationError) {
+    /// The job does it when it starts; a caller may do it earlier, e.g. to prepare every job's
+    /// paths before the first flow (``FlowNetwork/mergesLinks`` then sets its merged links once).
+    public func preparePaths() throws(SimulationError) {
         guard broadcastPath == nil else { return }
         let network = fabric.network
         broadcastPath = try network.preparePath(path.broadcast)

@@ -76,7 +76,9 @@ extension ContentionProbes {
         s.finalCheckpoint = false
         let plan = try probePlan(s, on: systems, cluster: bed.cluster)
         do {
-            let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label)
+            // Rates-only probes (the window) also run each job's systems as one lane paced by its
+            // slowest wafer, pass by pass (docs/cluster.md).
+            let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label, oneLane: bed.network.mergesLinks)
             job.fullDetail = true
             return job
         } catch {
@@ -95,8 +97,9 @@ extension ContentionProbes {
     /// Runs `bed` in slices until `done` holds or the probe's event budget is spent.
     func runProbe(_ bed: TrainingTestbed, until done: () -> Bool) throws(TrainingError) {
         do {
+            var handler = bed.events()
             while !done(), bed.sim.eventsHandled < probeEventLimit {
-                _ = try bed.sim.run(&bed.components, maxEvents: 2_000)
+                _ = try bed.sim.run(&handler, maxEvents: 2_000)
             }
         } catch {
             throw TrainingError("contention probe: \(error)")
@@ -145,6 +148,12 @@ extension ContentionProbes {
         for (r, i) in rank.enumerated() { offsets[i] = solos[i] / Int64(n) * Int64(r) }
         let bed = try testbed(specs, ratesOnly: true) { offsets[$0] }
         let jobs = bed.jobs
+        // Every path before the first flow: the network merges its links once.
+        do {
+            for j in jobs { try j.preparePaths() }
+        } catch {
+            throw TrainingError("contention probe: \(error)")
+        }
         for j in jobs { j.recordsPasses = true }
 
         try runProbe(bed) { jobs.allSatisfy { $0.passTimes.count >= w.warmPasses } }
@@ -152,7 +161,8 @@ extension ContentionProbes {
         let start = jobs.map(\.passTimes.count)
         do {
             if bed.sim.eventsHandled < probeEventLimit {
-                _ = try bed.sim.run(&bed.components, until: SimTime(nanoseconds: t0 + length),
+                var handler = bed.events()
+                _ = try bed.sim.run(&handler, until: SimTime(nanoseconds: t0 + length),
                                     maxEvents: probeEventLimit - bed.sim.eventsHandled)
             }
         } catch {
