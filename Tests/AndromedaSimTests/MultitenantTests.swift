@@ -145,3 +145,52 @@ struct SimTimeRange {
     let start: Int64, end: Int64
     init(_ s: Int64, _ e: Int64) { start = s; end = e }
 }
+
+final class ExactContentionRunTests: XCTestCase {
+    func scenario(policies: [String]) throws -> Scenario {
+        var s = try ScenarioDecoder.decode(try JSONValue.parse(MultitenantTests.scenario, file: "mt.json"), file: "mt.json")
+        s.multitenant?.contention = .exact
+        s.multitenant?.policies = policies.compactMap { PolicyName(rawValue: $0) }
+        s.multitenant?.generator?.jobs = 16
+        return s
+    }
+
+    /// Exact contention runs the policies in parallel on a shared store of measured mixes: the
+    /// results, and the per-policy probe, cache-hit and event counts (those of running the
+    /// policies one after another), are the same on one thread and on three.
+    func testPoliciesInParallelGiveTheSameResultsAndCountsAsOneThread() throws {
+        let s = try scenario(policies: ["fifo", "easy-backfill", "sjf"])
+        let jobs = try MultitenantRunner.jobs(s)
+        let one = try MultitenantRunner.run(s, jobs: jobs, threads: 1)
+        let three = try MultitenantRunner.run(s, jobs: jobs, threads: 3)
+        XCTAssertEqual(one.count, 3)
+        for (a, b) in zip(one, three) {
+            XCTAssertEqual(a.policy, b.policy)
+            XCTAssertEqual(a.jobs, b.jobs, a.policy)
+            XCTAssertEqual(a.metrics.makespanSeconds, b.metrics.makespanSeconds, a.policy)
+            XCTAssertEqual(a.probes, b.probes, a.policy)
+            XCTAssertEqual(a.probeCacheHits, b.probeCacheHits, a.policy)
+            XCTAssertEqual(a.probeEvents, b.probeEvents, a.policy)
+        }
+        // The first policy simulates mixes; later ones find some of them measured.
+        XCTAssertGreaterThan(one[0].probes, 0)
+        XCTAssertGreaterThan(one.dropFirst().reduce(0) { $0 + $1.probeCacheHits }, 0)
+    }
+
+    /// The window's step times stay close to the full co-simulation they replaced, on every mix
+    /// of a small run, and the study reads the two beside the reference's own sensitivity.
+    func testTheWindowStaysCloseToTheFullCoSimulation() throws {
+        let s = try scenario(policies: ["fifo"])
+        let study = try ExactWindowStudy.run(s, policy: .fifo, window: ProbeWindow())
+        XCTAssertGreaterThan(study.comparisons.count, 0)
+        let w = study.window, r = study.reversed
+        XCTAssertEqual(w.count, r.count)
+        XCTAssertLessThan(w.meanAbsolute, 0.03, "window vs full: \(study.table)")
+        XCTAssertLessThan(w.maximum, 0.15, study.table)
+        XCTAssertTrue(study.table.contains("window vs full"))
+        for c in study.comparisons {
+            XCTAssertEqual(Set([c.jobs.count, c.solo.count, c.reference.count, c.reversed.count, c.window.count]).count, 1)
+            for i in c.jobs.indices { XCTAssertGreaterThanOrEqual(c.window[i], c.solo[i] - c.solo[i] / 100) }
+        }
+    }
+}

@@ -572,3 +572,71 @@ final class FlowNetworkTests: XCTestCase {
         }
     }
 }
+
+// MARK: Merged links and components
+
+final class MergedLinksTests: XCTestCase {
+    /// With statistics and caches off, merging links of equal capacity on exactly the same
+    /// paths, and refilling only the components where flows changed, must give every flow the
+    /// same rate and completion time, bit for bit, and the same notifications, as the plain
+    /// progressive filling over every link.
+    func testMergedLinksAndComponentsGiveExactlyThePlainRates() throws {
+        struct Trace: Equatable {
+            var log: [NotificationRecorder.Entry] = []
+            var rates: [UInt64] = []
+            var finishes: [Int64] = []
+        }
+        func run(merging: Bool) throws -> (Trace, merged: Int, full: Int, components: Int) {
+            let b = FlowBench()
+            b.net.cachesRates = false
+            b.net.keepsStatistics = false
+            b.net.mergesLinks = merging
+            func link(_ name: String, _ c: Double) throws -> LinkID { try b.net.addLink(name: name, bytesPerSecond: c, latency: .zero) }
+            // Two tenants: broadcasts share "out" and cross their own tree edges (equal capacity,
+            // mergeable) and input port (shared with their input flows); reductions share "in".
+            let out = try link("out", 100), inn = try link("in", 80)
+            var paths: [[LinkID]] = []
+            for t in 0..<2 {
+                let e1 = try link("t\(t)-e1", 300), e2 = try link("t\(t)-e2", 300), e3 = try link("t\(t)-e3", 250)
+                let port = try link("t\(t)-port", 150), feed = try link("t\(t)-feed", 40 + Double(t) * 20)
+                let u1 = try link("t\(t)-u1", 90), u2 = try link("t\(t)-u2", 90)
+                paths += [[out, e1, e2, e3, port], [feed, port], [u1, u2, inn]]
+            }
+            let ids = try paths.map { try b.net.preparePath($0) }
+            var rng = Xoshiro256(seed: 11)
+            var started: [FlowID] = []
+            var trace = Trace()
+            var k = 0
+            b.action.body = { sim in
+                let p = Int(rng.next() % UInt64(ids.count))
+                let bytes = 5 + Double(rng.next() % 100)
+                started.append(try b.net.startFlow(bytes: bytes, path: ids[p], notify: b.rec, arg: UInt32(k), in: sim))
+                if k % 7 == 6, let old = started.first(where: { b.net.isActive($0) }) {
+                    _ = try b.net.cancelFlow(old, in: sim)
+                }
+                for f in started where b.net.isActive(f) {
+                    trace.rates.append(b.net.rate(of: f)!.bitPattern)
+                    trace.finishes.append(b.net.finishTime(of: f)!.nanoseconds)
+                }
+                k += 1
+            }
+            for i in 0..<400 {
+                try b.sim.schedule(at: SimTime(nanoseconds: Int64(i) * 137_000_000 + Int64(i % 3) * 11), target: b.act)
+            }
+            try b.run()
+            XCTAssertNil(b.action.failure)
+            trace.log = b.log
+            let full = b.net.core.prepared.entries.reduce(0) { $0 + Int($1.linkCount) }
+            let merged = merging ? b.net.core.prepared.entries.reduce(0) { $0 + Int(b.net.core.mergedCount[Int($1.linkStart)]) } : full
+            return (trace, merged, full, b.net.core.dirtyComponent.count)
+        }
+        let plain = try run(merging: false)
+        let merged = try run(merging: true)
+        XCTAssertEqual(merged.0, plain.0)
+        XCTAssertGreaterThan(plain.0.log.count, 300)
+        // Per tenant, the two equal tree edges and the two equal reduction edges merged; the
+        // reductions (sharing "in") are one component, the broadcasts and inputs another.
+        XCTAssertEqual(merged.full - merged.merged, 2 * (1 + 1))
+        XCTAssertEqual(merged.components, 2)
+    }
+}
