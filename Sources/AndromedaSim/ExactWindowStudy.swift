@@ -59,14 +59,17 @@ public struct ExactWindowStudy: Sendable {
 
     /// A table: the two comparisons overall, then per job kind.
     public var table: String {
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
         func row(_ name: String, _ s: Summary) -> String {
-            String(format: "%-34@ %6d %+8.2f %8.2f %8.2f %8.2f %8.2f %8.2f\n", name as NSString, s.count, 100 * s.mean,
-                   100 * s.meanAbsolute, 100 * s.median, 100 * s.p90, 100 * s.p99, 100 * s.maximum)
+            pad(name, 46) + String(format: "%6d %+8.2f %8.2f %8.2f %8.2f %8.2f %8.2f\n", s.count, 100 * s.mean,
+                                   100 * s.meanAbsolute, 100 * s.median, 100 * s.p90, 100 * s.p99, 100 * s.maximum)
         }
         var out = String(format: "%d mixes, %d job step times; differences in %% of the full co-simulation's figure\n",
                          comparisons.count, window.count)
-        out += String(format: "%-34@ %6@ %8@ %8@ %8@ %8@ %8@ %8@\n", "comparison" as NSString, "n" as NSString, "mean" as NSString,
-                      "mean|d|" as NSString, "p50" as NSString, "p90" as NSString, "p99" as NSString, "max" as NSString)
+        out += pad("comparison", 46) + ["n", "mean", "mean|d|", "p50", "p90", "p99", "max"].enumerated()
+            .map { i, h in String(repeating: " ", count: (i == 0 ? 6 : 9) - h.count) + h }.joined() + "\n"
         out += row("window vs full", window)
         out += row("full, reversed placement, vs full", reversed)
         out += row("(full's slowdown over alone)", slowdown)
