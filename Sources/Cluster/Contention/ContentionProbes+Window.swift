@@ -2,38 +2,6 @@ import Hardware
 import SimEngine
 import Training
 
-/// How ``ExactContention`` measures a mix of jobs: over a window of simulated time, as each
-/// job's slowdown against its own pass timeline alone (docs/cluster.md, "Exact contention").
-public struct ProbeWindow: Sendable, Equatable {
-    /// Weight broadcasts every job finishes before the window opens (past its cold start).
-    public var warmPasses = 4
-    /// Simulated time the window lasts at least.
-    public var length = SimDuration(nanoseconds: 100_000_000)
-    /// Weight broadcasts every job finishes inside the window at least (the window is
-    /// lengthened until each has).
-    public var minPasses = 16
-    /// Steps' worth of weight broadcasts every job finishes inside the window at least, so that
-    /// the window spans every phase of every job's step (forward, backward, boundary).
-    public var minSteps = 1
-
-    /// The default window.
-    public init() {}
-}
-
-/// One job's pass timeline alone: when each weight broadcast of a steady step ends, from the
-/// step's start, and the mean step.
-struct PassClock {
-    let offsets: [Int64]
-    let step: Int64
-
-    /// The time of broadcast `i` since the job started, up to a constant (step `i / passes`,
-    /// pass `i % passes`).
-    func at(_ i: Int) -> Int64 {
-        let p = offsets.count
-        return Int64(i / p) * step + offsets[i % p]
-    }
-}
-
 extension ContentionProbes {
     /// A testbed of `specs` on consecutive systems from 0 (checkpoints removed, plans from
     /// ``probePlan(_:on:cluster:)``), job `i` started at `offset(i)`; not run.
@@ -139,9 +107,8 @@ extension ContentionProbes {
         let n = specs.count
         let length = w.length.nanoseconds
         // Stagger the starts so the tenants' layers are not in lock step (real jobs start at
-        // unrelated times), over at most the window.
-        // Each job starts a fraction of its own step after the time origin, by its rank in
-        // decreasing solo step (the slowest starts first), so tenants' phases are spread.
+        // unrelated times): each job starts a fraction of its own step after the time origin, by
+        // its rank in decreasing solo step (the slowest first, at zero), so phases are spread.
         let solos = try specs.map { (s) throws(TrainingError) in try solo(s).stepNanoseconds }
         let rank = solos.indices.sorted { solos[$0] > solos[$1] || (solos[$0] == solos[$1] && $0 < $1) }
         var offsets = [Int64](repeating: 0, count: n)
@@ -177,7 +144,7 @@ extension ContentionProbes {
             let clock = try passClock(specs[i], firstSystem: first, clusterSystems: bed.cluster.systems)
             first += specs[i].systems
             let times = j.passTimes
-            // The first broadcast at or after the window opened (the one that opened it counts).
+            // From the last broadcast at or before the window opened to the last one in it.
             let a = max(0, start[i] - 1), b = times.count - 1
             guard !clock.offsets.isEmpty, b > a else {
                 out.append(clock.step)
@@ -189,7 +156,8 @@ extension ContentionProbes {
                 out.append(clock.step)
                 continue
             }
-            let t = (Double(clock.step) * Double(shared) / Double(alone)).rounded()
+            // (Bounded: a step is at most the probe's simulated time times the step alone.)
+            let t = min((Double(clock.step) * Double(shared) / Double(alone)).rounded(), 4e18)
             out.append(max(clock.step, Int64(t)))
         }
         return out
