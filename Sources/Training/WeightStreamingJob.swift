@@ -40,6 +40,10 @@ public final class WeightStreamingJob: Component {
     @exclusivity(unchecked) public var fullDetail = false
     /// Passes whose weights may be buffered ahead of the pass being computed.
     @exclusivity(unchecked) public var prefetchDepth = 1
+    /// When set before the job starts, its input buffers start full (``inputBuffers`` micro-batches
+    /// per lane, as in the steady state) instead of empty: no cold-input wait before the first
+    /// pass (a contention probe's shortcut to its steady state; docs/cluster.md).
+    public var startsWithInput = false
 
     // Targets.
     /// Steps to train.
@@ -290,6 +294,10 @@ public final class WeightStreamingJob: Component {
         switch a.kind {
         case .start:
             if trace != nil, traceState == nil { traceState = makeTraceState() }
+            if startsWithInput {
+                let ready = min(Self.inputBuffers, inputNeeded)
+                for l in 0..<lanes { lane[l].inputRequested = ready; lane[l].inputArrived = ready }
+            }
             try preparePaths()
             try beginStep(sim)
         case .streamDone:

@@ -62,12 +62,17 @@ extension ContentionProbes {
         }
     }
 
-    /// Runs `bed` in slices until `done` holds or the probe's event budget is spent.
+    /// Events per slice of ``runProbe(_:until:)``: `done` is checked between slices, so a slice
+    /// is what a probe can run past its condition (2,000 made a quarter of all probe events).
+    static let probeSlice: UInt64 = 200
+
+    /// Runs `bed` in slices of ``probeSlice`` events until `done` holds or the probe's event
+    /// budget is spent.
     func runProbe(_ bed: TrainingTestbed, until done: () -> Bool) throws(TrainingError) {
         do {
             var handler = bed.events()
             while !done(), bed.sim.eventsHandled < probeEventLimit {
-                _ = try bed.sim.run(&handler, maxEvents: 2_000)
+                _ = try bed.sim.run(&handler, maxEvents: Self.probeSlice)
             }
         } catch {
             throw TrainingError("contention probe: \(error)")
