@@ -23,17 +23,13 @@ extension ContentionProbes {
     /// caches: a probe reads only the jobs' pass times, and its sharing states rarely recur
     /// (docs/performance.md); rates and completions are the same either way.
     func makeTestbed(_ c: ClusterSpec, ratesOnly: Bool = false) throws(TrainingError) -> TrainingTestbed {
-        do {
-            let bed = try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed)
-            if ratesOnly {
-                bed.network.cachesRates = false
-                bed.network.keepsStatistics = false
-                bed.network.mergesLinks = true
-            }
-            return bed
-        } catch {
-            throw TrainingError("contention probe: \(error)")
+        let bed = try engine { () throws(SimulationError) in try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed) }
+        if ratesOnly {
+            bed.network.cachesRates = false
+            bed.network.keepsStatistics = false
+            bed.network.mergesLinks = true
         }
+        return bed
     }
 
     /// Adds `spec` to `bed` on `systems` for steps without end, checkpoints removed (the
@@ -43,20 +39,23 @@ extension ContentionProbes {
         s.checkpointEverySteps = 0
         s.finalCheckpoint = false
         let plan = try probePlan(s, on: systems, cluster: bed.cluster)
-        do {
-            // Rates-only probes (the window) also run each job's systems as one lane paced by its
-            // slowest wafer, pass by pass (docs/cluster.md).
-            let job = try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label, oneLane: bed.network.mergesLinks)
-            job.fullDetail = true
-            return job
-        } catch {
-            throw TrainingError("contention probe: \(error)")
+        // Rates-only probes (the window) also run each job's systems as one lane paced by its
+        // slowest wafer, pass by pass (docs/cluster.md).
+        let job = try engine { () throws(SimulationError) in
+            try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label, oneLane: bed.network.mergesLinks)
         }
+        job.fullDetail = true
+        return job
     }
 
     func startJob(_ job: WeightStreamingJob, in bed: TrainingTestbed, at t: Int64) throws(TrainingError) {
+        try engine { () throws(SimulationError) in try bed.start(job, at: SimTime(nanoseconds: t)) }
+    }
+
+    /// `body`'s result, with an engine error reported as a contention-probe error.
+    func engine<T>(_ body: () throws(SimulationError) -> T) throws(TrainingError) -> T {
         do {
-            try bed.start(job, at: SimTime(nanoseconds: t))
+            return try body()
         } catch {
             throw TrainingError("contention probe: \(error)")
         }
@@ -69,13 +68,11 @@ extension ContentionProbes {
     /// Runs `bed` in slices of ``probeSlice`` events until `done` holds or the probe's event
     /// budget is spent.
     func runProbe(_ bed: TrainingTestbed, until done: () -> Bool) throws(TrainingError) {
-        do {
+        try engine { () throws(SimulationError) in
             var handler = bed.events()
             while !done(), bed.sim.eventsHandled < probeEventLimit {
                 _ = try bed.sim.run(&handler, maxEvents: Self.probeSlice)
             }
-        } catch {
-            throw TrainingError("contention probe: \(error)")
         }
     }
 
@@ -121,24 +118,18 @@ extension ContentionProbes {
         let bed = try testbed(specs, ratesOnly: true) { offsets[$0] }
         let jobs = bed.jobs
         // Every path before the first flow: the network merges its links once.
-        do {
-            for j in jobs { try j.preparePaths() }
-        } catch {
-            throw TrainingError("contention probe: \(error)")
-        }
+        try engine { () throws(SimulationError) in for j in jobs { try j.preparePaths() } }
         for j in jobs { j.recordsPasses = true }
 
         try runProbe(bed) { jobs.allSatisfy { $0.passTimes.count >= w.warmPasses } }
         let t0 = bed.sim.now.nanoseconds
         let start = jobs.map(\.passTimes.count)
-        do {
-            if bed.sim.eventsHandled < probeEventLimit {
+        if bed.sim.eventsHandled < probeEventLimit {
+            try engine { () throws(SimulationError) in
                 var handler = bed.events()
                 _ = try bed.sim.run(&handler, until: SimTime(nanoseconds: t0 + length),
                                     maxEvents: probeEventLimit - bed.sim.eventsHandled)
             }
-        } catch {
-            throw TrainingError("contention probe: \(error)")
         }
         let need = jobs.map { max(w.minPasses, w.minSteps * $0.plan.passes.count) }
         try runProbe(bed) { jobs.indices.allSatisfy { jobs[$0].passTimes.count - start[$0] >= need[$0] } }
