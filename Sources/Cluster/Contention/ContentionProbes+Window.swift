@@ -35,10 +35,7 @@ extension ContentionProbes {
     /// Adds `spec` to `bed` on `systems` for steps without end, checkpoints removed (the
     /// cluster simulation accounts for them), every step simulated.
     func addJob(_ spec: TrainingSpec, on systems: [Int], to bed: TrainingTestbed, label: String) throws(TrainingError) -> WeightStreamingJob {
-        var s = spec
-        s.checkpointEverySteps = 0
-        s.finalCheckpoint = false
-        let plan = try probePlan(s, on: systems, cluster: bed.cluster)
+        let plan = try probePlan(spec, on: systems, cluster: bed.cluster)
         // Rates-only probes (the window) also run each job's systems as one lane paced by its
         // slowest wafer, pass by pass (docs/cluster.md).
         let job = try engine { () throws(SimulationError) in
@@ -80,7 +77,7 @@ extension ContentionProbes {
     /// placement and fabric its probes use): one job, three steps, its second and third timed.
     func passClock(_ spec: TrainingSpec, firstSystem: Int, clusterSystems: Int) throws(TrainingError) -> PassClock {
         let key = ProbeWork.ClockKey(job: JobConfiguration(spec), firstSystem: firstSystem, systems: clusterSystems)
-        let normal = ExactContention.normalized(spec)
+        let normal = Self.probeSpec(spec)
         if let c = work.clock(key, spec: normal) { return c }
         // The job alone, on the same systems of the same fabric.
         var c = cluster

@@ -73,12 +73,21 @@ public final class ContentionProbes {
         return (times, duties, duties.reduce(0, +) >= contentionThreshold)
     }
 
-    /// The plan of `spec` (checkpoints already removed) on `systems` of `cluster`, compiled once
-    /// per spec and systems. Plans are the same whatever the stopping rule (the probe sets the
-    /// steps itself), so it is left out of the comparison; every other field must be equal.
+    /// `spec` as every probe runs it: no checkpoints (the cluster simulation accounts for them)
+    /// and one step as the stopping rule (a probe sets its steps itself), so that specs differing
+    /// only there share plans, pass timelines and measured mixes.
+    static func probeSpec(_ spec: TrainingSpec) -> TrainingSpec {
+        var s = spec
+        s.stopping = .steps(1)
+        s.checkpointEverySteps = 0
+        s.finalCheckpoint = false
+        return s
+    }
+
+    /// The plan of `spec` (as ``probeSpec(_:)``) on `systems` of `cluster`, compiled once per
+    /// spec and systems.
     func probePlan(_ spec: TrainingSpec, on systems: [Int], cluster c: ClusterSpec) throws(TrainingError) -> ExecutionPlan {
-        var normal = spec
-        normal.stopping = .steps(1)
+        let normal = Self.probeSpec(spec)
         let key = ProbeWork.PlanKey(job: JobConfiguration(spec), firstSystem: systems.first ?? 0)
         if c == cluster, let found = work.plan(key, spec: normal) {
             return found

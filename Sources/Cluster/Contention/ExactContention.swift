@@ -60,7 +60,7 @@ public final class ExactContention: ContentionModel {
         let sortedKeys = local.map { keys[$0] }
         let times: [Int64]
         if let store {
-            let mix = order.map { Self.normalized(specs[$0]) }
+            let mix = order.map { ContentionProbes.probeSpec(specs[$0]) }
             let found = try store.times(sortedKeys, mix: mix) { () throws(TrainingError) in
                 let before = probes.events
                 let t = try measure(mix)
@@ -78,15 +78,6 @@ public final class ExactContention: ContentionModel {
         }
         for (i, j) in order.enumerated() { out[j] = times[i] }
         return out
-    }
-
-    /// `spec` as a probe runs it (the stopping rule and checkpoints play no part).
-    static func normalized(_ spec: TrainingSpec) -> TrainingSpec {
-        var s = spec
-        s.stopping = .steps(1)
-        s.checkpointEverySteps = 0
-        s.finalCheckpoint = false
-        return s
     }
 
     /// The step times of `mix` (placed in this order) by the chosen method.
