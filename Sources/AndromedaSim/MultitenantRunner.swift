@@ -73,11 +73,9 @@ public enum MultitenantRunner {
                                         seed: scenario.seed)
             if out.isEmpty { sim.trace = trace }
             let results = try WorkProgress.part(k, of: spec.policies.count) { () throws(SimulationError) in try sim.run() }
-            out.append(PolicyRun(policy: policy.rawValue, jobs: results, utilization: sim.samples,
-                                 metrics: ClusterMetrics(results, samples: sim.samples, systems: scenario.cluster.systems,
-                                                         weights: spec.config.userShares),
-                                 probes: probes.simulated - probesBefore, probeCacheHits: probes.cacheHits - hitsBefore,
-                                 probeEvents: probes.events - eventsBefore, events: sim.eventsHandled))
+            out.append(policyRun(policy, results, samples: sim.samples, events: sim.eventsHandled,
+                                 probes: (probes.simulated - probesBefore, probes.cacheHits - hitsBefore, probes.events - eventsBefore),
+                                 scenario: scenario, spec: spec))
         }
         return out
     }
@@ -99,7 +97,7 @@ public enum MultitenantRunner {
                 let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed,
                                               work: work)
                 let model = ExactContention(probes: probes)
-                model.store = store
+                model.share(store)
                 let sim = ClusterSimulation(jobs: jobs, policy: policies[k].make(), config: spec.config, contention: model,
                                             seed: scenario.seed)
                 if k == 0 { sim.trace = sink.trace }
@@ -120,13 +118,20 @@ public enum MultitenantRunner {
         for k in 0..<n { finished.append(try box.get(k)) }
         let counts = store.counts(finished.map(\.requests))
         return policies.indices.map { k in
-            let f = finished[k]
-            return PolicyRun(policy: policies[k].rawValue, jobs: f.results, utilization: f.samples,
-                             metrics: ClusterMetrics(f.results, samples: f.samples, systems: scenario.cluster.systems,
-                                                     weights: spec.config.userShares),
-                             probes: counts[k].simulated, probeCacheHits: counts[k].cacheHits,
-                             probeEvents: counts[k].events, events: f.events)
+            policyRun(policies[k], finished[k].results, samples: finished[k].samples, events: finished[k].events,
+                      probes: counts[k], scenario: scenario, spec: spec)
         }
+    }
+
+    /// One policy's outcome: its jobs, utilisation and metrics, and its probe counts (probes
+    /// simulated, cache hits, probe events).
+    static func policyRun(_ policy: PolicyName, _ results: [JobResult], samples: [UtilizationSample], events: UInt64,
+                          probes: (simulated: Int, cacheHits: Int, events: UInt64), scenario: Scenario,
+                          spec: MultitenantSpec) -> PolicyRun {
+        PolicyRun(policy: policy.rawValue, jobs: results, utilization: samples,
+                  metrics: ClusterMetrics(results, samples: samples, systems: scenario.cluster.systems,
+                                          weights: spec.config.userShares),
+                  probes: probes.simulated, probeCacheHits: probes.cacheHits, probeEvents: probes.events, events: events)
     }
 
     /// Hands the trace sink to the one thread that writes it.

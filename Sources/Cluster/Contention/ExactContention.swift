@@ -5,7 +5,7 @@ import Training
 /// gradient reductions split bandwidth by max-min fairness. Each job's step time is measured over
 /// a window of simulated time that spans a whole step of every job (``ProbeWindow``), or with
 /// ``window`` nil by the full co-simulation until every job has finished three steps. Results
-/// are cached by the multiset of job configurations; the cost grows with the number of distinct
+/// are kept in a ``MixStore`` by the mix's job specs; the cost grows with the number of distinct
 /// mixes.
 public final class ExactContention: ContentionModel {
     public var mode: ContentionMode { .exact }
@@ -24,14 +24,20 @@ public final class ExactContention: ContentionModel {
     public var recordsComparisons = false
     /// With ``recordsComparisons``: one entry per mix simulated, in order.
     public private(set) var comparisons: [WindowComparison] = []
-    var shared: [[JobConfiguration]: [Int64]] = [:]
-    /// When set, mixes are looked up in and stored to this store (shared with the models of
-    /// other policies) instead of this model's own cache, and every request is logged in
-    /// ``requests`` (``MixStore/counts(_:)``); ``ContentionProbes/simulated``, `cacheHits` and
-    /// `events` are then not counted here.
-    public var store: MixStore?
-    /// With a ``store``: the id of every mix asked for, in order.
+    /// The measured mixes: this model's own, or (``share(_:)``) a store shared with the models of
+    /// other policies, each mix measured once whichever asks first.
+    public private(set) var store = MixStore()
+    /// After ``share(_:)``: the id of every mix asked for, in order, for ``MixStore/counts(_:)``
+    /// (this model's own ``ContentionProbes/simulated`` and `cacheHits` then depend on which
+    /// thread measured a mix first).
     public private(set) var requests: [Int] = []
+    var logsRequests = false
+
+    /// Looks mixes up in and stores them to `store`, and logs every request in ``requests``.
+    public func share(_ store: MixStore) {
+        self.store = store
+        logsRequests = true
+    }
 
     /// One mix measured three ways (``recordsComparisons``).
     public struct WindowComparison: Sendable {
@@ -58,24 +64,17 @@ public final class ExactContention: ContentionModel {
         let local = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
         let order = local.map { members[$0] }
         let sortedKeys = local.map { keys[$0] }
-        let times: [Int64]
-        if let store {
-            let mix = order.map { ContentionProbes.probeSpec(specs[$0]) }
-            let found = try store.times(sortedKeys, mix: mix) { () throws(TrainingError) in
-                let before = probes.events
-                let t = try measure(mix)
-                return (t, probes.events &- before)
-            }
-            requests.append(found.id)
-            times = found.times
-        } else if let cached = shared[sortedKeys] {
-            probes.cacheHits += 1
-            times = cached
-        } else {
-            times = try measure(order.map { specs[$0] })
-            shared[sortedKeys] = times
-            probes.simulated += 1
+        let mix = order.map { ContentionProbes.probeSpec(specs[$0]) }
+        var measured = false
+        let found = try store.times(sortedKeys, mix: mix) { () throws(TrainingError) in
+            measured = true
+            let before = probes.events
+            let t = try measure(mix)
+            return (t, probes.events &- before)
         }
+        if logsRequests { requests.append(found.id) }
+        if measured { probes.simulated += 1 } else { probes.cacheHits += 1 }
+        let times = found.times
         for (i, j) in order.enumerated() { out[j] = times[i] }
         return out
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Training
 
-/// The step times of mixes measured by ``ExactContention``, shared by the contention models of
-/// several cluster simulations (one per policy) that may run on different threads. A mix's
+/// The step times of mixes measured by ``ExactContention``: one model's own, or shared by the
+/// contention models of several cluster simulations (one per policy) that may run on different
+/// threads. A mix's
 /// figures are a pure function of its jobs (their specs, in placement order), so whichever
 /// simulation measures a mix first, every reader gets the same numbers. Each model logs the mixes
 /// it asked for, in order; ``counts(_:)`` replays the logs in a given order of models, so the
