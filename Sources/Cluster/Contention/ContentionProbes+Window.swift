@@ -58,17 +58,17 @@ extension ContentionProbes {
         }
     }
 
-    /// Events per slice of ``runProbe(_:until:)``: `done` is checked between slices, so a slice
+    /// Events per slice of ``runProbe(_:slice:until:)``: `done` is checked between slices, so a slice
     /// is what a probe can run past its condition (2,000 made a quarter of all probe events).
     static let probeSlice: UInt64 = 200
 
-    /// Runs `bed` in slices of ``probeSlice`` events until `done` holds or the probe's event
-    /// budget is spent.
-    func runProbe(_ bed: TrainingTestbed, until done: () -> Bool) throws(TrainingError) {
+    /// Runs `bed` in slices of `slice` events until `done` holds or the probe's event budget is
+    /// spent.
+    func runProbe(_ bed: TrainingTestbed, slice: UInt64 = probeSlice, until done: () -> Bool) throws(TrainingError) {
         try engine { () throws(SimulationError) in
             var handler = bed.events()
             while !done(), bed.sim.eventsHandled < probeEventLimit {
-                _ = try bed.sim.run(&handler, maxEvents: Self.probeSlice)
+                _ = try bed.sim.run(&handler, maxEvents: slice)
             }
         }
     }
