@@ -172,9 +172,7 @@ struct BenchAllCommand: ParsableCommand {
     /// copies; nil when the executable or the scenario cannot be found.
     func wholeCommands() throws -> (meanField: Double, exact: Double)? {
         let fm = FileManager.default
-        let exe = fm.fileExists(atPath: "/proc/self/exe")
-            ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-            : URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let exe = OwnExecutable.path
         guard fm.isExecutableFile(atPath: exe), let week = BuiltinScenarios.all["andromeda-multitenant"],
               week.contains("\"multitenant\": {") else { return nil }
         let base = fm.temporaryDirectory.appendingPathComponent("asim-bench-exact-\(getpid())").path

@@ -10,7 +10,7 @@ extension SweepCommand {
         func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : cwd + "/" + p }
         // The jobs may start in another folder: paths become absolute; a built-in name stays.
         let source = fm.fileExists(atPath: scenario) ? absolute(scenario) : scenario
-        let exe = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? absolute(CommandLine.arguments[0])
+        let exe = OwnExecutable.path
         let job: SlurmSweep
         do {
             job = try SlurmSweep(executable: exe, scenario: source, parameters: params, shards: shards,
