@@ -367,12 +367,19 @@ public final class WeightStreamingJob: Component {
               lane[s].inputRequested < inputNeeded else { return }
         lane[s].inputRequested += 1
         lane[s].inputInFlight = true
-        if let p = lane[s].inputPath {
-            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, path: p,
-                                         notify: id, arg: arg(.inputDone, s), in: sim)
+        try startFlow(plan.inputBytesPerMicroBatch, on: lane[s].inputPath, links: laneInputLinks[s],
+                      arg: arg(.inputDone, s), latency: nil, sim)
+    }
+
+    /// Starts a flow of the job's on its prepared path, or on `links` when the path is not
+    /// prepared yet (the same flow either way), notifying the job with `arg`.
+    @inline(__always)
+    func startFlow(_ bytes: Double, on prepared: PathID?, links: [LinkID], arg: UInt32, latency: SimDuration?,
+                   _ sim: Simulation) throws(SimulationError) {
+        if let p = prepared {
+            try fabric.network.startFlow(bytes: bytes, path: p, notify: id, arg: arg, latency: latency, in: sim)
         } else {
-            try fabric.network.startFlow(bytes: plan.inputBytesPerMicroBatch, links: laneInputLinks[s],
-                                         notify: id, arg: arg(.inputDone, s), in: sim)
+            try fabric.network.startFlow(bytes: bytes, links: links, notify: id, arg: arg, latency: latency, in: sim)
         }
     }
 
@@ -462,13 +469,8 @@ public final class WeightStreamingJob: Component {
         streamInFlight = true
         streamsStarted += 1
         if trace != nil { traceStarted(.stream, sim.now) }
-        if let b = broadcastPath {
-            try fabric.network.startFlow(bytes: pass[p].weightBytes, path: b, notify: id,
-                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
-        } else {
-            try fabric.network.startFlow(bytes: pass[p].weightBytes, links: path.broadcast, notify: id,
-                                         arg: arg(.streamDone, p), latency: path.treeLatency, in: sim)
-        }
+        try startFlow(pass[p].weightBytes, on: broadcastPath, links: path.broadcast, arg: arg(.streamDone, p),
+                      latency: path.treeLatency, sim)
     }
 
 
@@ -483,13 +485,8 @@ public final class WeightStreamingJob: Component {
             backwardRemaining[p] -= 1
             if backwardRemaining[p] == 0 {
                 if trace != nil { traceReduceStarted(pass: p, sim.now) }
-                if let r = reducePath {
-                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, path: r, notify: id,
-                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
-                } else {
-                    try fabric.network.startFlow(bytes: pass[p].gradientBytes, links: path.reduce, notify: id,
-                                                 arg: arg(.gradientDone, p), latency: path.reduceLatency, in: sim)
-                }
+                try startFlow(pass[p].gradientBytes, on: reducePath, links: path.reduce, arg: arg(.gradientDone, p),
+                              latency: path.reduceLatency, sim)
             }
         }
         try advance(lanes: s, s + 1, sim)
