@@ -107,7 +107,7 @@ public enum TrainingRun {
                 job.traceLabel = "\(spec.model.name) x\(spec.systems)"
             }
             try bed.start(job)
-            var events = JobEvents(job: job, network: bed.network, others: bed.components)
+            var events = bed.events()
             _ = try sim.run(&events, progress: { Double(job.stepsDone) / Double(steps) })
             guard job.finished else {
                 throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")
@@ -148,42 +148,5 @@ public enum TrainingRun {
         } catch {
             throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
         }
-    }
-}
-
-/// The run loop's handler for one training job: its own events and its flow network's go
-/// straight to them, with no existential call and no retain and release of the component per
-/// event (which ``ComponentSet`` pays: measured 2.5 % of `run genslm --full-detail`); any other
-/// target goes through the component set, which also keeps the two alive.
-struct JobEvents: EventHandler {
-    let job: Unmanaged<WeightStreamingJob>
-    let network: Unmanaged<FlowNetwork>
-    let jobID: UInt32
-    let networkID: UInt32
-    var others: ComponentSet
-
-    init(job: WeightStreamingJob, network: FlowNetwork, others: ComponentSet) {
-        self.job = .passUnretained(job)
-        self.network = .passUnretained(network)
-        jobID = job.id
-        networkID = network.id ?? .max
-        self.others = others
-    }
-
-    @inline(__always)
-    mutating func handle(_ event: Event, in sim: Simulation) throws(SimulationError) {
-        var failure: SimulationError?
-        if event.target == jobID {
-            job._withUnsafeGuaranteedRef { j in
-                do throws(SimulationError) { try j.handle(event, in: sim) } catch { failure = error }
-            }
-        } else if event.target == networkID {
-            network._withUnsafeGuaranteedRef { n in
-                do throws(SimulationError) { try n.handle(event, in: sim) } catch { failure = error }
-            }
-        } else {
-            try others.handle(event, in: sim)
-        }
-        if let failure { throw failure }
     }
 }
