@@ -139,10 +139,14 @@ struct BenchAllCommand: ParsableCommand {
         var candidates: [String] = []
         if let reference { candidates.append(reference) }
         candidates.append(fm.currentDirectoryPath + "/../shared/bench/phold.cpp")
-        // From the executable (<repo>/.build/<config>/andromeda-sim) up to the repository's parent.
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let repo = exe.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared/bench/phold.cpp").path)
+        // From the executable (<repo>/.build/<triple>/<config>/andromeda-sim, the real path behind
+        // .build/<config>) up to the repository's parent.
+        var dir = URL(fileURLWithPath: OwnExecutable.path).deletingLastPathComponent()
+        while dir.pathComponents.count > 1, dir.lastPathComponent != ".build" { dir = dir.deletingLastPathComponent() }
+        if dir.lastPathComponent == ".build" {
+            let parent = dir.deletingLastPathComponent().deletingLastPathComponent()
+            candidates.append(parent.appendingPathComponent("shared/bench/phold.cpp").path)
+        }
         guard let source = candidates.first(where: { fm.fileExists(atPath: $0) }) else { return nil }
         let out = fm.temporaryDirectory.appendingPathComponent("asim-phold-ref-\(getpid())").path
         for compiler in ["g++", "c++", "clang++"] {
