@@ -11,9 +11,23 @@ import Scenarios
 /// the wait CDF. Like the CSV files, every byte depends only on the scenario and the seed (no
 /// time stamps, no wall-clock figures).
 public enum HTMLReport {
+    /// A Perfetto trace written beside a run: its path inside the output folder (linked from the
+    /// report), or nil when it was written elsewhere (its path is then shown as text, never linked).
+    public struct TraceFile: Sendable, Equatable {
+        /// The path relative to the output folder, when the trace is inside it.
+        public var inside: String?
+        /// The path as the user gave it.
+        public var shown: String
+        /// A trace at `shown`, `inside` the output folder or not (nil).
+        public init(inside: String?, shown: String) {
+            self.inside = inside
+            self.shown = shown
+        }
+    }
+
     /// The report of a run: `r` and `policies` as ``ScalingOutputs/write(_:policies:to:)`` writes
-    /// them; `trace`, when given, is the link (relative to the report) to a Perfetto trace.
-    public static func run(_ r: ScenarioResults, policies: [PolicyRun], trace: String? = nil) -> String {
+    /// them; `trace`, when given, is the Perfetto trace written with the run.
+    public static func run(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile? = nil) -> String {
         let s = r.scenario
         var page = HTMLPage(title: "andromeda-sim report: \(s.name)")
         if !s.description.isEmpty { page.paragraph(s.description) }
@@ -93,8 +107,8 @@ public enum HTMLReport {
     }
 
     /// Every file of the run, relative to the report.
-    static func files(_ r: ScenarioResults, policies: [PolicyRun], trace: String?) -> [(href: String, text: String, note: String)] {
-        var out: [(String, String, String)] = []
+    static func files(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile?) -> [(href: String?, text: String, note: String)] {
+        var out: [(String?, String, String)] = []
         if !r.rows.isEmpty {
             out.append(("scaling.csv", "scaling.csv", "one row per model and system count"))
             for f in ChartOutputs.scalingCharts(r).map(\.file) { out.append((f, f, "chart")) }
@@ -106,10 +120,11 @@ public enum HTMLReport {
             }
             for f in ChartOutputs.clusterCharts(policies).map(\.file) { out.append((f, f, "chart")) }
         }
-        if let t = r.scenario.multitenant?.tracePath { out.append((t, t, "the job trace this run replayed")) }
+        // The replayed job trace lives outside the folder: its path is shown, never linked.
+        if let t = r.scenario.multitenant?.tracePath { out.append((nil, t, "the job trace this run replayed")) }
         out.append(("summary.json", "summary.json", "every figure and the resolved inputs"))
         out.append(("timing.json", "timing.json", "wall-clock figures of the run (the only file that differs between runs)"))
-        if let trace { out.append((trace, trace, "Chrome/Perfetto trace; open it in ui.perfetto.dev")) }
+        if let trace { out.append((trace.inside, trace.shown, "Chrome/Perfetto trace; open it in ui.perfetto.dev")) }
         return out
     }
 
@@ -135,27 +150,8 @@ public enum HTMLReport {
         return (e >= 0 ? "+" : "") + fixed(e, 1) + "%"
     }
 
-    /// The link from a page in `directory` to the file at `path` (both absolute, or both relative
-    /// to the working directory): a relative path when one exists, else `path` itself.
-    public static func link(to path: String, from directory: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        func parts(_ p: String) -> [String] {
-            let absolute = p.hasPrefix("/") ? p : cwd + "/" + p
-            var out: [String] = []
-            for c in absolute.split(separator: "/") where c != "." && !c.isEmpty {
-                if c == ".." { _ = out.popLast() } else { out.append(String(c)) }
-            }
-            return out
-        }
-        let from = parts(directory), to = parts(path)
-        var common = 0
-        while common < min(from.count, to.count) && from[common] == to[common] { common += 1 }
-        guard common > 0 || from.isEmpty else { return path }
-        return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
-    }
-
     /// Writes report.html into `directory` (through a temporary file).
-    public static func write(_ r: ScenarioResults, policies: [PolicyRun], trace: String? = nil, to directory: String) throws(ReportError) {
+    public static func write(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile? = nil, to directory: String) throws(ReportError) {
         try AtomicFile.write(run(r, policies: policies, trace: trace), to: directory + "/report.html")
     }
 }

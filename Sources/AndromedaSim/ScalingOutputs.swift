@@ -94,8 +94,8 @@ public enum ScalingOutputs {
     }
 
     /// Writes scaling.csv, the cluster files, the SVG charts, summary.json and report.html into
-    /// `directory` (each through a temporary file). `trace` is the report's link to a Perfetto trace.
-    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], trace: String? = nil,
+    /// `directory` (each through a temporary file). `trace` is the Perfetto trace the report names.
+    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], trace: HTMLReport.TraceFile? = nil,
                              to directory: String) throws(ReportError) {
         if !r.rows.isEmpty {
             try scalingCSV(r).write(to: directory + "/scaling.csv")

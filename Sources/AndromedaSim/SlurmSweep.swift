@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// The batch scripts that run a sweep on a Slurm cluster: a job array of `shards` tasks, task i
 /// running `andromeda-sim sweep ... --shard i/shards` into `<out>/shards/<i>`, and a merge job,
@@ -108,7 +109,9 @@ public struct SlurmSweep: Sendable, Equatable {
     /// creates `out/shards`; returns the three paths.
     public func write() throws -> [String] {
         let dir = out + "/slurm"
+        try OutputMarker.checkReusable(out, as: .sweep, shown: out)
         try FileManager.default.createDirectory(atPath: out + "/shards", withIntermediateDirectories: true)
+        if OutputMarker.kind(of: out) == nil { try OutputMarker.write(.sweep, into: out) }
         var paths: [String] = []
         for (name, text) in [("array.sbatch", arrayScript), ("merge.sbatch", mergeScript), ("submit.sh", submitScript)] {
             try AtomicFile.write(text, to: "\(dir)/\(name)")

@@ -38,6 +38,7 @@ public enum SweepRunner {
         // One process per folder: a second run, sweep or merge into it is refused (OutputRefused).
         let lock = try OutputLock(directory)
         defer { lock.release() }
+        try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
         try claim(directory, for: sweep, source: source)
         let mine = sweep.points.indices.filter { $0 % shard.count == shard.index }
         let todo = mine.filter { !fm.fileExists(atPath: "\(directory)/points/\(pointName($0)).done") }
@@ -89,6 +90,7 @@ public enum SweepRunner {
                 try? fm.removeItem(atPath: sub + "/" + entry)
             }
         }
+        if OutputMarker.kind(of: directory) == nil { try OutputMarker.write(.sweep, into: directory) }
         if try AtomicFile.createExclusively(manifestJSON(sweep, source: source).render(), at: directory + "/sweep.json") { return }
         guard let existing = storedFingerprint(directory) else {
             throw SweepError("\(directory)/sweep.json is not a readable sweep manifest; choose another --out or remove the folder")
@@ -127,6 +129,7 @@ public enum SweepRunner {
         }
         let lock = try OutputLock(directory)
         defer { lock.release() }
+        try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
         try claim(directory, for: sweep, source: source)
         for k in sweep.points.indices {
             let name = pointName(k)

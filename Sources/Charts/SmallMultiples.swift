@@ -61,16 +61,89 @@ public struct SmallMultiples: Sendable {
 /// Puts the SVG documents made here (``LineChart``, ``SmallMultiples``) inside another document,
 /// such as an HTML page or a larger SVG.
 public enum SVGEmbed {
-    /// `svg` without its XML declaration, and with every `id` (and every `url(#…)` and `href="#…"`
-    /// reference to one) prefixed by `idPrefix`, so that several charts on one page keep their
-    /// clip paths apart. The text ends without a newline.
+    /// `svg` without its XML declaration, and with every `id` attribute (and every `url(#…)` and
+    /// `href="#…"` reference to one in an attribute) prefixed by `idPrefix`, so that several charts
+    /// on one page keep their clip paths apart. Only the attributes of tags are rewritten: text
+    /// (a model or user name such as `url(#x)`, escaped by the chart) is never changed. The text
+    /// ends without a newline.
     public static func inline(_ svg: String, idPrefix: String) -> String {
-        var s = svg
-        if s.hasPrefix("<?xml"), let end = s.firstIndex(of: "\n") { s = String(s[s.index(after: end)...]) }
-        s = s.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)")
-            .replacingOccurrences(of: "url(#", with: "url(#\(idPrefix)")
-            .replacingOccurrences(of: "href=\"#", with: "href=\"#\(idPrefix)")
-        while s.hasSuffix("\n") { s.removeLast() }
-        return s
+        var bytes = Array(svg.utf8)
+        if bytes.starts(with: Array("<?xml".utf8)), let end = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(0...end) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 256)
+        let prefix = Array(idPrefix.utf8)
+        let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'")
+        var i = 0
+        var inTag = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if !inTag {
+                // Text, comments and CDATA are copied as they are.
+                if b == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "!") { inTag = true }
+                out.append(b)
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: ">") {
+                inTag = false
+                out.append(b)
+                i += 1
+                continue
+            }
+            guard b == quote || b == apostrophe else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            // An attribute value: find its name (the bytes before `=` in front of the quote).
+            var n = out.count - 1
+            while n >= 0 && out[n] == UInt8(ascii: " ") { n -= 1 }
+            var name: [UInt8] = []
+            if n >= 0 && out[n] == UInt8(ascii: "=") {
+                var e = n - 1
+                while e >= 0 && out[e] == UInt8(ascii: " ") { e -= 1 }
+                var s = e
+                while s >= 0 && out[s] != UInt8(ascii: " ") && out[s] != UInt8(ascii: "\n") && out[s] != UInt8(ascii: "<") { s -= 1 }
+                if e > s { name = Array(out[(s + 1)...e]) }
+            }
+            guard let close = bytes[(i + 1)...].firstIndex(of: b) else {
+                out.append(contentsOf: bytes[i...])
+                break
+            }
+            var value = Array(bytes[(i + 1)..<close])
+            let attribute = String(decoding: name, as: UTF8.self)
+            if attribute == "id" {
+                value = prefix + value
+            } else if attribute == "href" || attribute == "xlink:href" {
+                if value.first == UInt8(ascii: "#") { value = [UInt8(ascii: "#")] + prefix + value.dropFirst() }
+            } else if referenceAttributes.contains(attribute) {
+                value = replacing(Array("url(#".utf8), with: Array("url(#".utf8) + prefix, in: value)
+            }
+            out.append(b)
+            out.append(contentsOf: value)
+            out.append(b)
+            i = close + 1
+        }
+        while out.last == 0x0A { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The presentation attributes that may hold a `url(#id)` reference.
+    static let referenceAttributes: Set<String> = ["clip-path", "fill", "stroke", "mask", "filter", "marker-start", "marker-mid", "marker-end"]
+
+    static func replacing(_ pattern: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= pattern.count else { return bytes }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if i + pattern.count <= bytes.count && bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                out.append(contentsOf: replacement)
+                i += pattern.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
     }
 }

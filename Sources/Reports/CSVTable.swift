@@ -75,8 +75,10 @@ public struct CSVTable: Equatable, Sendable {
     }
 
     /// `s`, enclosed in double quotes (with its quotes doubled) when it contains a comma, a
-    /// double quote, CR or LF.
+    /// double quote, CR or LF; a NUL becomes U+FFFD.
     static func quote(_ s: String) -> String {
+        // No field carries a NUL (inputs refuse control characters in names; this is the backstop).
+        if s.utf8.contains(0) { return quote(s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) }
         let needsQuotes = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
         guard needsQuotes else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -54,19 +54,51 @@ public struct HTMLPage: Sendable {
         body.append(out.joined(separator: "\n"))
     }
 
+    /// `path` as a link to a file inside the page's folder: relative, every byte other than
+    /// `A-Z a-z 0-9 - . _ ~` and the `/` between segments percent-encoded, so that no text can
+    /// become a scheme (`javascript:`), a query or another host. Nil (no link: the path is shown
+    /// as text) for an empty or absolute path, an empty segment, `.`, `..`, or a NUL.
+    public static func localHref(_ path: String) -> String? {
+        guard !path.isEmpty, !path.hasPrefix("/") else { return nil }
+        var out = ""
+        for (i, segment) in path.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            guard !segment.isEmpty, segment != ".", segment != ".." else { return nil }
+            if i > 0 { out += "/" }
+            for b in segment.utf8 {
+                switch b {
+                case 0: return nil
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                    out.unicodeScalars.append(Unicode.Scalar(b))
+                default:
+                    out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A link to the file `path` inside the page's folder showing `text`, or `text` alone (as
+    /// code) when `path` is nil or cannot be a safe relative link (``localHref(_:)``).
+    static func link(_ path: String?, text: String) -> String {
+        guard let path, let href = localHref(path) else { return "<code>\(Self.escape(text))</code>" }
+        return "<a href=\"\(href)\">\(Self.escape(text))</a>"
+    }
+
     /// A figure holding an SVG fragment (already made safe to inline, e.g. by the charts'
     /// `SVGEmbed.inline`), with a caption and an optional link to the chart's file.
     public mutating func figure(svg: String, caption: String, file: String? = nil) {
-        let link = file.map { " (<a href=\"\(Self.escape($0))\">\(Self.escape($0))</a>)" } ?? ""
+        let link = file.map { " (" + Self.link($0, text: $0) + ")" } ?? ""
         body.append("<figure>\n\(svg)\n<figcaption>\(Self.escape(caption))\(link)</figcaption>\n</figure>")
     }
 
-    /// A list of links: (target, text, note).
-    public mutating func links(_ items: [(href: String, text: String, note: String)], id: String) {
+    /// A list of files: (path inside the page's folder, or nil for a file elsewhere; text; note).
+    /// Only paths inside the folder become links (``localHref(_:)``); others are shown as text.
+    public mutating func links(_ items: [(href: String?, text: String, note: String)], id: String) {
         var out = ["<ul id=\"\(Self.escape(id))\" class=\"files\">"]
         for i in items {
             let note = i.note.isEmpty ? "" : " — \(Self.escape(i.note))"
-            out.append("<li><a href=\"\(Self.escape(i.href))\">\(Self.escape(i.text))</a>\(note)</li>")
+            out.append("<li>" + Self.link(i.href, text: i.text) + "\(note)</li>")
         }
         out.append("</ul>")
         body.append(out.joined(separator: "\n"))

@@ -18,61 +18,202 @@ public struct OutputRefused: Error, CustomStringConvertible, Equatable, Sendable
     public var description: String { message }
 }
 
+/// What kind of output an andromeda-sim folder holds, as its marker file says.
+public enum OutputKind: String, Sendable, Equatable {
+    /// A run's folder (`run`): replaced as a whole by the next run into it.
+    case run
+    /// A sweep's folder (`sweep`, `merge` and the Slurm scripts of a sweep): resumed or merged into.
+    case sweep
+}
+
+/// The marker file that every output folder andromeda-sim creates holds: the folder's kind and
+/// the marker's format. The program replaces, resumes or merges into only folders that carry a
+/// marker of the same kind (or new or empty ones); a folder of the user's is never cleared.
+public enum OutputMarker {
+    /// The marker's file name, inside the output folder.
+    public static let file = ".andromeda-sim-output.json"
+    /// The marker's format version.
+    public static let format = 1
+
+    /// The marker's text for a folder of `kind` (the same bytes for every folder of that kind).
+    public static func text(_ kind: OutputKind) -> String {
+        "{\"writer\": \"andromeda-sim\", \"kind\": \"\(kind.rawValue)\", \"format\": \(format)}\n"
+    }
+
+    /// The kind recorded in `folder`'s marker; nil when there is none or it is not one of ours.
+    public static func kind(of folder: String) -> OutputKind? {
+        let path = folder + "/" + file
+        var st = stat()
+        // Only a small regular file is read (never a pipe, a device or a link to something large).
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 4096,
+              let data = FileManager.default.contents(atPath: path),
+              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              obj["writer"] as? String == "andromeda-sim", let k = obj["kind"] as? String else { return nil }
+        return OutputKind(rawValue: k)
+    }
+
+    /// Checks that `folder` may be written as an output of `kind`: it does not exist, or it is an
+    /// empty folder, or it carries a marker of the same kind. Anything else is refused (exit 2),
+    /// never cleared. `shown` is the path as the user wrote it, for the message.
+    public static func checkReusable(_ folder: String, as kind: OutputKind, shown: String) throws(OutputRefused) {
+        var st = stat()
+        guard lstat(folder, &st) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw OutputRefused("\(shown): exists and is not a folder; choose another --out")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        if entries.isEmpty { return }
+        switch Self.kind(of: folder) {
+        case kind?: return
+        case let other?:
+            throw OutputRefused("\(shown): holds a \(other.rawValue)'s outputs; a \(kind.rawValue) never replaces or mixes into "
+                + "them; choose another --out")
+        case nil:
+            throw OutputRefused("\(shown): the folder is not empty and was not created by andromeda-sim (no \(file) in it); "
+                + "nothing in it is touched: choose a new or empty --out")
+        }
+    }
+
+    /// Writes the marker into `folder` (through a temporary file).
+    public static func write(_ kind: OutputKind, into folder: String) throws(ReportError) {
+        try AtomicFile.write(text(kind), to: folder + "/" + file)
+    }
+}
+
 /// The lock of an output folder: an exclusive `flock` on the file `.<name>.lock` next to the
-/// folder, held until this object is released (or the process ends, even by `kill -9`). A
-/// second run, sweep or merge into the same folder is refused instead of mixing its files in.
+/// folder (in the folder's resolved parent, so every spelling of the folder meets the same lock),
+/// held until this object is released (or the process ends, even by `kill -9`). A second run,
+/// sweep or merge into the same folder is refused instead of mixing its files in. The lock file
+/// is removed when the lock is released (and on a handled signal or an error exit); one left by a
+/// killed process is taken over and removed by the next writer.
 public final class OutputLock: @unchecked Sendable {
-    /// The folder, as an absolute, standardized path.
+    /// The folder, as an absolute path with its parent's links resolved (the folder itself too,
+    /// when it exists and is a link).
     public let folder: String
     /// The lock file.
     public let lockFile: String
     private var fd: Int32
 
-    /// Checks `path` (not empty, not the root folder), creates its parent folder if needed and
-    /// takes the lock; throws ``OutputRefused`` when another process holds it, or a
-    /// ``ReportError`` when the lock file cannot be created.
+    /// Checks `path` (see ``checked(_:)``), creates its parent folder if needed and takes the
+    /// lock; throws ``OutputRefused`` when another process holds it, or a ``ReportError`` when
+    /// the lock file cannot be created.
     public init(_ path: String) throws {
-        folder = try OutputLock.checked(path)
+        let absolute = try OutputLock.checked(path)
+        let parentPath = URL(fileURLWithPath: absolute).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: parentPath, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError("\(parentPath): cannot create the folder: \(error.localizedDescription)")
+        }
+        folder = try OutputLock.resolved(absolute, shown: path)
         let url = URL(fileURLWithPath: folder)
         let parent = url.deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError("\(parent): cannot create the folder: \(error.localizedDescription)")
-        }
-        lockFile = parent + "/." + url.lastPathComponent + ".lock"
-        fd = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw ReportError("\(lockFile): cannot create the lock file: \(String(cString: strerror(errno)))") }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            let busy = errno == EWOULDBLOCK
-            let reason = String(cString: strerror(errno))
-            _ = close(fd)
-            fd = -1
-            if busy {
-                throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
-                    + "(it holds \(lockFile)); wait for it to finish or choose another --out")
+        lockFile = (parent == "/" ? "" : parent) + "/" + OutputLock.auxiliaryName(url.lastPathComponent) + ".lock"
+        fd = -1
+        // Take the lock on the file that is at lockFile now: a holder that released it in the
+        // meantime unlinked it, so a lock on the unlinked file would lock nothing.
+        for _ in 0..<1000 {
+            let f = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
+            guard f >= 0 else { throw ReportError("\(lockFile): cannot create the lock file: \(String(cString: strerror(errno)))") }
+            var r: Int32
+            repeat { r = flock(f, LOCK_EX | LOCK_NB) } while r != 0 && errno == EINTR
+            if r != 0 {
+                let busy = errno == EWOULDBLOCK
+                let reason = String(cString: strerror(errno))
+                _ = close(f)
+                if busy {
+                    throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
+                        + "(it holds \(lockFile)); wait for it to finish or choose another --out")
+                }
+                throw ReportError("\(lockFile): cannot lock: \(reason)")
             }
-            throw ReportError("\(lockFile): cannot lock: \(reason)")
+            var a = stat(), b = stat()
+            if fstat(f, &a) == 0, lstat(lockFile, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
+                fd = f
+                break
+            }
+            _ = close(f)
         }
+        guard fd >= 0 else { throw ReportError("\(lockFile): cannot lock: the lock file keeps being replaced") }
+        TemporaryFiles.register(lockFile)
     }
 
     deinit { release() }
 
-    /// Releases the lock (also done when the object goes away).
+    /// Releases the lock and removes its file (also done when the object goes away).
     public func release() {
-        if fd >= 0 { _ = close(fd) }
+        guard fd >= 0 else { return }
+        // Unlinked while still held, so no other process can lock the file being removed.
+        _ = unlink(lockFile)
+        TemporaryFiles.unregister(lockFile)
+        _ = close(fd)
         fd = -1
     }
 
-    /// `path` as an absolute, standardized path; refuses an empty path and the root folder.
+    /// The longest last path component whose staging and lock names are derived from it
+    /// directly; a longer one (up to NAME_MAX) gets names derived from its hash.
+    static let maxDirectAuxiliaryName = 200
+
+    /// The base name of the lock, staging and old folders of a folder named `name`, short enough
+    /// for NAME_MAX whatever the folder's name.
+    static func auxiliaryName(_ name: String) -> String {
+        if name.utf8.count <= maxDirectAuxiliaryName { return "." + name }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return ".andromeda-sim-" + String(h, radix: 16)
+    }
+
+    /// `absolute` with its parent's symbolic links resolved, and the folder's own link resolved
+    /// when it is one; refuses the working folder and its ancestors.
+    static func resolved(_ absolute: String, shown: String) throws(OutputRefused) -> String {
+        let url = URL(fileURLWithPath: absolute)
+        var out = absolute
+        if let r = realpath(absolute, nil) {
+            out = String(cString: r)
+            free(r)
+        } else if let r = realpath(url.deletingLastPathComponent().path, nil) {
+            let parent = String(cString: r)
+            free(r)
+            out = (parent == "/" ? "" : parent) + "/" + url.lastPathComponent
+        }
+        guard out != "/" else { throw OutputRefused("\(shown): the root folder cannot be an output folder; give a folder such as out/run1") }
+        var cwd = FileManager.default.currentDirectoryPath
+        if let r = realpath(cwd, nil) {
+            cwd = String(cString: r)
+            free(r)
+        }
+        if cwd == out || cwd.hasPrefix(out + "/") {
+            throw OutputRefused("\(shown): is the working folder or one of its ancestors; an output folder must be a folder of its own, "
+                + "such as out/run1")
+        }
+        return out
+    }
+
+    /// `path` as an absolute, standardized path; refuses an empty path, the root folder, `.`,
+    /// `..`, a last component longer than NAME_MAX (255 bytes) and a path too long for PATH_MAX
+    /// once the program's own file names are added.
     public static func checked(_ path: String) throws(OutputRefused) -> String {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw OutputRefused("--out is empty; give an output folder such as out/run1")
         }
+        guard !path.utf8.contains(0) else { throw OutputRefused("--out contains a NUL character") }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard absolute != "/", !absolute.isEmpty, URL(fileURLWithPath: absolute).lastPathComponent != ".." else {
+        let last = URL(fileURLWithPath: absolute).lastPathComponent
+        guard absolute != "/", !absolute.isEmpty, last != "..", last != "." else {
             throw OutputRefused("\(path): the root folder cannot be an output folder; give a folder such as out/run1")
+        }
+        let components = path.split(separator: "/").map(String.init)
+        if components.last == "." || components.last == ".." {
+            throw OutputRefused("\(path): names a folder by . or ..; give an output folder of its own, such as out/run1")
+        }
+        for c in absolute.split(separator: "/") where c.utf8.count > 255 {
+            throw OutputRefused("\(path): a path component is \(c.utf8.count) bytes long; the allowed range is 1 to 255 (NAME_MAX)")
+        }
+        // Room for the longest name the program writes inside (policy folders, shard points).
+        let room = 4095 - 160
+        guard absolute.utf8.count <= room else {
+            throw OutputRefused("\(path): the absolute path is \(absolute.utf8.count) bytes long; the allowed range is 1 to \(room) "
+                + "(PATH_MAX 4,096 less room for the files written inside)")
         }
         return absolute
     }
@@ -85,46 +226,43 @@ public final class OutputLock: @unchecked Sendable {
 /// one, never a mix: a failed run (disk full, bad input found late) leaves the previous folder
 /// untouched, and a killed run leaves at worst a stale staging folder, removed by the next run.
 ///
-/// The folder is locked (``OutputLock``) from ``init(_:)`` until the object goes away. An
-/// existing folder is replaced as a whole, so it must be empty or hold a previous run's
-/// `summary.json`; anything else is refused rather than deleted.
+/// The folder is locked (``OutputLock``) from ``init(_:kind:)`` until the object goes away. An
+/// existing folder is replaced as a whole, so it must be empty or carry the marker of an earlier
+/// output of the same kind (``OutputMarker``); anything else is refused rather than deleted. The
+/// staged set always holds the marker.
 public final class OutputFolder: @unchecked Sendable {
-    /// The final folder (absolute, standardized).
+    /// The final folder (absolute, its parent's links resolved).
     public let path: String
     /// Where this run writes its files until ``commit()``.
     public let staging: String
     private let lock: OutputLock
     private var done = false
 
-    /// The file whose presence marks a folder as a previous run's output.
-    public static let marker = "summary.json"
-
     /// Locks `path`, checks that it may be replaced, removes stale staging folders of earlier
-    /// killed runs and creates a fresh staging folder.
-    public init(_ path: String) throws {
+    /// killed runs and creates a fresh staging folder holding the marker of `kind`.
+    public init(_ path: String, kind: OutputKind = .run) throws {
         lock = try OutputLock(path)
         self.path = lock.folder
         let fm = FileManager.default
         let url = URL(fileURLWithPath: self.path)
-        let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        let parent = url.deletingLastPathComponent().path
+        let aux = OutputLock.auxiliaryName(url.lastPathComponent)
         // Leftovers of killed runs (we hold the lock, so nobody else is using them).
-        let stalePrefixes = [".\(name).staging-", ".\(name).old-"]
+        let stalePrefixes = [aux + ".staging-", aux + ".old-"]
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: self.path, isDirectory: &isDirectory)
         for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where stalePrefixes.contains(where: entry.hasPrefix) {
+            // Only folders this program made: empty, or holding its marker.
+            let full = parent + "/" + entry
+            var st = stat()
+            guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR,
+                  OutputMarker.kind(of: full) != nil || ((try? fm.contentsOfDirectory(atPath: full)) ?? ["?"]).isEmpty else { continue }
             // A run killed between the two renames of the fallback swap left only the old copy.
-            if !exists && entry.hasPrefix(".\(name).old-") && rename(parent + "/" + entry, self.path) == 0 { continue }
+            if !exists && entry.hasPrefix(aux + ".old-") && rename(parent + "/" + entry, self.path) == 0 { continue }
             try? fm.removeItem(atPath: parent + "/" + entry)
         }
-        if fm.fileExists(atPath: self.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw OutputRefused("\(path): exists and is not a folder; choose another --out") }
-            let entries = (try? fm.contentsOfDirectory(atPath: self.path)) ?? []
-            guard entries.isEmpty || entries.contains(Self.marker) else {
-                throw OutputRefused("\(path): the folder holds files that are not an andromeda-sim run's outputs (no "
-                    + "\(Self.marker)); a run replaces its output folder as a whole, so choose a new or empty --out")
-            }
-        }
-        staging = parent + "/.\(name).staging-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try OutputMarker.checkReusable(self.path, as: kind, shown: path)
+        staging = (parent == "/" ? "" : parent) + "/" + aux + ".staging-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         guard TemporaryFiles.register(staging, directory: true) else { throw ReportError("\(path): not written: the process is ending") }
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
@@ -132,6 +270,7 @@ public final class OutputFolder: @unchecked Sendable {
             TemporaryFiles.unregister(staging)
             throw ReportError("\(staging): cannot create the staging folder: \(error.localizedDescription)")
         }
+        try OutputMarker.write(kind, into: staging)
     }
 
     deinit { abandon() }
@@ -158,7 +297,8 @@ public final class OutputFolder: @unchecked Sendable {
         } else if let exchange = Self.renameExchange, exchange(AT_FDCWD, staging, AT_FDCWD, path, 2) == 0 {
             // The staging path now holds the previous contents.
         } else {
-            let old = parent + "/.\(URL(fileURLWithPath: path).lastPathComponent).old-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            let old = (parent == "/" ? "" : parent) + "/" + OutputLock.auxiliaryName(URL(fileURLWithPath: path).lastPathComponent)
+                + ".old-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
             guard rename(path, old) == 0 else { abandon(); throw failure("move the previous outputs aside") }
             guard rename(staging, path) == 0 else {
                 let e = failure("move the staging folder into place")

@@ -34,13 +34,35 @@ extension ObjectReader {
         return b
     }
 
-    /// A string; with `nonEmpty`, the empty string is rejected. `default` nil means the field is required.
-    public func string(_ key: String, default defaultValue: String? = nil, nonEmpty: Bool = false) throws(ScenarioError) -> String {
+    /// The longest name a scenario may hold (a model, user, job class, job id, trace path), in UTF-8 bytes.
+    public static let maxNameBytes = 256
+    /// The longest free text (a description or comment), in UTF-8 bytes.
+    public static let maxTextBytes = 16_384
+
+    /// A string; with `nonEmpty`, the empty string is rejected. `default` nil means the field is
+    /// required. At most `maxBytes` UTF-8 bytes (``maxNameBytes`` unless said), and no control
+    /// characters (with `multiline`, tab and line feed are allowed), so that no name can break a
+    /// CSV row, a terminal or a page.
+    public func string(_ key: String, default defaultValue: String? = nil, nonEmpty: Bool = false,
+                       maxBytes: Int = ObjectReader.maxNameBytes, multiline: Bool = false) throws(ScenarioError) -> String {
         guard let v = raw(key) else {
             if let defaultValue { return defaultValue }
             throw error(key, "required field is missing; expected a string")
         }
-        return try stringValue(v, path: path(of: key), nonEmpty: nonEmpty)
+        let s = try stringValue(v, path: path(of: key), nonEmpty: nonEmpty)
+        if s.utf8.count > maxBytes {
+            throw error(key, "is \(s.utf8.count) bytes long; the allowed range is \(nonEmpty ? 1 : 0) to \(maxBytes) bytes (UTF-8)")
+        }
+        if let c = s.unicodeScalars.first(where: { ($0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value))
+                                                    && !(multiline && ($0 == "\n" || $0 == "\t")) }) {
+            throw error(key, "contains the control character U+\(String(format: "%04X", c.value)); "
+                + (multiline ? "only tab and line feed are allowed" : "a name is one line of printable text"))
+        }
+        if !multiline, let c = s.unicodeScalars.first(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
+            throw error(key, "contains the bidirectional control U+\(String(format: "%04X", c.value)), which would make the name read "
+                + "in another order; a name is plain text")
+        }
+        return s
     }
 
     /// One of the strings `allowed` (exact, case-sensitive match); the message lists the allowed

@@ -24,7 +24,7 @@ extension ScenarioDecoder {
                                   scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
         r.allow(["policies", "memoryx_node_groups", "horizon_h", "failures", "maintenance", "users", "jobs", "generate",
                  "trace", "fixed_costs", "checkpoint_every_steps", "contention", "comment"])
-        _ = try r.string("comment", default: "")
+        _ = try r.string("comment", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
         let names = try r.stringArray("policies", default: PolicyName.names, count: 1...16, allowed: PolicyName.names)
         if let dup = names.first(where: { p in names.filter { $0 == p }.count > 1 }) {
             throw r.error("policies", "policy \"\(dup)\" is listed twice")
@@ -113,7 +113,7 @@ extension ScenarioDecoder {
         }
         var tracePath: String?
         if r.has("trace") {
-            let t = try r.string("trace", nonEmpty: true)
+            let t = try r.string("trace", nonEmpty: true, maxBytes: 4095)
             tracePath = t.hasPrefix("/") || scenarioDirectory.isEmpty ? t : scenarioDirectory + "/" + t
         }
         guard !jobs.isEmpty || generator != nil || tracePath != nil else {

@@ -19,8 +19,8 @@ public enum ScenarioDecoder {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), name.first != "." else {
             throw root.error("name", "use letters, digits, '-', '_' and '.' only, not starting with '.' (it names the output folder)")
         }
-        let description = try root.string("description", default: "")
-        _ = try root.string("comment", default: "")
+        let description = try root.string("description", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
+        _ = try root.string("comment", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
         let seed = try root.int("seed", default: 42, range: 0...Int.max)
         let cluster = try decodeCluster(try root.object("cluster"))
         let efficiency = try decodeEfficiency(try root.object("efficiency"))
@@ -147,7 +147,7 @@ public enum ScenarioDecoder {
     static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
         r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "micro_batch", "stopping", "checkpoint_every_steps",
                  "final_checkpoint", "fixed_costs", "published", "comment"])
-        _ = try r.string("comment", default: "")
+        _ = try r.string("comment", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
         let model = try self.model(r, models: models)
         let systems = try r.intArray("systems", range: 1...cluster.systems, count: 1...64)
         let global = r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
@@ -213,7 +213,7 @@ public enum ScenarioDecoder {
                 systems: try p.int("systems", range: 1...192),
                 timeToTrainHours: try p.raw("time_to_train_h") == nil ? nil : p.double("time_to_train_h", range: 0...1e6, unit: "h"),
                 samplesPerSecond: try p.raw("samples_per_s") == nil ? nil : p.double("samples_per_s", range: 0...1e12, unit: "samples/s"),
-                source: try p.string("source", default: "")))
+                source: try p.string("source", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)))
             try p.finish()
         }
         let exp = ScalingExperiment(

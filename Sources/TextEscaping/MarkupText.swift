@@ -12,7 +12,8 @@ public enum MarkupText {
     }
 
     /// `text` with `&`, `<`, `>`, `"` and `'` escaped (and control characters handled as
-    /// `dialect` says), safe in element content and in attribute values.
+    /// `dialect` says; bidirectional overrides become U+FFFD in both), safe in element content and
+    /// in attribute values.
     public static func escape(_ text: String, for dialect: Dialect) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -27,7 +28,11 @@ public enum MarkupText {
             case "\r":
                 if dialect == .xml { out.unicodeScalars.append(c) } else { out += "\u{FFFD}" }
             default:
-                if c.value < 0x20 {
+                if MarkupText.isBidiControl(c) {
+                    // An embedding, override or isolate can make a name read backwards (a file
+                    // name spoofed as another): shown as U+FFFD, never obeyed.
+                    out += "\u{FFFD}"
+                } else if c.value < 0x20 {
                     if dialect == .html { out += "\u{FFFD}" }
                 } else if dialect == .xml && (c.value == 0xFFFE || c.value == 0xFFFF) {
                     continue
@@ -37,5 +42,11 @@ public enum MarkupText {
             }
         }
         return out
+    }
+
+    /// True for the Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+    /// U+2066-U+2069), which reorder the text around them.
+    public static func isBidiControl(_ c: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
     }
 }

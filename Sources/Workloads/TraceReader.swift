@@ -18,6 +18,8 @@ import Training
 ///     + "j1,alice,0,cerebras-gpt-111m,2,32,1e6\n", file: "inline.csv")
 /// ```
 public enum TraceReader {
+    /// The longest name (user, model, job id) a trace may hold, in UTF-8 bytes (as a scenario's names).
+    public static let maxNameBytes = 256
     /// Columns every trace must have.
     public static let requiredColumns = ["job_id", "user", "submit_s", "model", "systems", "per_system_batch", "samples"]
     /// Columns a trace may have (their fields may be empty).
@@ -141,6 +143,12 @@ struct TraceCSV {
         func text(_ column: String) throws -> String {
             let s = raw(column) ?? ""
             guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(column, "is empty; a value is required") }
+            guard s.utf8.count <= TraceReader.maxNameBytes else {
+                throw error(column, "is \(s.utf8.count) bytes long; the allowed range is 1 to \(TraceReader.maxNameBytes) bytes (UTF-8)")
+            }
+            if let c = s.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+                throw error(column, "contains the control character U+\(String(format: "%04X", c.value)); a name is one line of printable text")
+            }
             return s
         }
 

@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
             Outputs go to --out (default out/<scenario name>/): scaling.csv and summary.json, which
             depend only on the scenario and its seed, and timing.json with wall-clock figures. They
             are written to a staging folder beside --out and swapped in as one set, so the folder
-            always holds one whole run; --out must be new, empty or an earlier run's output, and a
+            always holds one whole run; --out must be new, empty or an earlier run's output (its
+            marker file .andromeda-sim-output.json says so: a folder of yours is never cleared), and a
             second run into the same folder at the same time is refused (exit 2).
             Example: andromeda-sim run scenarios/genslm.json --out out/genslm
             """
@@ -54,8 +55,9 @@ struct RunCommand: ParsableCommand {
             .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
         do {
             let staging = folder.staging
-            // The report links the trace relative to the final folder (the staging folder becomes it).
-            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.link(to: $0, from: dir) }, to: staging)
+            // The report links the trace only when it is inside the folder; elsewhere it shows the path.
+            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.TraceFile(inside: traceInside, shown: $0) },
+                                     to: staging)
             try timing.write(toFolder: staging)
             if let traceInside, let timeline { try timeline.write(to: folder.staged(traceInside)) }
             try folder.commit()

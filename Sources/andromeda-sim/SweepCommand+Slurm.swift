@@ -18,7 +18,7 @@ extension SweepCommand {
                                  sbatchOptions: sbatchOptions)
         } catch { fail("\(error)") }
         let paths: [String]
-        do { paths = try job.write() } catch {
+        do { paths = try job.write() } catch let e as OutputRefused { fail("\(e)") } catch {
             FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
             throw ExitCode(1)
         }

@@ -1,6 +1,7 @@
 import AndromedaSim
 import Charts
 import Foundation
+import TextEscaping
 import XCTest
 
 /// Opens the reports of genslm and andromeda-multitenant in a real browser (Debian's chromium,
@@ -73,6 +74,66 @@ final class BrowserReportTests: XCTestCase {
         try check("andromeda-multitenant", expect: ["id=\"policies-table\"", "id=\"users-table\"", "easy-backfill",
                                                     "priority-preempt", "mean_wait_h", "one panel per policy",
                                                     "fifo/jobs.csv", "policies.csv", "wait_cdf.svg"])
+    }
+
+    /// Strings a hostile user might write: a script, an event handler breaking out of the style
+    /// sheet, a `javascript:` URL, quotes, a reference the SVG inliner must not touch, and a
+    /// right-to-left override.
+    static let hostile = [
+        "<script>document.title='PWNED'</script>",
+        "</style><img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">",
+        "javascript:alert(1)",
+        "\"q\" 'a' url(#x) \u{202E}gnp.exe",
+    ]
+
+    /// Feeds the hostile strings through every user-controlled string of a run (description,
+    /// model names, published sources, users, job ids, the trace paths) into report.html and
+    /// the sweep's page, and reads the DOM chromium built: nothing ran, nothing became a link,
+    /// every string is there as text.
+    func testHostileStringsStayTextInEveryPage() throws {
+        let browser = try chromium()
+        let cli = try CLIHarness()
+        let h = Self.hostile
+        func json(_ s: String) -> String { JSONText.quoted(s) }
+        func csv(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        // Names refuse bidirectional controls (a test of its own); free text keeps them.
+        let names = h.map { $0.replacingOccurrences(of: "\u{202E}", with: "") }
+        let models = names.enumerated().map { k, name in
+            "{\"name\": \(json("m\(k) " + name)), \"layers\": 2, \"d_model\": 256, \"heads\": 4, \"d_ffn\": 1024, \"vocabulary\": 1000, \"seq_len\": 512}"
+        }
+        let scaling = h.indices.map { k in
+            "{\"model\": \(json("m\(k) " + names[k])), \"systems\": [1, 2], \"per_system_batch\": 8, \"stopping\": {\"rule\": \"steps\", \"steps\": 10}, "
+                + "\"published\": [{\"systems\": 1, \"samples_per_s\": 100, \"source\": \(json(h[k]))}]}"
+        }
+        let rows = names.enumerated().map { k, s in "\(csv("j\(k)" + s)),\(csv("u\(k)" + s)),\(k * 10),cerebras-gpt-111m,1,32,1e5\n" }
+        _ = try cli.write(CLIHarness.traceHeader + rows.joined(), "trace.csv")
+        let scenario = try cli.write("""
+            {"version": 1, "name": "hostile", "description": \(json(h.joined(separator: " "))), "seed": 1,
+             "models": [\(models.joined(separator: ", "))], "scaling": [\(scaling.joined(separator: ", "))],
+             "multitenant": {"policies": ["fifo", "easy-backfill"], "trace": "trace.csv"}}
+            """, "hostile.json")
+        let out = cli.scratch.appendingPathComponent("o").path
+        let r = try cli.run(["run", scenario.path, "--out", out, "--trace", out + "/" + h[0] + ".json", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let sweepOut = cli.scratch.appendingPathComponent("s").path
+        let sw = try cli.run(["sweep", scenario.path, "--param", "seed=1,2", "--out", sweepOut, "--quiet", "--workers", "1"])
+        XCTAssertEqual(sw.status, 0, sw.err)
+        for page in [out + "/report.html", sweepOut + "/report.html"] {
+            let dom = try browse(browser, ["--dump-dom"], page, home: cli.scratch.path)
+            XCTAssert(dom.contains("</html>"), "\(page): no DOM")
+            XCTAssertFalse(dom.contains("data-pwned=\"1\""), "\(page): an event handler ran")
+            XCTAssertFalse(dom.contains("<title>PWNED"), "\(page): a script ran")
+            XCTAssertFalse(dom.contains("<script"), "\(page): a script element")
+            XCTAssertFalse(dom.contains("<img"), "\(page): an injected element")
+            XCTAssertFalse(dom.contains("\u{202E}"), "\(page): a bidirectional override")
+            let hrefs = dom.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            for href in hrefs { XCTAssertFalse(href.contains(":") || href.hasPrefix("/") || href.contains(".."), "\(page): link \(href)") }
+        }
+        let dom = try browse(browser, ["--dump-dom"], out + "/report.html", home: cli.scratch.path)
+        for text in ["&lt;script&gt;document.title='PWNED'&lt;/script&gt;", "javascript:alert(1)", "url(#x)", "u1&lt;/style&gt;&lt;img"] {
+            XCTAssert(dom.contains(text), "report.html lacks the text \(text)")
+        }
+        XCTAssertFalse(dom.contains("url(#s0-x)") || dom.contains("url(#c0-x)"), "the SVG inliner rewrote a name")
     }
 }
 

@@ -72,9 +72,11 @@ final class HardeningCommandLineTests: XCTestCase {
 
     // MARK: Hangs
 
-    func testLongScenarioNameRunsQuickly() throws {
+    func testLongScenarioNameIsRefusedQuicklyAndTheLongestAllowedRuns() throws {
         let s = try h.genslm("\"name\": \"genslm\"", "\"name\": \"\(String(repeating: "n", count: 100_000))\"")
-        let r = try h.run(["run", s.path, "--out", h.scratch.appendingPathComponent("o").path, "--quiet"])
+        try h.refused(["run", s.path, "--out", h.scratch.appendingPathComponent("o").path, "--quiet"], "$.name", "1 to 256 bytes")
+        let ok = try h.genslm("\"name\": \"genslm\"", "\"name\": \"\(String(repeating: "n", count: 256))\"", "ok.json")
+        let r = try h.run(["run", ok.path, "--out", h.scratch.appendingPathComponent("o").path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.err)
     }
 

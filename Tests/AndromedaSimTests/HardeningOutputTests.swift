@@ -60,6 +60,7 @@ final class HardeningOutputTests: XCTestCase {
         let stale = path(".o.staging-dead")
         try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
         try "half".write(toFile: stale + "/summary.json", atomically: true, encoding: .utf8)
+        try OutputMarker.text(.run).write(toFile: stale + "/" + OutputMarker.file, atomically: true, encoding: .utf8)
         XCTAssertEqual(try cli.run(["run", "genslm-2to4", "--out", out, "--quiet"]).status, 0)
         XCTAssertEqual(leftovers(scratch.path), [])
         let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
@@ -70,7 +71,7 @@ final class HardeningOutputTests: XCTestCase {
         let out = path("mine")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try "notes".write(toFile: out + "/notes.txt", atomically: true, encoding: .utf8)
-        try cli.refused(["run", "genslm", "--out", out], "not an andromeda-sim run's outputs")
+        try cli.refused(["run", "genslm", "--out", out], "not created by andromeda-sim")
         XCTAssert(FileManager.default.fileExists(atPath: out + "/notes.txt"))
     }
 
@@ -99,6 +100,7 @@ final class HardeningOutputTests: XCTestCase {
     func testSweepJSONIsCreatedOnceAndKept() throws {
         let out = path("s")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputMarker.write(.sweep, into: out)
         XCTAssertTrue(try AtomicFile.createExclusively("{\"fingerprint\": \"other\"}", at: out + "/sweep.json"))
         XCTAssertFalse(try AtomicFile.createExclusively("{}", at: out + "/sweep.json"))
         try cli.refused(["sweep", "genslm", "--param", "systems=1", "--out", out], "different sweep")

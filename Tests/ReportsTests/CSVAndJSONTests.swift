@@ -86,3 +86,12 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertNotEqual(JSONOutput.double(1, decimals: 2), .double(1, decimals: nil))
     }
 }
+
+final class CSVFieldSafetyTests: XCTestCase {
+    func testNoFieldCarriesANul() {
+        var t = CSVTable(columns: ["name"])
+        XCTAssertNoThrow(try t.append([.string("a\u{0}b")]))
+        XCTAssertEqual(t.render(), "name\na\u{FFFD}b\n")
+        XCTAssertFalse(t.render().utf8.contains(0))
+    }
+}

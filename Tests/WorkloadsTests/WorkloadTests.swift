@@ -108,14 +108,16 @@ final class WorkloadTests: XCTestCase {
     func testTraceQuotingOrderAndOptionalColumns() throws {
         let text = "samples,\"user\",job_id,model,systems,per_system_batch,submit_s,priority,deadline_s,seq_len\r\n"
             + "1e6,\"smith, j\",a1,cerebras-gpt-111m,2,32,100,,,\r\n"
-            + "500,\"say \"\"hi\"\"\nthere\",a2,cerebras-gpt-590m,4,16.0,50,3,7200,1024\r\n"
+            + "500,\"say \"\"hi\"\" there\",a2,cerebras-gpt-590m,4,16.0,50,3,7200,1024\r\n"
             + "\r\n"
             + "7,u,a3,llama-7b,1,1,100,-2,100.5,\n"
         let jobs = try parse(text)
         XCTAssertEqual(jobs.map(\.id), ["a2", "a1", "a3"], "sorted by submit, ties in file order")
         let a2 = jobs[0], a1 = jobs[1], a3 = jobs[2]
         XCTAssertEqual(a1.user, "smith, j")
-        XCTAssertEqual(a2.user, "say \"hi\"\nthere")
+        XCTAssertEqual(a2.user, "say \"hi\" there")
+        // A quoted line break is valid CSV but no name may hold one (it would break every output).
+        XCTAssertThrowsError(try parse("job_id,user,submit_s,model,systems,per_system_batch,samples\nj,\"a\nb\",0,llama-7b,1,1,1\n"))
         XCTAssertEqual(a1.training.stopping, .samples(1_000_000))
         XCTAssertEqual(a1.priority, 0)
         XCTAssertNil(a1.deadline)
