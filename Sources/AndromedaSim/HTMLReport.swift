@@ -56,16 +56,19 @@ public enum HTMLReport {
         page.heading("Scaling", id: "scaling")
         let hasTime = r.rows.contains { $0.published?.timeToTrainHours != nil }
         let hasRate = r.rows.contains { $0.published?.samplesPerSecond != nil }
-        var columns = ["model", "systems", "global batch", "step (s)", "samples/s", "speedup", "efficiency", "% of peak",
-                       "time to train (h)"]
+        var columns = ["model", "systems", "global batch", "step (s)", "samples/s", "samples/s p10-p90", "speedup", "efficiency",
+                       "% of peak", "time to train (h)", "time p10-p90 (h)"]
         if hasTime { columns += ["published time (h)", "time error"] }
         if hasRate { columns += ["published samples/s", "samples/s error"] }
         if hasTime || hasRate { columns.append("source") }
         let rows: [[String]] = r.rows.map { row in
             let x = row.result, simH = x.timeToTrain.seconds / 3600
+            let rate = PredictionInterval.fitted.throughput(x.samplesPerSecond)
+            let time = PredictionInterval.fitted.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
             var cells = [x.modelName, String(x.systems), String(x.globalBatch), fixed(x.step.total.seconds, 4),
-                         fixed(x.samplesPerSecond, 2), fixed(row.speedup, 3), fixed(row.scalingEfficiency, 3),
-                         fixed(x.peakFraction * 100, 1), fixed(simH, 2)]
+                         fixed(x.samplesPerSecond, 2), fixed(rate.low, 2) + " - " + fixed(rate.high, 2),
+                         fixed(row.speedup, 3), fixed(row.scalingEfficiency, 3),
+                         fixed(x.peakFraction * 100, 1), fixed(simH, 2), fixed(time.low / 3600, 2) + " - " + fixed(time.high / 3600, 2)]
             let p = row.published
             if hasTime { cells += [p?.timeToTrainHours.map { fixed($0, 2) } ?? "-", p?.timeToTrainHours.map { error(simH, $0) } ?? "-"] }
             if hasRate {
@@ -77,6 +80,11 @@ public enum HTMLReport {
         page.table(columns, rows, id: "scaling-table",
                    caption: hasTime || hasRate ? "Simulated beside the published figures (error: simulated minus published, in %)"
                                                : "Simulated (no published figures in this scenario)")
+        let i = PredictionInterval.fitted
+        page.paragraph("p10-p90: the range the leave-one-out errors of the throughput model give (10th to 90th percentile of "
+            + "simulated/published - 1 over the public CS-2 points P1-P11, each predicted by constants fitted without it: "
+            + String(format: "%+.0f%% to %+.0f%%", i.p10 * 100, i.p90 * 100) + "); the time to train scales only its steps, "
+            + "not the fixed costs. `andromeda-sim validate --out DIR` shows every point.", className: "note")
         for (k, chart) in ChartOutputs.scalingCharts(r).enumerated() {
             page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "s\(k)-"), caption: caption(chart.file), file: chart.file)
         }
@@ -145,8 +153,8 @@ public enum HTMLReport {
     }
 
     static func error(_ simulated: Double, _ published: Double) -> String {
-        guard published != 0 else { return "-" }
-        let e = (simulated - published) / published * 100
+        let e = RelativeError.of(simulated, published) * 100
+        guard e.isFinite else { return "-" }
         return (e >= 0 ? "+" : "") + fixed(e, 1) + "%"
     }
 

@@ -2,8 +2,8 @@ import Foundation
 
 /// Where the calibration and the fits read their published figures, so that each figure exists
 /// once: the GenSLM times to train are the `published` entries of the built-in scenarios
-/// `genslm` (the 1 -> 4 systems reading) and `genslm-2to4` (ZDNet's 2 -> 4 reading), and the
-/// calibration point of the kernel efficiency is the calibrated row of ``ThroughputChecks/all``.
+/// `genslm` (the 1 -> 4 systems reading) and `genslm-2to4` (ZDNet's 2 -> 4 reading); the
+/// throughput points of the compute model's fit are ``ThroughputChecks/fitSet``.
 /// `andromeda-sim calibrate` and `andromeda-sim validate` both use them.
 public enum PublishedFigures {
     /// The published times of `scenario`'s experiments of model `prefix`* on `systems` (all when nil).
@@ -31,16 +31,4 @@ public enum PublishedFigures {
     /// the built-in scenario `genslm-2to4`.
     public static let genslmZDNetPoint: Calibration.TimePoint? =
         timePoints(scenario: "genslm-2to4") { "\(size($0)) x\($1) (ZDNet)" }.first { $0.systems == 2 }
-
-    /// The calibration point of the kernel efficiency: the calibrated row of ``ThroughputChecks/all``
-    /// (Llama-7B on one CS-2, batch 99 x 2048, 20.45 samples/s).
-    public static let kernelEfficiencyPoint: ThroughputCheck = ThroughputChecks.all.first { $0.status == .calibrated }!
-
-    /// The kernel efficiency at which the simulated run of ``kernelEfficiencyPoint`` reaches its
-    /// published samples/s (bisection on the simulator).
-    public static func fitKernelEfficiency() throws(TrainingError) -> Double {
-        let c = kernelEfficiencyPoint
-        return try Calibration.kernelEfficiency(model: c.model, perSystemBatch: c.batch, target: c.published,
-                                                cluster: ThroughputChecks.cluster(c.system))
-    }
 }

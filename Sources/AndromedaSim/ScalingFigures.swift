@@ -1,5 +1,6 @@
 import Reports
 import Scenarios
+import Training
 
 /// The figures of one scaling row, each computed once with its precision: scaling.csv,
 /// summary.json and the sweeps (which pick columns of scaling.csv) all render from here, so a
@@ -47,11 +48,15 @@ struct ScalingFigures {
         "exposed_stream_s", "boundary_s", "fixed_h", "checkpoints", "samples_to_train", "steps_to_train",
         "time_to_train_h", "energy_kwh", "pacing_usable_cores", "bound_peak_flops_step_s", "bound_io_step_s",
         "fast_forwarded_steps", "fast_forward_relative_error", "scaling_efficiency", "events",
+        "samples_per_s_low", "samples_per_s_high", "time_to_train_h_low", "time_to_train_h_high",
     ]
 
-    init(_ row: ScalingRow) {
+    init(_ row: ScalingRow, interval: PredictionInterval = .fitted) {
         let x = row.result
         let simH = x.timeToTrain.seconds / 3600
+        // The prediction interval of the leave-one-out residuals (docs/validation.md).
+        let rate = interval.throughput(x.samplesPerSecond)
+        let time = interval.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
         let pub = row.published?.timeToTrainHours
         values = [
             "model": .text(x.modelName),
@@ -86,6 +91,10 @@ struct ScalingFigures {
             "fast_forwarded_steps": .int(x.fastForwardedSteps),
             "fast_forward_relative_error": .number(x.fastForwardRelativeError, 6),
             "events": .int(Int64(x.eventsSimulated)),
+            "samples_per_s_low": .number(rate.low, csv: 3, json: 4),
+            "samples_per_s_high": .number(rate.high, csv: 3, json: 4),
+            "time_to_train_h_low": .number(time.low / 3600, 4),
+            "time_to_train_h_high": .number(time.high / 3600, 4),
         ]
     }
 

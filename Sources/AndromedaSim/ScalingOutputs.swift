@@ -14,7 +14,7 @@ public enum ScalingOutputs {
         "samples_per_s", "tokens_per_s", "speedup", "efficiency", "achieved_pflops", "peak_fraction", "compute_s",
         "exposed_stream_s", "boundary_s", "fixed_h", "samples_to_train", "time_to_train_h",
         "steps_to_train", "checkpoints", "energy_kwh", "published_time_to_train_h", "time_error_pct",
-        "scaling_efficiency",
+        "scaling_efficiency", "samples_per_s_low", "samples_per_s_high", "time_to_train_h_low", "time_to_train_h_high",
     ]
 
     /// scaling.csv: one row per (model, systems).
@@ -63,9 +63,9 @@ public enum ScalingOutputs {
             let fill = String(repeating: " ", count: max(0, w - s.count))
             return left ? s + fill : fill + s
         }
-        let widths = [13, 14, 4, 7, 10, 10, 8, 7, 8, 9, 10, 8]
-        let header = ["model", "params", "sys", "batch", "step_s", "samples/s", "speedup", "%peak", "fixed_h",
-                      "train_h", "published", "error"]
+        let widths = [13, 14, 4, 7, 10, 10, 17, 8, 7, 8, 9, 13, 10, 8]
+        let header = ["model", "params", "sys", "batch", "step_s", "samples/s", "samples/s p10-90", "speedup", "%peak", "fixed_h",
+                      "train_h", "train_h p10-90", "published", "error"]
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for (i, c) in cells.enumerated() { parts.append(pad(c, widths[i], left: i == 0)) }
@@ -76,11 +76,15 @@ public enum ScalingOutputs {
             let x = row.result
             let simH = x.timeToTrain.seconds / 3600
             let pubH = row.published?.timeToTrainHours
+            let rate = PredictionInterval.fitted.throughput(x.samplesPerSecond)
+            let time = PredictionInterval.fitted.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
             let cells: [String] = [
                 x.modelName, String(x.parameters), String(x.systems), String(x.globalBatch),
                 String(format: "%.4f", x.step.total.seconds), String(format: "%.2f", x.samplesPerSecond),
+                String(format: "%.4g-%.4g", rate.low, rate.high),
                 String(format: "%.2f", row.speedup), String(format: "%.1f", x.peakFraction * 100),
                 String(format: "%.2f", x.fixedCosts.seconds / 3600), String(format: "%.2f", simH),
+                String(format: "%.2f-%.2f", time.low / 3600, time.high / 3600),
                 published(pubH), errorPct(simH, pubH),
             ]
             out += line(cells)
@@ -90,7 +94,7 @@ public enum ScalingOutputs {
 
     static func published(_ h: Double?) -> String { h.map { String(format: "%.1f h", $0) } ?? "-" }
     static func errorPct(_ sim: Double, _ h: Double?) -> String {
-        h.map { String(format: "%+.1f%%", (sim - $0) / $0 * 100) } ?? "-"
+        h.map { String(format: "%+.1f%%", RelativeError.of(sim, $0) * 100) } ?? "-"
     }
 
     /// Writes scaling.csv, the cluster files, the SVG charts, summary.json and report.html into

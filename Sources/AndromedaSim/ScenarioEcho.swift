@@ -47,6 +47,7 @@ enum ScenarioEcho {
         ])
         let eff: JSONOutput = .object([
             ("kernel_efficiency", d(s.efficiency.kernelEfficiency)),
+            ("pass_overhead_s", d(s.efficiency.passOverheadSeconds)),
             ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
         ])
         let scaling: [JSONOutput] = s.scaling.map { e in

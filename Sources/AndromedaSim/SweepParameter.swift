@@ -66,8 +66,12 @@ public struct SweepParameter: Sendable, Equatable {
         "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: 0...0.5, integer: false) { s, v throws(SweepError) in
             s.cluster.cs2.wafer.defectRate = v.real
         },
-        "kernel_efficiency": Definition(help: "calibrated kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
+        "kernel_efficiency": Definition(help: "fitted kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
             s.efficiency.kernelEfficiency = v.real
+        },
+        "pass_overhead_s": Definition(help: "fitted fixed cost of every layer pass, seconds (0-10)", range: 0...EfficiencyModel.maxPassOverheadSeconds,
+                                      integer: false) { s, v throws(SweepError) in
+            s.efficiency.passOverheadSeconds = v.real
         },
         "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }

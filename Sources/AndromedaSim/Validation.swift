@@ -49,9 +49,13 @@ public struct ValidationRow: Sendable {
     public let source: String
     /// How to simulate it.
     public let quantity: Quantity
+    /// Whether a miss makes `validate` exit 1: a prediction (unless its mechanism is known to be
+    /// missing), or a fit-set row through its leave-one-out prediction.
+    public let gated: Bool
 
-    /// A row.
-    public init(label: String, kind: Kind, published: Double, unit: String, tolerance: Double, source: String, quantity: Quantity) {
+    /// A row (`gated` nil: gated when it is a prediction).
+    public init(label: String, kind: Kind, published: Double, unit: String, tolerance: Double, source: String, quantity: Quantity,
+                gated: Bool? = nil) {
         self.label = label
         self.kind = kind
         self.published = published
@@ -59,6 +63,13 @@ public struct ValidationRow: Sendable {
         self.tolerance = tolerance
         self.source = source
         self.quantity = quantity
+        self.gated = gated ?? (kind == .prediction)
+    }
+
+    /// The throughput check behind the row, if any.
+    public var check: ThroughputCheck? {
+        if case .check(let c) = quantity { return c }
+        return nil
     }
 }
 
@@ -66,18 +77,44 @@ public struct ValidationRow: Sendable {
 public struct ValidationResult: Sendable {
     /// The row.
     public let row: ValidationRow
-    /// The simulated value.
+    /// The simulated value (with the constants in use).
     public let simulated: Double
+    /// For a fit-set row: its value simulated with the constants fitted without it (the
+    /// leave-one-out prediction, the row's evidence).
+    public let leaveOneOut: Double?
+
+    /// A result.
+    public init(row: ValidationRow, simulated: Double, leaveOneOut: Double? = nil) {
+        self.row = row
+        self.simulated = simulated
+        self.leaveOneOut = leaveOneOut
+    }
+
     /// (simulated - published) / published.
-    public var error: Double { (simulated - row.published) / row.published }
-    /// Whether |error| is within the row's tolerance.
-    public var withinTolerance: Bool { abs(error) <= row.tolerance }
+    public var error: Double { RelativeError.of(simulated, row.published) }
+    /// The leave-one-out error, for a fit-set row.
+    public var leaveOneOutError: Double? { leaveOneOut.map { RelativeError.of($0, row.published) } }
+    /// The error that counts as evidence: the leave-one-out one for a fit-set row, else ``error``.
+    public var evidenceError: Double { leaveOneOutError ?? error }
+    /// Whether the evidence error is within the row's tolerance.
+    public var withinTolerance: Bool { abs(evidenceError) <= row.tolerance }
+    /// Whether the row decides the exit status and misses.
+    public var isGatedMiss: Bool { row.gated && !withinTolerance }
 }
 
 /// Every row evaluated, with the summary over predictions.
 public struct ValidationReport: Sendable {
     /// One per row, in order.
     public let results: [ValidationResult]
+    /// The leave-one-out over the fit set (nil when the rows hold no fit-set row).
+    public let crossValidation: ThroughputFit.CrossValidation?
+
+    /// A report.
+    public init(results: [ValidationResult], crossValidation: ThroughputFit.CrossValidation? = nil) {
+        self.results = results
+        self.crossValidation = crossValidation
+    }
+
     /// Prediction rows only.
     public var predictions: [ValidationResult] { results.filter { $0.row.kind == .prediction } }
     /// Mean |error| over predictions (0 without any).
@@ -86,9 +123,9 @@ public struct ValidationReport: Sendable {
     }
     /// Max |error| over predictions.
     public var predictionMaxAbsError: Double { predictions.map { abs($0.error) }.max() ?? 0 }
-    /// Predictions outside their tolerance.
-    public var failedPredictions: [ValidationResult] { predictions.filter { !$0.withinTolerance } }
-    /// True when every prediction is within its tolerance.
+    /// Gated rows outside their tolerance (predictions, and fit-set rows by their leave-one-out error).
+    public var failedPredictions: [ValidationResult] { results.filter(\.isGatedMiss) }
+    /// True when every gated row is within its tolerance.
     public var passed: Bool { failedPredictions.isEmpty }
 
     /// The table `andromeda-sim validate` prints.
@@ -97,22 +134,38 @@ public struct ValidationReport: Sendable {
             let fill = String(repeating: " ", count: max(0, w - s.count))
             return left ? s + fill : fill + s
         }
-        var out = pad("kind", 12, left: true) + pad("figure", 56, left: true) + pad("published", 18) + pad("simulated", 18)
-            + pad("error", 9) + pad("tolerance", 11) + "  status\n"
+        var out = ""
+        if let cv = crossValidation {
+            // The headline: every fit-set point predicted by constants fitted without it.
+            out += "Leave-one-out over the public CS-2 training points (the evidence; in-sample fits are not):\n"
+            out += "  id   " + pad("point", 34, left: true) + pad("published", 12) + pad("predicted", 12) + pad("error", 9)
+                + pad("in-sample", 12) + pad("error", 9) + "\n"
+            for r in cv.rows {
+                out += "  " + pad(r.check.id, 5, left: true) + pad(r.check.label, 34, left: true)
+                    + pad(String(format: "%.2f", r.check.published), 12) + pad(String(format: "%.2f", r.predicted), 12)
+                    + pad(String(format: "%+.1f%%", r.error * 100), 9) + pad(String(format: "%.2f", r.inSample), 12)
+                    + pad(String(format: "%+.1f%%", r.inSampleError * 100), 9) + "\n"
+            }
+            let e = cv.full.efficiency, i = cv.interval
+            out += String(format: "  constants fitted on all %d: kernel_efficiency %.4f, pass_overhead_s %.6f; prediction interval p10 %+.1f%%, p90 %+.1f%%\n",
+                          cv.rows.count, e.kernelEfficiency, e.passOverheadSeconds, i.p10 * 100, i.p90 * 100)
+            out += "  " + cv.summaryLine + "\n\n"
+        }
+        out += pad("kind", 12, left: true) + pad("figure", 56, left: true) + pad("published", 18) + pad("simulated", 18)
+            + pad("error", 9) + pad("leave-one-out", 15) + pad("tolerance", 11) + "  status\n"
         for r in results {
             let status: String
-            switch r.row.kind {
-            case .prediction: status = r.withinTolerance ? "ok" : "MISS"
-            default: status = (r.withinTolerance ? "within" : "outside") + " (not gated)"
-            }
+            if r.row.gated { status = r.withinTolerance ? "ok" : "MISS" } else { status = (r.withinTolerance ? "within" : "outside") + " (not gated)" }
             out += pad(r.row.kind.rawValue, 12, left: true) + pad(r.row.label, 56, left: true) + " "
                 + pad(String(format: "%.2f %@", r.row.published, r.row.unit), 17) + " "
                 + pad(String(format: "%.2f %@", r.simulated, r.row.unit), 17)
-                + pad(String(format: "%+.1f%%", r.error * 100), 9) + pad(String(format: "%.0f%%", r.row.tolerance * 100), 11)
-                + "  " + status + "\n"
+                + pad(String(format: "%+.1f%%", r.error * 100), 9)
+                + pad(r.leaveOneOutError.map { String(format: "%+.1f%%", $0 * 100) } ?? "-", 15)
+                + pad(String(format: "%.0f%%", r.row.tolerance * 100), 11) + "  " + status + "\n"
         }
-        out += String(format: "predictions: %d, mean |error| %.1f%%, max |error| %.1f%%, %d outside tolerance\n",
+        out += String(format: "predictions: %d, mean |error| %.1f%%, max |error| %.1f%%; gated rows outside tolerance: %d\n",
                       predictions.count, predictionMeanAbsError * 100, predictionMaxAbsError * 100, failedPredictions.count)
+        if let cv = crossValidation { out += cv.summaryLine + "\n" }
         return out
     }
 }
@@ -125,9 +178,10 @@ public enum Validation {
     /// Single-system rows come from ``ThroughputChecks/all`` (15 % for a throughput prediction,
     /// the goal of issue 8; 0 for a micro-batch the compiler picked).
     public static let builtinRows: [ValidationRow] = ThroughputChecks.all.map { c in
-        ValidationRow(label: "\(c.label), 1 \(c.system.uppercased()) \(c.release), \(c.figure.rawValue)",
+        ValidationRow(label: "\(c.id) \(c.label), 1 \(c.system.uppercased()) \(c.release), \(c.figure.rawValue)",
                       kind: c.status == .calibrated ? .calibrated : c.status == .fitted ? .fitted : .prediction, published: c.published,
-                      unit: c.figure == .microBatch ? "samples" : "/s", tolerance: c.tolerance, source: c.source, quantity: .check(c))
+                      unit: c.figure == .microBatch ? "samples" : "/s", tolerance: c.tolerance, source: c.source, quantity: .check(c),
+                      gated: c.inFitSet || (c.status == .prediction && c.gated))
     } + PublishedFigures.genslmPoints.map { p in
         // The published times are those of the built-in scenario (PublishedFigures).
         ValidationRow(label: "GenSLM-\(PublishedFigures.size(p.model)), \(p.systems) system\(p.systems == 1 ? "" : "s"), time to train",
@@ -148,7 +202,11 @@ public enum Validation {
 
     /// Simulates every row. Scenario rows use the built-in copies of the scenarios (never a file
     /// or folder of the working directory); each scenario is run once.
-    public static func evaluate(_ rows: [ValidationRow] = builtinRows) throws -> ValidationReport {
+    public static func evaluate(_ rows: [ValidationRow] = builtinRows, crossValidate: Bool = true) throws -> ValidationReport {
+        // Fit-set rows are judged by their leave-one-out prediction (the protocol of ThroughputFit).
+        let fitRows = rows.compactMap { $0.check }.filter(\.inFitSet)
+        let cv = crossValidate && !fitRows.isEmpty
+            ? try ThroughputFit.crossValidate(fitRows.count == ThroughputChecks.fitSet.count ? ThroughputChecks.fitSet : fitRows) : nil
         var runs: [String: ScenarioResults] = [:]
         func results(_ name: String) throws -> ScenarioResults {
             if let r = runs[name] { return r }
@@ -179,9 +237,10 @@ public enum Validation {
             case .check(let c):
                 simulated = try ThroughputChecks.simulate(c).value
             }
-            out.append(ValidationResult(row: v, simulated: simulated))
+            let loo = v.check.flatMap { c in cv?.rows.first { $0.check == c }?.predicted }
+            out.append(ValidationResult(row: v, simulated: simulated, leaveOneOut: loo))
         }
-        return ValidationReport(results: out)
+        return ValidationReport(results: out, crossValidation: cv)
     }
 
     /// Samples/s of a built-in model on one system of type `system` ("cs2": the default

@@ -24,6 +24,8 @@ public enum OutputKind: String, Sendable, Equatable {
     case run
     /// A sweep's folder (`sweep`, `merge` and the Slurm scripts of a sweep): resumed or merged into.
     case sweep
+    /// The folder of `validate --out`: replaced as a whole by the next validation.
+    case validation
 }
 
 /// The marker file that every output folder andromeda-sim creates holds: the folder's kind and

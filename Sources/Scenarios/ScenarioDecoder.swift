@@ -123,6 +123,7 @@ public enum ScenarioDecoder {
         var e = EfficiencyModel()
         guard let r else { return e }
         e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: 0.001...1, unit: "")
+        e.passOverheadSeconds = try r.double("pass_overhead_s", default: e.passOverheadSeconds, range: 0...EfficiencyModel.maxPassOverheadSeconds, unit: "s")
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e
@@ -166,10 +167,12 @@ public enum ScenarioDecoder {
         let stopping: StoppingRule
         var law: ConvergenceLaw?
         let rule = try st.choice("rule", allowed: ["samples", "steps", "convergence", "convergence_law"])
-        let fieldsOf = ["samples": ["samples"], "steps": ["steps"], "convergence": ["min_samples", "noise_batch"],
+        let fieldsOf = ["samples": ["samples"], "steps": ["steps"],
+                        "convergence": ["min_samples", "noise_batch", "min_tokens", "critical_batch_tokens"],
                         "convergence_law": lawFields]
+        let mine = fieldsOf[rule] ?? []
         for (other, fields) in fieldsOf.sorted(by: { $0.key < $1.key }) where other != rule {
-            for f in fields where st.has(f) {
+            for f in fields where st.has(f) && !mine.contains(f) {
                 throw st.error(f, "\"\(f)\" belongs to rule \"\(other)\", not \"\(rule)\"")
             }
         }
@@ -192,8 +195,19 @@ public enum ScenarioDecoder {
                 throw st.error("law", "gives samples outside the allowed ranges for \(model.name): \(stopping)")
             }
         default:
-            stopping = .convergence(minSamples: try st.double("min_samples", range: 1...1e15, unit: "samples"),
-                                    noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
+            // The model's own law (McCandlish et al. 2018), in samples or in tokens (one pair).
+            let seq = Double(max(1, model.seqLen))
+            if st.has("min_tokens") || st.has("critical_batch_tokens") {
+                for f in ["min_samples", "noise_batch"] where st.has(f) {
+                    throw st.error(f, "give min_tokens and critical_batch_tokens, or min_samples and noise_batch, not both")
+                }
+                let eMin = try st.double("min_tokens", range: seq...(1e15 * seq), unit: "tokens")
+                let bCrit = try st.double("critical_batch_tokens", range: (1e-3 * seq)...(1e12 * seq), unit: "tokens")
+                stopping = .convergence(minSamples: eMin / seq, noiseBatch: bCrit / seq)
+            } else {
+                stopping = .convergence(minSamples: try st.double("min_samples", range: 1...1e15, unit: "samples"),
+                                        noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
+            }
         }
         try st.finish()
         for n in systems {

@@ -36,6 +36,30 @@ extension Calibration {
         return try TrainingRun.simulate(spec, cluster: cluster, efficiency: efficiency, seed: seed).timeToTrain.seconds / 3600
     }
 
+    /// The simulated time to train of `point` under an explicit stopping rule.
+    public static func hours(_ point: TimePoint, stopping: StoppingRule, cluster: ClusterSpec = ClusterSpec(),
+                             efficiency: EfficiencyModel = EfficiencyModel(), fixedCosts: FixedCosts = FixedCosts(),
+                             seed: UInt64 = 42) throws(TrainingError) -> Double {
+        guard let m = ModelCatalog.model(named: point.model) else { throw TrainingError("no built-in model \(point.model)") }
+        var spec = TrainingSpec(model: m, systems: point.systems, perSystemBatch: point.perSystemBatch, stopping: stopping)
+        spec.fixedCosts = fixedCosts
+        return try TrainingRun.simulate(spec, cluster: cluster, efficiency: efficiency, seed: seed).timeToTrain.seconds / 3600
+    }
+
+    /// Every model's own law fitted to its points (in the order the models first appear).
+    public static func perModelLawFits(_ points: [TimePoint]) throws(TrainingError) -> [(model: String, rule: StoppingRule)] {
+        var models: [String] = []
+        for p in points where !models.contains(p.model) { models.append(p.model) }
+        var out: [(model: String, rule: StoppingRule)] = []
+        for (k, m) in models.enumerated() {
+            let fit = try WorkProgress.part(k, of: models.count) { () throws(TrainingError) in
+                try perModelLawFit(points.filter { $0.model == m })
+            }
+            out.append((m, .convergence(minSamples: fit.minSamples, noiseBatch: fit.noiseBatch)))
+        }
+        return out
+    }
+
     /// The law's two free parameters (B*, D*) that minimise the sum of squared log errors of the
     /// simulated times over `points`, Kaplan's constants held fixed. Nelder-Mead on the logs, from
     /// `start`, on the simulator itself. Two parameters for four points: the residuals are evidence.
@@ -61,40 +85,41 @@ extension Calibration {
             return sum
         }
         let x0 = [log(start.criticalBatchTokens), log(start.minTokens)]
-        var simplex = [x0, [x0[0] + log(4), x0[1]], [x0[0], x0[1] + log(2)]]
-        var f: [Double] = []
-        for x in simplex { f.append(try cost(x)) }
-        for iteration in 0..<iterations {
-            WorkProgress.current?.update(Double(iteration) / Double(max(1, iterations)))
-            let order = [0, 1, 2].sorted { (f[$0], $0) < (f[$1], $1) }
-            simplex = order.map { simplex[$0] }
-            f = order.map { f[$0] }
-            if abs(f[2] - f[0]) < 1e-12 && abs(simplex[2][0] - simplex[0][0]) + abs(simplex[2][1] - simplex[0][1]) < 1e-6 { break }
-            let c = [(simplex[0][0] + simplex[1][0]) / 2, (simplex[0][1] + simplex[1][1]) / 2]
-            func along(_ t: Double) -> [Double] { [c[0] + t * (simplex[2][0] - c[0]), c[1] + t * (simplex[2][1] - c[1])] }
-            let xr = along(-1), fr = try cost(xr)
-            if fr < f[0] {
-                let xe = along(-2), fe = try cost(xe)
-                if fe < fr { simplex[2] = xe; f[2] = fe } else { simplex[2] = xr; f[2] = fr }
-            } else if fr < f[1] {
-                simplex[2] = xr; f[2] = fr
-            } else {
-                let xc = fr < f[2] ? along(-0.5) : along(0.5)
-                let fc = try cost(xc)
-                if fc < min(fr, f[2]) {
-                    simplex[2] = xc; f[2] = fc
-                } else {
-                    for i in 1...2 {
-                        simplex[i] = [(simplex[0][0] + simplex[i][0]) / 2, (simplex[0][1] + simplex[i][1]) / 2]
-                        f[i] = try cost(simplex[i])
-                    }
-                }
-            }
-        }
-        let best = f.indices.min { (f[$0], $0) < (f[$1], $1) } ?? 0
-        var out = law(simplex[best])
+        let r = try NelderMead.minimize(x0, steps: [log(4), log(2)], tolerance: 1e-12, maxEvaluations: 3 * iterations + 3, cost)
+        var out = law(r.x)
         out.name = start.name
         return out
+    }
+
+    /// One model's own convergence law (McCandlish et al. 2018): the E_min and B_noise, in
+    /// samples of the model's sequence, at which its simulated times on the systems of `points`
+    /// (that model's published times) match them. Two parameters, two times: the times are
+    /// reproduced by construction, so they are fitted values, not evidence.
+    public static func perModelLawFit(_ points: [TimePoint], cluster: ClusterSpec = ClusterSpec(),
+                                      efficiency: EfficiencyModel = EfficiencyModel(), fixedCosts: FixedCosts = FixedCosts(),
+                                      seed: UInt64 = 42) throws(TrainingError) -> (minSamples: Double, noiseBatch: Double) {
+        guard let first = points.first, let m = ModelCatalog.model(named: first.model), points.allSatisfy({ $0.model == first.model }) else {
+            throw TrainingError("a per-model law needs the points of one built-in model")
+        }
+        func hours(_ p: TimePoint, _ eMin: Double, _ bNoise: Double) throws(TrainingError) -> Double {
+            var spec = TrainingSpec(model: m, systems: p.systems, perSystemBatch: p.perSystemBatch,
+                                    stopping: .convergence(minSamples: eMin, noiseBatch: bNoise))
+            spec.fixedCosts = fixedCosts
+            return try TrainingRun.simulate(spec, cluster: cluster, efficiency: efficiency, seed: seed).timeToTrain.seconds / 3600
+        }
+        func cost(_ x: [Double]) throws(TrainingError) -> Double {
+            guard x[0] > 0, x[0] < 34, x[1] > -6, x[1] < 27 else { return 1e6 }
+            var sum = 0.0
+            for p in points {
+                let e = log(try hours(p, exp(x[0]), exp(x[1])) / p.hours)
+                sum += e * e
+            }
+            return sum
+        }
+        // Start: E_min from the first time at a throughput guess, B_noise at the first global batch.
+        let x0 = [log(1e6), log(Double(first.perSystemBatch * first.systems))]
+        let r = try NelderMead.minimize(x0, steps: [log(4), log(4)], tolerance: 1e-14, size: 1e-9, maxEvaluations: 600, cost)
+        return (exp(r.x[0]), exp(r.x[1]))
     }
 
     /// One held-out point: the law fitted on the other points, and its prediction for this one.

@@ -1,13 +1,42 @@
 import SimEngine
 
-/// The one calibrated constant of the compute model (docs/model.md, docs/validation.md).
+/// The fitted constants of the compute model (docs/model.md, "Fitted constants";
+/// docs/validation.md, "Calibration protocol"). Both are physical quantities of a named
+/// mechanism, fitted jointly by `andromeda-sim calibrate` (least squares on log throughput over
+/// the CS-2 training points P1-P11 of shared/reference/public-throughput.md, nothing else).
 public struct EfficiencyModel: Sendable, Equatable {
-    /// Fraction of each core's FMAC (and vector) rate the compiled kernels sustain, with the
-    /// 2022-23 software stack. CALIBRATED on the measured Llama-7B throughput (20.45 samples/s on
-    /// one CS-2, ALCF log, R2.1.1) and nothing else: `andromeda-sim calibrate`.
-    public var kernelEfficiency: Double = 0.3569
+    /// Kernel efficiency: the fraction of each core's FMAC (and vector) rate the compiled kernels
+    /// sustain inside an operation. FITTED (jointly with ``passOverheadSeconds``).
+    public var kernelEfficiency: Double = EfficiencyModel.fitted.kernelEfficiency
+    /// Layer-pass overhead: the fixed time every layer pass (one layer's forward or backward on
+    /// one micro-batch) costs on the wafer beyond its operations, whatever its size: the runtime's
+    /// synchronisation with the weight and activation servers, the switch of the wafer's program
+    /// and routes to the next kernel, and the start of the pass's weight stream. Seconds. FITTED
+    /// (jointly with ``kernelEfficiency``); no public figure gives it directly.
+    public var passOverheadSeconds: Double = EfficiencyModel.fitted.passOverheadSeconds
+    /// Exponential cost: the cycles one core spends on one exponential (softmax, the loss's
+    /// softmax, the tanh or sigmoid of an activation function). A WSE core has no
+    /// transcendental unit; the SDK's math library computes exp in software. FITTED (jointly).
+    public var exponentialCycles: Double = EfficiencyModel.fitted.exponentialCycles
     /// Backward recomputes the layer's forward (only layer inputs are kept on the wafer).
     public var recomputeInBackward = true
-    /// The calibrated defaults.
+
+    /// The fitted defaults.
     public init() {}
+
+    /// A model with the given constants.
+    public init(kernelEfficiency: Double, passOverheadSeconds: Double, recomputeInBackward: Bool = true) {
+        self.kernelEfficiency = kernelEfficiency
+        self.passOverheadSeconds = passOverheadSeconds
+        self.recomputeInBackward = recomputeInBackward
+    }
+
+    /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
+    /// to the compute model, the fit set or the fixed costs; docs/validation.md).
+    public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0)
+    /// The largest exponential cost a scenario may set, cycles.
+    public static let maxExponentialCycles = 100_000.0
+
+    /// The largest pass overhead a scenario may set, seconds (10 s: far beyond any measurement).
+    public static let maxPassOverheadSeconds = 10.0
 }

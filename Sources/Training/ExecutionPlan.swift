@@ -81,6 +81,8 @@ public struct ExecutionPlan: Sendable {
     public let sramBytesPerCore: Int
     /// FLOPs executed per step on one system (recompute included, masked attention skipped).
     public let executedFLOPsPerSystemStep: Double
+    /// The fixed cost included in every pass's compute time (``EfficiencyModel/passOverheadSeconds``).
+    public let passOverheadNanoseconds: Int64
     /// Embedding, one block and head as mapped on the first system's wafer for a full micro-batch.
     public let mappings: [LayerMapping]
     /// Time of a forward-only step (evaluation) on the first system: every layer of every
@@ -122,8 +124,17 @@ public struct ExecutionPlan: Sendable {
         let streamed = cluster.memoryX.bytesPerParameterStreamed
         let backwardFactor = 2 + (efficiency.recomputeInBackward ? 1.0 : 0.0)
         let timer = LayerTimer(model: m, wafer: ws)
-        let ideal = WaferMapper(rows: ws.gridHeight, columns: ws.gridWidth, hop: ws.hopLatencyCycles,
+        // The fixed cost of every layer pass (EfficiencyModel.passOverheadSeconds), nanoseconds.
+        let overhead = efficiency.passOverheadSeconds * 1e9
+        guard overhead.isFinite, overhead >= 0, efficiency.passOverheadSeconds <= EfficiencyModel.maxPassOverheadSeconds else {
+            throw TrainingError("\(m.name): efficiency.pass_overhead_s \(efficiency.passOverheadSeconds) is out of range; "
+                + "allowed range: 0 to \(EfficiencyModel.maxPassOverheadSeconds) s")
+        }
+        let passOverhead = Int64(overhead.rounded(.up))
+        passOverheadNanoseconds = passOverhead
+        var ideal = WaferMapper(rows: ws.gridHeight, columns: ws.gridWidth, hop: ws.hopLatencyCycles,
                                 fmacRate: Double(ws.fmacsPerCorePerCycle) * eta, clockHz: ws.clockHz)
+        ideal.exponentialCycles = efficiency.exponentialCycles
 
         // The largest micro-batch that fits (fitting is monotone in the micro-batch).
         if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
@@ -165,7 +176,7 @@ public struct ExecutionPlan: Sendable {
                     for l in layers {
                         let f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
                         let stream = Double(l.parameters) * streamed / ioRate * 1e9
-                        t += Double(count) * (max(f, stream) + max(backwardFactor * f, stream))
+                        t += Double(count) * (max(f + overhead, stream) + max(backwardFactor * f + overhead, stream))
                     }
                 }
                 times.append((k, t))
@@ -185,7 +196,7 @@ public struct ExecutionPlan: Sendable {
         }
 
         // Per wafer (its detours), the forward time of each layer kind at both micro-batch sizes.
-        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta) }
+        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta, exponentialCycles: efficiency.exponentialCycles) }
         func ns(_ x: Double, _ what: String) throws(TrainingError) -> Int64 {
             try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }
@@ -209,14 +220,16 @@ public struct ExecutionPlan: Sendable {
             let tokens = Double(samples) * Double(m.seqLen)
             for l in layers {
                 flops += l.forwardFLOPsPerToken * tokens
-                let d = forward.map { $0[l.kind]?[samples] ?? 0 }
+                let d = forward.map { ($0[l.kind]?[samples] ?? 0) + passOverhead }
                 passes.append(Pass(layer: l.index, micro: micro, backward: false,
                                    weightBytes: Double(l.parameters) * streamed, computeNanoseconds: d))
             }
             for l in layers.reversed() {
                 flops += backwardFactor * l.forwardFLOPsPerToken * tokens
                 var d: [Int64] = []
-                for f in forward { d.append(try ns(backwardFactor * Double(f[l.kind]?[samples] ?? 0), "a backward pass")) }
+                for f in forward {
+                    d.append(try ns(backwardFactor * Double(f[l.kind]?[samples] ?? 0), "a backward pass") + passOverhead)
+                }
                 passes.append(Pass(layer: l.index, micro: micro, backward: true,
                                    weightBytes: Double(l.parameters) * streamed, computeNanoseconds: d))
             }
@@ -229,7 +242,7 @@ public struct ExecutionPlan: Sendable {
         for micro in 0..<n {
             let samples = micro == n - 1 ? lastMicroBatch : size
             for l in layers {
-                evalStep += max(Double(forward[0][l.kind]?[samples] ?? 0), Double(l.parameters) * streamed / ioRate * 1e9)
+                evalStep += max(Double(forward[0][l.kind]?[samples] ?? 0) + overhead, Double(l.parameters) * streamed / ioRate * 1e9)
             }
         }
         forwardOnlyStepNanoseconds = evalStep

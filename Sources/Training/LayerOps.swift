@@ -7,13 +7,16 @@ public enum WaferOp: Sendable, Equatable {
     /// A product of two activation tensors (attention scores Q.K^T, or the weighted sum of
     /// values), after keys or values are moved across the mesh.
     case product(name: String, macs: Double, movedWords: Double)
-    /// An element-wise pass: norms, softmax, activation functions, the embedding gather.
-    case elementwise(name: String, elements: Double, opsPerElement: Double)
+    /// An element-wise pass: norms, softmax, activation functions, the embedding gather;
+    /// `transcendentalsPerElement` of its operations are exponentials (softmax, the loss's
+    /// softmax, the activation's tanh or sigmoid), which a core without a transcendental unit
+    /// computes in software (``EfficiencyModel/exponentialCycles``).
+    case elementwise(name: String, elements: Double, opsPerElement: Double, transcendentalsPerElement: Double = 0)
 
     /// The operation's name ("qkv", "scores", "softmax", ...).
     public var name: String {
         switch self {
-        case .gemm(let n, _), .product(let n, _, _), .elementwise(let n, _, _): return n
+        case .gemm(let n, _), .product(let n, _, _), .elementwise(let n, _, _, _): return n
         }
     }
 }
@@ -45,13 +48,14 @@ public enum LayerOps {
                 .elementwise(name: "norm1", elements: td * Double(d), opsPerElement: normOpsPerElement),
                 .gemm(name: "qkv", shape: GemmShape(tokens: t, dIn: d, dOut: 3 * d)),
                 .product(name: "scores", macs: attnMACs, movedWords: td * Double(d) / 2),
-                .elementwise(name: "softmax", elements: td * s * Double(m.heads) * half, opsPerElement: softmaxOpsPerElement),
+                .elementwise(name: "softmax", elements: td * s * Double(m.heads) * half, opsPerElement: softmaxOpsPerElement,
+                             transcendentalsPerElement: 1),
                 .product(name: "context", macs: attnMACs, movedWords: td * Double(d) / 2),
                 .gemm(name: "proj", shape: GemmShape(tokens: t, dIn: d, dOut: d)),
                 .elementwise(name: "norm2", elements: td * Double(d), opsPerElement: normOpsPerElement),
                 .gemm(name: "ffn-up", shape: GemmShape(tokens: t, dIn: d, dOut: (m.gatedFFN ? 2 : 1) * m.dFFN)),
                 .elementwise(name: "activation", elements: td * Double(m.dFFN),
-                             opsPerElement: activationOpsPerElement + (m.gatedFFN ? 2 : 0)),
+                             opsPerElement: activationOpsPerElement + (m.gatedFFN ? 2 : 0), transcendentalsPerElement: 1),
                 .gemm(name: "ffn-down", shape: GemmShape(tokens: t, dIn: m.dFFN, dOut: d)),
             ]
             if m.perSampleBlockParameters > 0 {
@@ -61,10 +65,20 @@ public enum LayerOps {
             return ops
         case .head:
             let th = max(1, Int((td * m.headTokenFraction).rounded(.up)))
+            if let classes = m.classifierClasses {
+                return [
+                    .elementwise(name: "norm-final", elements: td * Double(d), opsPerElement: normOpsPerElement),
+                    .gemm(name: "pooler", shape: GemmShape(tokens: samples, dIn: d, dOut: d)),
+                    .gemm(name: "classifier", shape: GemmShape(tokens: samples, dIn: d, dOut: classes)),
+                    .elementwise(name: "loss", elements: Double(samples) * Double(classes), opsPerElement: softmaxOpsPerElement,
+                                 transcendentalsPerElement: 1),
+                ]
+            }
             return [
                 .elementwise(name: "norm-final", elements: td * Double(d), opsPerElement: normOpsPerElement),
                 .gemm(name: "vocab", shape: GemmShape(tokens: th, dIn: d, dOut: m.vocabulary)),
-                .elementwise(name: "loss", elements: Double(th) * Double(m.vocabulary), opsPerElement: softmaxOpsPerElement),
+                .elementwise(name: "loss", elements: Double(th) * Double(m.vocabulary), opsPerElement: softmaxOpsPerElement,
+                             transcendentalsPerElement: 1),
             ]
         }
     }

@@ -69,8 +69,9 @@ final class LayerTimer {
                 ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: e))
             case .product(_, let macs, let moved):
                 ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.activationProductCycles(macs: macs, movedWords: moved)), gemm: nil))
-            case .elementwise(_, let elements, let perElement):
-                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.elementwiseCycles(elements: elements, opsPerElement: perElement)), gemm: nil))
+            case .elementwise(_, let elements, let perElement, let transcendentals):
+                let cycles = mapper.elementwiseCycles(elements: elements, opsPerElement: perElement, transcendentalsPerElement: transcendentals)
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: cycles), gemm: nil))
             }
         }
         return LayerMapping(kind: kind, ops: ops)

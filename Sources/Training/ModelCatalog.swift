@@ -33,7 +33,7 @@ public enum ModelCatalog {
         ModelSpec(name: "cerebras-gpt-256m", layers: 14, dModel: 1088, heads: 17, dFFN: 4352, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-590m", layers: 18, dModel: 1536, heads: 12, dFFN: 6144, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-1.3b", layers: 24, dModel: 2048, heads: 16, dFFN: 8192, vocabulary: 50257, seqLen: 2048),
-        ModelSpec(name: "cerebras-gpt-2.7b", layers: 32, dModel: 2560, heads: 20, dFFN: 10240, vocabulary: 50257, seqLen: 2048),
+        ModelSpec(name: "cerebras-gpt-2.7b", layers: 32, dModel: 2560, heads: 32, dFFN: 10240, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-6.7b", layers: 32, dModel: 4096, heads: 32, dFFN: 16384, vocabulary: 50257, seqLen: 2048),
         ModelSpec(name: "cerebras-gpt-13b", layers: 40, dModel: 5120, heads: 40, dFFN: 20480, vocabulary: 50257, seqLen: 2048),
         // Models of the ALCF example logs (Cerebras Model Zoo configs; docs/validation.md).
@@ -47,6 +47,14 @@ public enum ModelCatalog {
         // image; the "vocabulary" is the 32 output channels; adaLN modulation 6 d^2 + 6 d per block.
         ModelSpec(name: "dit-2b", layers: 30, dModel: 2048, heads: 16, dFFN: 8192, vocabulary: 32, seqLen: 256,
                   learnedPositions: false, tiedEmbeddings: false).encoder(perSampleBlockParameters: 6 * 2048 * 2048 + 6 * 2048),
+        // GPT-2 small (params_gpt2_small.yaml) at MSL 2048 (the DABench log, P5).
+        ModelSpec(name: "gpt2-small", layers: 12, dModel: 768, heads: 12, dFFN: 3072, vocabulary: 50257, seqLen: 2048),
+        // BERT-base and BERT-large fine-tuned on SST-2 (Zhang et al. 2024, Table IV; P10, P11):
+        // MSL 128, a pooler and a 2-class classifier on the first token.
+        ModelSpec(name: "bert-base-sst2", layers: 12, dModel: 768, heads: 12, dFFN: 3072, vocabulary: 30522, seqLen: 128)
+            .classifier(classes: 2),
+        ModelSpec(name: "bert-large-sst2", layers: 24, dModel: 1024, heads: 16, dFFN: 4096, vocabulary: 30522, seqLen: 128)
+            .classifier(classes: 2),
         // Llama2-7B (params_llama2_7b.yaml): the Llama-7B shape at MSL 4096.
         ModelSpec(name: "llama2-7b", layers: 32, dModel: 4096, heads: 32, dFFN: 11008, vocabulary: 32000, seqLen: 4096,
                   gatedFFN: true, learnedPositions: false, tiedEmbeddings: false),

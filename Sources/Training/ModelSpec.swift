@@ -34,6 +34,10 @@ public struct ModelSpec: Sendable, Equatable {
     /// Parameters per block applied once per sample rather than per token (DiT's adaLN
     /// modulation, 6 d^2 + 6 d): streamed with the block, nearly free to compute.
     public var perSampleBlockParameters: Int = 0
+    /// A sequence-classification head (fine-tuning, e.g. SST-2) instead of the vocabulary
+    /// projection: a pooler (d x d) and a classifier (d x classes) on one token per sample.
+    /// nil: the language-model head.
+    public var classifierClasses: Int?
 
     /// A model of the given shape.
     public init(name: String, layers: Int, dModel: Int, heads: Int, dFFN: Int, vocabulary: Int,
@@ -59,6 +63,15 @@ public struct ModelSpec: Sendable, Equatable {
         return m
     }
 
+    /// The same model fine-tuned for sequence classification into `classes` classes (an encoder
+    /// whose head is a pooler and a classifier on the first token: BERT on SST-2).
+    public func classifier(classes: Int) -> ModelSpec {
+        var m = encoder(headTokenFraction: 1 / Double(max(1, seqLen)))
+        m.classifierClasses = classes
+        m.tiedEmbeddings = false
+        return m
+    }
+
     /// Parameters of one transformer block: attention (QKV and output, with biases), the
     /// feed-forward matrices, and two layer norms.
     public var blockParameters: Int {
@@ -75,7 +88,8 @@ public struct ModelSpec: Sendable, Equatable {
 
     /// Output head parameters (final norm, plus the projection when not tied).
     public var headParameters: Int {
-        2 * dModel + (tiedEmbeddings ? 0 : vocabulary * dModel)
+        if let c = classifierClasses { return 2 * dModel + dModel * dModel + dModel + dModel * c + c }
+        return 2 * dModel + (tiedEmbeddings ? 0 : vocabulary * dModel)
     }
 
     /// Total parameter count.
@@ -98,8 +112,9 @@ public struct ModelSpec: Sendable, Equatable {
                                  forwardFLOPsPerToken: 2 * matrixElements + attention + perSample))
         }
         // The head reads the (tied) embedding matrix: its weights are streamed again.
+        let headWidth = classifierClasses.map { d + Double($0) } ?? v
         out.append(LayerCost(kind: .head, index: layers + 1, parameters: headParameters + (tiedEmbeddings ? vocabulary * dModel : 0),
-                             forwardFLOPsPerToken: 2 * d * v * headTokenFraction))
+                             forwardFLOPsPerToken: 2 * d * headWidth * headTokenFraction))
         return out
     }
 

@@ -68,6 +68,10 @@ public struct TrainingResult: Sendable, Equatable {
     /// Throughput of forward passes only (evaluation), samples/s, from the plan: each layer at
     /// the slower of its compute and its weight stream.
     public let forwardOnlySamplesPerSecond: Double
+    /// The fixed cost of every layer pass (``EfficiencyModel/passOverheadSeconds``), included in each pass's compute.
+    public var passOverhead: SimDuration = .zero
+    /// Layer passes per step on each system (micro-batches x layers x 2).
+    public var passesPerStep: Int = 0
 }
 
 /// Simulates training jobs on a cluster.
@@ -144,7 +148,8 @@ public enum TrainingRun {
                 checkpoint: SimDuration(nanoseconds: plan.checkpointNanoseconds),
                 lastMicroBatch: plan.lastMicroBatch, maxMicroBatch: plan.maxMicroBatch, sramBytesPerCore: plan.sramBytesPerCore,
                 mappings: plan.mappings,
-                forwardOnlySamplesPerSecond: Double(global) / (plan.forwardOnlyStepNanoseconds * 1e-9))
+                forwardOnlySamplesPerSecond: Double(global) / (plan.forwardOnlyStepNanoseconds * 1e-9),
+                passOverhead: SimDuration(nanoseconds: plan.passOverheadNanoseconds), passesPerStep: plan.passes.count)
         } catch {
             throw TrainingError("\(spec.model.name) on \(spec.systems) systems: \(error)")
         }

@@ -35,11 +35,14 @@ public struct WaferMapper: Sendable {
     public let columnDetours: Int, rowDetours: Int
     /// Clock, Hz.
     public let clockHz: Double
+    /// Cycles a core spends on one exponential (``EfficiencyModel/exponentialCycles``).
+    public var exponentialCycles: Double = 0
 
     /// The mapper for `wafer` at kernel efficiency `kernelEfficiency`, with weights arriving at
     /// `ingressBytesPerSecond` (nil: already buffered at the edge, as when a pass's weights were
     /// prefetched while the previous pass computed).
-    public init(wafer: Wafer, kernelEfficiency: Double, ingressBytesPerSecond: Double? = nil) {
+    public init(wafer: Wafer, kernelEfficiency: Double, ingressBytesPerSecond: Double? = nil, exponentialCycles: Double = 0) {
+        self.exponentialCycles = exponentialCycles
         let s = wafer.spec
         rows = s.gridHeight
         columns = s.gridWidth
@@ -172,10 +175,11 @@ public struct WaferMapper: Sendable {
 
     /// Cycles of an element-wise pass over `elements` values at `opsPerElement` vector operations
     /// each (norms, softmax, activation functions), spread over the grid, plus one row crossing
-    /// for the reductions norms and softmax need.
-    public func elementwiseCycles(elements: Double, opsPerElement: Double) -> Double {
+    /// for the reductions norms and softmax need; each of the `transcendentalsPerElement`
+    /// exponentials costs ``exponentialCycles`` of a core's time (a software routine, no vector lanes).
+    public func elementwiseCycles(elements: Double, opsPerElement: Double, transcendentalsPerElement: Double = 0) -> Double {
         let cores = Double(rows * columns)
-        return elements * opsPerElement / cores / fmacRate + Double(columns) * hop
+        return elements * (opsPerElement / fmacRate + transcendentalsPerElement * exponentialCycles) / cores + Double(columns) * hop
     }
 
     /// Cycles to nanoseconds.

@@ -79,6 +79,12 @@ extension WeightStreamingJob {
     @inline(never) func traceComputeDone(lane s: Int, pass p: Int, _ now: SimTime) {
         guard let trace, let t = traceState else { return }
         trace.span(track: t.laneTracks[s], name: t.passNames[p], start: SimTime(nanoseconds: t.computeStart[s]), end: now)
+        // The pass's fixed cost (EfficiencyModel.passOverheadSeconds), nested at its start.
+        let overhead = plan.passOverheadNanoseconds
+        if overhead > 0, t.computeStart[s] <= now.nanoseconds - overhead {
+            trace.span(track: t.laneTracks[s], name: "pass overhead", start: SimTime(nanoseconds: t.computeStart[s]),
+                       end: SimTime(nanoseconds: t.computeStart[s] + overhead))
+        }
     }
 
     /// When the last lane finishes pass `p`, a span on "<label> pacing" from the earliest start of

@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "time to train %.3f h (fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
                          r.timeToTrain.seconds / 3600, r.fixedCosts.seconds / 3600, r.checkpoints, r.stepsToTrain, r.fastForwardedSteps))
             print("events \(r.eventsSimulated), wall \(el)")
-            if mapping { print(MappingTable.render(r.mappings)) }
+            if mapping { print(MappingTable.render(r.mappings, passOverheadNanoseconds: r.passOverhead.nanoseconds, passesPerStep: r.passesPerStep)) }
         } catch {
             fail("\(error)")
         }

@@ -76,6 +76,28 @@ final class BrowserReportTests: XCTestCase {
                                                     "fifo/jobs.csv", "policies.csv", "wait_cdf.svg"])
     }
 
+    /// validation.html (validate --out): the leave-one-out table first, the parity plot drawn,
+    /// every row and the constants, in a real browser.
+    func testValidationPageInBrowser() throws {
+        let browser = try chromium()
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("asim-validation-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: d) }
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        try ValidationPage.write(try Validation.evaluate(), to: d.path)
+        let page = d.appendingPathComponent("validation.html").path
+        let dom = try browse(browser, ["--dump-dom"], page, home: d.path)
+        for text in ["id=\"loo-table\"", "id=\"parity\"", "<svg", "leave-one-out (P1-P11)", "in-sample fit (P1-P11)", "y = x", "+15 %",
+                     "id=\"rows-table\"", "pass_overhead_s", "kernel_efficiency", "href=\"validation.csv\"", "<td>P11</td>"] {
+            XCTAssert(dom.contains(text), "validation.html: the DOM lacks \(text)")
+        }
+        let loo = try XCTUnwrap(dom.range(of: "id=\"loo-table\"")), rows = try XCTUnwrap(dom.range(of: "id=\"rows-table\""))
+        XCTAssertLessThan(loo.lowerBound, rows.lowerBound, "the leave-one-out table comes first")
+        let png = d.appendingPathComponent("shot.png").path
+        _ = try browse(browser, ["--window-size=1200,1600", "--screenshot=\(png)"], page, home: d.path)
+        let image = try PNGPixels(try Data(contentsOf: URL(fileURLWithPath: png)))
+        XCTAssertGreaterThan(image.distinctColors, 50, "the screenshot looks blank")
+    }
+
     /// Strings a hostile user might write: a script, an event handler breaking out of the style
     /// sheet, a `javascript:` URL, quotes, a reference the SVG inliner must not touch, and a
     /// right-to-left override.

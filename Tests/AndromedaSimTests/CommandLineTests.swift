@@ -77,8 +77,8 @@ final class CommandLineTests: XCTestCase {
         let v = try run(["validate"])
         // Exit 1 exactly when some prediction is outside its tolerance (the table says MISS).
         XCTAssertEqual(v.status, v.out.contains("MISS") ? 1 : 0, v.err)
-        for text in ["GenSLM-1.3B", "ZDNet", "Llama-7B", "ESM-2", "DiT-2B", "BERT-large", "CS-3", "calibrated", "fitted", "prediction",
-                     "alternative", "mean |error|"] {
+        for text in ["GenSLM-1.3B", "ZDNet", "Llama-7B", "ESM-2", "DiT-2B", "BERT-large", "CS-3", "leave-one-out", "fitted", "prediction",
+                     "alternative", "mean |error|", "P11"] {
             XCTAssert(v.out.contains(text), "\(text) missing: \(v.out)")
         }
     }

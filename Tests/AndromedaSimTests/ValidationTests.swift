@@ -26,14 +26,25 @@ final class ValidationTests: XCTestCase {
             tolerance: 0.1, source: "test", quantity: .singleSystemThroughput(model: "llama-7b", perSystemBatch: 1, seqLen: nil, system: "cs9"))]))
     }
 
-    func testBuiltinRowsHaveEveryKindAndReportTheirMisses() throws {
+    func testBuiltinRowsJudgeTheFitSetByLeaveOneOutAndReportTheirMisses() throws {
         let r = try Validation.evaluate()
-        XCTAssertEqual(Set(r.results.map(\.row.kind.rawValue)), ["calibrated", "fitted", "prediction", "alternative"])
+        XCTAssertEqual(Set(r.results.map(\.row.kind.rawValue)), ["fitted", "prediction", "alternative"])
         XCTAssertEqual(r.passed, !r.table.contains("MISS"), r.table)
-        XCTAssertGreaterThanOrEqual(r.predictions.count, 10, "the ALCF single-system rows are predictions")
-        // The calibration point is reproduced.
-        let llama = try XCTUnwrap(r.results.first { $0.row.kind == .calibrated })
-        XCTAssertTrue(llama.withinTolerance, r.table)
+        XCTAssertGreaterThanOrEqual(r.predictions.count, 6, "the CS-3 rows, other logs and GenSLM speed-ups are predictions")
+        // Every fit-set row carries its leave-one-out prediction, which is what is gated.
+        let fit = r.results.filter { $0.row.check?.inFitSet == true }
+        XCTAssertEqual(fit.map { $0.row.check?.id ?? "" }, ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"])
+        for x in fit {
+            XCTAssertNotNil(x.leaveOneOut, x.row.label)
+            XCTAssertTrue(x.row.gated)
+            XCTAssertEqual(x.evidenceError, try XCTUnwrap(x.leaveOneOutError))
+        }
+        // The table opens with the leave-one-out table and ends with its summary line.
+        XCTAssert(r.table.hasPrefix("Leave-one-out over the public CS-2 training points"), r.table)
+        let last = try XCTUnwrap(r.table.split(separator: "\n").last)
+        XCTAssert(last.hasPrefix("leave-one-out: mean |error| ") && last.hasSuffix(" over 11 points"), String(last))
+        // No CS-3 or other row is in the fit set.
+        XCTAssert(ThroughputChecks.fitSet.allSatisfy { $0.system == "cs-2" && $0.id.hasPrefix("P") })
     }
 
     func testNewScenarioFieldsAreCheckedAndEchoed() throws {
