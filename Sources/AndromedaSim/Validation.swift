@@ -117,12 +117,15 @@ public struct ValidationReport: Sendable {
 
     /// Prediction rows only.
     public var predictions: [ValidationResult] { results.filter { $0.row.kind == .prediction } }
+    /// Gated prediction rows (the summary's mean and max are over these: a row whose mechanism
+    /// is known to be missing, or a figure not comparable, is shown but not averaged in).
+    public var gatedPredictions: [ValidationResult] { predictions.filter(\.row.gated) }
     /// Mean |error| over predictions (0 without any).
     public var predictionMeanAbsError: Double {
-        predictions.isEmpty ? 0 : predictions.reduce(0) { $0 + abs($1.error) } / Double(predictions.count)
+        gatedPredictions.isEmpty ? 0 : gatedPredictions.reduce(0) { $0 + abs($1.error) } / Double(gatedPredictions.count)
     }
-    /// Max |error| over predictions.
-    public var predictionMaxAbsError: Double { predictions.map { abs($0.error) }.max() ?? 0 }
+    /// Max |error| over gated predictions.
+    public var predictionMaxAbsError: Double { gatedPredictions.map { abs($0.error) }.max() ?? 0 }
     /// Gated rows outside their tolerance (predictions, and fit-set rows by their leave-one-out error).
     public var failedPredictions: [ValidationResult] { results.filter(\.isGatedMiss) }
     /// True when every gated row is within its tolerance.
@@ -163,8 +166,8 @@ public struct ValidationReport: Sendable {
                 + pad(r.leaveOneOutError.map { String(format: "%+.1f%%", $0 * 100) } ?? "-", 15)
                 + pad(String(format: "%.0f%%", r.row.tolerance * 100), 11) + "  " + status + "\n"
         }
-        out += String(format: "predictions: %d, mean |error| %.1f%%, max |error| %.1f%%; gated rows outside tolerance: %d\n",
-                      predictions.count, predictionMeanAbsError * 100, predictionMaxAbsError * 100, failedPredictions.count)
+        out += String(format: "gated predictions: %d, mean |error| %.1f%%, max |error| %.1f%%; gated rows outside tolerance: %d\n",
+                      gatedPredictions.count, predictionMeanAbsError * 100, predictionMaxAbsError * 100, failedPredictions.count)
         if let cv = crossValidation { out += cv.summaryLine + "\n" }
         return out
     }

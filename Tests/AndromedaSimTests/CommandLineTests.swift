@@ -1,3 +1,4 @@
+import AndromedaSim
 import Foundation
 import XCTest
 
@@ -90,9 +91,24 @@ final class CommandLineTests: XCTestCase {
         for name in ["genslm", "genslm-2to4", "Scenarios/genslm.json"] {
             try FileManager.default.createDirectory(at: d.appendingPathComponent(name), withIntermediateDirectories: true)
         }
-        let v = try run(["validate"], cwd: d)
+        let v = try run(["validate", "--out", "v"], cwd: d)
         XCTAssertEqual(v.status, v.out.contains("MISS") ? 1 : 0, v.err)
         XCTAssert(v.out.contains("predictions:"), v.out)
+        // --out: the page and the table, in a folder of its own kind, the same bytes on every run.
+        let page = try String(contentsOf: d.appendingPathComponent("v/validation.html"), encoding: .utf8)
+        XCTAssert(page.contains("id=\"loo-table\"") && page.contains("<svg"), page)
+        let csv = try String(contentsOf: d.appendingPathComponent("v/validation.csv"), encoding: .utf8)
+        XCTAssert(csv.hasPrefix(ValidationPage.columns.joined(separator: ",") + "\n"), csv)
+        XCTAssertEqual(csv.split(separator: "\n").count, 1 + Validation.builtinRows.count)
+        XCTAssertEqual(OutputMarker.kind(of: d.appendingPathComponent("v").path), .validation)
+        let again = try run(["validate", "--out", "v"], cwd: d)
+        XCTAssertEqual(again.status, v.status, again.err)
+        XCTAssertEqual(try String(contentsOf: d.appendingPathComponent("v/validation.csv"), encoding: .utf8), csv)
+        let r = try run(["run", "genslm", "--out", "r", "--quiet"], cwd: d)
+        XCTAssertEqual(r.status, 0, r.err)
+        let refused = try run(["validate", "--out", "r"], cwd: d)
+        XCTAssertEqual(refused.status, 2, refused.err)
+        XCTAssert(refused.err.contains("holds a run's outputs"), refused.err)
     }
 
     /// A folder named like a built-in scenario is not taken for a scenario file by `run` either.
