@@ -48,6 +48,8 @@ enum ScenarioEcho {
         let eff: JSONOutput = .object([
             ("kernel_efficiency", d(s.efficiency.kernelEfficiency)),
             ("pass_overhead_s", d(s.efficiency.passOverheadSeconds)),
+            ("exponential_cycles", d(s.efficiency.exponentialCycles)),
+            ("attention_efficiency", d(s.efficiency.attentionEfficiency)),
             ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
         ])
         let scaling: [JSONOutput] = s.scaling.map { e in

@@ -78,18 +78,21 @@ public enum ThroughputFit {
         case passOverhead = "pass_overhead_s"
         /// ``EfficiencyModel/exponentialCycles`` (searched in units of 10 cycles).
         case exponentialCycles = "exponential_cycles"
+        /// ``EfficiencyModel/attentionEfficiency`` (searched as its logarithm).
+        case attentionEfficiency = "attention_efficiency"
 
         func coordinate(_ e: EfficiencyModel) -> Double {
             switch self {
             case .kernelEfficiency: return log(e.kernelEfficiency)
             case .passOverhead: return max(0.2, e.passOverheadSeconds * 1e3)
             case .exponentialCycles: return max(0.5, e.exponentialCycles / 10)
+            case .attentionEfficiency: return log(e.attentionEfficiency)
             }
         }
 
         func step(_ x: Double) -> Double {
             switch self {
-            case .kernelEfficiency: return 0.15
+            case .kernelEfficiency, .attentionEfficiency: return 0.15
             case .passOverhead, .exponentialCycles: return x * 0.6 + 0.5
             }
         }
@@ -97,7 +100,7 @@ public enum ThroughputFit {
         /// Distance outside the allowed range (0 inside).
         func outside(_ x: Double) -> Double {
             switch self {
-            case .kernelEfficiency: return max(0, x) + max(0, log(0.001) - x)
+            case .kernelEfficiency, .attentionEfficiency: return max(0, x) + max(0, log(0.001) - x)
             case .passOverhead, .exponentialCycles: return max(0, -x)
             }
         }
@@ -107,6 +110,7 @@ public enum ThroughputFit {
             case .kernelEfficiency: e.kernelEfficiency = min(1, max(0.001, exp(x)))
             case .passOverhead: e.passOverheadSeconds = min(EfficiencyModel.maxPassOverheadSeconds, max(0, x * 1e-3))
             case .exponentialCycles: e.exponentialCycles = min(EfficiencyModel.maxExponentialCycles, max(0, x * 10))
+            case .attentionEfficiency: e.attentionEfficiency = min(1, max(0.001, exp(x)))
             }
         }
     }

@@ -18,6 +18,10 @@ public struct EfficiencyModel: Sendable, Equatable {
     /// softmax, the tanh or sigmoid of an activation function). A WSE core has no
     /// transcendental unit; the SDK's math library computes exp in software. FITTED (jointly).
     public var exponentialCycles: Double = EfficiencyModel.fitted.exponentialCycles
+    /// Attention efficiency: the share of the GEMM rate (``kernelEfficiency``) the attention
+    /// products (scores Q.K^T and the weighted sum A.V) sustain: products of two activations,
+    /// inner products one head wide, keys and values moved across the mesh. 1: as fast as a GEMM.
+    public var attentionEfficiency: Double = EfficiencyModel.fitted.attentionEfficiency
     /// Backward recomputes the layer's forward (only layer inputs are kept on the wafer).
     public var recomputeInBackward = true
 
@@ -33,7 +37,7 @@ public struct EfficiencyModel: Sendable, Equatable {
 
     /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
     /// to the compute model, the fit set or the fixed costs; docs/validation.md).
-    public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0)
+    public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0, attentionEfficiency: 1.0)
     /// The largest exponential cost a scenario may set, cycles.
     public static let maxExponentialCycles = 100_000.0
 

@@ -135,6 +135,7 @@ public struct ExecutionPlan: Sendable {
         var ideal = WaferMapper(rows: ws.gridHeight, columns: ws.gridWidth, hop: ws.hopLatencyCycles,
                                 fmacRate: Double(ws.fmacsPerCorePerCycle) * eta, clockHz: ws.clockHz)
         ideal.exponentialCycles = efficiency.exponentialCycles
+        ideal.attentionEfficiency = efficiency.attentionEfficiency
 
         // The largest micro-batch that fits (fitting is monotone in the micro-batch).
         if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
@@ -196,7 +197,8 @@ public struct ExecutionPlan: Sendable {
         }
 
         // Per wafer (its detours), the forward time of each layer kind at both micro-batch sizes.
-        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta, exponentialCycles: efficiency.exponentialCycles) }
+        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta, exponentialCycles: efficiency.exponentialCycles,
+                                                  attentionEfficiency: efficiency.attentionEfficiency) }
         func ns(_ x: Double, _ what: String) throws(TrainingError) -> Int64 {
             try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }

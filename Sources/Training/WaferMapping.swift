@@ -37,12 +37,16 @@ public struct WaferMapper: Sendable {
     public let clockHz: Double
     /// Cycles a core spends on one exponential (``EfficiencyModel/exponentialCycles``).
     public var exponentialCycles: Double = 0
+    /// The share of the GEMM rate the attention products sustain (``EfficiencyModel/attentionEfficiency``).
+    public var attentionEfficiency: Double = 1
 
     /// The mapper for `wafer` at kernel efficiency `kernelEfficiency`, with weights arriving at
     /// `ingressBytesPerSecond` (nil: already buffered at the edge, as when a pass's weights were
     /// prefetched while the previous pass computed).
-    public init(wafer: Wafer, kernelEfficiency: Double, ingressBytesPerSecond: Double? = nil, exponentialCycles: Double = 0) {
+    public init(wafer: Wafer, kernelEfficiency: Double, ingressBytesPerSecond: Double? = nil, exponentialCycles: Double = 0,
+                attentionEfficiency: Double = 1) {
         self.exponentialCycles = exponentialCycles
+        self.attentionEfficiency = attentionEfficiency
         let s = wafer.spec
         rows = s.gridHeight
         columns = s.gridWidth
@@ -168,7 +172,7 @@ public struct WaferMapper: Sendable {
     /// crossing of the grid.
     public func activationProductCycles(macs: Double, movedWords: Double) -> Double {
         let cores = Double(rows * columns)
-        let compute = macs / cores / fmacRate
+        let compute = macs / cores / (fmacRate * attentionEfficiency)
         let move = movedWords / Double(min(rows, columns))
         return max(compute, move) + Double(rows + columns) * hop
     }

@@ -46,6 +46,9 @@ struct CalibrateCommand: ParsableCommand {
             case .exponentialCycles:
                 guard v <= EfficiencyModel.maxExponentialCycles else { throw ValidationError("--hold exponential_cycles: allowed range 0 to 100000") }
                 e.exponentialCycles = v
+            case .attentionEfficiency:
+                guard v > 0, v <= 1 else { throw ValidationError("--hold attention_efficiency: allowed range 0.001 to 1") }
+                e.attentionEfficiency = v
             }
         }
         return e
@@ -90,6 +93,8 @@ struct CalibrateCommand: ParsableCommand {
                          e.passOverheadSeconds, EfficiencyModel().passOverheadSeconds, e.passOverheadSeconds * 1e3, e.passOverheadSeconds * 1.1e3))
             print(String(format: "  exponential_cycles %.1f (in use %.1f)  cycles a core spends on one exponential (software exp)",
                          e.exponentialCycles, EfficiencyModel().exponentialCycles))
+            print(String(format: "  attention_efficiency %.4f (in use %.4f)  share of the GEMM rate the attention products sustain",
+                         e.attentionEfficiency, EfficiencyModel().attentionEfficiency))
             print("  id   point                              published   in-sample   error")
             for c in set {
                 let v = try ThroughputFit.simulated(c, e)
