@@ -26,6 +26,7 @@ public enum TraceConversion {
         guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
             throw .badInput("--out must name a file (got \"\(out)\")")
         }
+        do { try OutputSafety.checkFile(out, flag: "--out", against: input, what: what) } catch { throw .badInput("\(error)") }
         let data: Data
         do { data = try TraceReader.readFile(input, what: what) } catch { throw .badInput("\(error)") }
         guard let text = String(data: data, encoding: .utf8) else { throw .badInput("\(input): the \(what) is not UTF-8 text") }

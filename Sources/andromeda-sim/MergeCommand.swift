@@ -18,6 +18,10 @@ struct MergeCommand: ParsableCommand {
         }
         let sweep = SweepCommand.load(def.source, def.parameters)
         do {
+            try OutputSafety.checkFolder(OutputLock.checked(out), shown: out,
+                                         against: OutputSafety.inputs(scenarioFile: SweepCommand.sourceFile(def.source), sweep.scenario))
+        } catch { fail("\(error)") }
+        do {
             let complete = try SweepRunner.merge(sweep, source: def.source, shards: shards, into: out)
             print(complete ? "wrote \(out)/sweep_scaling.csv and sweep_cluster.csv"
                            : "merged; some points are still missing (run the remaining shards)")

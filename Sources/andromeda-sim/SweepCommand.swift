@@ -61,11 +61,17 @@ struct SweepCommand: ParsableCommand {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    /// The scenario file of a recorded source (an absolute path), or nil for a built-in name.
+    static func sourceFile(_ source: String) -> String? { source.hasPrefix("/") ? source : nil }
+
     func run() throws {
         let source = Self.recordedSource(scenario)
         let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
-        do { _ = try OutputLock.checked(dir) } catch { fail("\(error)") }
+        do {
+            try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir,
+                                         against: OutputSafety.inputs(scenarioFile: Self.sourceFile(source), sweep.scenario))
+        } catch { fail("\(error)") }
         if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
