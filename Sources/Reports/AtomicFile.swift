@@ -15,8 +15,11 @@ import Foundation
 /// failure the temporary file is removed and a ``ReportError`` naming the path is thrown; the
 /// target is untouched. The permissions of an existing target are kept.
 public enum AtomicFile {
-    /// Writes `data` to `path` atomically, creating missing parent directories.
-    public static func write(_ data: Data, to path: String) throws(ReportError) {
+    /// Writes `data` to `path` atomically, creating missing parent directories. With `durable`
+    /// false the data and the rename are not flushed to disk (`fsync`): for files whose contents
+    /// are checked when read again (a sweep's copied points), where one flush per file would cost
+    /// more than the copy.
+    public static func write(_ data: Data, to path: String, durable: Bool = true) throws(ReportError) {
         func fail(_ what: String) -> ReportError { ReportError("\(path): \(what)") }
         guard !path.isEmpty else { throw ReportError("cannot write a file: the path is empty") }
         guard !path.hasSuffix("/") else { throw fail("cannot write: the path names a directory") }
@@ -57,7 +60,7 @@ public enum AtomicFile {
             _ = fchmod(fd, existing.st_mode & 0o7777)
         }
 
-        if let problem = writeAll(data, to: fd) ?? (fsync(fd) == 0 ? nil : "fsync failed: \(lastError())") {
+        if let problem = writeAll(data, to: fd) ?? (!durable || fsync(fd) == 0 ? nil : "fsync failed: \(lastError())") {
             _ = close(fd)
             _ = unlink(temporary)
             throw fail("cannot write: \(problem)")
@@ -72,6 +75,7 @@ public enum AtomicFile {
             _ = unlink(temporary)
             throw fail("cannot replace the file: \(problem)")
         }
+        guard durable else { return }
         // Make the rename itself durable (best effort: not every file system supports it).
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
@@ -100,8 +104,8 @@ public enum AtomicFile {
     }
 
     /// Writes `text`, encoded as UTF-8 (no byte-order mark), to `path` atomically.
-    public static func write(_ text: String, to path: String) throws(ReportError) {
-        try write(Data(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, durable: Bool = true) throws(ReportError) {
+        try write(Data(text.utf8), to: path, durable: durable)
     }
 }
 
