@@ -7,7 +7,7 @@ struct BenchMergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge speed: N shard folders of one point each, merged whole and a quarter of them.",
         discussion: """
-            Runs a tiny sweep of N points (seed=1...N) once, links each point into a shard folder of its
+            Runs a tiny sweep of N points (seed=1...N, times defect_rate values past 10,000) once, links each point into a shard folder of its
             own, then times `merge` of all N shards and of the first N/4. Linear merging gives a ratio near
             4; quadratic, near 16. Example: andromeda-sim bench merge --shards 20000
             """
@@ -26,7 +26,13 @@ struct BenchMergeCommand: ParsableCommand {
              "vocabulary": 1000, "seq_len": 128}], "multitenant": {"policies": ["fifo"], "jobs": [{"id": "a", "user": "u",
              "submit_h": 0, "model": "tiny", "systems": 1, "per_system_batch": 32, "samples": 1000}]}}
             """)
-        let sweep = try Sweep(scenario: scenario, parameters: [try SweepParameter(parsing: "seed=" + (1...shards).map(String.init).joined(separator: ","))])
+        // A --param holds at most 10,000 values: past that, a second one (defect_rate) multiplies the grid.
+        let b = (shards + 9_999) / 10_000, a = shards / b
+        guard a * b == shards else { fail("--shards above 10000 must be a multiple of \(b) (for example \(a * b))") }
+        let sweep = try Sweep(scenario: scenario, parameters: [
+            try SweepParameter(parsing: "defect_rate=" + (0..<b).map { String(Double($0) / 1000) }.joined(separator: ",")),
+            try SweepParameter(parsing: "seed=" + (1...a).map(String.init).joined(separator: ",")),
+        ])
         let clock = ContinuousClock()
         var t0 = clock.now
         _ = try SweepRunner.run(sweep, source: "tiny", directory: base + "/all", workers: max(1, CPUBinder.shared.allowedCPUs.count))
