@@ -28,6 +28,11 @@ public struct WorkloadGenerator: Sendable, Equatable {
     /// The most jobs a generator may draw: 3,000,000 (about 1.3 KB each while simulated, so
     /// about 3.9 GB; see docs/workloads.md). Checked before any job is drawn.
     public static let maxJobs = 3_000_000
+    /// The longest mean span of the arrivals (jobs / rate), 10 years: the exponential gaps then
+    /// stay within simulated time (292 years) with overwhelming probability.
+    public static let maxMeanArrivalSpanHours = 87_660.0
+    /// The lowest arrival rate (jobs/h) for `jobs` generated jobs.
+    public static func minArrivalRate(jobs: Int) -> Double { Double(jobs) / maxMeanArrivalSpanHours }
     /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
     /// mean 3600 / rate seconds.
     public var arrivalRatePerHour: Double
@@ -58,6 +63,11 @@ public struct WorkloadGenerator: Sendable, Equatable {
         }
         guard arrivalRatePerHour.isFinite, arrivalRatePerHour > 0 else {
             throw WorkloadError("workload: arrival rate \(arrivalRatePerHour) jobs/h must be a finite number > 0")
+        }
+        guard Double(jobs) / arrivalRatePerHour <= Self.maxMeanArrivalSpanHours else {
+            throw WorkloadError("workload: \(jobs) jobs at \(arrivalRatePerHour) jobs/h arrive over \(Double(jobs) / arrivalRatePerHour) h "
+                + "on average; allowed: at most \(Int(Self.maxMeanArrivalSpanHours)) h (10 years, so that every arrival fits in "
+                + "simulated time): an arrival rate of at least \(Self.minArrivalRate(jobs: jobs)) jobs/h")
         }
         guard !users.isEmpty else { throw WorkloadError("workload: users is empty; give at least one user") }
         var seen = Set<String>()

@@ -30,6 +30,11 @@ struct BenchClusterCommand: ParsableCommand {
             throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
         if let r = rate, !(r.isFinite && r > 0 && r < 1e6) { throw ValidationError("--rate must be in (0, 1e6) jobs/h") }
+        if let r = rate, r < WorkloadGenerator.minArrivalRate(jobs: jobs) {
+            throw ValidationError("--rate \(r) with --jobs \(jobs): the arrivals would span \(Double(jobs) / r) h on average; allowed: "
+                + "at least \(WorkloadGenerator.minArrivalRate(jobs: jobs)) jobs/h (--jobs / \(Int(WorkloadGenerator.maxMeanArrivalSpanHours)) h, "
+                + "10 years, so that every arrival fits in simulated time)")
+        }
         guard ContentionMode(rawValue: contention) != nil else {
             throw ValidationError("--contention must be mean-field or exact")
         }
