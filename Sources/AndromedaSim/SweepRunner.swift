@@ -64,7 +64,9 @@ public enum SweepRunner {
                         try AtomicFile.write(record.text, to: base + ".done")
                         state.finished()
                     } catch {
-                        state.fail("point \(k) (\(zip(sweep.parameters, sweep.points[k]).map { "\($0.name)=\($1)" }.joined(separator: " "))): \(error)")
+                        // A file that cannot be written (full disk) is exit status 1, not bad input.
+                        state.fail("point \(k) (\(zip(sweep.parameters, sweep.points[k]).map { "\($0.name)=\($1)" }.joined(separator: " "))): \(error)",
+                                   cannotWrite: error is ReportError)
                     }
                 }
                 group.leave()
@@ -73,7 +75,7 @@ public enum SweepRunner {
             thread.start()
         }
         group.wait()
-        if let e = state.error { throw SweepError(e) }
+        if let e = state.error { throw state.cannotWrite ? ReportError(e) as Error : SweepError(e) }
         let complete = try assemble(sweep, directory: directory)
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
@@ -267,6 +269,8 @@ final class WorkState: @unchecked Sendable {
     private let total: Int
     private let progress: (@Sendable (Int, Int) -> Void)?
     private(set) var error: String?
+    /// Whether the error is an output that could not be written (exit status 1).
+    private(set) var cannotWrite = false
 
     init(todo: [Int], total: Int, done: Int, progress: (@Sendable (Int, Int) -> Void)?) {
         self.todo = todo
@@ -288,8 +292,11 @@ final class WorkState: @unchecked Sendable {
         progress?(done, total)
     }
 
-    func fail(_ message: String) {
+    func fail(_ message: String, cannotWrite: Bool = false) {
         lock.lock(); defer { lock.unlock() }
-        if error == nil { error = message }
+        if error == nil {
+            error = message
+            self.cannotWrite = cannotWrite
+        }
     }
 }

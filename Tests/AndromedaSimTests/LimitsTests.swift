@@ -62,6 +62,16 @@ final class LimitsTests: XCTestCase {
         }
     }
 
+    /// Issue 22, item 7: a sweep whose point cannot be written (as on a full disk) exits 1, not 2.
+    func testASweepThatCannotWriteAPointExitsOne() throws {
+        let out = cli.scratch.appendingPathComponent("w").path
+        try FileManager.default.createDirectory(atPath: out + "/points/p0000000.scaling.csv", withIntermediateDirectories: true)
+        try OutputMarker.text(.sweep).write(toFile: out + "/" + OutputMarker.file, atomically: true, encoding: .utf8)
+        let r = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1", "--out", out, "--quiet", "--workers", "1"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssert(r.err.contains("p0000000.scaling.csv") && r.err.contains("is a directory"), r.err)
+    }
+
     func testTheSchemaStatesTheGeneratedJobLimitOfTheProgram() throws {
         let data = try Data(contentsOf: CLIHarness.root.appendingPathComponent("docs/scenario.schema.json"))
         let text = String(decoding: data, as: UTF8.self)
