@@ -42,8 +42,9 @@ public enum OutputSafety {
     }
 
     /// Checks a run's `--trace` path against the inputs and the output folder: refused when it is
-    /// an input, the output folder itself, or inside the folder under a name the run writes (or in
-    /// a subfolder, or a hidden name). Returns its path relative to the folder when it is inside.
+    /// an input, the output folder itself, or inside the folder under a name the run writes or
+    /// within one (a policy's folder), or under a hidden name (the marker). A subfolder of another
+    /// name is fine. Returns its path relative to the folder when it is inside.
     public static func checkTrace(_ trace: String, folder: String, inputs: [(what: String, path: String)]) throws(OutputRefused) -> String? {
         for (what, path) in inputs where PathIdentity.same(trace, path) {
             throw OutputRefused("--trace \(trace): is \(what); it would be overwritten: choose another --trace path")
@@ -52,9 +53,10 @@ public enum OutputSafety {
             throw OutputRefused("--trace \(trace): is the output folder (--out); choose a file such as \(folder)/trace.json")
         }
         guard let inside = PathIdentity.relative(trace, inside: folder) else { return nil }
-        if inside.contains("/") || inside.hasPrefix(".") || runNames.contains(inside) {
-            throw OutputRefused("--trace \(trace): is \(inside) in the output folder, a name the run writes itself "
-                + "(\(runNames.sorted().joined(separator: ", ")), a hidden name or a subfolder; choose another name, such as trace.json")
+        let first = String(inside.prefix { $0 != "/" })
+        if first.hasPrefix(".") || runNames.contains(first) {
+            throw OutputRefused("--trace \(trace): is \(inside) in the output folder, under a name the run writes itself "
+                + "(\(runNames.sorted().joined(separator: ", "))) or a hidden one; choose another name, such as trace.json")
         }
         return inside
     }
