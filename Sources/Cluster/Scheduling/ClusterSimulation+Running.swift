@@ -45,9 +45,10 @@ extension ClusterSimulation {
             for k in queue.indices { queue[k] = queuedView(queue[k].index) }
             queuedStale = false
         }
-        let queued = queue
+        // The queue is passed as is (no copy kept): the starts below then change it in place
+        // instead of copying a long queue once per pass.
         let v = view(now)
-        let decisions = policy.schedule(queue: queued, cluster: v)
+        let decisions = policy.schedule(queue: queue, cluster: v)
         for d in decisions {
             switch d {
             case .start(let i):
