@@ -72,6 +72,17 @@ final class LimitsTests: XCTestCase {
         XCTAssert(r.err.contains("p0000000.scaling.csv") && r.err.contains("is a directory"), r.err)
     }
 
+    /// Issue 21, item 3: a last component of 255 bytes works for --slurm; 256 is refused before writing.
+    func testSlurmFoldersUpToNameMaxWorkAndLongerAreRefused() throws {
+        let ok = cli.scratch.appendingPathComponent(String(repeating: "a", count: 255)).path
+        let r = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1,2", "--slurm", "2", "--max-array-size", "1", "--out", ok])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssert(FileManager.default.fileExists(atPath: ok + "/slurm/array-1.sbatch"))
+        let long = cli.scratch.appendingPathComponent(String(repeating: "b", count: 256)).path
+        try cli.refused(["sweep", "genslm-2to4", "--param", "systems=1,2", "--slurm", "2", "--out", long], "256 bytes", "1 to 255")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: long))
+    }
+
     func testTheSchemaStatesTheGeneratedJobLimitOfTheProgram() throws {
         let data = try Data(contentsOf: CLIHarness.root.appendingPathComponent("docs/scenario.schema.json"))
         let text = String(decoding: data, as: UTF8.self)
