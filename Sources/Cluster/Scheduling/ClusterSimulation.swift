@@ -47,7 +47,8 @@ public final class ClusterSimulation: Component {
     /// The shared compile cache (``JobRecord/config`` numbers a job's configuration in it).
     @exclusivity(unchecked) var compileCache = CompileCache()
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
-    @exclusivity(unchecked) var queue: [QueuedJob] = []
+    /// A slice, so that taking the head out is O(1) (``remove(fromQueue:)`` compacts it now and then).
+    @exclusivity(unchecked) var queue: ArraySlice<QueuedJob> = []
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
     @exclusivity(unchecked) var active: [Int] = []
