@@ -1,15 +1,19 @@
 import Foundation
 import Reports
 
-/// The batch scripts that run a sweep on a Slurm cluster: a job array of `shards` tasks, task i
-/// running `andromeda-sim sweep ... --shard i/shards` into `<out>/shards/<i>`, and a merge job,
-/// submitted with `--dependency=afterok:<array id>`, that joins the shards into `<out>` (the
-/// same bytes one machine would have written). See docs/api.md.
+/// The batch scripts that run a sweep on a Slurm cluster: job arrays of at most `maxArraySize`
+/// tasks each (the cluster's `MaxArraySize`; a larger sweep is split into chunks), task t of
+/// chunk c running `andromeda-sim sweep ... --shard i/shards` (i = the chunk's first shard + t)
+/// into `<out>/shards/<i>`, and a merge job, submitted with `--dependency=afterok:<every chunk>`,
+/// that joins the shards listed in `<out>/slurm/shards.txt` into `<out>` (the same bytes one
+/// machine would have written). Paths are never put in `#SBATCH` lines (whose parser and
+/// `%` patterns would mangle spaces, quotes and `%`): the scripts redirect their own output to
+/// `<out>/slurm/shard-<i>.log` and `merge.log`, with every path quoted for the shell. See docs/api.md.
 ///
 /// ```swift
 /// let s = SlurmSweep(executable: "/opt/asim/andromeda-sim", scenario: "genslm", parameters: ["systems=1,2,4,8"],
 ///                    shards: 8, workers: 2, out: "/scratch/genslm-sweep")
-/// try AtomicFile.write(s.arrayScript, to: "/scratch/genslm-sweep/slurm/array.sbatch")
+/// let paths = try s.write()   // slurm/array-0.sbatch, slurm/merge.sbatch, slurm/submit.sh
 /// ```
 public struct SlurmSweep: Sendable, Equatable {
     /// Absolute path of the andromeda-sim binary the jobs run (it must exist on the compute nodes).
@@ -26,11 +30,22 @@ public struct SlurmSweep: Sendable, Equatable {
     public var out: String
     /// Extra `#SBATCH` options for both jobs (e.g. `--partition=cpu`, `--time=02:00:00`).
     public var sbatchOptions: [String]
+    /// The most tasks in one job array (the cluster's `MaxArraySize`: indices 0...max-1).
+    public var maxArraySize: Int
+    /// The largest `MaxArraySize` Slurm accepts.
+    public static let maxArraySizeLimit = 4_000_001
+    /// Slurm's default `MaxArraySize`.
+    public static let defaultMaxArraySize = 1001
 
     /// A description of the jobs; throws when a value would break the scripts.
     public init(executable: String, scenario: String, parameters: [String], shards: Int, workers: Int, out: String,
-                sbatchOptions: [String] = []) throws(SweepError) {
+                sbatchOptions: [String] = [], maxArraySize: Int = SlurmSweep.defaultMaxArraySize) throws(SweepError) {
         guard (1...100_000).contains(shards) else { throw SweepError("--slurm must be 1 to 100000 shards") }
+        guard (1...Self.maxArraySizeLimit).contains(maxArraySize) else {
+            throw SweepError("--max-array-size \(maxArraySize): allowed range 1...\(Self.maxArraySizeLimit) (the cluster's MaxArraySize; "
+                + "0 there means it allows no job arrays)")
+        }
+        guard out.hasPrefix("/") else { throw SweepError("--out \"\(out)\" must be an absolute path in a batch script") }
         guard (1...1024).contains(workers) else { throw SweepError("--workers must be 1 to 1024") }
         let values = [("the executable", executable), ("the scenario", scenario), ("--out", out)]
             + parameters.map({ ("--param", $0) }) + sbatchOptions.map({ ("--sbatch-option", $0) })
@@ -47,6 +62,7 @@ public struct SlurmSweep: Sendable, Equatable {
         self.workers = workers
         self.out = out
         self.sbatchOptions = sbatchOptions
+        self.maxArraySize = maxArraySize
     }
 
     /// `s` quoted for a POSIX shell.
@@ -57,67 +73,107 @@ public struct SlurmSweep: Sendable, Equatable {
 
     private var header: [String] { sbatchOptions.map { "#SBATCH \($0)" } }
 
-    /// The job array: one task per shard.
-    public var arrayScript: String {
+    /// The shards of each job array, in order: consecutive ranges of at most `maxArraySize`.
+    public var chunks: [Range<Int>] {
+        stride(from: 0, to: shards, by: maxArraySize).map { $0..<min($0 + maxArraySize, shards) }
+    }
+
+    /// The folder of the scripts, the logs and the shard list.
+    public var slurmFolder: String { out + "/slurm" }
+    /// The job array script of chunk `c`.
+    public func arrayScriptPath(_ c: Int) -> String { "\(slurmFolder)/array-\(c).sbatch" }
+    /// The merge job's script.
+    public var mergeScriptPath: String { slurmFolder + "/merge.sbatch" }
+    /// The script that submits every chunk and then the merge job.
+    public var submitScriptPath: String { slurmFolder + "/submit.sh" }
+    /// The list of shard folders the merge job reads (one per line).
+    public var shardListPath: String { slurmFolder + "/shards.txt" }
+
+    /// The job array of chunk `c`: one task per shard of `chunks[c]`.
+    public func arrayScript(_ c: Int) -> String {
+        let r = chunks[c]
         let params = parameters.map { "--param " + Self.quote($0) }.joined(separator: " ")
         return ([
             "#!/bin/bash",
-            "# andromeda-sim sweep as a Slurm job array: task i runs shard i of \(shards).",
+            "# andromeda-sim sweep as a Slurm job array (chunk \(c + 1) of \(chunks.count)): task t runs shard \(r.lowerBound) + t of \(shards).",
             "#SBATCH --job-name=asim-sweep",
-            "#SBATCH --array=0-\(shards - 1)",
+            "#SBATCH --array=0-\(r.count - 1)",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=\(workers)",
-            "#SBATCH --output=\(out)/slurm/shard-%a.log",
+            "#SBATCH --output=/dev/null",
         ] + header + [
             "set -euo pipefail",
+            "shard=$((SLURM_ARRAY_TASK_ID + \(r.lowerBound)))",
+            "exec >>\(Self.quote(slurmFolder + "/shard-"))\"$shard\".log 2>&1",
             "exec \(Self.quote(executable)) sweep \(Self.quote(scenario)) \(params) --workers \(workers) \\",
-            "  --shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" --out \(Self.quote(out + "/shards/"))\"${SLURM_ARRAY_TASK_ID}\" --quiet",
+            "  --shard \"$shard/\(shards)\" --out \(Self.quote(out + "/shards/"))\"$shard\" --quiet",
         ]).joined(separator: "\n") + "\n"
     }
 
-    /// The merge job (submit it with `--dependency=afterok:<array job id>`).
+    /// The shard folders, one per line, for `merge --shard-list`.
+    public var shardList: String { (0..<shards).map { shardFolder($0) + "\n" }.joined() }
+
+    /// The merge job (submit it with `--dependency=afterok:<every array job id>`).
     public var mergeScript: String {
         ([
             "#!/bin/bash",
-            "# Joins the \(shards) shards of the andromeda-sim sweep into \(out).",
+            "# Joins the \(shards) shards of the andromeda-sim sweep listed in slurm/shards.txt into the output folder.",
             "#SBATCH --job-name=asim-merge",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=1",
-            "#SBATCH --output=\(out)/slurm/merge.log",
+            "#SBATCH --output=/dev/null",
         ] + header + [
             "set -euo pipefail",
-            "shards=()",
-            "for i in $(seq 0 \(shards - 1)); do shards+=(\(Self.quote(out + "/shards/"))\"$i\"); done",
-            "exec \(Self.quote(executable)) merge --out \(Self.quote(out)) \"${shards[@]}\"",
+            "exec >>\(Self.quote(slurmFolder + "/merge.log")) 2>&1",
+            "exec \(Self.quote(executable)) merge --out \(Self.quote(out)) --shard-list \(Self.quote(shardListPath))",
         ]).joined(separator: "\n") + "\n"
     }
 
-    /// Submits both scripts by hand, in order: the array, then the merge after it.
+    /// Submits the chunks by hand, in order, then the merge after all of them.
     public var submitScript: String {
         [
             "#!/bin/bash",
-            "# Submits the sweep's job array, then the merge job once every task has succeeded.",
+            "# Submits the sweep's job arrays (\(chunks.count)), then the merge job once every task of every array has succeeded.",
             "set -euo pipefail",
-            "array=$(sbatch --parsable \(Self.quote(out + "/slurm/array.sbatch")))",
-            "array=${array%%;*}",
-            "merge=$(sbatch --parsable --dependency=afterok:\"$array\" \(Self.quote(out + "/slurm/merge.sbatch")))",
-            "echo \"array job $array, merge job ${merge%%;*}\"",
+            "ids=()",
+            "for c in $(seq 0 \(chunks.count - 1)); do",
+            "  id=$(sbatch --parsable \(Self.quote(slurmFolder + "/array-"))\"$c\".sbatch)",
+            "  ids+=(\"${id%%;*}\")",
+            "done",
+            "dependency=$(IFS=:; echo \"${ids[*]}\")",
+            "merge=$(sbatch --parsable --dependency=afterok:\"$dependency\" \(Self.quote(mergeScriptPath)))",
+            "echo \"array jobs ${ids[*]}, merge job ${merge%%;*}\"",
         ].joined(separator: "\n") + "\n"
     }
 
-    /// Writes `slurm/array.sbatch`, `slurm/merge.sbatch` and `slurm/submit.sh` into `out` and
-    /// creates `out/shards`; returns the three paths.
+    /// Writes the array scripts, `slurm/merge.sbatch`, `slurm/submit.sh` and `slurm/shards.txt`
+    /// into `out` and creates `out/shards`; returns the paths of the scripts (arrays, merge, submit).
     public func write() throws -> [String] {
-        let dir = out + "/slurm"
         try OutputMarker.checkReusable(out, as: .sweep, shown: out)
-        try FileManager.default.createDirectory(atPath: out + "/shards", withIntermediateDirectories: true)
-        if OutputMarker.kind(of: out) == nil { try OutputMarker.write(.sweep, into: out) }
-        var paths: [String] = []
-        for (name, text) in [("array.sbatch", arrayScript), ("merge.sbatch", mergeScript), ("submit.sh", submitScript)] {
-            try AtomicFile.write(text, to: "\(dir)/\(name)")
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/\(name)")
-            paths.append("\(dir)/\(name)")
+        do {
+            try FileManager.default.createDirectory(atPath: out + "/shards", withIntermediateDirectories: true)
+        } catch {
+            throw ReportError("\(out)/shards: cannot create the folder: \(error.localizedDescription)")
         }
+        if OutputMarker.kind(of: out) == nil { try OutputMarker.write(.sweep, into: out) }
+        // Array scripts of an earlier, differently chunked --slurm into this folder go.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: slurmFolder)) ?? []
+            where name.hasPrefix("array-") && name.hasSuffix(".sbatch") {
+            try? FileManager.default.removeItem(atPath: slurmFolder + "/" + name)
+        }
+        var paths: [String] = []
+        let scripts = chunks.indices.map { (arrayScriptPath($0), arrayScript($0)) }
+            + [(mergeScriptPath, mergeScript), (submitScriptPath, submitScript)]
+        for (path, text) in scripts {
+            try AtomicFile.write(text, to: path)
+            do {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            } catch {
+                throw ReportError("\(path): cannot make it executable: \(error.localizedDescription)")
+            }
+            paths.append(path)
+        }
+        try AtomicFile.write(shardList, to: shardListPath)
         return paths
     }
 }

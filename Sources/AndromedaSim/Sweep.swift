@@ -70,9 +70,8 @@ public struct Sweep: Sendable {
         h.add(parameters.map { "\($0.name)=\($0.values.joined(separator: ","))" }.joined(separator: ";"))
         if let trace = tracePath {
             h.add("\u{0}trace\u{0}")
-            guard let file = FileHandle(forReadingAtPath: trace) else {
-                throw SweepError("\(trace): cannot read the trace file (missing or unreadable)")
-            }
+            let file: FileHandle
+            do { file = try TraceReader.openRegular(trace, what: "trace file") } catch { throw SweepError("\(error)") }
             defer { try? file.close() }
             var total = 0
             while let chunk = try? file.read(upToCount: 1 << 20), !chunk.isEmpty {

@@ -143,12 +143,17 @@ public struct SweepParameter: Sendable, Equatable {
             guard d.intRange.contains(n) else { throw refuse() }
             return Number(real: x, int: n)
         }
-        guard x == x.rounded() else { throw refuse() }
-        guard let n = Int(exactly: x), d.intRange.contains(n) else { throw refuse() }
-        guard Swift.abs(x) <= 9_007_199_254_740_992 else {
-            throw refuse("not exact beyond 2^53 with a fraction or an exponent; write the integer in plain digits; ")
+        // The written value, not its Double: 9007199254740992.5 and 2.00000000000000001 are not integers.
+        switch DecimalLiteral(text) {
+        case .notInteger: throw refuse()
+        case .beyondInt64: throw refuse()
+        case .integer(let v):
+            guard let n = Int(exactly: v), d.intRange.contains(n) else { throw refuse() }
+            guard v.magnitude <= 9_007_199_254_740_992 else {
+                throw refuse("not exact beyond 2^53 with a fraction or an exponent; write the integer in plain digits; ")
+            }
+            return Number(real: Double(n), int: n)
         }
-        return Number(real: x, int: n)
     }
 
     /// Whether `text` is a plain decimal number: optional sign, digits with an optional fraction,

@@ -6,7 +6,8 @@ import SimHost
 ///
 /// Layout: `sweep.json` (the sweep's fingerprint and grid), `points/p<k>.scaling.csv`,
 /// `points/p<k>.cluster.csv` and `points/p<k>.done` per finished point (written in that order,
-/// each through a temporary file), and, once every point is done, `sweep_scaling.csv` and
+/// each through a temporary file; the `.done` marker records each file's rows, size and checksum,
+/// ``SweepPointRecord``, and a point counts as done only when its files match it), and, once every point is done, `sweep_scaling.csv` and
 /// `sweep_cluster.csv` assembled in point order. The folder is locked while a run or merge writes
 /// to it (``OutputLock``), sweep.json is created exclusively, and its `source` is the absolute
 /// path of the scenario file (or a built-in name), so `merge` works from any folder. An
@@ -34,14 +35,14 @@ public enum SweepRunner {
     public static func run(_ sweep: Sweep, source: String, directory: String, workers: Int,
                            shard: (index: Int, count: Int) = (0, 1),
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
-        let fm = FileManager.default
         // One process per folder: a second run, sweep or merge into it is refused (OutputRefused).
         let lock = try OutputLock(directory)
         defer { lock.release() }
         try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
         try claim(directory, for: sweep, source: source)
         let mine = sweep.points.indices.filter { $0 % shard.count == shard.index }
-        let todo = mine.filter { !fm.fileExists(atPath: "\(directory)/points/\(pointName($0)).done") }
+        // A point is done when its completion marker and files verify; any other is run (again).
+        let todo = mine.filter { k in ((try? verifiedPoint(sweep, k, in: directory)) ?? nil) == nil }
         let state = WorkState(todo: todo, total: mine.count, done: mine.count - todo.count, progress: progress)
         let binder = CPUBinder.shared
         let cpus = binder.workerCPUs(count: max(1, workers))
@@ -58,10 +59,14 @@ public enum SweepRunner {
                         let base = "\(directory)/points/\(pointName(k))"
                         try AtomicFile.write(rows.scaling, to: base + ".scaling.csv")
                         try AtomicFile.write(rows.cluster, to: base + ".cluster.csv")
-                        try AtomicFile.write(sweep.points[k].joined(separator: ",") + "\n", to: base + ".done")
+                        let record = SweepPointRecord(fingerprint: sweep.fingerprint, point: k, scaling: rows.scaling,
+                                                      cluster: rows.cluster, headers: sweep.headers)
+                        try AtomicFile.write(record.text, to: base + ".done")
                         state.finished()
                     } catch {
-                        state.fail("point \(k) (\(zip(sweep.parameters, sweep.points[k]).map { "\($0.name)=\($1)" }.joined(separator: " "))): \(error)")
+                        // A file that cannot be written (full disk) is exit status 1, not bad input.
+                        state.fail("point \(k) (\(zip(sweep.parameters, sweep.points[k]).map { "\($0.name)=\($1)" }.joined(separator: " "))): \(error)",
+                                   cannotWrite: error is ReportError)
                     }
                 }
                 group.leave()
@@ -70,7 +75,7 @@ public enum SweepRunner {
             thread.start()
         }
         group.wait()
-        if let e = state.error { throw SweepError(e) }
+        if let e = state.error { throw state.cannotWrite ? ReportError(e) as Error : SweepError(e) }
         let complete = try assemble(sweep, directory: directory)
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
@@ -101,17 +106,16 @@ public enum SweepRunner {
         }
     }
 
-    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns whether it did.
+    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns
+    /// whether it did. Every point is verified against its completion marker first.
     @discardableResult
     public static func assemble(_ sweep: Sweep, directory: String) throws -> Bool {
-        let fm = FileManager.default
         var scaling = sweep.headers.scaling.joined(separator: ",") + "\n"
         var cluster = sweep.headers.cluster.joined(separator: ",") + "\n"
         for k in sweep.points.indices {
-            let base = "\(directory)/points/\(pointName(k))"
-            guard fm.fileExists(atPath: base + ".done") else { return false }
-            scaling += try String(contentsOfFile: base + ".scaling.csv", encoding: .utf8)
-            cluster += try String(contentsOfFile: base + ".cluster.csv", encoding: .utf8)
+            guard let rows = try verifiedPoint(sweep, k, in: directory) else { return false }
+            scaling += rows.scaling
+            cluster += rows.cluster
         }
         try AtomicFile.write(scaling, to: directory + "/sweep_scaling.csv")
         try AtomicFile.write(cluster, to: directory + "/sweep_cluster.csv")
@@ -119,33 +123,110 @@ public enum SweepRunner {
         return true
     }
 
-    /// Copies the finished points of `shards` (folders of the same sweep) into `directory` and
-    /// assembles the final files there.
+    /// The rows of point `k` in `folder` (a sweep or shard folder) and its completion marker, when
+    /// the point is done: nil when it has no marker; throws (naming the file) when the marker or a
+    /// file does not match: missing, not a regular file, truncated, grown, altered, another
+    /// point's or another sweep's.
+    static func verifiedPoint(_ sweep: Sweep, _ k: Int, in folder: String) throws(SweepError)
+        -> (scaling: String, cluster: String, marker: String)?
+    {
+        let base = "\(folder)/points/\(pointName(k))"
+        let markerBytes: [UInt8]
+        switch SweepPointRecord.readRegular(base + ".done", limit: SweepPointRecord.maxMarkerBytes) {
+        case .failure(.missing): return nil
+        case .failure(let p): throw SweepError("\(base).done: the point's completion marker \(p.text)")
+        case .success(let b): markerBytes = b
+        }
+        guard let marker = String(validating: markerBytes, as: UTF8.self), let record = SweepPointRecord.parse(marker) else {
+            throw SweepError("\(base).done: not a completion marker of this version (damaged, or written by an older "
+                + "andromeda-sim); run the shard again into a new folder")
+        }
+        guard record.fingerprint == sweep.fingerprint else {
+            throw SweepError("\(folder) holds a different sweep than the first shard (\(base).done records the fingerprint "
+                + "\(record.fingerprint), this sweep's is \(sweep.fingerprint))")
+        }
+        guard record.point == k else {
+            throw SweepError("\(base).done: records point \(record.point), not \(k) (files moved or copied between points)")
+        }
+        var texts: [String] = []
+        let expected = [(SweepPointRecord.files[0], record.scaling, sweep.headers.scaling),
+                        (SweepPointRecord.files[1], record.cluster, sweep.headers.cluster)]
+        for (name, recorded, header) in expected {
+            let path = "\(base).\(name)"
+            let bytes: [UInt8]
+            switch SweepPointRecord.readRegular(path, expected: recorded.bytes, limit: Int.max) {
+            case .failure(let p): throw SweepError("\(path): \(p.text)")
+            case .success(let b): bytes = b
+            }
+            let found = SweepPointRecord.describe(bytes, header: header)
+            guard found.columns == recorded.columns else {
+                throw SweepError("\(path): was written under other columns than this sweep's (\(header.joined(separator: ",")))")
+            }
+            guard found == recorded else {
+                throw SweepError("\(path): its contents differ from what the shard recorded (\(found.rows) rows, checksum "
+                    + "\(String(found.checksum, radix: 16)); recorded \(recorded.rows) rows, checksum \(String(recorded.checksum, radix: 16))): "
+                    + "the file was altered")
+            }
+            guard let text = String(validating: bytes, as: UTF8.self),
+                  text.split(separator: "\n").allSatisfy({ $0.hasPrefix("\(k),") }) else {
+                throw SweepError("\(path): holds rows of another point than \(k)")
+            }
+            texts.append(text)
+        }
+        return (texts[0], texts[1], marker)
+    }
+
+    /// Joins the finished points of `shards` (folders of the same sweep) into `directory` and
+    /// assembles the final files there. Each shard's points folder is listed once and each point
+    /// read once (the first shard listed that finished it wins), so the cost is linear in the
+    /// shards and points. Every point is verified against its completion marker: a missing,
+    /// altered, truncated or linked file is refused (``SweepError``, naming the shard and file).
     public static func merge(_ sweep: Sweep, source: String, shards: [String], into directory: String) throws -> Bool {
         let fm = FileManager.default
-        for d in shards {
-            guard let f = storedFingerprint(d) else { throw SweepError("\(d): no sweep.json (not a sweep output folder)") }
-            guard f == sweep.fingerprint else { throw SweepError("\(d) holds a different sweep than the first shard") }
+        var owner = [Int32](repeating: -1, count: sweep.points.count)
+        for (i, d) in shards.enumerated() {
+            var st = stat()
+            guard lstat(d + "/sweep.json", &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                throw SweepError("\(d): no sweep.json (not a sweep output folder)")
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: d + "/points", isDirectory: &isDirectory) else { continue }
+            guard isDirectory.boolValue, let entries = try? fm.contentsOfDirectory(atPath: d + "/points") else {
+                throw SweepError("shard \(d): \(d)/points is not a readable folder")
+            }
+            for e in entries where e.hasPrefix("p") && e.hasSuffix(".done") {
+                guard let k = Int(e.dropFirst().dropLast(5)), owner.indices.contains(k), pointName(k) + ".done" == e else { continue }
+                if owner[k] < 0 { owner[k] = Int32(i) }
+            }
         }
         let lock = try OutputLock(directory)
         defer { lock.release() }
         try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
         try claim(directory, for: sweep, source: source)
-        for k in sweep.points.indices {
-            let name = pointName(k)
-            guard let src = shards.first(where: { fm.fileExists(atPath: "\($0)/points/\(name).done") }) else { continue }
-            if URL(fileURLWithPath: src).standardizedFileURL.path == lock.folder { continue }
-            for ext in ["scaling.csv", "cluster.csv", "done"] {
-                let text = try String(contentsOfFile: "\(src)/points/\(name).\(ext)", encoding: .utf8)
-                try AtomicFile.write(text, to: "\(directory)/points/\(name).\(ext)")
+        let isOutput = shards.map { PathIdentity.same($0, lock.folder) }
+        for k in sweep.points.indices where owner[k] >= 0 && !isOutput[Int(owner[k])] {
+            let shard = shards[Int(owner[k])]
+            let rows: (scaling: String, cluster: String, marker: String)
+            do {
+                guard let r = try verifiedPoint(sweep, k, in: shard) else {
+                    throw SweepError("\(shard)/points/\(pointName(k)).done: is missing")
+                }
+                rows = r
+            } catch {
+                throw SweepError("shard \(shard): \(error)")
             }
+            // Not flushed one by one: assemble verifies every copy against its marker.
+            let base = "\(directory)/points/\(pointName(k))"
+            try AtomicFile.write(rows.scaling, to: base + ".scaling.csv", durable: false)
+            try AtomicFile.write(rows.cluster, to: base + ".cluster.csv", durable: false)
+            try AtomicFile.write(rows.marker, to: base + ".done", durable: false)
         }
         return try assemble(sweep, directory: directory)
     }
 
     /// The scenario argument and parameters recorded in a sweep folder (for `merge`).
     public static func storedDefinition(_ directory: String) -> (source: String, parameters: [String])? {
-        guard let data = FileManager.default.contents(atPath: directory + "/sweep.json"),
+        guard let data = manifest(directory),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let source = obj["source"] as? String, let params = obj["parameters"] as? [[String: Any]] else { return nil }
         var out: [String] = []
@@ -156,8 +237,14 @@ public enum SweepRunner {
         return (source, out)
     }
 
+    /// The bytes of `directory`/sweep.json when it is a regular file (never a pipe or a link).
+    static func manifest(_ directory: String) -> Data? {
+        guard case .success(let bytes) = SweepPointRecord.readRegular(directory + "/sweep.json", limit: 256 << 20) else { return nil }
+        return Data(bytes)
+    }
+
     static func storedFingerprint(_ directory: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: directory + "/sweep.json"),
+        guard let data = manifest(directory),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return obj["fingerprint"] as? String
     }
@@ -182,6 +269,8 @@ final class WorkState: @unchecked Sendable {
     private let total: Int
     private let progress: (@Sendable (Int, Int) -> Void)?
     private(set) var error: String?
+    /// Whether the error is an output that could not be written (exit status 1).
+    private(set) var cannotWrite = false
 
     init(todo: [Int], total: Int, done: Int, progress: (@Sendable (Int, Int) -> Void)?) {
         self.todo = todo
@@ -203,8 +292,11 @@ final class WorkState: @unchecked Sendable {
         progress?(done, total)
     }
 
-    func fail(_ message: String) {
+    func fail(_ message: String, cannotWrite: Bool = false) {
         lock.lock(); defer { lock.unlock() }
-        if error == nil { error = message }
+        if error == nil {
+            error = message
+            self.cannotWrite = cannotWrite
+        }
     }
 }

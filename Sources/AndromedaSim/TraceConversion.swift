@@ -1,4 +1,5 @@
 import Foundation
+import Workloads
 
 /// The file handling both log converters share (`convert-philly`, `convert-swf`): refuse an
 /// output path that is empty or a folder, read the log within the trace size bound as UTF-8
@@ -26,11 +27,25 @@ public enum TraceConversion {
         guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
             throw .badInput("--out must name a file (got \"\(out)\")")
         }
+        do { try OutputSafety.checkFile(out, flag: "--out", against: input, what: what) } catch { throw .badInput("\(error)") }
         let data: Data
         do { data = try TraceReader.readFile(input, what: what) } catch { throw .badInput("\(error)") }
         guard let text = String(data: data, encoding: .utf8) else { throw .badInput("\(input): the \(what) is not UTF-8 text") }
         let csv: String
         do { csv = try convert(text) } catch { throw .badInput("\(error)") }
+        // What the converter writes, run must be able to read: the same bounds, checked the same way.
+        let jobs = csv.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1
+        guard jobs <= TraceReader.maxJobs else {
+            throw .badInput("\(input): the \(what) converts to \(jobs) jobs; a trace holds at most \(TraceReader.maxJobs) "
+                + "(what run reads): split the log into parts (by time) and convert each part")
+        }
+        guard csv.utf8.count <= TraceReader.maxFileBytes else {
+            throw .badInput("\(input): the converted trace would be \(csv.utf8.count) bytes; a trace file holds at most "
+                + "\(TraceReader.maxFileBytes) bytes: split the log into parts and convert each part")
+        }
+        do { _ = try TraceReader.parse(text: csv, file: out) } catch {
+            throw .badInput("\(input): the converted trace would be refused when read: \(error)")
+        }
         do { try AtomicFile.write(csv, to: out) } catch { throw .cannotWrite("\(error)") }
         return csv.split(separator: "\n").count - 1
     }

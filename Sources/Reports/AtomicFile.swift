@@ -15,8 +15,11 @@ import Foundation
 /// failure the temporary file is removed and a ``ReportError`` naming the path is thrown; the
 /// target is untouched. The permissions of an existing target are kept.
 public enum AtomicFile {
-    /// Writes `data` to `path` atomically, creating missing parent directories.
-    public static func write(_ data: Data, to path: String) throws(ReportError) {
+    /// Writes `data` to `path` atomically, creating missing parent directories. With `durable`
+    /// false the data and the rename are not flushed to disk (`fsync`): for files whose contents
+    /// are checked when read again (a sweep's copied points), where one flush per file would cost
+    /// more than the copy.
+    public static func write(_ data: Data, to path: String, durable: Bool = true) throws(ReportError) {
         func fail(_ what: String) -> ReportError { ReportError("\(path): \(what)") }
         guard !path.isEmpty else { throw ReportError("cannot write a file: the path is empty") }
         guard !path.hasSuffix("/") else { throw fail("cannot write: the path names a directory") }
@@ -28,28 +31,36 @@ public enum AtomicFile {
         if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw fail("cannot write: is a directory")
         }
+        // Folders, the temporary file and the rename are made under TemporaryFiles' lock, and not
+        // at all once the process is ending: a signal's cleanup never races them.
+        let ending = fail("not written: the process is ending")
         do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            guard try TemporaryFiles.guarded({ try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) }) != nil else {
+                throw ending
+            }
+        } catch let e as ReportError {
+            throw e
         } catch {
             throw fail("cannot create directory \(directory): \(error.localizedDescription)")
         }
 
         var fd: Int32 = -1
         var temporary = ""
-        for _ in 0..<16 {
-            let random = UInt64.random(in: 0...UInt64.max)
-            temporary = directory + "/." + String(name.prefix(100)) + "." + String(random, radix: 16) + ".tmp"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 || errno != EEXIST { break }
-        }
+        var openError: Int32 = 0
+        guard TemporaryFiles.guarded({ () -> Bool in
+            for _ in 0..<16 {
+                let random = UInt64.random(in: 0...UInt64.max)
+                temporary = directory + "/." + String(name.prefix(100)) + "." + String(random, radix: 16) + ".tmp"
+                fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+                if fd >= 0 || errno != EEXIST { break }
+            }
+            openError = errno
+            // Removed by TemporaryFiles if the process is stopped by a signal before the rename.
+            if fd >= 0 { TemporaryFiles.register(temporary) }
+            return true
+        }) != nil else { throw ending }
         guard fd >= 0 else {
-            throw fail("cannot create a temporary file in \(directory): \(lastError())")
-        }
-        // Removed by TemporaryFiles if the process is stopped by a signal before the rename.
-        guard TemporaryFiles.register(temporary) else {
-            _ = close(fd)
-            _ = unlink(temporary)
-            throw fail("not written: the process is ending")
+            throw fail("cannot create a temporary file in \(directory): \(String(cString: strerror(openError)))")
         }
         defer { TemporaryFiles.unregister(temporary) }
         var existing = stat()
@@ -57,7 +68,7 @@ public enum AtomicFile {
             _ = fchmod(fd, existing.st_mode & 0o7777)
         }
 
-        if let problem = writeAll(data, to: fd) ?? (fsync(fd) == 0 ? nil : "fsync failed: \(lastError())") {
+        if let problem = writeAll(data, to: fd) ?? (!durable || fsync(fd) == 0 ? nil : "fsync failed: \(lastError())") {
             _ = close(fd)
             _ = unlink(temporary)
             throw fail("cannot write: \(problem)")
@@ -67,11 +78,21 @@ public enum AtomicFile {
             _ = unlink(temporary)
             throw fail("cannot write: close failed: \(problem)")
         }
-        if rename(temporary, path) != 0 {
-            let problem = lastError()
+        var renamed: Int32 = -1
+        var renameError: Int32 = 0
+        guard TemporaryFiles.guarded({ () -> Bool in
+            renamed = rename(temporary, path)
+            renameError = errno
+            return true
+        }) != nil else {
             _ = unlink(temporary)
-            throw fail("cannot replace the file: \(problem)")
+            throw ending
         }
+        if renamed != 0 {
+            _ = unlink(temporary)
+            throw fail("cannot replace the file: \(String(cString: strerror(renameError)))")
+        }
+        guard durable else { return }
         // Make the rename itself durable (best effort: not every file system supports it).
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
@@ -88,20 +109,27 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let staging = url.deletingLastPathComponent().path + "/." + String(url.lastPathComponent.prefix(100)) + "."
             + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".new.tmp"
-        TemporaryFiles.register(staging)
+        guard TemporaryFiles.register(staging) else { throw ReportError("\(path): not written: the process is ending") }
         defer {
             _ = unlink(staging)
             TemporaryFiles.unregister(staging)
         }
         try write(Data(text.utf8), to: staging)
-        if link(staging, path) == 0 { return true }
-        if errno == EEXIST { return false }
-        throw ReportError("\(path): cannot create: \(lastError())")
+        var linked: Int32 = -1
+        var linkError: Int32 = 0
+        guard TemporaryFiles.guarded({ () -> Bool in
+            linked = link(staging, path)
+            linkError = errno
+            return true
+        }) != nil else { throw ReportError("\(path): not written: the process is ending") }
+        if linked == 0 { return true }
+        if linkError == EEXIST { return false }
+        throw ReportError("\(path): cannot create: \(String(cString: strerror(linkError)))")
     }
 
     /// Writes `text`, encoded as UTF-8 (no byte-order mark), to `path` atomically.
-    public static func write(_ text: String, to path: String) throws(ReportError) {
-        try write(Data(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, durable: Bool = true) throws(ReportError) {
+        try write(Data(text.utf8), to: path, durable: durable)
     }
 }
 

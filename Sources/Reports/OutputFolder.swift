@@ -114,30 +114,41 @@ public final class OutputLock: @unchecked Sendable {
         fd = -1
         // Take the lock on the file that is at lockFile now: a holder that released it in the
         // meantime unlinked it, so a lock on the unlinked file would lock nothing.
+        // Each attempt (create, lock, register) runs under TemporaryFiles' lock: a signal's
+        // cleanup sees no lock file of ours, or one it removes.
         for _ in 0..<1000 {
-            let f = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
-            guard f >= 0 else { throw ReportError("\(lockFile): cannot create the lock file: \(String(cString: strerror(errno)))") }
-            var r: Int32
-            repeat { r = flock(f, LOCK_EX | LOCK_NB) } while r != 0 && errno == EINTR
-            if r != 0 {
-                let busy = errno == EWOULDBLOCK
-                let reason = String(cString: strerror(errno))
-                _ = close(f)
-                if busy {
-                    throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
-                        + "(it holds \(lockFile)); wait for it to finish or choose another --out")
+            enum Attempt { case locked(Int32), replaced, busy, failed(String) }
+            let lockFile = self.lockFile
+            guard let attempt = TemporaryFiles.guarded({ () -> Attempt in
+                let f = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
+                guard f >= 0 else { return .failed("cannot create the lock file: \(String(cString: strerror(errno)))") }
+                var r: Int32
+                repeat { r = flock(f, LOCK_EX | LOCK_NB) } while r != 0 && errno == EINTR
+                if r != 0 {
+                    let busy = errno == EWOULDBLOCK
+                    let reason = String(cString: strerror(errno))
+                    _ = close(f)
+                    return busy ? .busy : .failed("cannot lock: \(reason)")
                 }
-                throw ReportError("\(lockFile): cannot lock: \(reason)")
+                var a = stat(), b = stat()
+                guard fstat(f, &a) == 0, lstat(lockFile, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino else {
+                    _ = close(f)
+                    return .replaced
+                }
+                TemporaryFiles.register(lockFile)
+                return .locked(f)
+            }) else { throw ReportError("\(path): not written: the process is ending") }
+            switch attempt {
+            case .locked(let f): fd = f
+            case .replaced: continue
+            case .busy:
+                throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
+                    + "(it holds \(lockFile)); wait for it to finish or choose another --out")
+            case .failed(let why): throw ReportError("\(lockFile): \(why)")
             }
-            var a = stat(), b = stat()
-            if fstat(f, &a) == 0, lstat(lockFile, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
-                fd = f
-                break
-            }
-            _ = close(f)
+            break
         }
         guard fd >= 0 else { throw ReportError("\(lockFile): cannot lock: the lock file keeps being replaced") }
-        TemporaryFiles.register(lockFile)
     }
 
     deinit { release() }
@@ -265,11 +276,19 @@ public final class OutputFolder: @unchecked Sendable {
         }
         try OutputMarker.checkReusable(self.path, as: kind, shown: path)
         staging = (parent == "/" ? "" : parent) + "/" + aux + ".staging-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        guard TemporaryFiles.register(staging, directory: true) else { throw ReportError("\(path): not written: the process is ending") }
-        do {
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
-        } catch {
-            TemporaryFiles.unregister(staging)
+        let staging = self.staging
+        let created: Result<Void, Error>? = TemporaryFiles.guarded {
+            TemporaryFiles.register(staging, directory: true)
+            do {
+                try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+                return .success(())
+            } catch {
+                TemporaryFiles.unregister(staging)
+                return .failure(error)
+            }
+        }
+        guard let created else { throw ReportError("\(path): not written: the process is ending") }
+        if case .failure(let error) = created {
             throw ReportError("\(staging): cannot create the staging folder: \(error.localizedDescription)")
         }
         try OutputMarker.write(kind, into: staging)
@@ -281,8 +300,13 @@ public final class OutputFolder: @unchecked Sendable {
     public func abandon() {
         guard !done else { return }
         done = true
-        try? FileManager.default.removeItem(atPath: staging)
-        TemporaryFiles.unregister(staging)
+        // Under TemporaryFiles' lock, so that a signal's cleanup never removes the same tree at
+        // the same time (it removes it itself once the process is ending).
+        let staging = self.staging
+        _ = TemporaryFiles.guarded {
+            TemporaryFiles.removeTree(staging)
+            TemporaryFiles.unregister(staging)
+        }
     }
 
     /// Puts the staged files in place as one set and removes the previous contents.
@@ -293,26 +317,42 @@ public final class OutputFolder: @unchecked Sendable {
         func failure(_ what: String) -> ReportError {
             ReportError("\(path): cannot \(what): \(String(cString: strerror(errno)))")
         }
-        var isDirectory: ObjCBool = false
-        if !fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard rename(staging, path) == 0 else { abandon(); throw failure("move the staging folder into place") }
-        } else if let exchange = Self.renameExchange, exchange(AT_FDCWD, staging, AT_FDCWD, path, 2) == 0 {
-            // The staging path now holds the previous contents.
-        } else {
-            let old = (parent == "/" ? "" : parent) + "/" + OutputLock.auxiliaryName(URL(fileURLWithPath: path).lastPathComponent)
-                + ".old-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            guard rename(path, old) == 0 else { abandon(); throw failure("move the previous outputs aside") }
-            guard rename(staging, path) == 0 else {
-                let e = failure("move the staging folder into place")
-                _ = rename(old, path)
-                abandon()
-                throw e
+        // The swap runs under TemporaryFiles' lock: a signal's cleanup happens wholly before it
+        // (the staging folder is gone, the previous outputs stay) or after it (the staging path,
+        // holding the previous contents, is removed), never while a folder is half moved.
+        let (path, staging) = (self.path, self.staging)
+        guard let problem = TemporaryFiles.guarded({ () -> ReportError? in
+            var isDirectory: ObjCBool = false
+            if !fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+                guard rename(staging, path) == 0 else { return failure("move the staging folder into place") }
+            } else if let exchange = Self.renameExchange, exchange(AT_FDCWD, staging, AT_FDCWD, path, 2) == 0 {
+                // The staging path now holds the previous contents.
+            } else {
+                let old = (parent == "/" ? "" : parent) + "/" + OutputLock.auxiliaryName(URL(fileURLWithPath: path).lastPathComponent)
+                    + ".old-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+                guard rename(path, old) == 0 else { return failure("move the previous outputs aside") }
+                guard rename(staging, path) == 0 else {
+                    let e = failure("move the staging folder into place")
+                    _ = rename(old, path)
+                    return e
+                }
+                _ = rename(old, staging)
             }
-            _ = rename(old, staging)
+            return nil
+        }) else {
+            abandon()
+            throw ReportError("\(path): not written: the process is ending")
+        }
+        if let problem {
+            abandon()
+            throw problem
         }
         done = true
-        try? fm.removeItem(atPath: staging)
-        TemporaryFiles.unregister(staging)
+        // The previous contents (or nothing), removed under the lock as in abandon().
+        _ = TemporaryFiles.guarded {
+            TemporaryFiles.removeTree(staging)
+            TemporaryFiles.unregister(staging)
+        }
         let fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 {
             _ = fsync(fd)

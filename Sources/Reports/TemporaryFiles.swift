@@ -17,9 +17,17 @@ import Foundation
 /// handles the signals on a dispatch queue, outside signal context: it removes every registered
 /// path, then ends the process with the same signal. A `kill -9` cannot be handled; what it
 /// leaves is removed by the next run into the same folder (see ``OutputFolder``).
+///
+/// Every step that creates or moves a name in a registered place (a temporary file, a staging
+/// folder and what goes into it, the lock file, the commit's rename) runs through ``guarded(_:)``:
+/// under the registry's lock, and not at all once the process is ending. The cleanup therefore
+/// sees either none or all of such a step, and nothing new appears while it removes; a second
+/// ``removeAll()`` (an error exit racing the signal) waits for the first to finish.
 public enum TemporaryFiles {
-    private static let lock = NSLock()
+    private static let lock = NSRecursiveLock()
+    private static let cleaning = NSLock()
     nonisolated(unsafe) private static var paths: [String: Bool] = [:]
+    nonisolated(unsafe) private static var removed: [String: Bool] = [:]
     nonisolated(unsafe) private static var ending = false
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
@@ -40,16 +48,52 @@ public enum TemporaryFiles {
         paths[path] = nil
     }
 
-    /// Removes every registered path and refuses new ones (the process is about to end).
+    /// Runs `body` holding the registry's lock, unless the process is ending (then returns nil
+    /// without running it). `body` creates or moves names in registered places and registers
+    /// what it creates (``register(_:directory:)`` may be called inside).
+    public static func guarded<T>(_ body: () throws -> T) rethrows -> T? {
+        lock.lock(); defer { lock.unlock() }
+        guard !ending else { return nil }
+        return try body()
+    }
+
+    /// Whether the process is ending on a signal or an error exit.
+    public static var isEnding: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return ending
+    }
+
+    /// Removes every registered path and refuses new ones (the process is about to end). A
+    /// second call waits for the first to finish, and removes again whatever the first removed.
     public static func removeAll() {
+        cleaning.lock(); defer { cleaning.unlock() }
         lock.lock()
         ending = true
-        let all = paths
+        removed.merge(paths) { a, _ in a }
         paths = [:]
+        let all = removed
         lock.unlock()
         for (path, directory) in all {
-            if directory { try? FileManager.default.removeItem(atPath: path) } else { _ = unlink(path) }
+            if directory { removeTree(path) } else { _ = unlink(path) }
         }
+    }
+
+    /// Removes the folder or file at `path` and everything in it, without following links; a
+    /// name that is already gone is no error (another thread may be removing the same tree), and
+    /// a pass that leaves something is repeated (a few times).
+    public static func removeTree(_ path: String) {
+        func remove(_ p: String) {
+            var st = stat()
+            guard lstat(p, &st) == 0 else { return }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                for entry in (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? [] { remove(p + "/" + entry) }
+                _ = rmdir(p)
+            } else {
+                _ = unlink(p)
+            }
+        }
+        var st = stat()
+        for _ in 0..<5 where lstat(path, &st) == 0 { remove(path) }
     }
 
     /// Handles SIGINT, SIGTERM and SIGHUP: removes the registered temporary paths, then ends the

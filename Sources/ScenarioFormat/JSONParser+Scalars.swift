@@ -53,6 +53,17 @@ extension JSONParser {
             pos = begin
             throw fail("number \(shown) is out of range; allowed: magnitude at most \(Double.greatestFiniteMagnitude)", path: path)
         }
+        // A Double that is an integer although the written value is not exactly it: marked, so
+        // that integer fields refuse it instead of reading it rounded.
+        if value.rounded(.towardZero) == value {
+            switch DecimalLiteral(token) {
+            // An integer written exactly, or one whose Double lies outside Int64 (integer fields
+            // report their own range for it).
+            case .integer(let n) where Int64(exactly: value) == n || Int64(exactly: value) == nil: break
+            case .beyondInt64: break
+            default: return .rounded(value)
+            }
+        }
         return .number(value)
     }
 

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// A parsed JSON value that keeps what scenario decoding needs and `JSONSerialization` loses:
@@ -17,6 +24,11 @@ public indirect enum JSONValue: Equatable, Sendable {
     case number(Double)
     /// A number written as an integer, such as `16` or `-0`.
     case integer(Int64)
+    /// A number written with a fraction or an exponent whose nearest `Double` (kept here) is an
+    /// integer but whose written value is not that integer: `9007199254740993.0` (2^53 + 1),
+    /// `2.00000000000000001`, `1e-400`. Number fields read the `Double`; integer fields refuse it
+    /// (integers are never rounded).
+    case rounded(Double)
     /// A string.
     case string(String)
     /// An array.
@@ -47,6 +59,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         case let (.bool(a), .bool(b)): return a == b
         case let (.number(a), .number(b)): return a == b
         case let (.integer(a), .integer(b)): return a == b
+        case let (.rounded(a), .rounded(b)): return a == b
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
@@ -60,7 +73,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .number: return "a number"
+        case .number, .rounded: return "a number"
         case .integer: return "an integer"
         case .string: return "a string"
         case .array: return "an array"
@@ -74,7 +87,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let d): return d.description
+        case .number(let d), .rounded(let d): return d.description
         case .integer(let i): return i.description
         case .string(let s):
             let limit = 60
@@ -101,9 +114,18 @@ public func loadJSONFile(_ path: String) throws(ScenarioError) -> JSONValue {
         throw fail("file not found")
     }
     if isDirectory.boolValue { throw fail("is a directory, expected a JSON file") }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw fail(fm.isReadableFile(atPath: path) ? "cannot open file" : "cannot read file: permission denied")
+    // Opened without blocking (a named pipe would wait for a writer for ever), then only a
+    // regular file is read.
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else {
+        throw fail(errno == EACCES ? "cannot read file: permission denied" : "cannot open file: \(String(cString: strerror(errno)))")
     }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+        _ = close(fd)
+        throw fail("is not a regular file (a named pipe, a device or a socket); give a JSON file")
+    }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     defer { try? handle.close() }
     // Read in chunks with a size limit, so that a device such as /dev/zero cannot exhaust memory.
     let maxSize = 256 << 20

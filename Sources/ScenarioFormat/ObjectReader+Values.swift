@@ -154,6 +154,10 @@ extension ObjectReader {
                            + "written in plain digits, without a fraction or an exponent; allowed range: \(Messages.range(range, explicit: true))")
             }
             n = x
+        case .rounded(let d):
+            throw fail(path, "the number written is not exactly an integer (it would be rounded to \(Messages.integral(d))); "
+                       + "expected \(Self.intKind(range)): integers are never rounded (past 2^53, 9007199254740992, write them "
+                       + "in plain digits)")
         default:
             throw fail(path, "expected \(Self.intKind(range)), got \(v.shortDescription)")
         }
@@ -165,7 +169,7 @@ extension ObjectReader {
         let x: Double
         switch v {
         case .integer(let i): x = Double(i)
-        case .number(let d): x = d
+        case .number(let d), .rounded(let d): x = d
         default: throw fail(path, "expected \(Self.doubleKind(range, unit)), got \(v.shortDescription)")
         }
         guard x.isFinite, range.contains(x) else {

@@ -90,7 +90,9 @@ public enum SWFConverter {
             var values: [Double] = []
             for (k, f) in fields.enumerated() {
                 let decimalAllowed = [5, 6, 8, 9].contains(k)
-                guard let x = Double(f), x.isFinite, x >= -1, decimalAllowed || x == x.rounded(), x <= 1e15 else {
+                // Plain decimal only (Double(_:) would also read "0x10", "inf" and "nan"); -1 or 0...1e15.
+                guard f.allSatisfy({ "0123456789+-.eE".contains($0) }), f.first?.isNumber == true || f.first == "-",
+                      let x = Double(f), x.isFinite, x == -1 || x >= 0, decimalAllowed || x == x.rounded(), x <= 1e15 else {
                     throw WorkloadError("\(at), field \(k + 1) (\(fieldNames[k])): \"\(f)\" is not allowed; allowed: "
                         + (decimalAllowed ? "a number" : "an integer") + " in 0...1e15, or -1 for missing")
                 }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Cluster
 import Foundation
 import SimEngine
@@ -45,11 +52,7 @@ public enum TraceReader {
     /// The bytes of the file at `path` (`what` names it in messages), read in chunks up to
     /// ``maxFileBytes``: a larger file, a directory or a device that never ends is an error.
     public static func readFile(_ path: String, what: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let file = FileHandle(forReadingAtPath: path) else {
-            throw WorkloadError("\(path): cannot read the \(what) (missing, a directory or unreadable)")
-        }
+        let file = try openRegular(path, what: what)
         defer { try? file.close() }
         var data = Data()
         while true {
@@ -63,6 +66,21 @@ public enum TraceReader {
                 throw WorkloadError("\(path): the \(what) is larger than allowed (at most \(maxFileBytes) bytes)")
             }
         }
+    }
+
+    /// Opens the regular file at `path` (`what` names it in messages) for reading, never blocking:
+    /// a missing or unreadable file, a folder, a named pipe, a device or a socket is an error.
+    public static func openRegular(_ path: String, what: String) throws -> FileHandle {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw WorkloadError("\(path): cannot read the \(what) (\(String(cString: strerror(errno))))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            _ = close(fd)
+            throw WorkloadError("\(path): the \(what) is not a regular file (a folder, a named pipe, a device or a socket)")
+        }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     /// Parses trace text; `file` names it in error messages. `models` are looked up before the

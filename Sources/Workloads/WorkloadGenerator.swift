@@ -28,6 +28,14 @@ public struct WorkloadGenerator: Sendable, Equatable {
     /// The most jobs a generator may draw: 3,000,000 (about 1.3 KB each while simulated, so
     /// about 3.9 GB; see docs/workloads.md). Checked before any job is drawn.
     public static let maxJobs = 3_000_000
+    /// The longest span the arrivals may have, 1,279,800 h (146 years, half of the 292 years of
+    /// simulated time; a job's run alone may take a quarter more): the mean span (jobs / rate)
+    /// plus ten standard deviations of the sum of the exponential gaps (10 sqrt(jobs) / rate).
+    public static let maxArrivalSpanHours = 1_279_800.0
+    /// The span the arrivals of `jobs` jobs at `rate` jobs/h are held to: mean + 10 sd, in hours.
+    public static func arrivalSpanHours(jobs: Int, rate: Double) -> Double { (Double(jobs) + 10 * Double(jobs).squareRoot()) / rate }
+    /// The lowest arrival rate (jobs/h) for `jobs` generated jobs.
+    public static func minArrivalRate(jobs: Int) -> Double { arrivalSpanHours(jobs: jobs, rate: 1) / maxArrivalSpanHours }
     /// Mean arrival rate, jobs per hour (finite, > 0): inter-arrival gaps are exponential with
     /// mean 3600 / rate seconds.
     public var arrivalRatePerHour: Double
@@ -58,6 +66,12 @@ public struct WorkloadGenerator: Sendable, Equatable {
         }
         guard arrivalRatePerHour.isFinite, arrivalRatePerHour > 0 else {
             throw WorkloadError("workload: arrival rate \(arrivalRatePerHour) jobs/h must be a finite number > 0")
+        }
+        let span = Self.arrivalSpanHours(jobs: jobs, rate: arrivalRatePerHour)
+        guard span <= Self.maxArrivalSpanHours else {
+            throw WorkloadError("workload: \(jobs) jobs at \(arrivalRatePerHour) jobs/h arrive over \(span) h (the mean span plus ten "
+                + "standard deviations); allowed: at most \(Int(Self.maxArrivalSpanHours)) h (146 years, half of simulated time): "
+                + "an arrival rate of at least \(Self.minArrivalRate(jobs: jobs)) jobs/h")
         }
         guard !users.isEmpty else { throw WorkloadError("workload: users is empty; give at least one user") }
         var seen = Set<String>()

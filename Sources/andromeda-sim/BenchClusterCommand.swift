@@ -30,6 +30,11 @@ struct BenchClusterCommand: ParsableCommand {
             throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
         if let r = rate, !(r.isFinite && r > 0 && r < 1e6) { throw ValidationError("--rate must be in (0, 1e6) jobs/h") }
+        if let r = rate, r < WorkloadGenerator.minArrivalRate(jobs: jobs) {
+            throw ValidationError("--rate \(r) with --jobs \(jobs): the arrivals would span \(WorkloadGenerator.arrivalSpanHours(jobs: jobs, rate: r)) h "
+                + "(mean plus ten standard deviations); allowed: at most \(Int(WorkloadGenerator.maxArrivalSpanHours)) h (146 years, half of "
+                + "simulated time), so --rate at least \(WorkloadGenerator.minArrivalRate(jobs: jobs)) jobs/h")
+        }
         guard ContentionMode(rawValue: contention) != nil else {
             throw ValidationError("--contention must be mean-field or exact")
         }

@@ -6,17 +6,40 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Join the folders of a sharded sweep into the files one machine would have written.",
-        discussion: "Example: andromeda-sim merge --out out/all out/shard0 out/shard1"
+        discussion: """
+            Shard folders are given as arguments, or one per line in the file of --shard-list (what the
+            Slurm merge job does: any number of shards, no command-line limit), or both.
+            Example: andromeda-sim merge --out out/all out/shard0 out/shard1
+            """
     )
 
     @Option(help: "Output folder.") var out: String
-    @Argument(help: "Shard output folders.") var shards: [String]
+    @Option(help: "A file listing shard folders, one per line.") var shardList: String?
+    @Argument(help: "Shard output folders.") var shards: [String] = []
+
+    /// The most shard folders a merge takes (one per point at most).
+    static let maxShards = Sweep.maxPoints
 
     func run() throws {
+        var shards = self.shards
+        if let list = shardList {
+            let data: Data
+            do { data = try TraceReader.readFile(list, what: "shard list") } catch { fail("--shard-list \(error)") }
+            guard let text = String(data: data, encoding: .utf8) else { fail("--shard-list \(list): not UTF-8 text") }
+            shards += text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        }
+        guard !shards.isEmpty else { fail("give the shard folders as arguments or with --shard-list FILE") }
+        guard shards.count <= Self.maxShards else {
+            fail("\(shards.count) shard folders; allowed: 1...\(Self.maxShards) (one per point at most)")
+        }
         guard let first = shards.first, let def = SweepRunner.storedDefinition(first) else {
             fail("\(shards.first ?? "merge"): no readable sweep.json (not a sweep output folder)")
         }
         let sweep = SweepCommand.load(def.source, def.parameters)
+        do {
+            try OutputSafety.checkFolder(OutputLock.checked(out), shown: out,
+                                         against: OutputSafety.inputs(scenarioFile: SweepCommand.sourceFile(def.source), sweep.scenario))
+        } catch { fail("\(error)") }
         do {
             let complete = try SweepRunner.merge(sweep, source: def.source, shards: shards, into: out)
             print(complete ? "wrote \(out)/sweep_scaling.csv and sweep_cluster.csv"

@@ -13,7 +13,7 @@ struct PholdCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Initial events per logical process (1 to 4096; lps x pop at most 16,777,216).") var pop: UInt32 = 16
     @Option(parsing: .unconditional, help: "Events to handle (1 to 10^12; a float such as 2e7 is accepted).") var events: String = "2000000"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
-    @Option(parsing: .unconditional, help: "Lookahead in seconds (0 to 1e6).") var lookahead: Double = 0.1
+    @Option(parsing: .unconditional, help: "Lookahead in seconds (at least 0, below 1e6).") var lookahead: Double = 0.1
     @Option(parsing: .unconditional, help: "Repeat the run R times and print each (1 to 100).") var runs: Int = 1
 
     func validate() throws {
@@ -22,16 +22,17 @@ struct PholdCommand: ParsableCommand {
         guard Int(lps) * Int(pop) <= PHOLD.maxInitialEvents else {
             throw ValidationError("--lps x --pop is \(Int(lps) * Int(pop)); allowed: at most \(PHOLD.maxInitialEvents) initial events")
         }
-        guard parsedEvents != nil else { throw ValidationError("--events must be a number from 1 to 1e12") }
+        guard parsedEvents != nil else { throw ValidationError("--events must be a whole number from 1 to 1e12 (plain decimal; 2e7 works)") }
         guard lookahead.isFinite, lookahead >= 0, lookahead < 1e6 else {
-            throw ValidationError("--lookahead must be in [0, 1e6) seconds")
+            throw ValidationError("--lookahead must be at least 0 and below 1e6 seconds")
         }
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1 to 100") }
     }
 
     var parsedEvents: UInt64? {
-        guard let d = Double(events), d.isFinite, d >= 1, d <= 1e12 else { return nil }
-        return UInt64(d)
+        // The written value, exactly: 2.5 and 0x10 are refused, 2e7 is 20,000,000.
+        guard case .integer(let n) = DecimalLiteral(events), (1...1_000_000_000_000).contains(n) else { return nil }
+        return UInt64(n)
     }
 
     func run() throws {

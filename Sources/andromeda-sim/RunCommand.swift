@@ -29,7 +29,12 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         let parsed: Scenario
-        do { parsed = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        let scenarioFile: String?
+        do {
+            let loaded = try ScenarioLocator.load(scenario)
+            parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+            if case .file(let path) = loaded.source { scenarioFile = path } else { scenarioFile = nil }
+        } catch { fail("\(error)") }
         if let trace {
             var isDirectory: ObjCBool = false
             guard !trace.isEmpty, !trace.hasSuffix("/"),
@@ -38,6 +43,13 @@ struct RunCommand: ParsableCommand {
             }
         }
         let dir = out ?? "out/\(parsed.name)"
+        // Before anything is written: the outputs never land on an input or on each other.
+        let traceInside: String?
+        do {
+            let inputs = OutputSafety.inputs(scenarioFile: scenarioFile, parsed)
+            try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir, against: inputs)
+            traceInside = try trace.flatMap { (t) throws(OutputRefused) in try OutputSafety.checkTrace(t, folder: dir, inputs: inputs) }
+        } catch { fail("\(error)") }
         // Locked from now on; the files are staged and swapped in as one set at the end.
         let folder: OutputFolder
         do { folder = try OutputFolder(dir) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
@@ -51,15 +63,20 @@ struct RunCommand: ParsableCommand {
         let results = run.scaling, policyRuns = run.policies
         let timing = RunTiming(run, wallSeconds: RunTiming.seconds(clock.now - t0), fullDetail: fullDetail)
         // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
-        let traceInside = trace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            .flatMap { $0.hasPrefix(folder.path + "/") ? String($0.dropFirst(folder.path.count + 1)) : nil }
         do {
             let staging = folder.staging
             // The report links the trace only when it is inside the folder; elsewhere it shows the path.
             try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.TraceFile(inside: traceInside, shown: $0) },
                                      to: staging)
             try timing.write(toFolder: staging)
-            if let traceInside, let timeline { try timeline.write(to: folder.staged(traceInside)) }
+            if let traceInside, let timeline {
+                // Checked before the run; a file the outputs gained since is never replaced either.
+                guard !FileManager.default.fileExists(atPath: folder.staged(traceInside)) else {
+                    folder.abandon()
+                    fail("--trace \(trace ?? traceInside): \(traceInside) is a file the run writes; choose another name, such as trace.json")
+                }
+                try timeline.write(to: folder.staged(traceInside))
+            }
             try folder.commit()
             if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
         } catch {

@@ -3,7 +3,8 @@ import ArgumentParser
 import Foundation
 
 extension SweepCommand {
-    /// `sweep ... --slurm N [--submit]`: writes the job array and the merge job, and submits them.
+    /// `sweep ... --slurm N [--submit]`: writes the job arrays (chunks of the cluster's
+    /// MaxArraySize) and the merge job, and submits them.
     func writeSlurm(shards: Int, directory: String) throws {
         let fm = FileManager.default
         let cwd = fm.currentDirectoryPath
@@ -11,47 +12,81 @@ extension SweepCommand {
         // The jobs may start in another folder: paths become absolute; a built-in name stays.
         let source = fm.fileExists(atPath: scenario) ? absolute(scenario) : scenario
         let exe = OwnExecutable.path
+        let (arraySize, origin) = maxArraySize.map { ($0, "--max-array-size") } ?? Self.clusterMaxArraySize()
         let job: SlurmSweep
         do {
             job = try SlurmSweep(executable: exe, scenario: source, parameters: params, shards: shards,
                                  workers: workers ?? 1, out: URL(fileURLWithPath: absolute(directory)).standardizedFileURL.path,
-                                 sbatchOptions: sbatchOptions)
+                                 sbatchOptions: sbatchOptions, maxArraySize: arraySize)
         } catch { fail("\(error)") }
         let paths: [String]
-        do { paths = try job.write() } catch let e as OutputRefused { fail("\(e)") } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        print("wrote \(paths.joined(separator: ", "))")
+        do { paths = try job.write() } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
+        let chunks = job.chunks.count
+        print("wrote \(paths.joined(separator: ", ")) and \(job.shardListPath)")
+        print("\(shards) shards in \(chunks) job array\(chunks == 1 ? "" : "s") of at most \(arraySize) tasks (MaxArraySize from \(origin))")
         guard submit else {
-            print("submit with: \(paths[2])   (the array of \(shards) shards, then the merge job after it)")
+            print("submit with: \(job.submitScriptPath)   (the arrays of \(shards) shards, then the merge job after them)")
             return
         }
-        let array = try sbatch(["--parsable", paths[0]])
-        let merge = try sbatch(["--parsable", "--dependency=afterok:\(array)", paths[1]])
-        print("submitted array job \(array) (\(shards) shards) and merge job \(merge) (afterok:\(array)); results in \(job.out)")
+        var arrays: [String] = []
+        for c in job.chunks.indices {
+            do {
+                arrays.append(try sbatch(["--parsable", job.arrayScriptPath(c)]))
+            } catch {
+                if !arrays.isEmpty {
+                    FileHandle.standardError.write(Data(("andromeda-sim: array jobs \(arrays.joined(separator: " ")) were submitted before "
+                        + "the failure; cancel them with: scancel \(arrays.joined(separator: " "))\n").utf8))
+                }
+                throw error
+            }
+        }
+        let dependency = "afterok:" + arrays.joined(separator: ":")
+        let merge = try sbatch(["--parsable", "--dependency=\(dependency)", job.mergeScriptPath])
+        print("submitted array job\(arrays.count == 1 ? "" : "s") \(arrays.joined(separator: " ")) (\(shards) shards) and merge job \(merge) "
+            + "(\(dependency)); results in \(job.out)")
+    }
+
+    /// The cluster's MaxArraySize from `scontrol show config`, or Slurm's default (1001) when it
+    /// cannot be read; and where the figure came from.
+    static func clusterMaxArraySize() -> (Int, String) {
+        let fallback = (SlurmSweep.defaultMaxArraySize, "Slurm's default: scontrol show config did not give it; set --max-array-size")
+        guard let r = try? runTool("scontrol", ["show", "config"]), r.status == 0 else { return fallback }
+        for line in r.out.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0] == "MaxArraySize", let n = Int(parts[1]) {
+                guard n >= 1 else { fail("the cluster's MaxArraySize is \(n): it allows no job arrays, so --slurm cannot be used") }
+                return (min(n, SlurmSweep.maxArraySizeLimit), "scontrol show config")
+            }
+        }
+        return fallback
+    }
+
+    /// Runs `tool` (found on PATH) with `args`; its status and outputs.
+    static func runTool(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
     /// Runs sbatch with `args`; returns the job id it prints (`--parsable`: id[;cluster]).
     func sbatch(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["sbatch"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch {
+        let r: (status: Int32, out: String, err: String)
+        do { r = try Self.runTool("sbatch", args) } catch {
             FileHandle.standardError.write(Data("andromeda-sim: cannot run sbatch: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let id = String(decoding: o, as: UTF8.self).split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        } ?? ""
-        guard p.terminationStatus == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            FileHandle.standardError.write(Data(("andromeda-sim: sbatch \(args.joined(separator: " ")) failed (status \(p.terminationStatus)): "
-                + String(decoding: e, as: UTF8.self) + "\n").utf8))
+        let id = r.out.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            FileHandle.standardError.write(Data(("andromeda-sim: sbatch \(args.joined(separator: " ")) failed (status \(r.status)): "
+                + r.err + "\n").utf8))
             throw ExitCode(1)
         }
         return id

@@ -12,8 +12,9 @@ struct SweepCommand: ParsableCommand {
             and sweep_cluster.csv, byte-identical for any --workers and any sharding. Finished points are
             kept in points/; re-running into the same folder skips them (so Ctrl-C loses nothing finished).
             --shard i/n (0 <= i < n) runs the points k with k mod n = i (e.g. i=$SLURM_ARRAY_TASK_ID);
-            `andromeda-sim merge` joins the shard folders. --slurm N writes a Slurm job array of N shards and a
-            merge job that depends on it into <out>/slurm/ (--submit also submits them with sbatch; docs/api.md).
+            `andromeda-sim merge` joins the shard folders. --slurm N writes Slurm job arrays of N shards in all (chunks of at most
+            --max-array-size, the cluster's MaxArraySize) and a merge job that depends on every one of them into
+            <out>/slurm/ (--submit also submits them with sbatch; docs/api.md).
             Parameters:
             \(SweepParameter.help)
             Example: andromeda-sim sweep genslm --param systems=1,2,4,8,16 --param defect_rate=0,0.15 --workers 2
@@ -30,6 +31,8 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "With --slurm: submit the array and the merge job (afterok) with sbatch.") var submit = false
     @Option(name: .customLong("sbatch-option"), help: "With --slurm: an extra #SBATCH option, e.g. --partition=cpu (repeatable).")
     var sbatchOptions: [String] = []
+    @Option(parsing: .unconditional, help: "With --slurm: the most tasks per job array (the cluster's MaxArraySize, 1-4000001; default: read with scontrol show config, else 1001); more shards are split into several arrays.")
+    var maxArraySize: Int?
 
     func validate() throws {
         if let w = workers, !(1...1024).contains(w) { throw ValidationError("--workers must be 1 to 1024") }
@@ -37,7 +40,12 @@ struct SweepCommand: ParsableCommand {
         guard !params.isEmpty else { throw ValidationError("give at least one --param name=v1,v2,...") }
         if let n = slurm, !(1...100_000).contains(n) { throw ValidationError("--slurm must be 1 to 100000 shards") }
         if slurm != nil, shard != nil { throw ValidationError("--slurm writes every shard's job; leave out --shard") }
-        if slurm == nil, submit || !sbatchOptions.isEmpty { throw ValidationError("--submit and --sbatch-option need --slurm N") }
+        if slurm == nil, submit || !sbatchOptions.isEmpty || maxArraySize != nil {
+            throw ValidationError("--submit, --sbatch-option and --max-array-size need --slurm N")
+        }
+        if let m = maxArraySize, !(1...SlurmSweep.maxArraySizeLimit).contains(m) {
+            throw ValidationError("--max-array-size must be 1 to \(SlurmSweep.maxArraySizeLimit)")
+        }
     }
 
     static func parseShard(_ s: String) -> (Int, Int)? {
@@ -61,11 +69,17 @@ struct SweepCommand: ParsableCommand {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    /// The scenario file of a recorded source (an absolute path), or nil for a built-in name.
+    static func sourceFile(_ source: String) -> String? { source.hasPrefix("/") ? source : nil }
+
     func run() throws {
         let source = Self.recordedSource(scenario)
         let sweep = Self.load(source, params)
         let dir = out ?? "out/\(sweep.scenario.name)-sweep"
-        do { _ = try OutputLock.checked(dir) } catch { fail("\(error)") }
+        do {
+            try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir,
+                                         against: OutputSafety.inputs(scenarioFile: Self.sourceFile(source), sweep.scenario))
+        } catch { fail("\(error)") }
         if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)

@@ -23,7 +23,7 @@ struct WaferCommand: ParsableCommand {
     @Option(help: "One GEMM of the layer (default: all of them).") var op: String?
     @Option(help: "Samples per micro-batch (1 to 65536).") var microBatch: Int = 1
     @Option(help: "Sequence length (default: the model's; 1 to 1048576).") var seqLen: Int?
-    @Option(help: "Grid as ROWSxCOLUMNS (default 994x750, a WSE-2), each 1 to 16384.") var grid: String = "994x750"
+    @Option(help: "Grid as ROWSxCOLUMNS (default 994x750, a WSE-2), each 1 to 16384, at most 4194304 cores in all.") var grid: String = "994x750"
     @Option(help: "Per-hop latency, cycles (0 to 1e6; default: the WSE-2's).") var hopLatency: Double?
     @Option(help: "Detour latency into a defective position, cycles (0 to 1e9; default: the WSE-2's).") var detourLatency: Double?
     @Option(help: "Weight ingress, 32-bit words per cycle (above 0, or inf: buffered at the edge, as training prices GEMMs).") var ingress: String = "inf"
@@ -99,6 +99,12 @@ struct WaferCommand: ParsableCommand {
         var study: WaferLayerStudy
         do { study = try WaferLayerStudy(o) } catch { fail("--grid: \(error)") }
         let ws = study.wafer
+        // The stored layer inputs must leave SRAM for the tiles: said before anything is printed.
+        guard study.freeBytesPerCore > 0 else {
+            fail("--grid \(rows)x\(columns) with --micro-batch \(microBatch) (\(study.tokens) tokens): the layer's stored inputs and "
+                + "working set exceed the SRAM of each core by \(-study.freeBytesPerCore) bytes, leaving nothing for the GEMM tiles; "
+                + "allowed: a grid and micro-batch that leave SRAM free (a larger --grid, or a smaller --micro-batch or --seq-len)")
+        }
         print("model \(m.name), layer \(layer), micro-batch \(microBatch) x seq \(m.seqLen) = \(study.tokens) tokens; grid \(rows) x \(columns), \(study.defectCount) defective positions")
         print(String(format: "mesh: hop %.3g cycles, detour %.3g cycles, ingress %@ words/cycle, kernel efficiency %.4g, clock %.3g GHz; SRAM left for tiles %d B/core",
                      ws.hopLatencyCycles, ws.detourLatencyCycles, ingress as NSString, efficiency, ws.clockHz / 1e9, study.freeBytesPerCore))
@@ -117,7 +123,7 @@ struct WaferCommand: ParsableCommand {
         } catch {
             switch error {
             case .grid(let message): fail("--grid: \(message)")
-            case .unmappable(let message): fail("--micro-batch: \(message)")
+            case .unmappable(let message): fail("--micro-batch/--seq-len/--grid: \(message)")
             case .problem(let gemm, let parameter, let message): fail("\(Self.flag(for: parameter)): \(gemm): \(message)")
             }
         }
@@ -148,7 +154,9 @@ struct WaferCommand: ParsableCommand {
         case "tiling.groups": return "--pn"
         case "tiling.blockColumns": return "--nb"
         case "tiling", "tiling.rowsUsed": return "--pk/--pn/--nb/--grid"
-        case "tokens", "problem size": return "--micro-batch/--seq-len"
+        case "tokens": return "--micro-batch/--seq-len"
+        // The cycle bound grows with the tokens and the GEMM and shrinks with the rates.
+        case "problem size": return "--micro-batch/--seq-len/--ingress/--efficiency"
         case "rows", "columns", "rows x columns", "defects": return "--grid"
         case "hopLatencyCycles": return "--hop-latency"
         case "detourLatencyCycles": return "--detour-latency"

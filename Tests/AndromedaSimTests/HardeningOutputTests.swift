@@ -34,10 +34,13 @@ final class HardeningOutputTests: XCTestCase {
         let out = path("o")
         XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--quiet"]).status, 0)
         let before = try ["scaling.csv", "summary.json", "timing.json"].map { try read(out + "/" + $0) }
-        // The trace lands inside the folder, where a file already blocks it: the write phase fails
-        // after scaling.csv and summary.json were staged (as a full disk would make it fail).
-        let r = try cli.run(["run", "genslm-2to4", "--out", out, "--trace", out + "/scaling.csv/trace.json", "--quiet"])
+        // A file-size limit makes the write phase fail once the small files are staged and the
+        // report (tens of kB) is not, as a full disk would (SIGXFSZ ignored, so write() fails).
+        let exe = try CLIHarness.binary().path
+        let r = try CLIHarness.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", exe, "run", "genslm-2to4", "--out", out, "--quiet"],
+                                   executable: URL(fileURLWithPath: "/bin/sh"))
         XCTAssertEqual(r.status, 1, r.err)
+        XCTAssert(r.err.contains("File too large"), r.err)
         XCTAssertEqual(try ["scaling.csv", "summary.json", "timing.json"].map { try read(out + "/" + $0) }, before)
         XCTAssertEqual(leftovers(scratch.path), [])
     }

@@ -74,8 +74,12 @@ final class UserFilesSafetyTests: XCTestCase {
         // Refused late (at simulation time, after the folder was locked and staged).
         let s = try cli.genslm("\"seed\": 42", "\"seed\": 42, \"cluster\": {\"memoryx\": {\"capacity_bytes\": 1e6}}")
         XCTAssertEqual(try cli.run(["run", s.path, "--out", out]).status, 2)
-        // Cannot write (the trace lands under a file).
-        XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--trace", out + "/scaling.csv/t.json", "--quiet"]).status, 1)
+        // A trace under a file the run writes: refused before anything is written (issue 22).
+        XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--trace", out + "/scaling.csv/t.json", "--quiet"]).status, 2)
+        // Cannot write (a file-size limit, as a full disk).
+        let exe = try CLIHarness.binary().path
+        XCTAssertEqual(try CLIHarness.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", exe, "run", "genslm", "--out", out, "--quiet"],
+                                          executable: URL(fileURLWithPath: "/bin/sh")).status, 1)
         XCTAssertEqual(try cli.run(["sweep", "genslm", "--param", "systems=1,2", "--out", path("s"), "--quiet"]).status, 0)
         XCTAssertEqual(leftovers(), [])
         // A lock file left by a killed writer is taken over and removed.

@@ -45,9 +45,10 @@ extension ClusterSimulation {
             for k in queue.indices { queue[k] = queuedView(queue[k].index) }
             queuedStale = false
         }
-        let queued = queue
+        // The queue is passed as is (no copy kept): the starts below then change it in place
+        // instead of copying a long queue once per pass.
         let v = view(now)
-        let decisions = policy.schedule(queue: queued, cluster: v)
+        let decisions = policy.schedule(queue: queue, cluster: v)
         for d in decisions {
             switch d {
             case .start(let i):
@@ -70,13 +71,21 @@ extension ClusterSimulation {
                          restarts: jobs[i].restarts)
     }
 
-    /// Puts job `i` in the queue at `position` (default: the end).
+    /// Puts job `i` in the queue before the queue index `position` (default: at the end).
     func enqueue(_ i: Int, at position: Int? = nil) {
-        queue.insert(queuedView(i), at: position ?? queue.count)
+        queue.insert(queuedView(i), at: position ?? queue.endIndex)
     }
 
+    /// Takes job `i` out of the queue: O(1) at the head (the common case: FIFO, and EASY's head),
+    /// a move of the rest elsewhere. The slots left before the head are given back once they
+    /// outnumber the queue.
     func remove(fromQueue i: Int) {
-        if let k = queue.firstIndex(where: { $0.index == i }) { queue.remove(at: k) }
+        if queue.first?.index == i {
+            queue.removeFirst()
+            if queue.startIndex > 1024 && queue.startIndex > queue.count { queue = ArraySlice(Array(queue)) }
+        } else if let k = queue.firstIndex(where: { $0.index == i }) {
+            queue.remove(at: k)
+        }
     }
 
     /// Starts queued job `i` on the lowest-numbered free systems, if it fits.
@@ -264,7 +273,7 @@ extension ClusterSimulation {
         jobs[j].enqueued = now
         // Back in submission order.
         let submit = jobs[j].spec.submit
-        let pos = queue.firstIndex { ($0.submit, $0.index) > (submit, j) } ?? queue.count
+        let pos = queue.firstIndex { ($0.submit, $0.index) > (submit, j) } ?? queue.endIndex
         enqueue(j, at: pos)
     }
 

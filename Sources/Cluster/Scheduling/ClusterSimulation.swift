@@ -47,7 +47,8 @@ public final class ClusterSimulation: Component {
     /// The shared compile cache (``JobRecord/config`` numbers a job's configuration in it).
     @exclusivity(unchecked) var compileCache = CompileCache()
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
-    @exclusivity(unchecked) var queue: [QueuedJob] = []
+    /// A slice, so that taking the head out is O(1) (``remove(fromQueue:)`` compacts it now and then).
+    @exclusivity(unchecked) var queue: ArraySlice<QueuedJob> = []
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
     @exclusivity(unchecked) var active: [Int] = []
@@ -287,6 +288,16 @@ public final class ClusterSimulation: Component {
             jobs[i].config = compileCache.id(of: JobConfiguration(spec))
             let samples = spec.stopping.samples(atGlobalBatch: solo.globalBatch)
             jobs[i].prepare(solo: solo, totalSteps: max(1, Int64(min(samples / Double(solo.globalBatch), 1e15).rounded(.up))))
+            // A job whose run alone cannot be represented in simulated time is rejected alone
+            // (with its reason in jobs.csv), not the run: at most a quarter of the range, so
+            // that sharing slowdowns and later arrivals still fit.
+            let alone = jobs[i].soloRunNanoseconds
+            if alone >= Self.maxSoloRunNanoseconds || sim.now.nanoseconds.addingReportingOverflow(alone * 2).overflow {
+                return reject(i, "its run alone (\(jobs[i].totalSteps) steps) would take \(alone >= Int64.max / 4 ? "more than " : "")"
+                    + String(format: "%.3g", Double(alone) / 3.15576e16) + " years of simulated time; allowed: at most "
+                    + String(format: "%.3g", Double(Self.maxSoloRunNanoseconds) / 3.15576e16) + " years (a quarter of the "
+                    + "292 years simulated nanoseconds can represent)")
+            }
             if let meanField { jobs[i].tableID = meanField.tableID(spec) }
         } catch {
             return reject(i, error.message)
@@ -295,6 +306,9 @@ public final class ClusterSimulation: Component {
         jobs[i].enqueued = sim.now
         enqueue(i)
     }
+
+    /// The longest run alone a job may have (a quarter of the simulated time range, about 73 years).
+    public static let maxSoloRunNanoseconds = Int64.max / 4
 
     func reject(_ i: Int, _ reason: String) {
         rejectedCount += 1

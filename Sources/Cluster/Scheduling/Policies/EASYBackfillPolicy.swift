@@ -37,10 +37,15 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
     /// Starts jobs from the head of the queue while they fit, then backfills later jobs that cannot
     /// delay the head's reservation.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
+        schedule(queue: queue[...], cluster: cluster)
+    }
+
+    /// The same, over the simulation's slice (no copy: it walks the queue only as far as needed).
+    public mutating func schedule(queue: ArraySlice<QueuedJob>, cluster: ClusterView) -> [SchedulingDecision] {
         var plan = cluster
         var decisions: [SchedulingDecision] = []
-        var next = 0
-        while next < queue.count {
+        var next = queue.startIndex
+        while next < queue.endIndex {
             let head = queue[next]
             next += 1
             if plan.fits(head) {
@@ -50,7 +55,7 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
             }
             // Nothing left to backfill, or no node group for anything: the reservation could not
             // change the decisions.
-            if next == queue.count || plan.freeNodeGroups < 1 { break }
+            if next == queue.endIndex || plan.freeNodeGroups < 1 { break }
             guard var reservation = Self.reservation(for: head, in: plan) else { continue }
             // Once no node group is free, or no system (and no queued job asks for none),
             // nothing more fits: stop instead of walking the rest of a long queue.

@@ -15,6 +15,11 @@ public struct FIFOPolicy: SchedulingPolicy {
 
     /// Starts jobs in queue order up to the first that does not fit.
     public mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision] {
+        schedule(queue: queue[...], cluster: cluster)
+    }
+
+    /// The same, over the simulation's slice (no copy: it reads only the head).
+    public mutating func schedule(queue: ArraySlice<QueuedJob>, cluster: ClusterView) -> [SchedulingDecision] {
         var plan = cluster
         var decisions: [SchedulingDecision] = []
         for job in queue {

@@ -9,6 +9,11 @@ public protocol SchedulingPolicy: Sendable {
     var name: String { get }
     /// Decides; must be deterministic (no randomness, no dictionary iteration order).
     mutating func schedule(queue: [QueuedJob], cluster: ClusterView) -> [SchedulingDecision]
+    /// The same decision over the queue as the simulation keeps it (a slice, so that taking the
+    /// head job out costs O(1) however long the queue; its indices need not start at 0). The
+    /// default copies it into an array and calls the array form; a policy that
+    /// looks only at the head of a long queue implements this one to avoid the copy.
+    mutating func schedule(queue: ArraySlice<QueuedJob>, cluster: ClusterView) -> [SchedulingDecision]
     /// Whether the policy may preempt. A policy that never preempts cannot do anything while no
     /// system is free, so the simulation does not ask it then.
     var preempts: Bool { get }
@@ -18,6 +23,11 @@ public protocol SchedulingPolicy: Sendable {
 }
 
 extension SchedulingPolicy {
+    /// By default the slice is copied into an array.
+    public mutating func schedule(queue: ArraySlice<QueuedJob>, cluster: ClusterView) -> [SchedulingDecision] {
+        schedule(queue: Array(queue), cluster: cluster)
+    }
+
     /// By default a policy does not preempt.
     public var preempts: Bool { false }
     /// By default a policy may read the users' usage.
