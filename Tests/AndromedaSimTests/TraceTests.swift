@@ -116,7 +116,10 @@ final class TraceTests: XCTestCase {
         let crossed = job.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("fast-forward ") && $0.hasSuffix(" checkpoints") }
             .compactMap { Int64($0.split(separator: " ")[3]) }
         XCTAssertEqual(Int64(job.filter { $0["name"] as? String == "checkpoint" }.count) + crossed.reduce(0, +), one.checkpoints)
-        let compute = p.events(onTrack: "CS-2 0", process: "CS-2 systems")
+        let lane = p.events(onTrack: "CS-2 0", process: "CS-2 systems")
+        let compute = lane.filter { $0["name"] as? String != "pass overhead" }
+        // Every pass shows the fixed cost it pays (EfficiencyModel.passOverheadSeconds) nested at its start.
+        XCTAssertEqual(lane.count - compute.count, compute.count, "one pass-overhead span per pass")
         XCTAssertEqual(compute.count % steps.count, 0)
         XCTAssert(compute.contains { $0["name"] as? String == "L0 fwd m0" })
         XCTAssert(compute.contains { $0["name"] as? String == "L0 bwd m0" })
