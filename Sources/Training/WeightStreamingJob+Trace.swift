@@ -79,11 +79,13 @@ extension WeightStreamingJob {
     @inline(never) func traceComputeDone(lane s: Int, pass p: Int, _ now: SimTime) {
         guard let trace, let t = traceState else { return }
         trace.span(track: t.laneTracks[s], name: t.passNames[p], start: SimTime(nanoseconds: t.computeStart[s]), end: now)
-        // The pass's fixed cost (EfficiencyModel.passOverheadSeconds), nested at its start.
+        // The pass's fixed cost (EfficiencyModel.passOverheadSeconds), nested at its start (cut
+        // at the pass's end when the per-pass jitter made the whole pass shorter than it).
         let overhead = plan.passOverheadNanoseconds
-        if overhead > 0, t.computeStart[s] <= now.nanoseconds - overhead {
-            trace.span(track: t.laneTracks[s], name: "pass overhead", start: SimTime(nanoseconds: t.computeStart[s]),
-                       end: SimTime(nanoseconds: t.computeStart[s] + overhead))
+        if overhead > 0 {
+            let start = t.computeStart[s]
+            let end = overhead < now.nanoseconds - start ? start + overhead : now.nanoseconds
+            trace.span(track: t.laneTracks[s], name: "pass overhead", start: SimTime(nanoseconds: start), end: SimTime(nanoseconds: end))
         }
     }
 
