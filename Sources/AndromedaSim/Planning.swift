@@ -13,6 +13,9 @@ public enum Planning {
         public let systems: Int?
         /// Every count tried, with its simulated time to train.
         public let tried: [(systems: Int, timeToTrain: SimDuration)]
+        /// The fixed part (start-up and checkpoints) of each tried count's time, in the order of
+        /// ``tried``: what the prediction interval does not scale.
+        public let triedFixedCosts: [SimDuration]
         /// Every count that could not be simulated, with the reason (a global batch that does not
         /// split, a model that does not fit, a time that does not fit in simulated time...).
         public let failed: [(systems: Int, reason: String)]
@@ -30,6 +33,7 @@ public enum Planning {
     public static func fewestSystems(for job: TrainingSpec, deadline: SimDuration, cluster: ClusterSpec = ClusterSpec(),
                                      efficiency: EfficiencyModel = EfficiencyModel(), seed: UInt64 = 42) throws -> SystemsAnswer {
         var tried: [(Int, SimDuration)] = []
+        var fixed: [SimDuration] = []
         var failed: [(Int, String)] = []
         let bound = max(1, cluster.systems)
         for n in 1...bound {
@@ -46,11 +50,12 @@ public enum Planning {
                 continue
             }
             tried.append((n, r.timeToTrain))
+            fixed.append(r.fixedCosts)
             if r.timeToTrain <= deadline {
-                return SystemsAnswer(systems: n, tried: tried, failed: failed, result: r, iterationBound: bound)
+                return SystemsAnswer(systems: n, tried: tried, triedFixedCosts: fixed, failed: failed, result: r, iterationBound: bound)
             }
         }
-        return SystemsAnswer(systems: nil, tried: tried, failed: failed, result: nil, iterationBound: bound)
+        return SystemsAnswer(systems: nil, tried: tried, triedFixedCosts: fixed, failed: failed, result: nil, iterationBound: bound)
     }
 
     /// The answer to "what arrival rate can the cluster sustain?".

@@ -37,7 +37,11 @@ struct PlanMinSystemsCommand: ParsableCommand {
             a = try ProgressBar.around("plan min-systems") { try Planning.fewestSystems(for: job, deadline: deadline, cluster: cluster) }
         } catch { fail("\(error)") }
         // Every count in order, simulated or not (with the reason).
-        var lines: [(Int, String)] = a.tried.map { ($0.systems, String(format: "%.2f h", $0.timeToTrain.seconds / 3600)) }
+        // Each time with the range the throughput model's leave-one-out errors give (p10-p90).
+        var lines: [(Int, String)] = zip(a.tried, a.triedFixedCosts).map { t, f in
+            let range = PredictionInterval.fitted.duration(total: t.timeToTrain.seconds, fixed: f.seconds)
+            return (t.systems, String(format: "%.2f h (p10-p90 %.2f-%.2f h)", t.timeToTrain.seconds / 3600, range.low / 3600, range.high / 3600))
+        }
         lines += a.failed.map { ($0.systems, "cannot run: \($0.reason)") }
         for (n, text) in lines.sorted(by: { $0.0 < $1.0 }) { print(String(format: "%3d systems: ", n) + text) }
         let searched = "\(a.tried.count + a.failed.count) of at most \(a.iterationBound) system counts simulated"

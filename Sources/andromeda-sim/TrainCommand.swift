@@ -49,11 +49,14 @@ struct TrainCommand: ParsableCommand {
                   + "; largest micro-batch that fits: \(r.maxMicroBatch); SRAM \(r.sramBytesPerCore) B per core")
             print(String(format: "step %.6f s (compute %.6f, exposed stream %.6f, boundary %.6f)",
                          r.step.total.seconds, r.step.pacingCompute.seconds, r.step.exposedStream.seconds, r.step.boundary.seconds))
-            print(String(format: "%.3f samples/s, %.0f tokens/s, %.3f PFLOP/s, %.1f%% of peak",
-                         r.samplesPerSecond, r.tokensPerSecond, r.achievedFLOPS / 1e15, r.peakFraction * 100))
+            let rate = PredictionInterval.fitted.throughput(r.samplesPerSecond)
+            let time = PredictionInterval.fitted.duration(total: r.timeToTrain.seconds, fixed: r.fixedCosts.seconds)
+            print(String(format: "%.3f samples/s (p10-p90 %.4g-%.4g), %.0f tokens/s, %.3f PFLOP/s, %.1f%% of peak",
+                         r.samplesPerSecond, rate.low, rate.high, r.tokensPerSecond, r.achievedFLOPS / 1e15, r.peakFraction * 100))
             print(String(format: "bounds: peak-FLOP %.6f s, I/O %.6f s", r.peakFLOPBound.seconds, r.ioBound.seconds))
-            print(String(format: "time to train %.3f h (fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
-                         r.timeToTrain.seconds / 3600, r.fixedCosts.seconds / 3600, r.checkpoints, r.stepsToTrain, r.fastForwardedSteps))
+            print(String(format: "time to train %.3f h (p10-p90 %.3f-%.3f h; fixed %.3f h, %lld checkpoints), %lld steps (%lld fast-forwarded)",
+                         r.timeToTrain.seconds / 3600, time.low / 3600, time.high / 3600, r.fixedCosts.seconds / 3600, r.checkpoints,
+                         r.stepsToTrain, r.fastForwardedSteps))
             print("events \(r.eventsSimulated), wall \(el)")
             if mapping { print(MappingTable.render(r.mappings, passOverheadNanoseconds: r.passOverhead.nanoseconds, passesPerStep: r.passesPerStep)) }
         } catch {

@@ -84,6 +84,16 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// `train` and `plan min-systems` report every throughput and time with its interval.
+    func testTrainAndPlanReportTheInterval() throws {
+        let t = try run(["train", "--model", "genslm-123m", "--batch", "8", "--steps", "5"])
+        XCTAssertEqual(t.status, 0, t.err)
+        XCTAssert(t.out.contains("samples/s (p10-p90 ") && t.out.contains("time to train ") && t.out.contains("h (p10-p90 "), t.out)
+        let p = try run(["plan", "min-systems", "--model", "genslm-123m", "--batch", "8", "--samples", "100000", "--deadline-h", "1000"])
+        XCTAssertEqual(p.status, 0, p.err)
+        XCTAssert(p.out.contains("1 systems: ") && p.out.contains("(p10-p90 "), p.out)
+    }
+
     /// Folders named like built-in scenarios (an earlier --out) do not stop validate.
     func testValidateIgnoresFoldersInTheWorkingDirectory() throws {
         let d = try tempDir()
