@@ -84,7 +84,7 @@ public enum HTMLReport {
         page.paragraph("p10-p90: the range the leave-one-out errors of the throughput model give (10th to 90th percentile of "
             + "simulated/published - 1 over the public CS-2 points P1-P11, each predicted by constants fitted without it: "
             + String(format: "%+.0f%% to %+.0f%%", i.p10 * 100, i.p90 * 100) + "); the time to train scales only its steps, "
-            + "not the fixed costs. `andromeda-sim validate --out DIR` shows every point.", className: "note")
+            + "not the fixed costs. The command andromeda-sim validate --out DIR shows every point.", className: "note")
         for (k, chart) in ChartOutputs.scalingCharts(r).enumerated() {
             page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "s\(k)-"), caption: caption(chart.file), file: chart.file)
         }
