@@ -66,10 +66,10 @@ public struct SweepParameter: Sendable, Equatable {
         "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: 0...0.5, integer: false) { s, v throws(SweepError) in
             s.cluster.cs2.wafer.defectRate = v.real
         },
-        "kernel_efficiency": Definition(help: "fitted kernel efficiency (0.001-1)", range: 0.001...1, integer: false) { s, v throws(SweepError) in
+        "kernel_efficiency": Definition(help: "fitted kernel efficiency (0.001-1)", range: EfficiencyModel.kernelEfficiencyRange, integer: false) { s, v throws(SweepError) in
             s.efficiency.kernelEfficiency = v.real
         },
-        "pass_overhead_s": Definition(help: "fitted fixed cost of every layer pass, seconds (0-10)", range: 0...EfficiencyModel.maxPassOverheadSeconds,
+        "pass_overhead_s": Definition(help: "fitted fixed cost of every layer pass, seconds (0-10)", range: EfficiencyModel.passOverheadRange,
                                       integer: false) { s, v throws(SweepError) in
             s.efficiency.passOverheadSeconds = v.real
         },

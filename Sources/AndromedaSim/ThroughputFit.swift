@@ -97,22 +97,45 @@ public enum ThroughputFit {
             }
         }
 
-        /// Distance outside the allowed range (0 inside).
+        /// The constant's allowed values (``EfficiencyModel``'s ranges).
+        public var range: ClosedRange<Double> {
+            switch self {
+            case .kernelEfficiency: return EfficiencyModel.kernelEfficiencyRange
+            case .passOverhead: return EfficiencyModel.passOverheadRange
+            case .exponentialCycles: return EfficiencyModel.exponentialCyclesRange
+            case .attentionEfficiency: return EfficiencyModel.attentionEfficiencyRange
+            }
+        }
+
+        /// The constant's value at search coordinate `x`.
+        func value(_ x: Double) -> Double {
+            switch self {
+            case .kernelEfficiency, .attentionEfficiency: return exp(x)
+            case .passOverhead: return x * 1e-3
+            case .exponentialCycles: return x * 10
+            }
+        }
+
+        /// Distance of coordinate `x` outside the allowed range (0 inside).
         func outside(_ x: Double) -> Double {
             switch self {
-            case .kernelEfficiency, .attentionEfficiency: return max(0, x) + max(0, log(0.001) - x)
+            case .kernelEfficiency, .attentionEfficiency: return max(0, x - log(range.upperBound)) + max(0, log(range.lowerBound) - x)
             case .passOverhead, .exponentialCycles: return max(0, -x)
             }
         }
 
-        func set(_ x: Double, in e: inout EfficiencyModel) {
+        /// Sets the constant in `e` to `v`, clamped to its range.
+        public func assign(_ v: Double, to e: inout EfficiencyModel) {
+            let v = min(range.upperBound, max(range.lowerBound, v))
             switch self {
-            case .kernelEfficiency: e.kernelEfficiency = min(1, max(0.001, exp(x)))
-            case .passOverhead: e.passOverheadSeconds = min(EfficiencyModel.maxPassOverheadSeconds, max(0, x * 1e-3))
-            case .exponentialCycles: e.exponentialCycles = min(EfficiencyModel.maxExponentialCycles, max(0, x * 10))
-            case .attentionEfficiency: e.attentionEfficiency = min(1, max(0.001, exp(x)))
+            case .kernelEfficiency: e.kernelEfficiency = v
+            case .passOverhead: e.passOverheadSeconds = v
+            case .exponentialCycles: e.exponentialCycles = v
+            case .attentionEfficiency: e.attentionEfficiency = v
             }
         }
+
+        func set(_ x: Double, in e: inout EfficiencyModel) { assign(value(x), to: &e) }
     }
 
     /// The constants the protocol fits (docs/validation.md): two. The exponential cost was

@@ -122,11 +122,12 @@ public enum ScenarioDecoder {
     static func decodeEfficiency(_ r: ObjectReader?) throws(ScenarioError) -> EfficiencyModel {
         var e = EfficiencyModel()
         guard let r else { return e }
-        e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: 0.001...1, unit: "")
-        e.passOverheadSeconds = try r.double("pass_overhead_s", default: e.passOverheadSeconds, range: 0...EfficiencyModel.maxPassOverheadSeconds, unit: "s")
-        e.exponentialCycles = try r.double("exponential_cycles", default: e.exponentialCycles, range: 0...EfficiencyModel.maxExponentialCycles,
+        e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: EfficiencyModel.kernelEfficiencyRange, unit: "")
+        e.passOverheadSeconds = try r.double("pass_overhead_s", default: e.passOverheadSeconds, range: EfficiencyModel.passOverheadRange, unit: "s")
+        e.exponentialCycles = try r.double("exponential_cycles", default: e.exponentialCycles, range: EfficiencyModel.exponentialCyclesRange,
                                            unit: "cycles")
-        e.attentionEfficiency = try r.double("attention_efficiency", default: e.attentionEfficiency, range: 0.001...1, unit: "")
+        e.attentionEfficiency = try r.double("attention_efficiency", default: e.attentionEfficiency, range: EfficiencyModel.attentionEfficiencyRange,
+                                             unit: "")
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e

@@ -38,9 +38,13 @@ public struct EfficiencyModel: Sendable, Equatable {
     /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
     /// to the compute model, the fit set or the fixed costs; docs/validation.md).
     public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0, attentionEfficiency: 1.0)
-    /// The largest exponential cost a scenario may set, cycles.
-    public static let maxExponentialCycles = 100_000.0
-
-    /// The largest pass overhead a scenario may set, seconds (10 s: far beyond any measurement).
-    public static let maxPassOverheadSeconds = 10.0
+    /// The allowed values of each constant (scenarios, sweeps, `calibrate --hold` and the fit's
+    /// search all use these): kernel efficiency, a fraction above 0.
+    public static let kernelEfficiencyRange: ClosedRange<Double> = 0.001...1
+    /// Pass overhead, seconds (10 s: far beyond any measurement).
+    public static let passOverheadRange: ClosedRange<Double> = 0...10
+    /// Exponential cost, cycles.
+    public static let exponentialCyclesRange: ClosedRange<Double> = 0...100_000
+    /// Attention efficiency, a share of the GEMM rate above 0.
+    public static let attentionEfficiencyRange: ClosedRange<Double> = 0.001...1
 }

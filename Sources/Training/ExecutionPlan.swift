@@ -126,9 +126,9 @@ public struct ExecutionPlan: Sendable {
         let timer = LayerTimer(model: m, wafer: ws)
         // The fixed cost of every layer pass (EfficiencyModel.passOverheadSeconds), nanoseconds.
         let overhead = efficiency.passOverheadSeconds * 1e9
-        guard overhead.isFinite, overhead >= 0, efficiency.passOverheadSeconds <= EfficiencyModel.maxPassOverheadSeconds else {
+        guard overhead.isFinite, EfficiencyModel.passOverheadRange.contains(efficiency.passOverheadSeconds) else {
             throw TrainingError("\(m.name): efficiency.pass_overhead_s \(efficiency.passOverheadSeconds) is out of range; "
-                + "allowed range: 0 to \(EfficiencyModel.maxPassOverheadSeconds) s")
+                + "allowed range: \(EfficiencyModel.passOverheadRange.lowerBound) to \(EfficiencyModel.passOverheadRange.upperBound) s")
         }
         let passOverhead = Int64(overhead.rounded(.up))
         passOverheadNanoseconds = passOverhead

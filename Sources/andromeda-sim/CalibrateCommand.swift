@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     var crossValidate = false
     @Flag(help: "Also fit the shared GenSLM law on 3 of the 4 times and predict the 4th, for each in turn.") var leaveOneOut = false
     @Flag(help: "Skip the compute model (only the convergence laws).") var lawOnly = false
-    @Option(help: "The constants to fit, comma-separated (the others keep their values in use): kernel_efficiency, pass_overhead_s, exponential_cycles (default: all three).")
+    @Option(help: "The constants to fit, comma-separated (the others keep their values in use): kernel_efficiency, pass_overhead_s, exponential_cycles, attention_efficiency (default: kernel_efficiency,pass_overhead_s).")
     var constants: String?
     @Option(help: "Hold a constant at a value instead of its value in use while the others are fitted, e.g. pass_overhead_s=0 (repeatable); for comparing mechanisms.")
     var hold: [String] = []
@@ -36,20 +36,10 @@ struct CalibrateCommand: ParsableCommand {
             guard parts.count == 2, let c = ThroughputFit.Constant(rawValue: parts[0]), let v = Double(parts[1]), v.isFinite, v >= 0 else {
                 throw ValidationError("--hold \"\(h)\": expected name=value with a name among \(ThroughputFit.Constant.allCases.map(\.rawValue).joined(separator: ", ")) and a value of at least 0")
             }
-            switch c {
-            case .kernelEfficiency:
-                guard v > 0, v <= 1 else { throw ValidationError("--hold kernel_efficiency: allowed range 0.001 to 1") }
-                e.kernelEfficiency = v
-            case .passOverhead:
-                guard v <= EfficiencyModel.maxPassOverheadSeconds else { throw ValidationError("--hold pass_overhead_s: allowed range 0 to 10") }
-                e.passOverheadSeconds = v
-            case .exponentialCycles:
-                guard v <= EfficiencyModel.maxExponentialCycles else { throw ValidationError("--hold exponential_cycles: allowed range 0 to 100000") }
-                e.exponentialCycles = v
-            case .attentionEfficiency:
-                guard v > 0, v <= 1 else { throw ValidationError("--hold attention_efficiency: allowed range 0.001 to 1") }
-                e.attentionEfficiency = v
+            guard c.range.contains(v) else {
+                throw ValidationError("--hold \(c.rawValue): allowed range \(String(format: "%g", c.range.lowerBound)) to \(String(format: "%g", c.range.upperBound))")
             }
+            c.assign(v, to: &e)
         }
         return e
     }
