@@ -63,8 +63,7 @@ public enum HTMLReport {
         if hasTime || hasRate { columns.append("source") }
         let rows: [[String]] = r.rows.map { row in
             let x = row.result, simH = x.timeToTrain.seconds / 3600
-            let rate = PredictionInterval.fitted.throughput(x.samplesPerSecond)
-            let time = PredictionInterval.fitted.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
+            let rate = x.samplesPerSecondRange(), time = x.timeToTrainRange()
             var cells = [x.modelName, String(x.systems), String(x.globalBatch), fixed(x.step.total.seconds, 4),
                          fixed(x.samplesPerSecond, 2), fixed(rate.low, 2) + " - " + fixed(rate.high, 2),
                          fixed(row.speedup, 3), fixed(row.scalingEfficiency, 3),

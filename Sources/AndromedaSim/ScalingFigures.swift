@@ -55,8 +55,7 @@ struct ScalingFigures {
         let x = row.result
         let simH = x.timeToTrain.seconds / 3600
         // The prediction interval of the leave-one-out residuals (docs/validation.md).
-        let rate = interval.throughput(x.samplesPerSecond)
-        let time = interval.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
+        let rate = x.samplesPerSecondRange(interval), time = x.timeToTrainRange(interval)
         let pub = row.published?.timeToTrainHours
         values = [
             "model": .text(x.modelName),

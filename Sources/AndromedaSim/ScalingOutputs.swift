@@ -76,8 +76,7 @@ public enum ScalingOutputs {
             let x = row.result
             let simH = x.timeToTrain.seconds / 3600
             let pubH = row.published?.timeToTrainHours
-            let rate = PredictionInterval.fitted.throughput(x.samplesPerSecond)
-            let time = PredictionInterval.fitted.duration(total: x.timeToTrain.seconds, fixed: x.fixedCosts.seconds)
+            let rate = x.samplesPerSecondRange(), time = x.timeToTrainRange()
             let cells: [String] = [
                 x.modelName, String(x.parameters), String(x.systems), String(x.globalBatch),
                 String(format: "%.4f", x.step.total.seconds), String(format: "%.2f", x.samplesPerSecond),

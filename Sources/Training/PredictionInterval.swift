@@ -54,3 +54,16 @@ public struct PredictionInterval: Sendable, Equatable {
         return (fixed + steps * (1 + p10), fixed + steps * (1 + p90))
     }
 }
+
+extension TrainingResult {
+    /// The range of real throughputs `interval` gives for this run's samples/s: (low, high).
+    public func samplesPerSecondRange(_ interval: PredictionInterval = .fitted) -> (low: Double, high: Double) {
+        interval.throughput(samplesPerSecond)
+    }
+
+    /// The range of real times to train `interval` gives for this run, seconds: its steps scaled,
+    /// its fixed costs (start-up and checkpoints) kept.
+    public func timeToTrainRange(_ interval: PredictionInterval = .fitted) -> (low: Double, high: Double) {
+        interval.duration(total: timeToTrain.seconds, fixed: fixedCosts.seconds)
+    }
+}

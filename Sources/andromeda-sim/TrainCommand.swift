@@ -49,8 +49,7 @@ struct TrainCommand: ParsableCommand {
                   + "; largest micro-batch that fits: \(r.maxMicroBatch); SRAM \(r.sramBytesPerCore) B per core")
             print(String(format: "step %.6f s (compute %.6f, exposed stream %.6f, boundary %.6f)",
                          r.step.total.seconds, r.step.pacingCompute.seconds, r.step.exposedStream.seconds, r.step.boundary.seconds))
-            let rate = PredictionInterval.fitted.throughput(r.samplesPerSecond)
-            let time = PredictionInterval.fitted.duration(total: r.timeToTrain.seconds, fixed: r.fixedCosts.seconds)
+            let rate = r.samplesPerSecondRange(), time = r.timeToTrainRange()
             print(String(format: "%.3f samples/s (p10-p90 %.4g-%.4g), %.0f tokens/s, %.3f PFLOP/s, %.1f%% of peak",
                          r.samplesPerSecond, rate.low, rate.high, r.tokensPerSecond, r.achievedFLOPS / 1e15, r.peakFraction * 100))
             print(String(format: "bounds: peak-FLOP %.6f s, I/O %.6f s", r.peakFLOPBound.seconds, r.ioBound.seconds))
