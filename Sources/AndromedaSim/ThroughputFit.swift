@@ -167,11 +167,9 @@ public enum ThroughputFit {
     /// a fit without it (started from the full fit) and its prediction. Folds run on `threads`
     /// threads; the result does not depend on their number.
     public static func crossValidate(_ checks: [ThroughputCheck] = ThroughputChecks.fitSet, constants: [Constant] = fittedConstants,
-                                     start: EfficiencyModel = EfficiencyModel(), threads: Int = 2,
-                                     progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> CrossValidation {
+                                     start: EfficiencyModel = EfficiencyModel(), threads: Int = 2) throws -> CrossValidation {
         let full = fit(checks, constants: constants, start: start)
         let slots = ResultSlots<HeldOut>(count: checks.count)
-        let counter = ResultSlots<Int>(count: 1)
         let workers = max(1, min(threads, checks.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
@@ -182,8 +180,6 @@ public enum ThroughputFit {
                 let predicted = (try? simulated(c, f.efficiency)) ?? .nan
                 let inSample = (try? simulated(c, full.efficiency)) ?? .nan
                 slots.set(k, HeldOut(check: c, fit: f, predicted: predicted, inSample: inSample))
-                let done = counter.increment()
-                progress?(done, checks.count)
                 k += workers
             }
         }
@@ -199,19 +195,12 @@ public enum ThroughputFit {
 final class ResultSlots<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [T?]
-    private var count = 0
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
     func set(_ k: Int, _ v: T) {
         lock.lock(); defer { lock.unlock() }
         slots[k] = v
-    }
-
-    func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        count += 1
-        return count
     }
 
     var values: [T?] {

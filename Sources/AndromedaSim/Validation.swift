@@ -208,8 +208,7 @@ public enum Validation {
     public static func evaluate(_ rows: [ValidationRow] = builtinRows, crossValidate: Bool = true) throws -> ValidationReport {
         // Fit-set rows are judged by their leave-one-out prediction (the protocol of ThroughputFit).
         let fitRows = rows.compactMap { $0.check }.filter(\.inFitSet)
-        let cv = crossValidate && !fitRows.isEmpty
-            ? try ThroughputFit.crossValidate(fitRows.count == ThroughputChecks.fitSet.count ? ThroughputChecks.fitSet : fitRows) : nil
+        let cv = crossValidate && !fitRows.isEmpty ? try ThroughputFit.crossValidate(fitRows) : nil
         var runs: [String: ScenarioResults] = [:]
         func results(_ name: String) throws -> ScenarioResults {
             if let r = runs[name] { return r }
