@@ -78,19 +78,13 @@ public enum AtomicFile {
             _ = unlink(temporary)
             throw fail("cannot write: close failed: \(problem)")
         }
-        var renamed: Int32 = -1
-        var renameError: Int32 = 0
-        guard TemporaryFiles.guarded({ () -> Bool in
-            renamed = rename(temporary, path)
-            renameError = errno
-            return true
-        }) != nil else {
+        guard let renamed = guardedCall({ rename(temporary, path) }) else {
             _ = unlink(temporary)
             throw ending
         }
-        if renamed != 0 {
+        if renamed.status != 0 {
             _ = unlink(temporary)
-            throw fail("cannot replace the file: \(String(cString: strerror(renameError)))")
+            throw fail("cannot replace the file: \(String(cString: strerror(renamed.errno)))")
         }
         guard durable else { return }
         // Make the rename itself durable (best effort: not every file system supports it).
@@ -115,16 +109,19 @@ public enum AtomicFile {
             TemporaryFiles.unregister(staging)
         }
         try write(Data(text.utf8), to: staging)
-        var linked: Int32 = -1
-        var linkError: Int32 = 0
-        guard TemporaryFiles.guarded({ () -> Bool in
-            linked = link(staging, path)
-            linkError = errno
-            return true
-        }) != nil else { throw ReportError("\(path): not written: the process is ending") }
-        if linked == 0 { return true }
-        if linkError == EEXIST { return false }
-        throw ReportError("\(path): cannot create: \(String(cString: strerror(linkError)))")
+        guard let linked = guardedCall({ link(staging, path) }) else { throw ReportError("\(path): not written: the process is ending") }
+        if linked.status == 0 { return true }
+        if linked.errno == EEXIST { return false }
+        throw ReportError("\(path): cannot create: \(String(cString: strerror(linked.errno)))")
+    }
+
+    /// Runs the system call `call` under TemporaryFiles' lock (so a signal's cleanup never races
+    /// it) and returns its status and errno; nil, without calling it, once the process is ending.
+    static func guardedCall(_ call: () -> Int32) -> (status: Int32, errno: Int32)? {
+        TemporaryFiles.guarded { () -> (status: Int32, errno: Int32) in
+            let status = call()
+            return (status, errno)
+        }
     }
 
     /// Writes `text`, encoded as UTF-8 (no byte-order mark), to `path` atomically.
