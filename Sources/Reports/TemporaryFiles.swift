@@ -57,12 +57,6 @@ public enum TemporaryFiles {
         return try body()
     }
 
-    /// Whether the process is ending on a signal or an error exit.
-    public static var isEnding: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return ending
-    }
-
     /// Removes every registered path and refuses new ones (the process is about to end). A
     /// second call waits for the first to finish, and removes again whatever the first removed.
     public static func removeAll() {

@@ -28,13 +28,6 @@ public struct EfficiencyModel: Sendable, Equatable {
     /// The fitted defaults.
     public init() {}
 
-    /// A model with the given constants.
-    public init(kernelEfficiency: Double, passOverheadSeconds: Double, recomputeInBackward: Bool = true) {
-        self.kernelEfficiency = kernelEfficiency
-        self.passOverheadSeconds = passOverheadSeconds
-        self.recomputeInBackward = recomputeInBackward
-    }
-
     /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
     /// to the compute model, the fit set or the fixed costs; docs/validation.md).
     public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0, attentionEfficiency: 1.0)
