@@ -211,8 +211,7 @@ public final class OutputLock: @unchecked Sendable {
         }
         guard !path.utf8.contains(0) else { throw OutputRefused("--out contains a NUL character") }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let last = URL(fileURLWithPath: absolute).lastPathComponent
-        guard absolute != "/", !absolute.isEmpty, last != "..", last != "." else {
+        guard absolute != "/", !absolute.isEmpty else {
             throw OutputRefused("\(path): the root folder cannot be an output folder; give a folder such as out/run1")
         }
         let components = path.split(separator: "/").map(String.init)
