@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"], swiftSettings: optimisedInDebug),
-        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"]),
+        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"], swiftSettings: optimisedInDebug),
         .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
         .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.

@@ -19,7 +19,12 @@ public enum MappingTable {
                         tiling = "\(t.rowsUsed) x \(t.columnsPerGroup) x \(t.groups), \(t.blockColumns), \(g.blocks)"
                         bound = g.bound
                     }
-                case .product(_, let macs, _): shape = String(format: "product %.3g MAC", macs); bound = "mesh"
+                case .attention(_, let s):
+                    shape = "attention \(s)"
+                    if let a = o.attention {
+                        tiling = "\(a.stripes) x \(a.stripes) squares x \(a.squares), \(a.waves) waves"
+                        bound = a.bound
+                    }
                 case .elementwise(_, let e, let k, let x):
                     shape = x > 0 ? String(format: "elementwise %.3g x %.0f ops, %.0f exp", e, k, x) : String(format: "elementwise %.3g x %.0f ops", e, k)
                     bound = "vector"

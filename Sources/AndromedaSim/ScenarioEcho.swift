@@ -50,6 +50,7 @@ enum ScenarioEcho {
             ("pass_overhead_s", d(s.efficiency.passOverheadSeconds)),
             ("exponential_cycles", d(s.efficiency.exponentialCycles)),
             ("attention_efficiency", d(s.efficiency.attentionEfficiency)),
+            ("vector_start_cycles", d(s.efficiency.vectorStartCycles)),
             ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
         ])
         let scaling: [JSONOutput] = s.scaling.map { e in

@@ -80,6 +80,8 @@ public enum ThroughputFit {
         case exponentialCycles = "exponential_cycles"
         /// ``EfficiencyModel/attentionEfficiency`` (searched as its logarithm).
         case attentionEfficiency = "attention_efficiency"
+        /// ``EfficiencyModel/vectorStartCycles`` (searched in units of 10 cycles).
+        case vectorStartCycles = "vector_start_cycles"
 
         func coordinate(_ e: EfficiencyModel) -> Double {
             switch self {
@@ -87,13 +89,14 @@ public enum ThroughputFit {
             case .passOverhead: return max(0.2, e.passOverheadSeconds * 1e3)
             case .exponentialCycles: return max(0.5, e.exponentialCycles / 10)
             case .attentionEfficiency: return log(e.attentionEfficiency)
+            case .vectorStartCycles: return max(0.5, e.vectorStartCycles / 10)
             }
         }
 
         func step(_ x: Double) -> Double {
             switch self {
             case .kernelEfficiency, .attentionEfficiency: return 0.15
-            case .passOverhead, .exponentialCycles: return x * 0.6 + 0.5
+            case .passOverhead, .exponentialCycles, .vectorStartCycles: return x * 0.6 + 0.5
             }
         }
 
@@ -104,6 +107,7 @@ public enum ThroughputFit {
             case .passOverhead: return EfficiencyModel.passOverheadRange
             case .exponentialCycles: return EfficiencyModel.exponentialCyclesRange
             case .attentionEfficiency: return EfficiencyModel.attentionEfficiencyRange
+            case .vectorStartCycles: return EfficiencyModel.vectorStartCyclesRange
             }
         }
 
@@ -112,7 +116,7 @@ public enum ThroughputFit {
             switch self {
             case .kernelEfficiency, .attentionEfficiency: return exp(x)
             case .passOverhead: return x * 1e-3
-            case .exponentialCycles: return x * 10
+            case .exponentialCycles, .vectorStartCycles: return x * 10
             }
         }
 
@@ -120,7 +124,7 @@ public enum ThroughputFit {
         func outside(_ x: Double) -> Double {
             switch self {
             case .kernelEfficiency, .attentionEfficiency: return max(0, x - log(range.upperBound)) + max(0, log(range.lowerBound) - x)
-            case .passOverhead, .exponentialCycles: return max(0, -x)
+            case .passOverhead, .exponentialCycles, .vectorStartCycles: return max(0, -x)
             }
         }
 
@@ -132,6 +136,7 @@ public enum ThroughputFit {
             case .passOverhead: e.passOverheadSeconds = v
             case .exponentialCycles: e.exponentialCycles = v
             case .attentionEfficiency: e.attentionEfficiency = v
+            case .vectorStartCycles: e.vectorStartCycles = v
             }
         }
 

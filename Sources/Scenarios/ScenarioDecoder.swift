@@ -128,6 +128,8 @@ public enum ScenarioDecoder {
                                            unit: "cycles")
         e.attentionEfficiency = try r.double("attention_efficiency", default: e.attentionEfficiency, range: EfficiencyModel.attentionEfficiencyRange,
                                              unit: "")
+        e.vectorStartCycles = try r.double("vector_start_cycles", default: e.vectorStartCycles, range: EfficiencyModel.vectorStartCyclesRange,
+                                           unit: "cycles")
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e

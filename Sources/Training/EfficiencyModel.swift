@@ -22,6 +22,11 @@ public struct EfficiencyModel: Sendable, Equatable {
     /// products (scores Q.K^T and the weighted sum A.V) sustain: products of two activations,
     /// inner products one head wide, keys and values moved across the mesh. 1: as fast as a GEMM.
     public var attentionEfficiency: Double = EfficiencyModel.fitted.attentionEfficiency
+    /// Vector start: the cycles a core spends starting one vector instruction (setting up its
+    /// operand descriptors) beyond its elements. It weighs on short vectors: attention's dot
+    /// products and weighted-sum rows are one head wide (24 elements for ESM-2). Examined as
+    /// the third constant (docs/validation.md).
+    public var vectorStartCycles: Double = EfficiencyModel.fitted.vectorStartCycles
     /// Backward recomputes the layer's forward (only layer inputs are kept on the wafer).
     public var recomputeInBackward = true
 
@@ -30,7 +35,7 @@ public struct EfficiencyModel: Sendable, Equatable {
 
     /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
     /// to the compute model, the fit set or the fixed costs; docs/validation.md).
-    public static let fitted = (kernelEfficiency: 0.3733, passOverheadSeconds: 0.002778, exponentialCycles: 0.0, attentionEfficiency: 1.0)
+    public static let fitted = (kernelEfficiency: 0.3769, passOverheadSeconds: 0.002859, exponentialCycles: 0.0, attentionEfficiency: 1.0, vectorStartCycles: 0.0)
     /// The allowed values of each constant (scenarios, sweeps, `calibrate --hold` and the fit's
     /// search all use these): kernel efficiency, a fraction above 0.
     public static let kernelEfficiencyRange: ClosedRange<Double> = 0.001...1
@@ -38,6 +43,8 @@ public struct EfficiencyModel: Sendable, Equatable {
     public static let passOverheadRange: ClosedRange<Double> = 0...10
     /// Exponential cost, cycles.
     public static let exponentialCyclesRange: ClosedRange<Double> = 0...100_000
+    /// Vector start, cycles.
+    public static let vectorStartCyclesRange: ClosedRange<Double> = 0...100_000
     /// Attention efficiency, a share of the GEMM rate above 0.
     public static let attentionEfficiencyRange: ClosedRange<Double> = 0.001...1
 }

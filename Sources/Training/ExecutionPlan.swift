@@ -10,6 +10,8 @@ public struct OpTiming: Sendable, Equatable {
     public let nanoseconds: Double
     /// The GEMM's tiling and closed-form figures (nil for other operations).
     public let gemm: GemmEstimate?
+    /// Attention's partition and closed-form figures (nil for other operations).
+    public let attention: AttentionEstimate?
 }
 
 /// One layer as mapped onto the wafer for one micro-batch.
@@ -136,6 +138,7 @@ public struct ExecutionPlan: Sendable {
                                 fmacRate: Double(ws.fmacsPerCorePerCycle) * eta, clockHz: ws.clockHz)
         ideal.exponentialCycles = efficiency.exponentialCycles
         ideal.attentionEfficiency = efficiency.attentionEfficiency
+        ideal.vectorStartCycles = efficiency.vectorStartCycles
 
         // The largest micro-batch that fits (fitting is monotone in the micro-batch).
         if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
@@ -197,8 +200,12 @@ public struct ExecutionPlan: Sendable {
         }
 
         // Per wafer (its detours), the forward time of each layer kind at both micro-batch sizes.
-        let mappers = wafers.map { WaferMapper(wafer: $0, kernelEfficiency: eta, exponentialCycles: efficiency.exponentialCycles,
-                                                  attentionEfficiency: efficiency.attentionEfficiency) }
+        let mappers = wafers.map {
+            var m = WaferMapper(wafer: $0, kernelEfficiency: eta, exponentialCycles: efficiency.exponentialCycles,
+                                attentionEfficiency: efficiency.attentionEfficiency)
+            m.vectorStartCycles = efficiency.vectorStartCycles
+            return m
+        }
         func ns(_ x: Double, _ what: String) throws(TrainingError) -> Int64 {
             try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }

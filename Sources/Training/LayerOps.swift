@@ -4,19 +4,19 @@ import Hardware
 public enum WaferOp: Sendable, Equatable {
     /// A matrix multiplication whose weights stream in from MemoryX (docs/wafer-dataflow.md).
     case gemm(name: String, shape: GemmShape)
-    /// A product of two activation tensors (attention scores Q.K^T, or the weighted sum of
-    /// values), after keys or values are moved across the mesh.
-    case product(name: String, macs: Double, movedWords: Double)
+    /// Attention: scores Q.K^T, softmax and the weighted sum of values, for every sample and
+    /// head, on squares of cores (``AttentionMapping``; docs/wafer-dataflow.md, "Attention").
+    case attention(name: String, shape: AttentionShape)
     /// An element-wise pass: norms, softmax, activation functions, the embedding gather;
     /// `transcendentalsPerElement` of its operations are exponentials (softmax, the loss's
     /// softmax, the activation's tanh or sigmoid), which a core without a transcendental unit
     /// computes in software (``EfficiencyModel/exponentialCycles``).
     case elementwise(name: String, elements: Double, opsPerElement: Double, transcendentalsPerElement: Double = 0)
 
-    /// The operation's name ("qkv", "scores", "softmax", ...).
+    /// The operation's name ("qkv", "attention", "ffn-up", ...).
     public var name: String {
         switch self {
-        case .gemm(let n, _), .product(let n, _, _), .elementwise(let n, _, _, _): return n
+        case .gemm(let n, _), .attention(let n, _), .elementwise(let n, _, _, _): return n
         }
     }
 }
@@ -43,14 +43,11 @@ public enum LayerOps {
         case .embedding:
             return [.elementwise(name: "gather", elements: td * Double(d), opsPerElement: 1)]
         case .block:
-            let attnMACs = td * s * Double(d) * half
             var ops: [WaferOp] = [
                 .elementwise(name: "norm1", elements: td * Double(d), opsPerElement: normOpsPerElement),
                 .gemm(name: "qkv", shape: GemmShape(tokens: t, dIn: d, dOut: 3 * d)),
-                .product(name: "scores", macs: attnMACs, movedWords: td * Double(d) / 2),
-                .elementwise(name: "softmax", elements: td * s * Double(m.heads) * half, opsPerElement: softmaxOpsPerElement,
-                             transcendentalsPerElement: 1),
-                .product(name: "context", macs: attnMACs, movedWords: td * Double(d) / 2),
+                .attention(name: "attention", shape: AttentionShape(instances: samples * m.heads, sequence: m.seqLen,
+                                                                    headWidth: max(1, d / max(1, m.heads)), causal: m.causal)),
                 .gemm(name: "proj", shape: GemmShape(tokens: t, dIn: d, dOut: d)),
                 .elementwise(name: "norm2", elements: td * Double(d), opsPerElement: normOpsPerElement),
                 .gemm(name: "ffn-up", shape: GemmShape(tokens: t, dIn: d, dOut: (m.gatedFFN ? 2 : 1) * m.dFFN)),

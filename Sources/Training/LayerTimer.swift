@@ -31,6 +31,19 @@ final class LayerTimer {
         return e
     }
 
+    private var attentionCache: [AttentionKey: AttentionEstimate?] = [:]
+    private struct AttentionKey: Hashable { let shape: AttentionShape; let free: Int; let costs: [Double] }
+
+    func attention(_ shape: AttentionShape, samples: Int, mapper: WaferMapper) -> AttentionEstimate? {
+        let free = freeBytes(samples: samples)
+        let c = mapper.attentionCosts
+        let key = AttentionKey(shape: shape, free: free, costs: [c.fmacRate, c.exponentialCycles, c.vectorStartCycles, mapper.hop])
+        if let hit = attentionCache[key] { return hit }
+        let e = AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
+        attentionCache[key] = e
+        return e
+    }
+
     /// The first operation that cannot be mapped at `samples` (nil: all fit).
     func firstMisfit(samples: Int, mapper: WaferMapper) -> (layer: Int, kind: LayerCost.Kind, op: String, reason: String)? {
         let free = freeBytes(samples: samples)
@@ -44,6 +57,13 @@ final class LayerTimer {
                     wafer.gridCores, model.seqLen))
             }
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
+                // The widest partition needs the least SRAM: if it does not fit, none does.
+                if case .attention(let name, let shape) = op,
+                   AttentionMapping.bytesPerCore(shape, stripes: max(1, min(mapper.rows, mapper.columns, shape.sequence))) > free {
+                    return (layer, kind, name, "attention \(shape): no square of cores holds a problem's query, key and value stripes "
+                        + "(at most \(min(mapper.rows, mapper.columns, shape.sequence)) stripes of \(shape.sequence) tokens, head width \(shape.headWidth)) "
+                        + "in the \(max(0, free)) bytes per core left of \(Int(kib)) KiB after activations and reserved bytes")
+                }
                 guard case .gemm(let name, let shape) = op else { continue }
                 if gemm(shape, samples: samples, mapper: mapper) == nil {
                     let tr = (shape.tokens + wafer.gridHeight - 1) / max(1, wafer.gridHeight)
@@ -66,12 +86,13 @@ final class LayerTimer {
             switch op {
             case .gemm(_, let shape):
                 let e = gemm(shape, samples: samples, mapper: mapper)
-                ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: e))
-            case .product(_, let macs, let moved):
-                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: mapper.activationProductCycles(macs: macs, movedWords: moved)), gemm: nil))
+                ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: e, attention: nil))
+            case .attention(_, let shape):
+                let e = attention(shape, samples: samples, mapper: mapper)
+                ops.append(OpTiming(op: op, nanoseconds: e.map { mapper.nanoseconds(cycles: $0.cycles) } ?? .infinity, gemm: nil, attention: e))
             case .elementwise(_, let elements, let perElement, let transcendentals):
                 let cycles = mapper.elementwiseCycles(elements: elements, opsPerElement: perElement, transcendentalsPerElement: transcendentals)
-                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: cycles), gemm: nil))
+                ops.append(OpTiming(op: op, nanoseconds: mapper.nanoseconds(cycles: cycles), gemm: nil, attention: nil))
             }
         }
         return LayerMapping(kind: kind, ops: ops)
@@ -83,6 +104,7 @@ final class LayerTimer {
         for kind in LayerCost.Kind.allCases {
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
                 if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
+                if case .attention(_, let shape) = op, let e = attention(shape, samples: samples, mapper: mapper) { tile = max(tile, e.bytesPerCore) }
             }
         }
         return wafer.sramBytesPerCore - freeBytes(samples: samples) + tile

@@ -37,6 +37,8 @@ public struct WaferMapper: Sendable {
     public let clockHz: Double
     /// Cycles a core spends on one exponential (``EfficiencyModel/exponentialCycles``).
     public var exponentialCycles: Double = 0
+    /// Cycles to start one vector instruction (``EfficiencyModel/vectorStartCycles``).
+    public var vectorStartCycles: Double = 0
     /// The share of the GEMM rate the attention products sustain (``EfficiencyModel/attentionEfficiency``).
     public var attentionEfficiency: Double = 1
 
@@ -166,15 +168,10 @@ public struct WaferMapper: Sendable {
         return best
     }
 
-    /// Cycles of an activation-by-activation matrix product (attention scores or the weighted
-    /// sum) of `macs` multiply-adds spread over the grid, after moving `words` of keys or values
-    /// across the mesh's narrower cut: compute, or the move, whichever is longer, plus one
-    /// crossing of the grid.
-    public func activationProductCycles(macs: Double, movedWords: Double) -> Double {
-        let cores = Double(rows * columns)
-        let compute = macs / cores / (fmacRate * attentionEfficiency)
-        let move = movedWords / Double(min(rows, columns))
-        return max(compute, move) + Double(rows + columns) * hop
+    /// The per-element costs of attention on one core (``AttentionMapping``): the GEMMs' rate
+    /// times ``attentionEfficiency``, the exponential's and a vector instruction's start cycles.
+    public var attentionCosts: AttentionCosts {
+        AttentionCosts(fmacRate: fmacRate * attentionEfficiency, exponentialCycles: exponentialCycles, vectorStartCycles: vectorStartCycles)
     }
 
     /// Cycles of an element-wise pass over `elements` values at `opsPerElement` vector operations

@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     var crossValidate = false
     @Flag(help: "Also fit the shared GenSLM law on 3 of the 4 times and predict the 4th, for each in turn.") var leaveOneOut = false
     @Flag(help: "Skip the compute model (only the convergence laws).") var lawOnly = false
-    @Option(help: "The constants to fit, comma-separated (the others keep their values in use): kernel_efficiency, pass_overhead_s, exponential_cycles, attention_efficiency (default: kernel_efficiency,pass_overhead_s).")
+    @Option(help: "The constants to fit, comma-separated (the others keep their values in use): kernel_efficiency, pass_overhead_s, exponential_cycles, attention_efficiency, vector_start_cycles (default: kernel_efficiency,pass_overhead_s).")
     var constants: String?
     @Option(help: "Hold a constant at a value instead of its value in use while the others are fitted, e.g. pass_overhead_s=0 (repeatable); for comparing mechanisms.")
     var hold: [String] = []
@@ -85,6 +85,8 @@ struct CalibrateCommand: ParsableCommand {
                          e.exponentialCycles, EfficiencyModel().exponentialCycles))
             print(String(format: "  attention_efficiency %.4f (in use %.4f)  share of the GEMM rate the attention products sustain",
                          e.attentionEfficiency, EfficiencyModel().attentionEfficiency))
+            print(String(format: "  vector_start_cycles %.1f (in use %.1f)  cycles a core spends starting one vector instruction",
+                         e.vectorStartCycles, EfficiencyModel().vectorStartCycles))
             print("  id   point                              published   in-sample   error")
             for c in set {
                 let v = try ThroughputFit.simulated(c, e)
@@ -131,11 +133,11 @@ struct CalibrateCommand: ParsableCommand {
             let chosen = try fitted(), s0 = try start()
             let cv = try WorkProgress.part(parts - 1, of: parts) { try ThroughputFit.crossValidate(constants: chosen, start: s0) }
             print("leave-one-out over the fit set: each point predicted by the constants fitted without it")
-            print("  id   point                              published   predicted   error   kernel_efficiency  pass_overhead_ms  exponential_cycles")
+            print("  id   point                              published   predicted   error   kernel_efficiency  pass_overhead_ms  vector_start_cycles")
             for r in cv.rows {
                 print(String(format: "  %@ %@ %9.2f %11.2f %+7.1f%%   %.4f             %.3f             %.1f", Self.pad(r.check.id, 4) as NSString,
                              Self.pad(r.check.label, 32) as NSString, r.check.published, r.predicted, r.error * 100,
-                             r.fit.efficiency.kernelEfficiency, r.fit.efficiency.passOverheadSeconds * 1e3, r.fit.efficiency.exponentialCycles))
+                             r.fit.efficiency.kernelEfficiency, r.fit.efficiency.passOverheadSeconds * 1e3, r.fit.efficiency.vectorStartCycles))
             }
             let i = cv.interval
             print(String(format: "prediction interval (10th-90th percentile of the leave-one-out errors): p10 %+.4f, p90 %+.4f (in use %+.4f, %+.4f)",

@@ -53,7 +53,9 @@ final class ClusterSimulationTests: XCTestCase {
 
     func testHeavyTenantsSlowEachOtherThroughSharedMemoryX() throws {
         // Small batches of a large model are streaming-bound: two at once share MemoryX.
-        let heavy = try job("h", model: "cerebras-gpt-6.7b", systems: 1, batch: 1).training
+        // (Short sequences: little compute per streamed weight.)
+        var heavy = try job("h", model: "cerebras-gpt-6.7b", systems: 1, batch: 1).training
+        heavy.model.seqLen = 512
         // (Long sequences: attention makes the step compute-heavy, so its MemoryX duty is small.)
         var light = try job("l", systems: 1, batch: 8).training
         light.model.seqLen = 40_960
@@ -72,9 +74,9 @@ final class ClusterSimulationTests: XCTestCase {
             let mixed = try model.sharing([light, light])
             XCTAssertLessThan(Double(mixed[0]), Double(lightAlone) * 1.05, "\(mode)")
             XCTAssertEqual(try model.sharing([heavy, heavy]), together, "cached")
-            // exact: the heavy pair and the light pair; mean-field: the two background levels around
-            // the heavy neighbour's duty (the light pair is below the contention threshold).
-            XCTAssertEqual(model.probes.simulated, 2)
+            // exact: the heavy pair, and the light pair unless its streams are below the contention
+            // threshold; mean-field: the two background levels around the heavy neighbour's duty.
+            XCTAssert((mode == .exact ? 1...2 : 2...2).contains(model.probes.simulated), "\(mode): \(model.probes.simulated) probes")
             results[mode] = (alone, together)
         }
         // The mean-field approximation stays close to co-simulating both tenants.

@@ -63,7 +63,7 @@ final class WaferMappingTests: XCTestCase {
     func testEveryOperationIsMappedSeparately() throws {
         let m = try XCTUnwrap(ModelCatalog.model(named: "llama-7b"))
         let names = LayerOps.forward(m, kind: .block, samples: 1).map(\.name)
-        XCTAssertEqual(names, ["norm1", "qkv", "scores", "softmax", "context", "proj", "norm2", "ffn-up", "activation", "ffn-down"])
+        XCTAssertEqual(names, ["norm1", "qkv", "attention", "proj", "norm2", "ffn-up", "activation", "ffn-down"])
         XCTAssertEqual(LayerOps.forward(m, kind: .head, samples: 1).map(\.name), ["norm-final", "vocab", "loss"])
     }
 }
