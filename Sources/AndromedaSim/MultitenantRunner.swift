@@ -163,8 +163,9 @@ public enum MultitenantRunner {
     /// holding the workload: each job is drawn when the one before it arrives, its result is
     /// folded into the metrics when it settles, and the utilisation series is folded as it is
     /// taken. The run's `jobs` and `utilization` are empty; its metrics are those ``run(_:trace:)``
-    /// gives. For workloads of millions of jobs (`bench cluster`).
-    public static func runStreaming(_ scenario: Scenario) throws -> PolicyRun {
+    /// gives. For workloads of millions of jobs (`bench cluster`). With `allAt`, every job is
+    /// submitted at that instant instead of at its drawn arrival (`bench burst`).
+    public static func runStreaming(_ scenario: Scenario, allAt instant: SimTime? = nil) throws -> PolicyRun {
         let spec = try section(scenario)
         guard let g = spec.generator, spec.jobs.isEmpty, spec.tracePath == nil, let policy = spec.policies.first else {
             throw TrainingError("a streamed run needs a generated workload only, and a policy")
@@ -173,7 +174,12 @@ public enum MultitenantRunner {
         let stream = try g.stream(seed: scenario.seed)
         let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
         let contention = spec.contention.make(probes: probes)
-        let sim = ClusterSimulation(count: g.jobs, jobs: AnyIterator { stream.next() }, policy: policy.make(), config: spec.config,
+        let jobs = AnyIterator<JobSpec> {
+            guard var j = stream.next() else { return nil }
+            if let instant { j.submit = instant }
+            return j
+        }
+        let sim = ClusterSimulation(count: g.jobs, jobs: jobs, policy: policy.make(), config: spec.config,
                                     contention: contention, seed: scenario.seed)
         sim.keepSamples = false
         var acc = ClusterMetrics.Accumulator(count: g.jobs)

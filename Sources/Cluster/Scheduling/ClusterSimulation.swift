@@ -49,6 +49,11 @@ public final class ClusterSimulation: Component {
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
     /// A slice, so that taking the head out is O(1) (``remove(fromQueue:)`` compacts it now and then).
     @exclusivity(unchecked) var queue: ArraySlice<QueuedJob> = []
+    /// The queue of a policy that decides from an index (every built-in one but FIFO), which is
+    /// then kept instead of `queue` (see ``QueueIndex``); nil for the others.
+    @exclusivity(unchecked) var queueIndex: QueueIndex?
+    /// Jobs waiting, whichever form the queue takes.
+    var queueLength: Int { queueIndex?.count ?? queue.count }
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
     @exclusivity(unchecked) var active: [Int] = []
@@ -126,6 +131,7 @@ public final class ClusterSimulation: Component {
          contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
+        if let p = policy as? any IndexedSchedulingPolicy { queueIndex = QueueIndex(grouping: p.grouping) }
         self.contention = contention
         meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster
@@ -192,6 +198,7 @@ public final class ClusterSimulation: Component {
         }
         nextJob = nil
         queue = []
+        queueIndex?.removeAll()
         let results = collected.compactMap { $0 }
         collected = []
         return results
