@@ -51,9 +51,8 @@ extension ClusterSimulation {
         // instead of copying a long queue once per pass.
         let v = view(now)
         let decisions: [SchedulingDecision]
-        if let queueIndex, var indexed = policy as? any IndexedSchedulingPolicy {
-            decisions = indexed.schedule(index: queueIndex, cluster: v)
-            policy = indexed
+        if let queueIndex, indexedPolicy != nil {
+            decisions = indexedPolicy!.schedule(index: queueIndex, cluster: v)
         } else {
             decisions = policy.schedule(queue: queue, cluster: v)
         }

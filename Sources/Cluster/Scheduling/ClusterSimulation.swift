@@ -52,6 +52,8 @@ public final class ClusterSimulation: Component {
     /// The queue of a policy that decides from an index (every built-in one but FIFO), which is
     /// then kept instead of `queue` (see ``QueueIndex``); nil for the others.
     @exclusivity(unchecked) var queueIndex: QueueIndex?
+    /// The policy when it decides from the index (cast once, not on every pass).
+    var indexedPolicy: (any IndexedSchedulingPolicy)?
     /// Jobs waiting, whichever form the queue takes.
     var queueLength: Int { queueIndex?.count ?? queue.count }
     /// The views' estimates need refreshing (a compile finished).
@@ -131,7 +133,10 @@ public final class ClusterSimulation: Component {
          contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
-        if let p = policy as? any IndexedSchedulingPolicy { queueIndex = QueueIndex(grouping: p.grouping) }
+        if let p = policy as? any IndexedSchedulingPolicy {
+            indexedPolicy = p
+            queueIndex = QueueIndex(grouping: p.grouping)
+        }
         self.contention = contention
         meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster

@@ -117,8 +117,7 @@ public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
                         && reservation.extraNodeGroups >= 1
                     guard let p = index.first(in: b, after: cursor, atMost: withinExtra ? Int64.max - 1 : window) else { continue }
                     if let c = best {
-                        let x = index.job(b, p), y = index.job(c.bucket, c.position)
-                        if (x.submit, x.index) < (y.submit, y.index) { best = (b, p) }
+                        if index.precedes(b, p, c.bucket, c.position) { best = (b, p) }
                     } else {
                         best = (b, p)
                     }

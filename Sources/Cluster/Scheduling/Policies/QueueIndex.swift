@@ -22,7 +22,8 @@ enum QueueGrouping: Sendable {
 /// A pass marks the jobs it has dealt with (planned starts, skipped heads) as hidden; ``endPass()``
 /// shows them again. The simulation removes a job when it really starts, and inserts it when it
 /// arrives or is requeued. ``work`` counts the tree nodes and buckets visited, so that tests can
-/// bound the cost without a clock.
+/// bound the cost without a clock. (Its state is touched only by the simulation's thread, so the
+/// runtime exclusivity checks of class properties are turned off, as in ``ClusterSimulation``.)
 final class QueueIndex {
     struct Key: Hashable {
         var systems: Int
@@ -36,15 +37,15 @@ final class QueueIndex {
         let systems: Int
         let memoryXBytes: Double
         /// In (submit, index) order; holes included.
-        var jobs: [QueuedJob] = []
-        var live: [Bool] = []
+        @exclusivity(unchecked) var jobs: [QueuedJob] = []
+        @exclusivity(unchecked) var live: [Bool] = []
         /// Segment tree over positions 0..<capacity: tree[capacity + p] is job p's estimate (ns)
         /// or Int64.max for a hole, a hidden job or no job; inner nodes hold the minimum.
-        var tree: [Int64] = []
-        var capacity = 0
+        @exclusivity(unchecked) var tree: [Int64] = []
+        @exclusivity(unchecked) var capacity = 0
         /// No live job before this position.
-        var first = 0
-        var liveCount = 0
+        @exclusivity(unchecked) var first = 0
+        @exclusivity(unchecked) var liveCount = 0
 
         init(key: Key, systems: Int, memoryXBytes: Double) {
             self.key = key
@@ -84,16 +85,24 @@ final class QueueIndex {
         /// `limit` (which must be below ``hole``); `work` counts the nodes visited.
         func leftmost(from: Int, atMost limit: Int64, work: inout Int) -> Int? {
             guard from < jobs.count, tree[1] <= limit else { return nil }
-            return tree.withUnsafeBufferPointer { t -> Int? in
-                func go(_ node: Int, _ lo: Int, _ hi: Int, _ work: inout Int) -> Int? {
-                    work += 1
-                    if hi <= from || t[node] > limit { return nil }
-                    if hi - lo == 1 { return lo }
-                    let mid = (lo + hi) / 2
-                    return go(2 * node, lo, mid, &work) ?? go(2 * node + 1, mid, hi, &work)
+            // Walk up from the leaf at `from`: the first node whose range starts at or after
+            // `from` with a minimum at most `limit`, then down to its leftmost such leaf.
+            var n = capacity + from
+            while true {
+                work += 1
+                if tree[n] <= limit { break }
+                // Move to the next subtree to the right: climb while n is a right child.
+                while n & 1 == 1 {
+                    n >>= 1
+                    if n == 0 { return nil }
                 }
-                return go(1, 0, capacity, &work)
+                n += 1
             }
+            while n < capacity {
+                work += 1
+                n = tree[2 * n] <= limit ? 2 * n : 2 * n + 1
+            }
+            return n - capacity
         }
 
         /// The first position whose job comes after (submit, index) in queue order.
@@ -109,17 +118,17 @@ final class QueueIndex {
     }
 
     let grouping: QueueGrouping
-    private(set) var buckets: [Bucket] = []
-    private var slot: [Key: Int] = [:]
+    @exclusivity(unchecked) private(set) var buckets: [Bucket] = []
+    @exclusivity(unchecked) private var slot: [Key: Int] = [:]
     /// Buckets holding at least one job, in no particular order.
-    private(set) var active: [Int] = []
-    private var activePosition: [Int] = []
+    @exclusivity(unchecked) private(set) var active: [Int] = []
+    @exclusivity(unchecked) private var activePosition: [Int] = []
     /// Jobs queued.
-    private(set) var count = 0
+    @exclusivity(unchecked) private(set) var count = 0
     /// Jobs hidden by the current pass: (bucket, position).
-    private var hidden: [(bucket: Int, position: Int)] = []
+    @exclusivity(unchecked) private var hidden: [(bucket: Int, position: Int)] = []
     /// Tree nodes, entries and buckets visited so far (a cost measure for tests).
-    var work = 0
+    @exclusivity(unchecked) var work = 0
 
     init(grouping: QueueGrouping) { self.grouping = grouping }
 
@@ -258,6 +267,13 @@ final class QueueIndex {
     /// The job at position `p` of bucket `b`.
     func job(_ b: Int, _ p: Int) -> QueuedJob { buckets[b].jobs[p] }
 
+    /// Whether the job at (b, p) comes before the one at (c, q) in queue order (submit, index).
+    @inline(__always) func precedes(_ b: Int, _ p: Int, _ c: Int, _ q: Int) -> Bool {
+        let x = buckets[b], y = buckets[c]
+        let xs = x.jobs[p].submit, ys = y.jobs[q].submit
+        return xs != ys ? xs < ys : x.jobs[p].index < y.jobs[q].index
+    }
+
     /// The first visible job in queue order over every bucket (optionally only buckets that
     /// `include` accepts): bucket and position.
     func head(where include: (Int) -> Bool = { _ in true }) -> (bucket: Int, position: Int)? {
@@ -266,8 +282,7 @@ final class QueueIndex {
             work += 1
             guard let p = first(in: b) else { continue }
             if let c = best {
-                let x = buckets[b].jobs[p], y = buckets[c.bucket].jobs[c.position]
-                if (x.submit, x.index) < (y.submit, y.index) { best = (b, p) }
+                if precedes(b, p, c.bucket, c.position) { best = (b, p) }
             } else {
                 best = (b, p)
             }
