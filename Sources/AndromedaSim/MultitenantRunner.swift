@@ -48,8 +48,11 @@ public enum MultitenantRunner {
 
     /// Generates, reads and lists the jobs of `scenario` (see ``jobs(_:)``) and simulates them
     /// under each policy of its multitenant section.
-    public static func run(_ scenario: Scenario, trace: TraceSink? = nil) throws -> [PolicyRun] {
-        try run(scenario, jobs: try jobs(scenario), trace: trace)
+    /// With exact contention, `notice` first receives the expected cost (``ExactCost/notice``).
+    public static func run(_ scenario: Scenario, trace: TraceSink? = nil, notice: ((String) -> Void)? = nil) throws -> [PolicyRun] {
+        let all = try jobs(scenario)
+        if let notice, scenario.multitenant?.contention == .exact { notice(ExactCost(scenario, jobs: all).notice) }
+        return try run(scenario, jobs: all, trace: trace)
     }
 
     /// Simulates `jobs` under each policy of `scenario`'s multitenant section. A `trace`
@@ -101,11 +104,19 @@ public enum MultitenantRunner {
                 let sim = ClusterSimulation(jobs: jobs, policy: policies[k].make(), config: spec.config, contention: model,
                                             seed: scenario.seed)
                 if k == 0 { sim.trace = sink.trace }
-                let results = try sim.run()
+                // Progress (a bar on a terminal): the mean of the policies' settled fractions.
+                let own = reporter.map { r in
+                    WorkProgress(interval: 0.2) { snapshot in
+                        box.setFraction(k, snapshot.fraction)
+                        r.update(box.fractionDone)
+                    }
+                }
+                let results = try WorkProgress.$current.withValue(own) { () throws(SimulationError) in try sim.run() }
                 box.set(k, .success((results, sim.samples, sim.eventsHandled, model.requests)))
             } catch {
                 box.set(k, .failure(error))
             }
+            box.setFraction(k, 1)
             reporter?.update(box.fractionDone)
         }
         let workers = max(1, min(n, threads ?? ProcessInfo.processInfo.activeProcessorCount))
@@ -152,9 +163,17 @@ public enum MultitenantRunner {
             lock.lock(); defer { lock.unlock() }
             return try slots[k]!.get()
         }
+        private var fractions: [Double] = []
+        /// Records policy k's fraction of its jobs settled.
+        func setFraction(_ k: Int, _ f: Double) {
+            lock.lock(); defer { lock.unlock() }
+            if fractions.count < slots.count { fractions = Array(repeating: 0, count: slots.count) }
+            fractions[k] = max(fractions[k], min(1, max(0, f)))
+        }
+        /// The mean over the policies of their settled fractions.
         var fractionDone: Double {
             lock.lock(); defer { lock.unlock() }
-            return Double(slots.filter { $0 != nil }.count) / Double(max(1, slots.count))
+            return fractions.reduce(0, +) / Double(max(1, slots.count))
         }
     }
 
