@@ -9,9 +9,10 @@ import Training
 /// and every end of a job (at most two per job and policy), and no more mixes can appear than there
 /// are multisets of the jobs' distinct configurations of the size that runs at once (a workload of
 /// a few configurations repeats its mixes and hits the cache). A co-simulation of m jobs costs
-/// about m^2.5 (each job's events, and each event's max-min filling over the m jobs, measured:
-/// docs/performance.md, "Exact contention: what it costs"), so the estimate is
-/// mixes x m^2.5 x ``secondsPerUnit``. It is an order of magnitude, not a promise.
+/// about m^2 (each job's events, and each event's max-min filling over the m jobs; fitted to the
+/// table in docs/performance.md, "Exact contention: what it costs", where the estimate is within
+/// about 2x of the measured times), so the estimate is mixes x m^2 x ``secondsPerUnit``. It is an
+/// order of magnitude, not a promise.
 public struct ExactCost: Sendable, Equatable {
     /// Jobs, their distinct configurations (model, sequence, batches, systems) and the policies run.
     public var jobs: Int, configurations: Int, policies: Int
@@ -23,8 +24,9 @@ public struct ExactCost: Sendable, Equatable {
     /// The estimated time on one core, seconds.
     public var seconds: Double
 
-    /// Seconds per unit of mixes x m^2.5, fitted to the measured table (release build, one core).
-    public static let secondsPerUnit = 2.0e-5
+    /// Seconds per unit of mixes x m^2, fitted to the measured table (release build, a shared
+    /// 2-core machine: the geometric mean of the eight rows' ratios).
+    public static let secondsPerUnit = 8.0e-5
     /// The budget: a run estimated above it is told so, and mean-field is suggested.
     public static let budgetSeconds = 600.0
 
@@ -46,7 +48,7 @@ public struct ExactCost: Sendable, Equatable {
         let logMultisets = lgamma(c + k) - lgamma(k + 1) - lgamma(c)
         let perPolicy = min(2 * Double(jobs), exp(min(logMultisets, 700)))
         mixes = perPolicy * Double(policies)
-        seconds = mixes * pow(runningAtOnce, 2.5) * Self.secondsPerUnit
+        seconds = mixes * runningAtOnce * runningAtOnce * Self.secondsPerUnit
     }
 
     /// The notice printed on standard error before the run.

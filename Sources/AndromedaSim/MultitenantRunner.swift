@@ -11,9 +11,10 @@ import Workloads
 /// wafers and failures) and the models, besides the multitenant section itself.
 public enum MultitenantRunner {
     /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
-    /// (about 1.3 KB each while simulated): checked before the generator draws any.
-    public static let maxJobs = 3_000_000
-    /// At most this many generated jobs (the generator's own limit).
+    /// (``MultitenantSpec/maxJobs``, 1,000,000): checked before the generator draws any.
+    public static var maxJobs: Int { MultitenantSpec.maxJobs }
+    /// At most this many generated jobs in a streamed run (``runStreaming(_:allAt:)``, the
+    /// benchmarks), which holds nothing per job: the generator's own limit, 3,000,000.
     public static var maxGeneratedJobs: Int { WorkloadGenerator.maxJobs }
 
     /// The scenario's multitenant section, or an error saying it has none.
@@ -189,7 +190,7 @@ public enum MultitenantRunner {
         guard let g = spec.generator, spec.jobs.isEmpty, spec.tracePath == nil, let policy = spec.policies.first else {
             throw TrainingError("a streamed run needs a generated workload only, and a policy")
         }
-        guard g.jobs <= maxJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxJobs)") }
+        guard g.jobs <= maxGeneratedJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxGeneratedJobs)") }
         let stream = try g.stream(seed: scenario.seed)
         let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
         let contention = spec.contention.make(probes: probes)

@@ -41,11 +41,17 @@ extension ClusterSimulation {
         if !policy.preempts && (pool.nodeGroupsExhausted || !pool.hasFreeSystem) { return }
         let now = sim.now
         if queuedStale {
-            // A compile finished: the start-up part of the estimates changed.
-            if let queueIndex { queueIndex.refresh { queuedView($0.index) } } else {
-                for k in queue.indices { queue[k] = queuedView(queue[k].index) }
+            // A compile finished: the start-up part of the estimates changed, for the jobs of the
+            // configurations compiled only (each asks for a fixed number of systems; the others'
+            // views are unchanged, so they are not rebuilt).
+            let stale = Set(staleSystems)
+            if let queueIndex {
+                for s in stale.sorted() { queueIndex.refresh(systems: s) { queuedView($0.index) } }
+            } else {
+                for k in queue.indices where stale.contains(queue[k].systems) { queue[k] = queuedView(queue[k].index) }
             }
             queuedStale = false
+            staleSystems.removeAll(keepingCapacity: true)
         }
         // The queue is passed as is (no copy kept): the starts below then change it in place
         // instead of copying a long queue once per pass.

@@ -58,6 +58,9 @@ public final class ClusterSimulation: Component {
     var queueLength: Int { queueIndex?.count ?? queue.count }
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
+    /// The system counts of the configurations compiled since the last refresh (only their jobs'
+    /// estimates changed).
+    var staleSystems: [Int] = []
     @exclusivity(unchecked) var active: [Int] = []
     @exclusivity(unchecked) var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
@@ -243,7 +246,10 @@ public final class ClusterSimulation: Component {
             traceStateEnd(i, sim.now)
             jobs[i].completion = nil
             jobs[i].completionTime = .never
-            if compileCache.markCompiled(jobs[i].config) { queuedStale = true }
+            if compileCache.markCompiled(jobs[i].config) {
+                queuedStale = true
+                staleSystems.append(jobs[i].spec.systems)
+            }
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)

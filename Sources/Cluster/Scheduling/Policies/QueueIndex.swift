@@ -210,9 +210,11 @@ final class QueueIndex {
         return true
     }
 
-    /// Replaces every queued job's view (estimates change when a compile finishes); O(queue).
-    func refresh(_ view: (QueuedJob) -> QueuedJob) {
-        for b in active {
+    /// Replaces the view of every queued job asking for `systems` systems (estimates change when
+    /// a compile finishes, and only for jobs of the configuration compiled, which asks for a
+    /// fixed number of systems): O(those jobs).
+    func refresh(systems: Int, _ view: (QueuedJob) -> QueuedJob) {
+        for b in active where buckets[b].systems == systems {
             let bucket = buckets[b]
             for p in bucket.jobs.indices where bucket.live[p] { bucket.jobs[p] = view(bucket.jobs[p]) }
             bucket.rebuild()
@@ -253,6 +255,7 @@ final class QueueIndex {
     /// and with an estimate of at most `limit`: its position.
     func first(in b: Int, after cursor: (submit: SimTime, index: Int)? = nil, atMost limit: Int64 = Int64.max - 1) -> Int? {
         let bucket = buckets[b]
+        guard bucket.capacity > 0, bucket.tree[1] <= limit else { return nil }
         let from = cursor.map { bucket.position(after: $0.submit, $0.index) } ?? bucket.first
         return bucket.leftmost(from: max(from, bucket.first), atMost: limit, work: &work)
     }
