@@ -59,6 +59,7 @@ final class QueueIndexTests: XCTestCase {
         XCTAssertGreaterThan(nonEmpty, trials / 2, "the draws must exercise the policy", file: file, line: line)
     }
 
+    func testFIFOIndexedPassDecidesAsTheArrayForm() { check(FIFOPolicy.init, trials: 3000) }
     func testEASYIndexedPassDecidesAsTheArrayForm() { check(EASYBackfillPolicy.init, trials: 3000) }
     func testSJFIndexedPassDecidesAsTheArrayForm() { check(ShortestJobFirstPolicy.init, trials: 3000) }
     func testFairShareIndexedPassDecidesAsTheArrayForm() { check(FairSharePolicy.init, trials: 3000) }
@@ -123,12 +124,37 @@ final class QueueIndexTests: XCTestCase {
         config.maintenance = [MaintenanceWindow(start: t(5000), duration: .seconds(3600), systems: [0, 1, 2])]
         let probes = ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 3)
         let contention = ContentionMode.meanField.make(probes: probes)
-        for policy in PolicyName.allCases where policy != .fifo {
+        for policy in PolicyName.allCases {
             let a = try simulate(jobs, policy, indexed: true, config: config, contention: contention)
             let b = try simulate(jobs, policy, indexed: false, config: config, contention: contention)
             XCTAssertEqual(a.results.count, jobs.count)
             XCTAssertEqual(a.results, b.results, "\(policy)")
             XCTAssertGreaterThan(a.results.filter { $0.restarts > 0 }.count, 0, "\(policy): requeues must be exercised")
+        }
+    }
+
+    /// A finished compile rebuilds only the views of the jobs of its configuration's system
+    /// count: every policy gives the same results as with every view rebuilt.
+    func testPartialRefreshOfEstimatesMatchesAFullOne() throws {
+        var jobs: [JobSpec] = []
+        var rng = Xoshiro256(seed: 13)
+        let models = ["genslm-123m", "cerebras-gpt-111m", "cerebras-gpt-256m"]
+        for i in 0..<150 {
+            jobs.append(try spec(i, submit: Int64(i % 3) * 600_000_000_000, systems: Int(rng.next() % 4) + 1,
+                                 samples: Int64(rng.next() % 30_000) + 2_000, user: ["ann", "bob"][i % 2], priority: i % 2,
+                                 model: models[Int(rng.next() % 3)]))
+        }
+        let probes = ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 3)
+        let contention = ContentionMode.meanField.make(probes: probes)
+        for policy in PolicyName.allCases {
+            var results: [[JobResult]] = []
+            for everything in [false, true] {
+                let sim = ClusterSimulation(jobs: jobs, policy: policy.make(), config: ClusterConfig(), contention: contention, seed: 3)
+                sim.refreshesEveryView = everything
+                results.append(try sim.run())
+            }
+            XCTAssertEqual(results[0], results[1], "\(policy)")
+            XCTAssertGreaterThan(Set(results[0].compactMap { $0.firstStart }).count, 10)
         }
     }
 
@@ -147,7 +173,7 @@ final class QueueIndexTests: XCTestCase {
             }
         }
         let small = try burst(1500), large = try burst(6000)
-        for policy in PolicyName.allCases where policy != .fifo {
+        for policy in PolicyName.allCases {
             let a = try simulate(small, policy, indexed: true, config: config, contention: contention).work
             let b = try simulate(large, policy, indexed: true, config: config, contention: contention).work
             let perJobSmall = Double(a) / 1500, perJobLarge = Double(b) / 6000

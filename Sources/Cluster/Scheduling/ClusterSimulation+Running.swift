@@ -44,7 +44,7 @@ extension ClusterSimulation {
             // A compile finished: the start-up part of the estimates changed, for the jobs of the
             // configurations compiled only (each asks for a fixed number of systems; the others'
             // views are unchanged, so they are not rebuilt).
-            let stale = Set(staleSystems)
+            let stale = refreshesEveryView ? Set(0...pool.count) : Set(staleSystems)
             if let queueIndex {
                 for s in stale.sorted() { queueIndex.refresh(systems: s) { queuedView($0.index) } }
             } else {

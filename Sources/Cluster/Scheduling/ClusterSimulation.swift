@@ -61,6 +61,9 @@ public final class ClusterSimulation: Component {
     /// The system counts of the configurations compiled since the last refresh (only their jobs'
     /// estimates changed).
     var staleSystems: [Int] = []
+    /// Tests only: rebuild every queued job's view when a compile finishes (the reference the
+    /// partial refresh must equal).
+    var refreshesEveryView = false
     @exclusivity(unchecked) var active: [Int] = []
     @exclusivity(unchecked) var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
