@@ -107,7 +107,7 @@ public enum MultitenantRunner {
                 if k == 0 { sim.trace = sink.trace }
                 // Progress (a bar on a terminal): the mean of the policies' settled fractions.
                 let own = reporter.map { r in
-                    WorkProgress(interval: 0.2) { snapshot in
+                    WorkProgress(interval: 0) { snapshot in
                         box.setFraction(k, snapshot.fraction)
                         r.update(box.fractionDone)
                     }

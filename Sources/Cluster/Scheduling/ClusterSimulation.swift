@@ -187,7 +187,24 @@ public final class ClusterSimulation: Component {
             try sim.schedule(at: w.start, target: id, arg: arg(.maintenanceStart, i), priority: 32)
         }
         if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
-        _ = try sim.run(&components, slice: 64, progress: { Double(self.settledJobs) / Double(max(1, self.jobs.count)) })
+        // Progress (when a reporter is current): the jobs settled, every 64 events. The contention
+        // probes run simulations of their own inside these events; they run with no reporter, so
+        // that their progress is not taken for the cluster's.
+        let reporter = WorkProgress.current
+        do {
+            try WorkProgress.$current.withValue(nil) {
+                guard let reporter else { _ = try sim.run(&components); return }
+                while true {
+                    let outcome = try sim.run(&components, maxEvents: 64)
+                    reporter.update(Double(self.settledJobs) / Double(max(1, self.jobs.count)))
+                    if outcome != .reachedEventLimit { return }
+                }
+            }
+        } catch let e as SimulationError {
+            throw e
+        } catch {
+            throw .model("cluster: \(error)")
+        }
         eventsHandled = sim.eventsHandled
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
