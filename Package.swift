@@ -51,7 +51,9 @@ let package = Package(
             dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
         ),
         .target(name: "ScenarioFormat", dependencies: ["TextEscaping"]),
-        .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping"]),
+        // C's fixed-point formatting of doubles, called directly (CSV and JSON numbers).
+        .target(name: "CNumberFormat"),
+        .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping", "CNumberFormat"]),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [

@@ -39,9 +39,10 @@ public enum Andromeda {
 
     /// Runs the scaling experiments and the multitenant section of `scenario`.
     /// A `trace` receives the timeline of every scaling run and of the first policy.
-    public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil) throws -> Results {
+    public static func run(_ scenario: Scenario, fullDetail: Bool = false, trace: TraceSink? = nil,
+                           notice: ((String) -> Void)? = nil) throws -> Results {
         let scaling = try ScenarioRunner.run(scenario, fullDetail: fullDetail, trace: trace)
-        let policies = scenario.multitenant == nil ? [] : try MultitenantRunner.run(scenario, trace: trace)
+        let policies = scenario.multitenant == nil ? [] : try MultitenantRunner.run(scenario, trace: trace, notice: notice)
         return Results(scenario: scenario, scaling: scaling, policies: policies)
     }
 

@@ -11,9 +11,10 @@ import Workloads
 /// wafers and failures) and the models, besides the multitenant section itself.
 public enum MultitenantRunner {
     /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
-    /// (about 1.3 KB each while simulated): checked before the generator draws any.
-    public static let maxJobs = 3_000_000
-    /// At most this many generated jobs (the generator's own limit).
+    /// (``MultitenantSpec/maxJobs``, 1,000,000): checked before the generator draws any.
+    public static var maxJobs: Int { MultitenantSpec.maxJobs }
+    /// At most this many generated jobs in a streamed run (``runStreaming(_:allAt:)``, the
+    /// benchmarks), which holds nothing per job: the generator's own limit, 3,000,000.
     public static var maxGeneratedJobs: Int { WorkloadGenerator.maxJobs }
 
     /// The scenario's multitenant section, or an error saying it has none.
@@ -48,8 +49,11 @@ public enum MultitenantRunner {
 
     /// Generates, reads and lists the jobs of `scenario` (see ``jobs(_:)``) and simulates them
     /// under each policy of its multitenant section.
-    public static func run(_ scenario: Scenario, trace: TraceSink? = nil) throws -> [PolicyRun] {
-        try run(scenario, jobs: try jobs(scenario), trace: trace)
+    /// With exact contention, `notice` first receives the expected cost (``ExactCost/notice``).
+    public static func run(_ scenario: Scenario, trace: TraceSink? = nil, notice: ((String) -> Void)? = nil) throws -> [PolicyRun] {
+        let all = try jobs(scenario)
+        if let notice, scenario.multitenant?.contention == .exact { notice(ExactCost(scenario, jobs: all).notice) }
+        return try run(scenario, jobs: all, trace: trace)
     }
 
     /// Simulates `jobs` under each policy of `scenario`'s multitenant section. A `trace`
@@ -101,11 +105,19 @@ public enum MultitenantRunner {
                 let sim = ClusterSimulation(jobs: jobs, policy: policies[k].make(), config: spec.config, contention: model,
                                             seed: scenario.seed)
                 if k == 0 { sim.trace = sink.trace }
-                let results = try sim.run()
+                // Progress (a bar on a terminal): the mean of the policies' settled fractions.
+                let own = reporter.map { r in
+                    WorkProgress(interval: 0) { snapshot in
+                        box.setFraction(k, snapshot.fraction)
+                        r.update(box.fractionDone)
+                    }
+                }
+                let results = try WorkProgress.$current.withValue(own) { () throws(SimulationError) in try sim.run() }
                 box.set(k, .success((results, sim.samples, sim.eventsHandled, model.requests)))
             } catch {
                 box.set(k, .failure(error))
             }
+            box.setFraction(k, 1)
             reporter?.update(box.fractionDone)
         }
         let workers = max(1, min(n, threads ?? ProcessInfo.processInfo.activeProcessorCount))
@@ -152,9 +164,17 @@ public enum MultitenantRunner {
             lock.lock(); defer { lock.unlock() }
             return try slots[k]!.get()
         }
+        private var fractions: [Double] = []
+        /// Records policy k's fraction of its jobs settled.
+        func setFraction(_ k: Int, _ f: Double) {
+            lock.lock(); defer { lock.unlock() }
+            if fractions.count < slots.count { fractions = Array(repeating: 0, count: slots.count) }
+            fractions[k] = max(fractions[k], min(1, max(0, f)))
+        }
+        /// The mean over the policies of their settled fractions.
         var fractionDone: Double {
             lock.lock(); defer { lock.unlock() }
-            return Double(slots.filter { $0 != nil }.count) / Double(max(1, slots.count))
+            return fractions.reduce(0, +) / Double(max(1, slots.count))
         }
     }
 
@@ -163,17 +183,23 @@ public enum MultitenantRunner {
     /// holding the workload: each job is drawn when the one before it arrives, its result is
     /// folded into the metrics when it settles, and the utilisation series is folded as it is
     /// taken. The run's `jobs` and `utilization` are empty; its metrics are those ``run(_:trace:)``
-    /// gives. For workloads of millions of jobs (`bench cluster`).
-    public static func runStreaming(_ scenario: Scenario) throws -> PolicyRun {
+    /// gives. For workloads of millions of jobs (`bench cluster`). With `allAt`, every job is
+    /// submitted at that instant instead of at its drawn arrival (`bench burst`).
+    public static func runStreaming(_ scenario: Scenario, allAt instant: SimTime? = nil) throws -> PolicyRun {
         let spec = try section(scenario)
         guard let g = spec.generator, spec.jobs.isEmpty, spec.tracePath == nil, let policy = spec.policies.first else {
             throw TrainingError("a streamed run needs a generated workload only, and a policy")
         }
-        guard g.jobs <= maxJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxJobs)") }
+        guard g.jobs <= maxGeneratedJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxGeneratedJobs)") }
         let stream = try g.stream(seed: scenario.seed)
         let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
         let contention = spec.contention.make(probes: probes)
-        let sim = ClusterSimulation(count: g.jobs, jobs: AnyIterator { stream.next() }, policy: policy.make(), config: spec.config,
+        let jobs = AnyIterator<JobSpec> {
+            guard var j = stream.next() else { return nil }
+            if let instant { j.submit = instant }
+            return j
+        }
+        let sim = ClusterSimulation(count: g.jobs, jobs: jobs, policy: policy.make(), config: spec.config,
                                     contention: contention, seed: scenario.seed)
         sim.keepSamples = false
         var acc = ClusterMetrics.Accumulator(count: g.jobs)

@@ -49,7 +49,7 @@ public struct SweepParameter: Sendable, Equatable {
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
             s.multitenant?.generator?.arrivalRatePerHour = v.real
         },
-        "jobs": Definition(help: "generated job count (1-1,000,000)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
+        "jobs": Definition(help: "generated job count (1-1,000,000)", range: 1...Double(MultitenantSpec.maxJobs), integer: true) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("jobs: the scenario generates no jobs") }
             s.multitenant?.generator?.jobs = v.int
         },

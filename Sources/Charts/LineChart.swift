@@ -52,9 +52,39 @@ public struct LineChart: Sendable {
     /// are the distinct finite values and `F(v)` the fraction of them at most `v`. Draw it with
     /// ``Series/Style/step`` or ``Series/Style/line`` (the same picture). Non-finite values are
     /// ignored; no finite value gives no point.
-    public static func cdf(_ values: [Double]) -> [(x: Double, y: Double)] {
+    ///
+    /// With more than `maxSteps` distinct values (default 1,000) the staircase is drawn at each
+    /// 1/`maxSteps` of the values instead: the corners `(x_k, (k-1)/maxSteps), (x_k, k/maxSteps)`
+    /// where x_k is the smallest value with F(x_k) >= k/maxSteps (ties merged), so that a run of
+    /// millions of jobs gives a chart of a few thousand points (the same picture at any
+    /// resolution a page shows) instead of one of tens of megabytes.
+    public static func cdf(_ values: [Double], maxSteps: Int = 1000) -> [(x: Double, y: Double)] {
         let sorted = values.filter(\.isFinite).sorted()
         guard let first = sorted.first else { return [] }
+        var distinct = 1
+        for k in sorted.indices.dropFirst() where sorted[k] != sorted[k - 1] {
+            distinct += 1
+            if distinct > maxSteps { break }
+        }
+        if distinct > maxSteps && maxSteps > 0 {
+            let n = sorted.count
+            var out: [(x: Double, y: Double)] = [(first, 0)]
+            var level = 0.0
+            for k in 1...maxSteps {
+                // The smallest value whose rank reaches k/maxSteps of the values.
+                let rank = (k * n + maxSteps - 1) / maxSteps
+                let x = sorted[max(0, rank - 1)]
+                let y = Double(k) / Double(maxSteps)
+                if out.count > 1 && out[out.count - 1].x == x {
+                    out[out.count - 1].y = y
+                } else {
+                    if out[out.count - 1].x != x { out.append((x, level)) }
+                    out.append((x, y))
+                }
+                level = y
+            }
+            return out
+        }
         let n = Double(sorted.count)
         var out: [(x: Double, y: Double)] = [(first, 0)]
         var level = 0.0

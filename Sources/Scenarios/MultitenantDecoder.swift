@@ -103,7 +103,7 @@ extension ScenarioDecoder {
             }
             guard !classes.isEmpty else { throw g.error("classes", "required: at least one job class") }
             let gen = WorkloadGenerator(
-                jobs: try g.int("jobs", range: 1...WorkloadGenerator.maxJobs),
+                jobs: try g.int("jobs", range: 1...MultitenantSpec.maxJobs),
                 arrivalRatePerHour: try g.double("arrival_rate_per_h", range: 1e-6...1e9, unit: "jobs/h"),
                 users: users.isEmpty ? [UserSpec(name: "default")] : users, mix: classes,
                 startAt: SimTime(nanoseconds: try hours(g, "start_h", default: 0).nanoseconds), fixedCosts: fc)

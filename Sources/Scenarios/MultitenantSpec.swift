@@ -6,6 +6,13 @@ import Workloads
 /// to compare. The hardware, efficiency model, seed and model catalog are the scenario's own
 /// (``Scenario``): ``MultitenantRunner`` reads them from there.
 public struct MultitenantSpec: Sendable, Equatable {
+    /// The most jobs one shared-cluster run holds: listed, generated (`generate.jobs`) and
+    /// replayed together, 1,000,000. `run` keeps every job's record and result for jobs.csv and
+    /// the report (about 1.6 KB each), and at 1,000,000 jobs it runs under every policy within 2x
+    /// of `bench cluster --jobs 3000000 --systems 192` (EASY, streamed); 3,000,000 took about
+    /// 4.7 GB and 4-7x that bench (docs/performance.md, "Scale"). The streamed benchmarks, which
+    /// hold nothing per job, go to ``WorkloadGenerator/maxJobs`` (3,000,000).
+    public static let maxJobs = 1_000_000
     /// Policies, in output order.
     public var policies: [PolicyName]
     /// The scheduler's facts: node groups, failures, maintenance, horizon, user shares.

@@ -96,7 +96,7 @@ public enum TrainingRun {
         }
         let global = spec.effectiveGlobalBatch
         let samplesNeeded = spec.stopping.samples(atGlobalBatch: global)
-        guard samplesNeeded.isFinite, samplesNeeded >= 0, samplesNeeded < 1e15 else {
+        guard samplesNeeded.isFinite, samplesNeeded >= 0, samplesNeeded <= 1e15 else {
             throw TrainingError("\(spec.model.name): the stopping rule asks for \(samplesNeeded) samples (at most 1e15)")
         }
         let steps = max(1, Int64((samplesNeeded / Double(global)).rounded(.up)))

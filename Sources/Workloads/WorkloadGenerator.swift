@@ -25,8 +25,10 @@ import Darwin
 public struct WorkloadGenerator: Sendable, Equatable {
     /// Number of jobs to generate (1...``maxJobs``).
     public var jobs: Int
-    /// The most jobs a generator may draw: 3,000,000 (about 1.3 KB each while simulated, so
-    /// about 3.9 GB; see docs/workloads.md). Checked before any job is drawn.
+    /// The most jobs a generator may draw: 3,000,000, for the streamed benchmarks, which hold
+    /// nothing per job (`bench cluster`, `bench burst`). A scenario's `generate.jobs` is held to
+    /// the smaller limit of a run that keeps every job (`MultitenantSpec.maxJobs`, 1,000,000).
+    /// Checked before any job is drawn.
     public static let maxJobs = 3_000_000
     /// The longest span the arrivals may have, 1,279,800 h (146 years, half of the 292 years of
     /// simulated time; a job's run alone may take a quarter more): the mean span (jobs / rate)

@@ -64,7 +64,8 @@ struct BenchClusterCommand: ParsableCommand {
         var run: PolicyRun
     }
 
-    static func measure(jobs: Int, systems: Int = 16, policy: String, contention: String, seed: UInt64, rate: Double?) throws -> Measurement {
+    static func measure(jobs: Int, systems: Int = 16, policy: String, contention: String, seed: UInt64, rate: Double?,
+                        allAtOnce: Bool = false) throws -> Measurement {
         var scenario = try Andromeda.load("andromeda-multitenant")
         guard var m = scenario.multitenant, var g = m.generator, let p = PolicyName(rawValue: policy),
               let mode = ContentionMode(rawValue: contention) else { throw ExitCode(1) }
@@ -91,7 +92,7 @@ struct BenchClusterCommand: ParsableCommand {
         let t0 = clock.now
         // The jobs are drawn as they arrive and their results folded as they settle (nothing
         // per job is held but the metrics' 80-byte facts): generation is part of the simulation.
-        let r = try MultitenantRunner.runStreaming(scenario)
+        let r = try MultitenantRunner.runStreaming(scenario, allAt: allAtOnce ? .zero : nil)
         let t1 = clock.now
         return Measurement(rate: g.arrivalRatePerHour, generateSeconds: 0, simulateSeconds: seconds(t1 - t0), run: r)
     }

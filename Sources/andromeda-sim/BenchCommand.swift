@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures (engine speed, memory).",
-        subcommands: [BenchAllCommand.self, PholdCommand.self, BenchClusterCommand.self, BenchSweepCommand.self, BenchMergeCommand.self, BenchWaferCommand.self,
+        subcommands: [BenchAllCommand.self, PholdCommand.self, BenchClusterCommand.self, BenchBurstCommand.self, BenchSweepCommand.self, BenchMergeCommand.self, BenchWaferCommand.self,
                       BenchExactWindowCommand.self]
     )
 }

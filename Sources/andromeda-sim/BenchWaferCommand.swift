@@ -15,11 +15,11 @@ struct BenchWaferCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Grid rows (1 to 16384).") var rows: Int = 994
-    @Option(help: "Grid columns (1 to 16384).") var columns: Int = 750
+    @Option(help: "Grid rows (1 to 16384; rows x columns at most 4194304).") var rows: Int = 994
+    @Option(help: "Grid columns (1 to 16384; rows x columns at most 4194304).") var columns: Int = 750
     @Option(help: "Tokens T (1 to 2^40).") var tokens: Int = 16 * 10_240
     @Option(help: "Input dimension K (1 to 2^30).") var k: Int = 2048
-    @Option(help: "Output dimension N (1 to 2^30).") var n: Int = 8192
+    @Option(help: "Output dimension N (1 to 2^30; with Nb, fewer than 2^29 blocks per group and at most 4e9 (core, block) pairs).") var n: Int = 8192
     @Option(help: "Columns per group pk (1 to min(columns, K)).") var pk: Int = 64
     @Option(help: "Column groups pn (1 to min(columns / pk, N)).") var pn: Int = 11
     @Option(help: "Output columns per block Nb (1 to N).") var nb: Int = 16
@@ -61,7 +61,20 @@ struct BenchWaferCommand: ParsableCommand {
                              Double(stats?.residentBytes ?? 0) / 1_048_576, r.usedUtilisation, r.maxResidentWeightBlocks))
             }
         } catch {
-            fail("\(error)")
+            fail(Self.namingFlags("\(error)"))
         }
+    }
+
+    /// The problem's own parameter names at the head of an error message, as this command's flags.
+    static func namingFlags(_ message: String) -> String {
+        let flags: [(String, String)] = [
+            ("rows x columns:", "--rows x --columns:"), ("rows:", "--rows:"), ("columns:", "--columns:"),
+            ("hopLatencyCycles:", "--hop:"), ("detourLatencyCycles:", "--detour:"), ("ingressWordsPerCycle:", "--ingress:"),
+            ("tokens:", "--tokens:"), ("dIn:", "--k (K):"), ("dOut:", "--n (N):"), ("tiling.rowsUsed:", "--rows / --tokens (rows used):"),
+            ("tiling.columnsPerGroup:", "--pk:"), ("tiling.groups:", "--pn:"), ("tiling.blockColumns:", "--nb:"),
+            ("tiling:", "--n / --nb / --pk / --pn (tiling):"),
+        ]
+        for (name, flag) in flags where message.hasPrefix(name) { return flag + message.dropFirst(name.count) }
+        return message
     }
 }

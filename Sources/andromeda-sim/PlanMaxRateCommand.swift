@@ -10,10 +10,10 @@ struct PlanMaxRateCommand: ParsableCommand {
     )
     @Argument(help: "Scenario with a generated multitenant workload.") var scenario: String
     @Option(help: "Policy.") var policy: String = "easy-backfill"
-    @Option(parsing: .unconditional, help: "P95 wait target, hours (0-1e6).") var p95WaitH: Double
-    @Option(parsing: .unconditional, help: "Lowest rate to try, jobs/h (1e-6 to 1e9).") var min: Double = 0.1
-    @Option(parsing: .unconditional, help: "Highest rate to try, jobs/h (1e-6 to 1e9; searched on a log scale).") var max: Double = 20
-    @Option(parsing: .unconditional, help: "Generated jobs per simulation (default: the scenario's).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "P95 wait target, hours (0 to 1e6, above 0).") var p95WaitH: Double
+    @Option(parsing: .unconditional, help: "Lowest rate to try, jobs/h (1e-6 to 1e9, below 1e9 and below --max; and at least (jobs + 10 sqrt(jobs)) / 1279800, the slowest rate whose arrivals fit in simulated time).") var min: Double = 0.1
+    @Option(parsing: .unconditional, help: "Highest rate to try, jobs/h (1e-6 to 1e9, above 1e-6 and above --min; searched on a log scale).") var max: Double = 20
+    @Option(parsing: .unconditional, help: "Generated jobs per simulation (1 to \(MultitenantSpec.maxJobs); default: the scenario's).") var jobs: Int?
 
     func run() throws {
         guard p95WaitH.isFinite, p95WaitH > 0, p95WaitH <= 1e6 else { fail("--p95-wait-h must be in (0, 1e6] hours") }
@@ -26,10 +26,16 @@ struct PlanMaxRateCommand: ParsableCommand {
         guard s.multitenant?.generator != nil else { fail("\(scenario): no generated multitenant workload") }
         guard let p = PolicyName(rawValue: policy) else { fail("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
         if let j = jobs {
-            guard (1...1_000_000).contains(j) else { fail("--jobs must be 1 to 1000000") }
+            guard (1...MultitenantSpec.maxJobs).contains(j) else { fail("--jobs must be 1 to \(MultitenantSpec.maxJobs)") }
             s.multitenant?.generator?.jobs = j
         }
         s.multitenant?.config.horizon = nil
+        // The slowest rate the generator takes for this many jobs, named as the flag that set it.
+        if let g = s.multitenant?.generator, min < WorkloadGenerator.minArrivalRate(jobs: g.jobs) {
+            fail("--min \(min): with \(g.jobs) jobs the arrivals would span \(WorkloadGenerator.arrivalSpanHours(jobs: g.jobs, rate: min)) h "
+                + "(mean plus ten standard deviations); allowed: at least \(WorkloadGenerator.minArrivalRate(jobs: g.jobs)) jobs/h "
+                + "((jobs + 10 sqrt(jobs)) / 1279800, arrivals within 146 years of simulated time)")
+        }
         do {
             let target = try SimDuration(seconds: p95WaitH * 3600)
             let a = try ProgressBar.around("plan max-rate") {

@@ -57,7 +57,9 @@ struct RunCommand: ParsableCommand {
         let run: Andromeda.Results
         do {
             run = try ProgressBar.around("run \(parsed.name)", show: !quiet) {
-                try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline)
+                // An exact-contention run states its expected cost first (standard error).
+                try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline,
+                                  notice: quiet ? nil : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
             }
         } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies

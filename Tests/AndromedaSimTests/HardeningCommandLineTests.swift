@@ -50,7 +50,7 @@ final class HardeningCommandLineTests: XCTestCase {
         text.replaceSubrange(range, with: "\"jobs\": 10000000")
         let s = try h.write(text.replacingOccurrences(of: #""arrival_rate_per_h": 3.6"#, with: #""arrival_rate_per_h": 100"#), "mt.json")
         try h.refused(["run", s.path, "--out", h.scratch.appendingPathComponent("o").path], "mt.json", "$.multitenant.generate.jobs",
-                    "1...\(WorkloadGenerator.maxJobs)")
+                    "1...\(MultitenantSpec.maxJobs)")
     }
 
     func testFailureStormIsRefusedWithTheRange() throws {

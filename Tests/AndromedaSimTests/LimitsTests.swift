@@ -72,6 +72,29 @@ final class LimitsTests: XCTestCase {
         XCTAssert(r.err.contains("p0000000.scaling.csv") && r.err.contains("is a directory"), r.err)
     }
 
+    /// Issue 22, item 7, on a real full disk: a 64 KiB tmpfs (mounted when the tests run as root;
+    /// skipped otherwise), filled up: a sweep and a run into it exit 1 (cannot write) naming the
+    /// file, never 2, and the run leaves no staging folder.
+    func testASweepAndARunOnAFullDiskExitOne() throws {
+        let mountPoint = cli.scratch.appendingPathComponent("tiny").path
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard getuid() == 0, (try? CLIHarness.run(["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint],
+                                                   executable: URL(fileURLWithPath: "/bin/mount")))?.status == 0 else {
+            throw XCTSkip("mounting a small tmpfs needs root")
+        }
+        defer { _ = try? CLIHarness.run([mountPoint], executable: URL(fileURLWithPath: "/bin/umount")) }
+        // Fill it but for a few kB.
+        _ = FileManager.default.createFile(atPath: mountPoint + "/fill", contents: Data(count: 56 * 1024))
+        let sweep = try cli.run(["sweep", "genslm-2to4", "--param", "seed=1,2,3", "--out", mountPoint + "/sw", "--quiet", "--workers", "1"])
+        XCTAssertEqual(sweep.status, 1, sweep.err)
+        XCTAssert(sweep.err.contains("cannot write") && sweep.err.contains("No space left"), sweep.err)
+        let run = try cli.run(["run", "genslm", "--out", mountPoint + "/r", "--quiet"])
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssert(run.err.contains("cannot write"), run.err)
+        let left = try FileManager.default.contentsOfDirectory(atPath: mountPoint).filter { $0.contains("staging") || $0.hasSuffix(".lock") }
+        XCTAssertEqual(left, [], "no staging folder or lock left")
+    }
+
     /// Issue 21, item 3: a last component of 255 bytes works for --slurm; 256 is refused before writing.
     func testSlurmFoldersUpToNameMaxWorkAndLongerAreRefused() throws {
         let ok = cli.scratch.appendingPathComponent(String(repeating: "a", count: 255)).path
@@ -83,11 +106,36 @@ final class LimitsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: long))
     }
 
+    /// Issue 21, item 4: generate.jobs is held to what `run` meets (1,000,000: every job is kept
+    /// for jobs.csv); one more is refused naming the path and the range, and the streamed bench
+    /// still takes the generator's 3,000,000.
+    func testGeneratedJobsAreHeldToTheRunLimitAndTheBenchToTheGenerators() throws {
+        let text = try String(contentsOf: CLIHarness.root.appendingPathComponent("Scenarios/andromeda-multitenant.json"), encoding: .utf8)
+        let range = try XCTUnwrap(text.range(of: #""jobs": \d+"#, options: .regularExpression))
+        func decode(_ n: Int) throws -> Scenario {
+            var t = text
+            t.replaceSubrange(range, with: "\"jobs\": \(n)")
+            t = t.replacingOccurrences(of: #""arrival_rate_per_h": 3.0"#, with: #""arrival_rate_per_h": 100"#)
+            return try ScenarioDecoder.decode(try JSONValue.parse(t, file: "mt.json"), file: "mt.json")
+        }
+        XCTAssertEqual(MultitenantSpec.maxJobs, 1_000_000)
+        XCTAssertEqual(try decode(MultitenantSpec.maxJobs).multitenant?.generator?.jobs, MultitenantSpec.maxJobs)
+        do {
+            _ = try decode(MultitenantSpec.maxJobs + 1)
+            XCTFail("1,000,001 generated jobs must be refused")
+        } catch {
+            XCTAssert("\(error)".contains("$.multitenant.generate.jobs") && "\(error)".contains("1...1000000"), "\(error)")
+        }
+        XCTAssertEqual(MultitenantRunner.maxGeneratedJobs, 3_000_000)
+        let help = try cli.run(["bench", "cluster", "--help"]).out
+        XCTAssert(help.contains("1 to 3000000"), help)
+    }
+
     func testTheSchemaStatesTheGeneratedJobLimitOfTheProgram() throws {
         let data = try Data(contentsOf: CLIHarness.root.appendingPathComponent("docs/scenario.schema.json"))
         let text = String(decoding: data, as: UTF8.self)
         guard let r = text.range(of: "\"description\": \"Number of jobs drawn. Unit: jobs.\"") else { return XCTFail("no generate.jobs") }
         let before = text[..<r.lowerBound].suffix(120)
-        XCTAssert(before.contains("\"maximum\": \(WorkloadGenerator.maxJobs)"), String(before))
+        XCTAssert(before.contains("\"maximum\": \(MultitenantSpec.maxJobs)"), String(before))
     }
 }

@@ -35,20 +35,33 @@ extension ClusterSimulation {
     }
 
     func schedule(_ sim: Simulation) throws(SimulationError) {
-        guard !queue.isEmpty else { return }
+        guard queueLength > 0 else { return }
         // Nothing can start without a free system and a free MemoryX node group; only a
         // preempting policy has anything to decide then.
         if !policy.preempts && (pool.nodeGroupsExhausted || !pool.hasFreeSystem) { return }
         let now = sim.now
         if queuedStale {
-            // A compile finished: the start-up part of the estimates changed.
-            for k in queue.indices { queue[k] = queuedView(queue[k].index) }
+            // A compile finished: the start-up part of the estimates changed, for the jobs of the
+            // configurations compiled only (each asks for a fixed number of systems; the others'
+            // views are unchanged, so they are not rebuilt).
+            let stale = refreshesEveryView ? Set(0...pool.count) : Set(staleSystems)
+            if let queueIndex {
+                for s in stale.sorted() { queueIndex.refresh(systems: s) { queuedView($0.index) } }
+            } else {
+                for k in queue.indices where stale.contains(queue[k].systems) { queue[k] = queuedView(queue[k].index) }
+            }
             queuedStale = false
+            staleSystems.removeAll(keepingCapacity: true)
         }
         // The queue is passed as is (no copy kept): the starts below then change it in place
         // instead of copying a long queue once per pass.
         let v = view(now)
-        let decisions = policy.schedule(queue: queue, cluster: v)
+        let decisions: [SchedulingDecision]
+        if let queueIndex, indexedPolicy != nil {
+            decisions = indexedPolicy!.schedule(index: queueIndex, cluster: v)
+        } else {
+            decisions = policy.schedule(queue: queue, cluster: v)
+        }
         for d in decisions {
             switch d {
             case .start(let i):
@@ -73,6 +86,7 @@ extension ClusterSimulation {
 
     /// Puts job `i` in the queue before the queue index `position` (default: at the end).
     func enqueue(_ i: Int, at position: Int? = nil) {
+        if let queueIndex { return queueIndex.insert(queuedView(i)) }
         queue.insert(queuedView(i), at: position ?? queue.endIndex)
     }
 
@@ -80,6 +94,10 @@ extension ClusterSimulation {
     /// a move of the rest elsewhere. The slots left before the head are given back once they
     /// outnumber the queue.
     func remove(fromQueue i: Int) {
+        if let queueIndex {
+            queueIndex.remove(queuedView(i))
+            return
+        }
         if queue.first?.index == i {
             queue.removeFirst()
             if queue.startIndex > 1024 && queue.startIndex > queue.count { queue = ArraySlice(Array(queue)) }
@@ -273,6 +291,8 @@ extension ClusterSimulation {
         jobs[j].enqueued = now
         // Back in submission order.
         let submit = jobs[j].spec.submit
+        // (The index keeps that order itself.)
+        if queueIndex != nil { return enqueue(j) }
         let pos = queue.firstIndex { ($0.submit, $0.index) > (submit, j) } ?? queue.endIndex
         enqueue(j, at: pos)
     }
@@ -319,7 +339,7 @@ extension ClusterSimulation {
 
     func record(_ now: SimTime, force: Bool = false) {
         let busy = pool.busySystems
-        let s = UtilizationSample(time: now, busySystems: busy, downSystems: pool.downSystems, queueLength: queue.count,
+        let s = UtilizationSample(time: now, busySystems: busy, downSystems: pool.downSystems, queueLength: queueLength,
                                   memoryXBytesInUse: pool.memoryXInUse, runningJobs: active.count)
         if !force, let last = lastSample, last.busySystems == s.busySystems, last.downSystems == s.downSystems,
            last.queueLength == s.queueLength, last.runningJobs == s.runningJobs, last.memoryXBytesInUse == s.memoryXBytesInUse {
@@ -336,7 +356,7 @@ extension ClusterSimulation {
         utilizationFold.noteFinished(finishedCount, last: s)
         if let trace {
             trace.counter(track: "Cluster", name: "busy systems", at: now, value: Double(busy))
-            trace.counter(track: "Cluster", name: "queue length", at: now, value: Double(queue.count))
+            trace.counter(track: "Cluster", name: "queue length", at: now, value: Double(queueLength))
         }
     }
 

@@ -49,8 +49,21 @@ public final class ClusterSimulation: Component {
     /// The queue, in order: what policies see of each queued job (``QueuedJob/index`` names it).
     /// A slice, so that taking the head out is O(1) (``remove(fromQueue:)`` compacts it now and then).
     @exclusivity(unchecked) var queue: ArraySlice<QueuedJob> = []
+    /// The queue of a policy that decides from an index (every built-in one but FIFO), which is
+    /// then kept instead of `queue` (see ``QueueIndex``); nil for the others.
+    @exclusivity(unchecked) var queueIndex: QueueIndex?
+    /// The policy when it decides from the index (cast once, not on every pass).
+    var indexedPolicy: (any IndexedSchedulingPolicy)?
+    /// Jobs waiting, whichever form the queue takes.
+    var queueLength: Int { queueIndex?.count ?? queue.count }
     /// The views' estimates need refreshing (a compile finished).
     var queuedStale = false
+    /// The system counts of the configurations compiled since the last refresh (only their jobs'
+    /// estimates changed).
+    var staleSystems: [Int] = []
+    /// Tests only: rebuild every queued job's view when a compile finishes (the reference the
+    /// partial refresh must equal).
+    var refreshesEveryView = false
     @exclusivity(unchecked) var active: [Int] = []
     @exclusivity(unchecked) var usageDone: [String: Double] = [:]
     /// The cluster's state over time: one sample per instant at which it changed.
@@ -126,6 +139,10 @@ public final class ClusterSimulation: Component {
          contention: any ContentionModel, seed: UInt64) {
         self.config = config
         self.policy = policy
+        if let p = policy as? any IndexedSchedulingPolicy {
+            indexedPolicy = p
+            queueIndex = QueueIndex(grouping: p.grouping)
+        }
         self.contention = contention
         meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster
@@ -170,7 +187,24 @@ public final class ClusterSimulation: Component {
             try sim.schedule(at: w.start, target: id, arg: arg(.maintenanceStart, i), priority: 32)
         }
         if let h = config.horizon { try sim.schedule(at: h, target: id, arg: arg(.horizon, 0), priority: 255) }
-        _ = try sim.run(&components, slice: 64, progress: { Double(self.settledJobs) / Double(max(1, self.jobs.count)) })
+        // Progress (when a reporter is current): the jobs settled, every 64 events. The contention
+        // probes run simulations of their own inside these events; they run with no reporter, so
+        // that their progress is not taken for the cluster's.
+        let reporter = WorkProgress.current
+        do {
+            try WorkProgress.$current.withValue(nil) {
+                guard let reporter else { _ = try sim.run(&components); return }
+                while true {
+                    let outcome = try sim.run(&components, maxEvents: 64)
+                    reporter.update(Double(self.settledJobs) / Double(max(1, self.jobs.count)))
+                    if outcome != .reachedEventLimit { return }
+                }
+            }
+        } catch let e as SimulationError {
+            throw e
+        } catch {
+            throw .model("cluster: \(error)")
+        }
         eventsHandled = sim.eventsHandled
         // The series always ends at the end of the simulation (a horizon included).
         record(sim.now, force: true)
@@ -192,6 +226,7 @@ public final class ClusterSimulation: Component {
         }
         nextJob = nil
         queue = []
+        queueIndex?.removeAll()
         let results = collected.compactMap { $0 }
         collected = []
         return results
@@ -231,7 +266,10 @@ public final class ClusterSimulation: Component {
             traceStateEnd(i, sim.now)
             jobs[i].completion = nil
             jobs[i].completionTime = .never
-            if compileCache.markCompiled(jobs[i].config) { queuedStale = true }
+            if compileCache.markCompiled(jobs[i].config) {
+                queuedStale = true
+                staleSystems.append(jobs[i].spec.systems)
+            }
             jobs[i].state = .running
             jobs[i].anchor = sim.now
             try rebalance(sim)

@@ -13,7 +13,8 @@ import SimEngine
 /// uses no more than the extra systems, MemoryX bytes and node groups (which it then consumes),
 /// so it cannot delay the head. A head that cannot fit even if every running job ended is
 /// skipped (the simulation rejects impossible jobs; the policy just does not block on them).
-public struct EASYBackfillPolicy: SchedulingPolicy {
+public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
+    var grouping: QueueGrouping { .shape }
     /// "easy-backfill".
     public var name: String { "easy-backfill" }
     /// It never reads the users' usage.
@@ -72,6 +73,60 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
                     && job.memoryXBytes <= reservation.extraMemoryXBytes
                     && reservation.extraNodeGroups >= 1
                 guard endsInTime || withinExtra else { continue }
+                if !endsInTime {
+                    reservation.extraSystems -= job.systems
+                    reservation.extraMemoryXBytes -= job.memoryXBytes
+                    reservation.extraNodeGroups -= 1
+                }
+                PolicySupport.planStart(job, in: &plan)
+                decisions.append(.start(job.index))
+            }
+            break
+        }
+        return decisions
+    }
+
+    /// The same decisions from the simulation's ``QueueIndex``: the heads come out of it in queue
+    /// order, and each backfill step takes, over the buckets that fit now, the first job after the
+    /// last one considered that either fits within the extra (any job of such a bucket) or ends by
+    /// the shadow time (the first with an estimate of at most shadow - now): exactly the job the
+    /// array form's walk would start next, since fitting, the extra and the shadow only shrink
+    /// during a pass.
+    mutating func schedule(index: QueueIndex, cluster: ClusterView) -> [SchedulingDecision] {
+        defer { index.endPass() }
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        while let h = index.head() {
+            let head = index.job(h.bucket, h.position)
+            index.hide(bucket: h.bucket, position: h.position)
+            if plan.fits(head) {
+                PolicySupport.planStart(head, in: &plan)
+                decisions.append(.start(head.index))
+                continue
+            }
+            if index.visibleCount == 0 || plan.freeNodeGroups < 1 { break }
+            guard var reservation = Self.reservation(for: head, in: plan) else { continue }
+            // now + estimate <= shadow, with the sum saturating at never as in the array form.
+            let window = reservation.shadow == .never ? Int64.max - 1 : reservation.shadow.nanoseconds - plan.now.nanoseconds
+            var cursor = (submit: head.submit, index: head.index)
+            while true {
+                var best: (bucket: Int, position: Int)? = nil
+                for b in index.active where index.fits(b, plan) {
+                    let bucket = index.buckets[b]
+                    let withinExtra = bucket.systems <= reservation.extraSystems && bucket.memoryXBytes <= reservation.extraMemoryXBytes
+                        && reservation.extraNodeGroups >= 1
+                    guard let p = index.first(in: b, after: cursor, atMost: withinExtra ? Int64.max - 1 : window) else { continue }
+                    if let c = best {
+                        if index.precedes(b, p, c.bucket, c.position) { best = (b, p) }
+                    } else {
+                        best = (b, p)
+                    }
+                }
+                guard let c = best else { break }
+                let job = index.job(c.bucket, c.position)
+                index.hide(bucket: c.bucket, position: c.position)
+                cursor = (job.submit, job.index)
+                let endsInTime = PolicySupport.time(plan.now, plus: job.estimatedRunTime) <= reservation.shadow
                 if !endsInTime {
                     reservation.extraSystems -= job.systems
                     reservation.extraMemoryXBytes -= job.memoryXBytes

@@ -9,7 +9,8 @@ import SimEngine
 /// ties by submission time, then index. Jobs start greedily (a job that does not fit is skipped);
 /// after each planned start its user's planned usage grows by systems x estimated run time
 /// (seconds), so one user cannot take the whole cluster in one round.
-public struct FairSharePolicy: SchedulingPolicy {
+public struct FairSharePolicy: SchedulingPolicy, IndexedSchedulingPolicy {
+    var grouping: QueueGrouping { .shapeAndUser }
     /// "fair-share".
     public var name: String { "fair-share" }
 
@@ -50,6 +51,47 @@ public struct FairSharePolicy: SchedulingPolicy {
             plan.reserve(job)
             decisions.append(.start(job.index))
             share[u] += Double(job.systems) * max(0, job.estimatedRunTime.seconds) / weight[u]
+        }
+        return decisions
+    }
+
+    /// The same decisions from the simulation's ``QueueIndex`` (grouped by shape and user): the
+    /// next start is, over the buckets that fit now, the job first by (its user's share, submit,
+    /// index). In the array form a job that does not fit is skipped without changing any share,
+    /// and never fits later in the pass, so the user chosen there next is the one whose first
+    /// fitting job comes first by the same order.
+    mutating func schedule(index: QueueIndex, cluster: ClusterView) -> [SchedulingDecision] {
+        defer { index.endPass() }
+        var share: [String: Double] = [:]
+        var weight: [String: Double] = [:]
+        for b in index.active {
+            let user = index.buckets[b].key.user
+            if share[user] == nil {
+                share[user] = Self.normalizedUsage(user: user, cluster: cluster)
+                weight[user] = Self.weight(user: user, cluster: cluster)
+            }
+        }
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        while true {
+            var best: (bucket: Int, position: Int, share: Double)? = nil
+            for b in index.active where index.fits(b, plan) {
+                guard let p = index.first(in: b) else { continue }
+                let s = share[index.buckets[b].key.user] ?? 0
+                if let c = best {
+                    if s < c.share || (s == c.share && PolicySupport.submittedBefore(index.job(b, p), index.job(c.bucket, c.position))) {
+                        best = (b, p, s)
+                    }
+                } else {
+                    best = (b, p, s)
+                }
+            }
+            guard let c = best else { break }
+            let job = index.job(c.bucket, c.position)
+            index.hide(bucket: c.bucket, position: c.position)
+            plan.reserve(job)
+            decisions.append(.start(job.index))
+            share[job.user, default: 0] += Double(job.systems) * max(0, job.estimatedRunTime.seconds) / (weight[job.user] ?? 1)
         }
         return decisions
     }

@@ -20,7 +20,8 @@ import SimEngine
 /// such a job is still listed as running (writing its checkpoint), it is not preempted again and
 /// its resources count as already on their way to the highest-ordered waiting job that needs
 /// them, so a later call (say, on an arrival) does not pick fresh victims for the same job.
-public struct PriorityPreemptionPolicy: SchedulingPolicy {
+public struct PriorityPreemptionPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
+    var grouping: QueueGrouping { .shapeAndPriority }
     /// "priority-preempt".
     public var name: String { "priority-preempt" }
     /// It never reads the users' usage.
@@ -73,6 +74,65 @@ public struct PriorityPreemptionPolicy: SchedulingPolicy {
                     candidates.removeAll { $0 == victim }
                     stillPending[victim.index] = victim.start
                     decisions.append(.preempt(victim.index))
+                }
+            }
+        }
+        pending = stillPending
+        return decisions
+    }
+
+    /// The same decisions from the simulation's ``QueueIndex`` (grouped by shape and priority).
+    /// In the array form a waiting job does something only when it fits, or when preempting the
+    /// whole of its victim pool (victims still checkpointing, and running jobs of lower priority
+    /// not yet chosen) would make room: i.e. when its shape fits in what is free plus that pool.
+    /// Along the order that capacity only shrinks (free resources are taken, victims are used,
+    /// and the lower-priority pool narrows with the priority), so the jobs that do nothing can be
+    /// passed over: priority by priority, the next job acted on is the first in queue order over
+    /// the buckets of that priority whose shape fits the current capacity.
+    mutating func schedule(index: QueueIndex, cluster: ClusterView) -> [SchedulingDecision] {
+        defer { index.endPass() }
+        let levels = Array(Set(index.active.map { index.buckets[$0].key.priority })).sorted(by: >)
+        var incoming = cluster.running.filter { pending[$0.index] == $0.start }
+        var candidates = cluster.running.filter { pending[$0.index] != $0.start }.sorted { a, b in
+            if a.priority != b.priority { return a.priority < b.priority }
+            if a.start != b.start { return a.start > b.start }
+            return a.index > b.index
+        }
+        var stillPending: [Int: SimTime] = [:]
+        for r in incoming { stillPending[r.index] = r.start }
+        var plan = cluster
+        var decisions: [SchedulingDecision] = []
+        for level in levels {
+            while true {
+                var systems = plan.freeSystems, memory = plan.freeMemoryXBytes, groups = plan.freeNodeGroups
+                for r in incoming { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
+                for r in candidates where r.priority < level { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
+                guard groups >= 1, let h = index.head(where: { b in
+                    let bucket = index.buckets[b]
+                    return bucket.key.priority == level && bucket.systems <= systems && bucket.memoryXBytes <= memory
+                }) else { break }
+                let job = index.job(h.bucket, h.position)
+                index.hide(bucket: h.bucket, position: h.position)
+                if plan.fits(job) {
+                    plan.reserve(job)
+                    decisions.append(.start(job.index))
+                    continue
+                }
+                let pool = incoming + candidates.filter { $0.priority < job.priority }
+                guard let used = Self.prefixFreeing(job, pool: pool, plan: plan) else { continue }
+                let taken = pool.prefix(used)
+                let takenSystems = taken.reduce(0) { $0 + $1.systems }
+                let takenMemory = taken.reduce(0.0) { $0 + $1.memoryXBytes }
+                plan.freeSystems -= max(0, job.systems - takenSystems)
+                plan.freeMemoryXBytes -= max(0, job.memoryXBytes - takenMemory)
+                for victim in taken {
+                    if incoming.contains(victim) {
+                        incoming.removeAll { $0 == victim }
+                    } else {
+                        candidates.removeAll { $0 == victim }
+                        stillPending[victim.index] = victim.start
+                        decisions.append(.preempt(victim.index))
+                    }
                 }
             }
         }
