@@ -199,6 +199,7 @@ final class Call: @unchecked Sendable {
             guard let r = message.range(of: marker) else { continue }
             var text = message[r.upperBound...]
             if let hint = text.range(of: "; did you mean") { text = text[..<hint.lowerBound] }
+            if let got = text.range(of: ", got ") { text = text[..<got.lowerBound] }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if !trimmed.isEmpty { return trimmed }
         }

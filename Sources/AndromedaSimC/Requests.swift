@@ -22,8 +22,12 @@ struct Requests {
     func perform(_ op: String) throws -> JSONOutput {
         let result: JSONOutput
         switch op {
-        case "version": result = .object([("version", .string(AndromedaVersion.string)), ("abi", .int(Int64(Call.abiVersion)))])
-        case "scenarios": result = .array(BuiltinScenarios.all.keys.sorted().map { .string($0) })
+        case "version":
+            try reader.finish()
+            result = .object([("version", .string(AndromedaVersion.string)), ("abi", .int(Int64(Call.abiVersion)))])
+        case "scenarios":
+            try reader.finish()
+            result = .array(BuiltinScenarios.all.keys.sorted().map { .string($0) })
         case "run": result = try run()
         case "write_run": result = try writeRun()
         case "train": result = try train()
