@@ -79,7 +79,7 @@ def train(model: str = "genslm-123m", systems: int = 1, batch: int = 32, *, seq_
     """One training job of a built-in model: a quick what-if without a scenario (``andromeda-sim train``).
 
     Args:
-        model: a built-in model (``genslm-123m``, ``genslm-1.3b``, ``gpt-3-xl``...).
+        model: a built-in model (``genslm-123m``, ``genslm-1.3b``, ``cerebras-gpt-1.3b``, ``llama-7b``...).
         systems: systems (1 to 16).
         batch: samples per system per step (1 to 100000).
         seq_len: sequence length (default: the model's).
