@@ -16,13 +16,14 @@ is swapped in whole or not at all. Errors are exceptions carrying the JSON path 
 (:class:`AndromedaSimError`: ``path``, ``field``, ``allowed``).
 """
 
+import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
 from . import _native, plan
 from ._native import ProgressCallback
-from ._scenario import ScenarioLike, request
+from ._scenario import ScenarioLike, path_value, request
 from .errors import (AndromedaSimError, Cancelled, CannotWriteError, InputError, OutputRefusedError,
                      SimulationError)
 from .results import RunResult, SweepResult
@@ -46,7 +47,7 @@ def builtin_scenarios() -> List[str]:
     return list(_native.call({"op": "scenarios"}, quick=True))
 
 
-def run(scenario: ScenarioLike, *, full_detail: bool = False, out: Optional[str] = None,
+def run(scenario: ScenarioLike, *, full_detail: bool = False, out: Optional[Union[str, "os.PathLike[str]"]] = None,
         progress: Optional[ProgressCallback] = None, show_progress: bool = True) -> RunResult:
     """Runs a scenario: its scaling experiments and its shared-cluster section (``andromeda-sim run``).
 
@@ -68,7 +69,7 @@ def run(scenario: ScenarioLike, *, full_detail: bool = False, out: Optional[str]
         InputError: a bad scenario (``path`` is the JSON path inside it, ``file`` names it).
         OutputRefusedError, CannotWriteError: `out` cannot be used or written.
     """
-    reply = _native.call(request("run", scenario, full_detail=full_detail or None, out=None if out is None else str(out)),
+    reply = _native.call(request("run", scenario, full_detail=full_detail or None, out=path_value(out)),
                          label="run", show_progress=show_progress, progress=progress)
     return RunResult(reply)
 
@@ -126,7 +127,7 @@ def _sweep_value(v: Any) -> str:
 
 
 def sweep(scenario: ScenarioLike, params: Union[Mapping[str, Sequence[Any]], Sequence[str]], *,
-          workers: Optional[int] = None, out: Optional[str] = None, progress: Optional[ProgressCallback] = None,
+          workers: Optional[int] = None, out: Optional[Union[str, "os.PathLike[str]"]] = None, progress: Optional[ProgressCallback] = None,
           show_progress: bool = True) -> SweepResult:
     """Runs `scenario` over a grid of parameters, in parallel (``andromeda-sim sweep``).
 
@@ -153,6 +154,6 @@ def sweep(scenario: ScenarioLike, params: Union[Mapping[str, Sequence[Any]], Seq
         specs = [params] if isinstance(params, str) else []
     else:
         specs = list(params)
-    reply = _native.call(request("sweep", scenario, params=specs, workers=workers, out=None if out is None else str(out)),
+    reply = _native.call(request("sweep", scenario, params=specs, workers=workers, out=path_value(out)),
                          label="sweep", show_progress=show_progress, progress=progress)
     return SweepResult.from_reply(reply)

@@ -73,6 +73,7 @@ class _Progress:
         self.user = user
         self.stop = False
         self.stopped_by_user = False
+        self.error: Optional[BaseException] = None
         self.bar: Any = None
         self.start = time.monotonic()
         self.percent = 0
@@ -84,8 +85,11 @@ class _Progress:
                 self.stopped_by_user = True
             if self.show:
                 self._draw(fraction)
-        except BaseException:  # noqa: BLE001 - never let an exception cross the C boundary
+        except BaseException as e:  # noqa: BLE001 - never let an exception cross the C boundary
+            # The call stops; the exception is raised once it has (see call()).
             self.stop = True
+            if self.error is None:
+                self.error = e
         return 1 if self.stop else 0
 
     def _draw(self, fraction: float) -> None:
@@ -160,6 +164,8 @@ def call(request: Dict[str, Any], *, label: Optional[str] = None, show_progress:
             reply = box["reply"]
     finally:
         state.close()
+    if state.error is not None:
+        raise state.error
     return _decode(reply)
 
 

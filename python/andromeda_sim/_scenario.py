@@ -24,3 +24,9 @@ def request(op: str, scenario: ScenarioLike, **members: Any) -> Dict[str, Any]:
     out: Dict[str, Any] = {"op": op, "scenario": scenario_value(scenario)}
     out.update({k: v for k, v in members.items() if v is not None})
     return out
+
+
+def path_value(path: Any) -> Any:
+    """An output folder argument as sent: a str or path-like as a string; anything else as is
+    (the library answers with the path and what is allowed)."""
+    return os.fspath(path) if isinstance(path, (str, os.PathLike)) else path

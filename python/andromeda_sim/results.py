@@ -4,11 +4,12 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import pandas as pd
 
 from . import _native
+from ._scenario import path_value
 
 
 def _frame(text: str) -> pd.DataFrame:
@@ -102,13 +103,13 @@ class RunResult:
     #: British spelling of :attr:`utilization`.
     utilisation = utilization
 
-    def write(self, directory: "str | os.PathLike[str]") -> None:
+    def write(self, directory: Union[str, "os.PathLike[str]"]) -> None:
         """Writes the run's files into `directory` exactly as ``andromeda-sim run --out directory``
         does: the same bytes, through the library's own writer (the folder must be new, empty or
         an earlier run's output; the files are staged beside it and swapped in as one set, so the
         folder never mixes two runs). Raises :class:`~andromeda_sim.OutputRefusedError` for a
         folder that cannot be used, :class:`~andromeda_sim.CannotWriteError` when a file cannot be written."""
-        _native.call({"op": "write_run", "out": os.fspath(directory), "files": self.files, "inputs": self._inputs},
+        _native.call({"op": "write_run", "out": path_value(directory), "files": self.files, "inputs": self._inputs},
                      label=None)
 
 

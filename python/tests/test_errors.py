@@ -140,3 +140,21 @@ def test_raw_c_abi_never_crashes():
     assert "error" in json.loads(ctypes.string_at(pointer).decode())
     lib.andromeda_free(pointer)
     lib.andromeda_free(None)
+
+
+@pytest.mark.parametrize("out", [123, "", "/", ".", "a\0b"])
+def test_bad_output_folders(out, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(sim.AndromedaSimError) as e:
+        sim.run("genslm", out=out, show_progress=False)  # type: ignore[arg-type]
+    assert e.value.kind in ("input", "output_refused")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_exception_in_a_progress_callback_stops_the_call_and_is_raised(tmp_path):
+    def broken(fraction):
+        raise ZeroDivisionError("from the callback")
+
+    with pytest.raises(ZeroDivisionError):
+        sim.run("andromeda-multitenant", out=str(tmp_path / "o"), progress=broken, show_progress=False)
+    assert list(tmp_path.iterdir()) == []
