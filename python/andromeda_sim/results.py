@@ -58,12 +58,14 @@ class RunResult:
     @property
     def summary(self) -> Dict[str, Any]:
         """summary.json as a dict: the figures, the resolved inputs, version and seed."""
-        return json.loads(self.files["summary.json"])
+        summary: Dict[str, Any] = json.loads(self.files["summary.json"])
+        return summary
 
     @property
     def timing(self) -> Dict[str, Any]:
         """timing.json as a dict (wall-clock figures: the one output that differs between runs)."""
-        return json.loads(self.files["timing.json"])
+        timing: Dict[str, Any] = json.loads(self.files["timing.json"])
+        return timing
 
     @property
     def scaling(self) -> pd.DataFrame:
