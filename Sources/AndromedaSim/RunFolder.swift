@@ -172,11 +172,7 @@ public final class RunFolder: @unchecked Sendable {
     /// the marker): staged in a private temporary folder, read back and removed, so they are the
     /// same bytes ``write(_:timing:timeline:)`` puts on disk.
     public static func files(_ run: Andromeda.Results, timing: RunTiming) throws -> [(path: String, text: String)] {
-        var template = Array((NSTemporaryDirectory() + "/andromeda-sim-run-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ReportError("\(NSTemporaryDirectory()): cannot create a temporary folder: \(String(cString: strerror(errno)))")
-        }
-        let parent = String(cString: made)
+        let parent = try TemporaryFiles.makeFolder(prefix: "andromeda-sim-run-")
         defer { TemporaryFiles.removeTree(parent) }
         let folder = try RunFolder(parent + "/run", scenario: run.scenario, scenarioFile: nil)
         defer { folder.abandon() }

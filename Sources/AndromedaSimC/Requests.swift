@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AndromedaSim
 import Foundation
 
@@ -155,10 +148,10 @@ struct Requests {
     func train() throws -> JSONOutput {
         let names = ModelCatalog.all.map(\.name)
         let model = try reader.choice("model", default: "genslm-123m", allowed: names)
-        let systems = try reader.int("systems", default: 1, range: 1...16)
-        let batch = try reader.int("batch", default: 32, range: 1...100_000)
-        let seqLen = reader.has("seq_len") ? try reader.int("seq_len", range: 1...1_048_576) : nil
-        let steps = try reader.int("steps", default: 100, range: 1...1_000_000_000)
+        let systems = try reader.int("systems", default: 1, range: QuestionLimits.trainSystems)
+        let batch = try reader.int("batch", default: 32, range: QuestionLimits.trainBatch)
+        let seqLen = reader.has("seq_len") ? try reader.int("seq_len", range: QuestionLimits.seqLen) : nil
+        let steps = try reader.int("steps", default: 100, range: Int(QuestionLimits.steps.lowerBound)...Int(QuestionLimits.steps.upperBound))
         let seed = try reader.int("seed", default: 42, range: 0...Int.max)
         let fullDetail = try reader.bool("full_detail", default: false)
         let microBatch = reader.has("micro_batch") ? try reader.int("micro_batch", range: 1...batch) : nil
@@ -213,11 +206,11 @@ struct Requests {
     /// `plan_min_systems`: the fewest systems that train a model by a deadline.
     func planMinSystems() throws -> JSONOutput {
         let model = try reader.choice("model", allowed: ModelCatalog.all.map(\.name))
-        let batch = try reader.int("batch", range: 1...1_000_000)
-        let samples = try reader.int("samples", range: 1...1_000_000_000_000_000)
-        let deadlineH = try reader.double("deadline_h", range: 0...1e6, unit: "h")
+        let batch = try reader.int("batch", range: QuestionLimits.planBatch)
+        let samples = try reader.int("samples", range: Int(QuestionLimits.samples.lowerBound)...Int(QuestionLimits.samples.upperBound))
+        let deadlineH = try reader.double("deadline_h", range: 0...QuestionLimits.maxHours, unit: "h")
         guard deadlineH > 0 else { throw reader.error("deadline_h", "is 0; the allowed range is (0, 1e6] h") }
-        let clusterSystems = try reader.int("cluster_systems", default: 16, range: 1...192)
+        let clusterSystems = try reader.int("cluster_systems", default: 16, range: QuestionLimits.clusterSystems)
         try reader.finish()
         guard let m = ModelCatalog.model(named: model) else { throw reader.error("model", "not a built-in model") }
         var cluster = ClusterSpec()
@@ -244,20 +237,19 @@ struct Requests {
     func planMaxRate() throws -> JSONOutput {
         var s = try scenario().scenario
         let policy = try reader.choice("policy", default: PolicyName.easyBackfill.rawValue, allowed: PolicyName.names)
-        let p95WaitH = try reader.double("p95_wait_h", range: 0...1e6, unit: "h")
+        let p95WaitH = try reader.double("p95_wait_h", range: 0...QuestionLimits.maxHours, unit: "h")
         guard p95WaitH > 0 else { throw reader.error("p95_wait_h", "is 0; the allowed range is (0, 1e6] h") }
-        let lo = try reader.double("min", default: 0.1, range: 1e-6...1e9, unit: "jobs/h")
-        let hi = try reader.double("max", default: 20, range: 1e-6...1e9, unit: "jobs/h")
+        let lo = try reader.double("min", default: 0.1, range: QuestionLimits.arrivalRate, unit: "jobs/h")
+        let hi = try reader.double("max", default: 20, range: QuestionLimits.arrivalRate, unit: "jobs/h")
         guard lo < hi else { throw reader.error("max", "is not above min (\(lo)); the allowed range is min < max <= 1e9 jobs/h") }
-        let jobs = reader.has("jobs") ? try reader.int("jobs", range: 1...1_000_000) : nil
+        let jobs = reader.has("jobs") ? try reader.int("jobs", range: QuestionLimits.jobs) : nil
         try reader.finish()
         guard s.multitenant?.generator != nil else { throw reader.error("scenario", "has no generated multitenant workload; expected a scenario with multitenant.generate") }
         if let jobs { s.multitenant?.generator?.jobs = jobs }
         s.multitenant?.config.horizon = nil
         let target = try SimDuration(seconds: p95WaitH * 3600)
-        let a = try call.reporting {
-            try Planning.highestArrivalRate(s, policy: PolicyName(rawValue: policy)!, p95Wait: target, range: lo...hi)
-        }
+        guard let p = PolicyName(rawValue: policy) else { throw reader.error("policy", "not a policy") }
+        let a = try call.reporting { try Planning.highestArrivalRate(s, policy: p, p95Wait: target, range: lo...hi) }
         return .object([
             ("rate_per_h", a.rate.map { .double($0, decimals: nil) } ?? .null),
             ("tried", .array(a.tried.map { .object([("rate_per_h", .double($0.rate, decimals: nil)),
@@ -272,7 +264,8 @@ struct Requests {
         let policy = try reader.choice("policy", default: PolicyName.easyBackfill.rawValue, allowed: PolicyName.names)
         try reader.finish()
         guard s.multitenant != nil else { throw reader.error("scenario", "has no multitenant section; expected a scenario with one") }
-        let a = try call.reporting { try Planning.memoryXNeeded(s, policy: PolicyName(rawValue: policy)!) }
+        guard let p = PolicyName(rawValue: policy) else { throw reader.error("policy", "not a policy") }
+        let a = try call.reporting { try Planning.memoryXNeeded(s, policy: p) }
         return .object([
             ("largest_job_bytes", .double(a.largestJobBytes, decimals: nil)),
             ("peak_concurrent_bytes", .double(a.peakConcurrentBytes, decimals: nil)),
@@ -323,12 +316,9 @@ struct Requests {
                                          against: OutputSafety.inputs(scenarioFile: loaded.file, loaded.scenario))
             directory = out
         } else {
-            var template = Array((NSTemporaryDirectory() + "/andromeda-sim-sweep-XXXXXX").utf8CString)
-            guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-                throw ReportError("\(NSTemporaryDirectory()): cannot create a temporary folder: \(String(cString: strerror(errno)))")
-            }
-            temporary = String(cString: made)
-            directory = temporary! + "/sweep"
+            let folder = try TemporaryFiles.makeFolder(prefix: "andromeda-sim-sweep-")
+            temporary = folder
+            directory = folder + "/sweep"
         }
         let call = self.call
         let outcome = try SweepRunner.run(sweep, source: loaded.source, directory: directory, workers: workers,
