@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layering (dependencies point down only):
 //   andromeda-sim (CLI) -> AndromedaSim (library product) -> models -> SimEngine
+//   AndromedaSimC (the C ABI, a dynamic library for Python) -> AndromedaSim
 //   SimHost wraps the C libraries hwloc and jemalloc; SimEngine imports no model.
 // The simulation's hot modules are optimised in debug builds too, so that the test suite (a
 // debug build) can run the calibration's leave-one-out (about 7,000 simulated steps) in seconds.
@@ -13,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "AndromedaSim", targets: ["AndromedaSim"]),
         .executable(name: "andromeda-sim", targets: ["andromeda-sim"]),
+        // The C ABI (JSON in, JSON out) that the Python package python/andromeda_sim loads.
+        .library(name: "andromeda_sim_c", type: .dynamic, targets: ["AndromedaSimC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,9 +36,10 @@ let package = Package(
         .target(name: "SimEngine", dependencies: ["CSimPrefetch"], swiftSettings: optimisedInDebug),
         // The one JSON string escaper and the one XML/HTML escaper every output uses.
         .target(name: "TextEscaping"),
+        // SimHost finds jemalloc at run time; the command line and the tests link it (JemallocLink).
         .target(
             name: "SimHost",
-            dependencies: ["CHwloc", "CJemalloc"]
+            dependencies: ["CHwloc"]
         ),
         .target(name: "Hardware", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
         .target(name: "Training", dependencies: ["SimEngine", "Hardware"], swiftSettings: optimisedInDebug),
@@ -48,8 +52,11 @@ let package = Package(
         .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim"]
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim",
+                           "TextEscaping"]
         ),
+        // The C ABI over AndromedaSim: andromeda_call (JSON in, JSON out), andromeda_free.
+        .target(name: "AndromedaSimC", dependencies: ["AndromedaSim"], exclude: ["andromeda_sim.h"]),
         .target(name: "ScenarioFormat", dependencies: ["TextEscaping"]),
         // C's fixed-point formatting of doubles, called directly (CSV and JSON numbers).
         .target(name: "CNumberFormat"),
@@ -58,11 +65,12 @@ let package = Package(
             name: "andromeda-sim",
             dependencies: [
                 "AndromedaSim",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
-        .testTarget(name: "SimHostTests", dependencies: ["SimHost"]),
+        .testTarget(name: "SimHostTests", dependencies: ["SimHost", "CJemalloc"]),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import SimEngine
 import SimHost
 
 /// Runs a ``Sweep`` into a folder, in parallel, resumably and in shards.
@@ -31,10 +32,14 @@ public enum SweepRunner {
 
     /// Runs the points of `sweep` that `shard` selects and that are not done yet in `directory`,
     /// on `workers` threads pinned one per core with hwloc. `progress` is called (under a lock)
-    /// after each point with (done, total).
+    /// after each point with (done, total). When `cancelled` returns true (it is asked before each
+    /// point), no further point starts; the points running finish and are kept, and the run
+    /// throws ``SimulationError/cancelled`` without writing the final files (running again into
+    /// the same folder resumes).
     public static func run(_ sweep: Sweep, source: String, directory: String, workers: Int,
                            shard: (index: Int, count: Int) = (0, 1),
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Outcome {
+                           progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           cancelled: (@Sendable () -> Bool)? = nil) throws -> Outcome {
         // One process per folder: a second run, sweep or merge into it is refused (OutputRefused).
         let lock = try OutputLock(directory)
         defer { lock.release() }
@@ -43,7 +48,7 @@ public enum SweepRunner {
         let mine = sweep.points.indices.filter { $0 % shard.count == shard.index }
         // A point is done when its completion marker and files verify; any other is run (again).
         let todo = mine.filter { k in ((try? verifiedPoint(sweep, k, in: directory)) ?? nil) == nil }
-        let state = WorkState(todo: todo, total: mine.count, done: mine.count - todo.count, progress: progress)
+        let state = WorkState(todo: todo, total: mine.count, done: mine.count - todo.count, progress: progress, cancelled: cancelled)
         let binder = CPUBinder.shared
         let cpus = binder.workerCPUs(count: max(1, workers))
         let threads = min(max(1, workers), max(1, todo.count))
@@ -76,6 +81,7 @@ public enum SweepRunner {
         }
         group.wait()
         if let e = state.error { throw state.cannotWrite ? ReportError(e) as Error : SweepError(e) }
+        if state.stopped { throw SimulationError.cancelled }
         let complete = try assemble(sweep, directory: directory)
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
@@ -268,11 +274,15 @@ final class WorkState: @unchecked Sendable {
     private var done: Int
     private let total: Int
     private let progress: (@Sendable (Int, Int) -> Void)?
+    private let cancelled: (@Sendable () -> Bool)?
+    /// True when the caller cancelled the run before every point had started.
+    private(set) var stopped = false
     private(set) var error: String?
     /// Whether the error is an output that could not be written (exit status 1).
     private(set) var cannotWrite = false
 
-    init(todo: [Int], total: Int, done: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+    init(todo: [Int], total: Int, done: Int, progress: (@Sendable (Int, Int) -> Void)?, cancelled: (@Sendable () -> Bool)? = nil) {
+        self.cancelled = cancelled
         self.todo = todo
         self.total = total
         self.done = done
@@ -281,7 +291,11 @@ final class WorkState: @unchecked Sendable {
 
     func next() -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard error == nil, cursor < todo.count else { return nil }
+        guard error == nil, !stopped, cursor < todo.count else { return nil }
+        if let cancelled, cancelled() {
+            stopped = true
+            return nil
+        }
         cursor += 1
         return todo[cursor - 1]
     }

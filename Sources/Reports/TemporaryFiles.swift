@@ -90,6 +90,17 @@ public enum TemporaryFiles {
         for _ in 0..<5 where lstat(path, &st) == 0 { remove(path) }
     }
 
+    /// Creates a new private folder (mode 0700, `mkdtemp`) named `<prefix>XXXXXX` under the
+    /// system's temporary folder and returns its path; the caller removes it (``removeTree(_:)``).
+    public static func makeFolder(prefix: String) throws(ReportError) -> String {
+        let base = NSTemporaryDirectory()
+        var template = Array((base + "/" + prefix + "XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
+            throw ReportError("\(base): cannot create a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
     /// Handles SIGINT, SIGTERM and SIGHUP: removes the registered temporary paths, then ends the
     /// process with the signal's default action (so the exit status still says which signal).
     /// Call once, early.

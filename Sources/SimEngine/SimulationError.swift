@@ -8,6 +8,8 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
     case scheduledInPast(String)
     /// A model reported a failure of its own.
     case model(String)
+    /// The caller asked the work to stop (``WorkProgress/cancel()``).
+    case cancelled
 
     /// A readable message naming the kind of error.
     public var description: String {
@@ -16,6 +18,7 @@ public enum SimulationError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidDuration(let s): return "invalid duration: \(s)"
         case .scheduledInPast(let s): return "event scheduled in the past: \(s)"
         case .model(let s): return s
+        case .cancelled: return "cancelled by the caller"
         }
     }
 }

@@ -42,6 +42,7 @@ public final class WorkProgress: @unchecked Sendable {
     private var windows: [(lo: Double, width: Double)] = []
     private var best = 0.0
     private var done = false
+    private var cancelled = false
 
     /// A reporter calling `handler` at most once per `interval` seconds (0: on every update).
     public init(interval: Double = 0.2, handler: @escaping @Sendable (Snapshot) -> Void) {
@@ -72,6 +73,20 @@ public final class WorkProgress: @unchecked Sendable {
         let (lo, width) = windows.last ?? (0, 1)
         lock.unlock()
         report(absolute: lo + width * min(1, max(0, fraction.isFinite ? fraction : 0)))
+    }
+
+    /// Asks the work to stop: simulations running under this reporter end with
+    /// ``SimulationError/cancelled`` at their next slice, and loops that check ``isCancelled``
+    /// stop at their next iteration. Callable from any thread (a handler may call it).
+    public func cancel() {
+        lock.lock(); defer { lock.unlock() }
+        cancelled = true
+    }
+
+    /// True once ``cancel()`` was called.
+    public var isCancelled: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cancelled
     }
 
     /// Ends the work: calls the handler once more with `finished` set (for the bar to clear).
@@ -117,7 +132,8 @@ public final class WorkProgress: @unchecked Sendable {
 extension Simulation {
     /// Runs like ``run(_:until:maxEvents:)`` until the events run out or the model stops it; when
     /// a ``WorkProgress`` is current, in slices of `slice` events, reporting `fraction()` between
-    /// slices (so the event loop itself is untouched). Models whose events are costly (a shared
+    /// slices (so the event loop itself is untouched) and ending with ``SimulationError/cancelled``
+    /// once the reporter is cancelled. Models whose events are costly (a shared
     /// cluster's events run contention probes) use smaller slices.
     /// (Inlinable, so that the run loop is specialised for the caller's handler.)
     @inlinable
@@ -128,6 +144,7 @@ extension Simulation {
             let outcome = try run(&handler, maxEvents: max(1, slice))
             p.update(fraction())
             if outcome != .reachedEventLimit { return outcome }
+            if p.isCancelled { throw .cancelled }
         }
     }
 }

@@ -1,4 +1,3 @@
-import CJemalloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,9 +28,13 @@ public struct AllocatorStats: Sendable, Codable, Equatable {
     }
 }
 
-/// The process memory allocator. SimHost links Debian's jemalloc (no `je_`
-/// prefix), so it replaces `malloc` for every process that links SimHost.
-/// All members are thread-safe. A `stats()` refresh costs tens of
+/// The process memory allocator. The command line (and the test bundle) link
+/// Debian's jemalloc (no `je_` prefix, so it replaces `malloc` for the whole
+/// process); SimHost itself does not link it but finds jemalloc's `mallctl`
+/// at run time, so that the library also loads into a process that cannot
+/// take jemalloc (the C ABI's dynamic library in Python: jemalloc's
+/// initial-exec TLS cannot be loaded by `dlopen`). Without jemalloc, `stats()`
+/// is nil and ``name`` says so. All members are thread-safe. A `stats()` refresh costs tens of
 /// microseconds: call it per report, never inside a hot loop.
 public enum Allocator {
     /// "jemalloc <version>" as reported by `mallctl("version")`; a note is
@@ -43,6 +46,7 @@ public enum Allocator {
     public static var isProcessAllocator: Bool { cachedIsProcessAllocator }
 
     private static let cachedName: String = {
+        guard mallctlFunction != nil else { return "system malloc (jemalloc not loaded)" }
         guard let version = readVersion() else { return "unknown allocator (mallctl failed)" }
         let base = "jemalloc \(version)"
         return cachedIsProcessAllocator ? base : base + " (linked, but malloc is not jemalloc)"
@@ -98,6 +102,26 @@ public enum Allocator {
         #else
         return 0
         #endif
+    }
+
+    private typealias Mallctl = @convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?,
+                                               UnsafeMutableRawPointer?, Int) -> Int32
+
+    /// jemalloc's `mallctl`, when jemalloc is loaded in the process (looked up once).
+    private static let mallctlFunction: Mallctl? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(nil, "mallctl") else { return nil }
+        return unsafeBitCast(symbol, to: Mallctl.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// `mallctl(name, oldp, oldlenp, newp, newlen)`; -1 without jemalloc.
+    private static func mallctl(_ name: String, _ oldp: UnsafeMutableRawPointer?, _ oldlenp: UnsafeMutablePointer<Int>?,
+                                _ newp: UnsafeMutableRawPointer?, _ newlen: Int) -> Int32 {
+        guard let f = mallctlFunction else { return -1 }
+        return name.withCString { f($0, oldp, oldlenp, newp, newlen) }
     }
 
     /// Reads a fixed-size mallctl value (`size_t`, `uint64_t`); nil on error.

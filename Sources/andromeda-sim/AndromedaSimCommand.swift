@@ -28,6 +28,7 @@ struct AndromedaSimCommand: ParsableCommand {
     static func main() {
         // An interrupted run removes its temporary files and staging folder before it ends.
         TemporaryFiles.installSignalCleanup()
+        JemallocLink.check()
         do {
             var command = try parseAsRoot()
             try command.run()

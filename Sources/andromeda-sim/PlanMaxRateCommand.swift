@@ -16,9 +16,9 @@ struct PlanMaxRateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generated jobs per simulation (1 to \(MultitenantSpec.maxJobs); default: the scenario's).") var jobs: Int?
 
     func run() throws {
-        guard p95WaitH.isFinite, p95WaitH > 0, p95WaitH <= 1e6 else { fail("--p95-wait-h must be in (0, 1e6] hours") }
+        guard p95WaitH.isFinite, p95WaitH > 0, p95WaitH <= QuestionLimits.maxHours else { fail("--p95-wait-h must be in (0, 1e6] hours") }
         // The generator's own range (generate.arrival_rate_per_h).
-        guard min.isFinite, max.isFinite, min >= 1e-6, max <= 1e9, min < max else {
+        guard min.isFinite, max.isFinite, min >= QuestionLimits.arrivalRate.lowerBound, max <= QuestionLimits.arrivalRate.upperBound, min < max else {
             fail("--min and --max must satisfy 1e-6 <= --min < --max <= 1e9 jobs/h (got \(min) and \(max))")
         }
         var s: Scenario

@@ -18,12 +18,12 @@ struct PlanMinSystemsCommand: ParsableCommand {
         guard ModelCatalog.model(named: model) != nil else {
             throw ValidationError("unknown model \(model); known: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
         }
-        guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be 1 to 1000000") }
-        guard samples.isFinite, samples >= 1, samples <= 1e15, samples == samples.rounded() else {
+        guard QuestionLimits.planBatch.contains(batch) else { throw ValidationError("--batch must be 1 to 1000000") }
+        guard samples.isFinite, QuestionLimits.samples.contains(samples), samples == samples.rounded() else {
             throw ValidationError("--samples must be a whole number from 1 to 1e15")
         }
-        guard deadlineH.isFinite, deadlineH > 0, deadlineH <= 1e6 else { throw ValidationError("--deadline-h must be in (0, 1e6]") }
-        guard (1...192).contains(clusterSystems) else { throw ValidationError("--cluster-systems must be 1 to 192") }
+        guard deadlineH.isFinite, deadlineH > 0, deadlineH <= QuestionLimits.maxHours else { throw ValidationError("--deadline-h must be in (0, 1e6]") }
+        guard QuestionLimits.clusterSystems.contains(clusterSystems) else { throw ValidationError("--cluster-systems must be 1 to 192") }
     }
 
     func run() throws {

@@ -43,16 +43,11 @@ struct RunCommand: ParsableCommand {
             }
         }
         let dir = out ?? "out/\(parsed.name)"
-        // Before anything is written: the outputs never land on an input or on each other.
-        let traceInside: String?
+        // Checked against the inputs and locked before the run; staged and swapped in as one set after it.
+        let folder: RunFolder
         do {
-            let inputs = OutputSafety.inputs(scenarioFile: scenarioFile, parsed)
-            try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir, against: inputs)
-            traceInside = try trace.flatMap { (t) throws(OutputRefused) in try OutputSafety.checkTrace(t, folder: dir, inputs: inputs) }
-        } catch { fail("\(error)") }
-        // Locked from now on; the files are staged and swapped in as one set at the end.
-        let folder: OutputFolder
-        do { folder = try OutputFolder(dir) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
+            folder = try RunFolder(dir, scenario: parsed, scenarioFile: scenarioFile, trace: trace)
+        } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
         let timeline = trace.map { _ in ChromeTrace() }
         let run: Andromeda.Results
         do {
@@ -64,25 +59,11 @@ struct RunCommand: ParsableCommand {
         } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies
         let timing = RunTiming(run, wallSeconds: RunTiming.seconds(clock.now - t0), fullDetail: fullDetail)
-        // A trace file inside the output folder belongs to the set; one elsewhere is written alone.
         do {
-            let staging = folder.staging
-            // The report links the trace only when it is inside the folder; elsewhere it shows the path.
-            try ScalingOutputs.write(results, policies: policyRuns, trace: trace.map { HTMLReport.TraceFile(inside: traceInside, shown: $0) },
-                                     to: staging)
-            try timing.write(toFolder: staging)
-            if let traceInside, let timeline {
-                // Checked before the run; a file the outputs gained since is never replaced either.
-                guard !FileManager.default.fileExists(atPath: folder.staged(traceInside)) else {
-                    folder.abandon()
-                    fail("--trace \(trace ?? traceInside): \(traceInside) is a file the run writes; choose another name, such as trace.json")
-                }
-                try timeline.write(to: folder.staged(traceInside))
-            }
-            try folder.commit()
-            if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
+            try folder.write(run, timing: timing, timeline: timeline)
+        } catch let e as OutputRefused {
+            fail("\(e)")
         } catch {
-            folder.abandon()
             cannotWrite(error)
         }
         if !quiet {

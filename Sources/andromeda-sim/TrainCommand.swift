@@ -24,10 +24,10 @@ struct TrainCommand: ParsableCommand {
         guard ModelCatalog.model(named: model) != nil else {
             throw ValidationError("unknown model \(model); known: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
         }
-        guard (1...16).contains(systems) else { throw ValidationError("--systems must be 1 to 16") }
-        guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be 1 to 100000") }
-        guard (1...1_000_000_000).contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
-        if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        guard QuestionLimits.trainSystems.contains(systems) else { throw ValidationError("--systems must be 1 to 16") }
+        guard QuestionLimits.trainBatch.contains(batch) else { throw ValidationError("--batch must be 1 to 100000") }
+        guard QuestionLimits.steps.contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
+        if let s = seqLen, !QuestionLimits.seqLen.contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
         if let m = microBatch, !(1...batch).contains(m) { throw ValidationError("--micro-batch must be 1 to --batch (\(batch))") }
         guard ["cs-2", "cs-3"].contains(system) else { throw ValidationError("--system must be cs-2 or cs-3") }
     }

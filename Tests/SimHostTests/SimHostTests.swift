@@ -1,3 +1,4 @@
+import CJemalloc
 import Foundation
 import XCTest
 
@@ -54,6 +55,13 @@ final class SimHostTests: XCTestCase {
         if let now = binder.currentThreadCPUs() { XCTAssertEqual(now, [first]) }
         XCTAssertFalse(binder.bindCurrentThread(toCPU: -1))
         XCTAssertFalse(binder.bindCurrentThread(toCPU: 1 << 20))
+    }
+
+    func testJemallocIsLinkedIntoTheTests() {
+        // The test bundle links jemalloc as the command line does (SimHost finds it at run time).
+        var version: UnsafePointer<CChar>? = nil
+        var length = MemoryLayout<UnsafePointer<CChar>?>.size
+        XCTAssertEqual(mallctl("version", &version, &length, nil, 0), 0)
     }
 
     func testAllocatorIsJemalloc() {
