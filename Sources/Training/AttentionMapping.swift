@@ -128,6 +128,18 @@ public enum AttentionMapping {
                                  bytesPerCore: bytes, bound: slowest.bound)
     }
 
+    /// When core (i, 0) of the last row with the longest stripes finishes its last block: a lower
+    /// bound of the partition's time (``rowChain`` ends no earlier).
+    static func firstCoreDone(_ shape: AttentionShape, stripes p: Int, waves: Int, hop: Double, costs: AttentionCosts) -> Double {
+        let s = shape.sequence, wd = Double(shape.headWidth)
+        let i = s % p == 0 ? p - 1 : s % p - 1
+        let n = Double(stripeLength(sequence: s, stripes: p, index: i))
+        let qWords = n * wd, kvWords = 2 * Double(stripeLength(sequence: s, stripes: p, index: 0)) * wd
+        let c = costs.cycles(pairs: pairs(sequence: s, stripes: p, row: i, column: 0, causal: shape.causal), headWidth: shape.headWidth)
+        let perWave = c + (p > 1 ? n * (wd + 2) * costs.mergeCyclesPerWord : 0)
+        return max(qWords, kvWords + Double(i) * hop) + Double(waves - 1) * max(max(qWords, kvWords), perWave) + c
+    }
+
     /// Bytes per core: the Q, K and V stripes (16-bit), the partial result (32-bit; a
     /// neighbour's is merged word by word as it arrives), one query's scores (32-bit).
     public static func bytesPerCore(_ shape: AttentionShape, stripes p: Int) -> Int {
@@ -194,18 +206,18 @@ public enum AttentionMapping {
         var best: AttentionEstimate?
         let top = min(shape.sequence, rows, columns)
         guard top >= 1 else { return nil }
-        // Widest first; a partition whose busiest core's blocks alone (waves x its longest block)
-        // cannot beat the best so far is not priced. Ties go to the smaller side.
-        for p in candidateStripes(upTo: top).reversed() where bytesPerCore(shape, stripes: p) <= freeBytesPerCore {
-            if let b = best {
-                let squares = (rows / p) * (columns / p)
-                guard squares > 0 else { continue }
-                let waves = Double((shape.instances + squares - 1) / squares)
-                let i = shape.sequence % p == 0 ? p - 1 : shape.sequence % p - 1
-                let block = costs.cycles(pairs: pairs(sequence: shape.sequence, stripes: p, row: i, column: 0, causal: shape.causal),
-                                         headWidth: shape.headWidth)
-                if waves * block > b.cycles * (1 + 1e-9) { continue }
-            }
+        // Branch and bound: a partition cannot beat the last block of its slowest row's first core
+        // (the chain only adds to it), so partitions are priced in the order of that bound and the
+        // search stops when the bound reaches the best time found. Ties go to the smaller side.
+        var bounds: [(bound: Double, stripes: Int)] = []
+        for p in candidateStripes(upTo: top) where bytesPerCore(shape, stripes: p) <= freeBytesPerCore {
+            let squares = (rows / p) * (columns / p)
+            guard squares > 0 else { continue }
+            bounds.append((firstCoreDone(shape, stripes: p, waves: (shape.instances + squares - 1) / squares, hop: hop, costs: costs), p))
+        }
+        bounds.sort { $0.bound < $1.bound || ($0.bound == $1.bound && $0.stripes < $1.stripes) }
+        for (bound, p) in bounds {
+            if let b = best, bound > b.cycles * (1 + 1e-9) { break }
             guard let e = estimate(shape, stripes: p, rows: rows, columns: columns, hop: hop, costs: costs) else { continue }
             if let b = best {
                 if e.cycles < b.cycles * (1 - 1e-9) || (e.cycles <= b.cycles * (1 + 1e-9) && p < b.stripes) { best = e }
