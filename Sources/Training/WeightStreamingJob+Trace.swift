@@ -12,6 +12,9 @@ extension WeightStreamingJob {
         let gradNames: [String]
         let updateNames: [String]
         let swarmTrack: String
+        /// Per pass: its layer's operations in the order the pass runs them (reversed backward),
+        /// each with its share of the pass's operations (the mapping model's times).
+        let passOps: [[(name: String, share: Double)]]
         @exclusivity(unchecked) var streamStart: Int64 = 0
         @exclusivity(unchecked) var updateStart: Int64 = 0
         @exclusivity(unchecked) var checkpointStart: Int64 = 0
@@ -26,7 +29,8 @@ extension WeightStreamingJob {
         @exclusivity(unchecked) var passStart: [Int64]
 
         init(laneTracks: [String], passNames: [String], weightNames: [String], gradNames: [String],
-             updateNames: [String], swarmTrack: String, lanes: Int, passes: Int) {
+             updateNames: [String], swarmTrack: String, passOps: [[(name: String, share: Double)]], lanes: Int, passes: Int) {
+            self.passOps = passOps
             self.laneTracks = laneTracks
             self.passNames = passNames
             self.weightNames = weightNames
@@ -52,11 +56,20 @@ extension WeightStreamingJob {
             return contiguous ? "CS-2 \(first)-\(last)" : "CS-2 " + group.map(String.init).joined(separator: ",")
         }
         let passNames = plan.passes.map { "L\($0.layer) \($0.backward ? "bwd" : "fwd") m\($0.micro)" }
+        var byKind: [LayerCost.Kind: [(name: String, share: Double)]] = [:]
+        for m in plan.mappings {
+            let total = m.forwardNanoseconds
+            byKind[m.kind] = total > 0 && total.isFinite ? m.ops.map { ($0.op.name, $0.nanoseconds / total) } : []
+        }
+        let passOps = plan.passes.map { p -> [(name: String, share: Double)] in
+            let ops = byKind[plan.layers[p.layer].kind] ?? []
+            return p.backward ? ops.reversed() : ops
+        }
         return TraceState(laneTracks: laneTracks, passNames: passNames,
                           weightNames: plan.passes.map { "weights L\($0.layer)" },
                           gradNames: plan.layers.indices.map { "grads L\($0)" },
                           updateNames: plan.layers.indices.map { "update L\($0)" },
-                          swarmTrack: "SwarmX \(traceLabel)", lanes: lanes, passes: plan.passes.count)
+                          swarmTrack: "SwarmX \(traceLabel)", passOps: passOps, lanes: lanes, passes: plan.passes.count)
     }
 
     /// Notes when something that ends in a span started.
@@ -86,6 +99,15 @@ extension WeightStreamingJob {
             let start = t.computeStart[s]
             let end = overhead < now.nanoseconds - start ? start + overhead : now.nanoseconds
             trace.span(track: t.laneTracks[s], name: "pass overhead", start: SimTime(nanoseconds: start), end: SimTime(nanoseconds: end))
+        }
+        // Its operations after it, in order, each its share of the rest of the pass (the mapping
+        // model's times: "attention", "qkv", ...; train --mapping prints them).
+        var at = min(t.computeStart[s] + max(0, overhead), now.nanoseconds)
+        let rest = Double(now.nanoseconds - at)
+        for op in t.passOps[p] {
+            let end = min(now.nanoseconds, at + Int64((op.share * rest).rounded()))
+            if end > at { trace.span(track: t.laneTracks[s], name: op.name, start: SimTime(nanoseconds: at), end: SimTime(nanoseconds: end)) }
+            at = end
         }
     }
 

@@ -117,9 +117,21 @@ final class TraceTests: XCTestCase {
             .compactMap { Int64($0.split(separator: " ")[3]) }
         XCTAssertEqual(Int64(job.filter { $0["name"] as? String == "checkpoint" }.count) + crossed.reduce(0, +), one.checkpoints)
         let lane = p.events(onTrack: "CS-2 0", process: "CS-2 systems")
-        let compute = lane.filter { $0["name"] as? String != "pass overhead" }
+        let opNames: Set<String> = ["gather", "norm1", "qkv", "attention", "proj", "norm2", "ffn-up", "activation", "ffn-down",
+                                    "norm-final", "vocab", "loss"]
+        let compute = lane.filter { $0["name"] as? String != "pass overhead" && !opNames.contains($0["name"] as? String ?? "") }
         // Every pass shows the fixed cost it pays (EfficiencyModel.passOverheadSeconds) nested at its start.
-        XCTAssertEqual(lane.count - compute.count, compute.count, "one pass-overhead span per pass")
+        XCTAssertEqual(lane.filter { $0["name"] as? String == "pass overhead" }.count, compute.count, "one pass-overhead span per pass")
+        // Then its operations, as the mapping model prices them: a block's forward runs attention
+        // after qkv; its backward runs them reversed.
+        let ops = lane.compactMap { $0["name"] as? String }.filter(opNames.contains)
+        XCTAssertEqual(ops.filter { $0 == "attention" }.count, ops.filter { $0 == "qkv" }.count)
+        XCTAssertGreaterThan(ops.filter { $0 == "attention" }.count, 0)
+        let firstBlock = try XCTUnwrap(ops.firstIndex(of: "norm1"))
+        XCTAssertEqual(Array(ops[firstBlock..<(firstBlock + 3)]), ["norm1", "qkv", "attention"])
+        for o in lane where opNames.contains(o["name"] as? String ?? "") {
+            XCTAssertGreaterThan(try XCTUnwrap(o["dur"] as? Double), 0)
+        }
         XCTAssertEqual(compute.count % steps.count, 0)
         XCTAssert(compute.contains { $0["name"] as? String == "L0 fwd m0" })
         XCTAssert(compute.contains { $0["name"] as? String == "L0 bwd m0" })
