@@ -41,26 +41,43 @@ public struct PriorityPreemptionPolicy: SchedulingPolicy, IndexedSchedulingPolic
             if a.priority != b.priority { return a.priority > b.priority }
             return PolicySupport.submittedBefore(a, b)
         }
-        // Earlier victims still checkpointing (in start order), and fresh victim candidates in
-        // preemption order; a job leaves its list once counted for some waiting job.
-        var incoming = cluster.running.filter { pending[$0.index] == $0.start }
-        var candidates = cluster.running.filter { pending[$0.index] != $0.start }.sorted { a, b in
-            if a.priority != b.priority { return a.priority < b.priority }
-            if a.start != b.start { return a.start > b.start }
-            return a.index > b.index
-        }
+        var pass = Pass(cluster: cluster, pending: pending)
+        for job in ordered { pass.act(on: job) }
+        pending = pass.stillPending
+        return pass.decisions
+    }
+
+    /// One scheduling pass: what is planned, and the victims counted so far.
+    struct Pass {
+        /// Earlier victims still checkpointing (in start order), and fresh victim candidates in
+        /// preemption order; a job leaves its list once counted for some waiting job.
+        var incoming: [RunningJob]
+        var candidates: [RunningJob]
         var stillPending: [Int: SimTime] = [:]
-        for r in incoming { stillPending[r.index] = r.start }
-        var plan = cluster
+        var plan: ClusterView
         var decisions: [SchedulingDecision] = []
-        for job in ordered {
+
+        init(cluster: ClusterView, pending: [Int: SimTime]) {
+            incoming = cluster.running.filter { pending[$0.index] == $0.start }
+            candidates = cluster.running.filter { pending[$0.index] != $0.start }.sorted { a, b in
+                if a.priority != b.priority { return a.priority < b.priority }
+                if a.start != b.start { return a.start > b.start }
+                return a.index > b.index
+            }
+            for r in incoming { stillPending[r.index] = r.start }
+            plan = cluster
+        }
+
+        /// Starts `job` if it fits; otherwise preempts the shortest prefix of its victim pool that
+        /// makes room, if any does.
+        mutating func act(on job: QueuedJob) {
             if plan.fits(job) {
                 plan.reserve(job)
                 decisions.append(.start(job.index))
-                continue
+                return
             }
             let pool = incoming + candidates.filter { $0.priority < job.priority }
-            guard let used = Self.prefixFreeing(job, pool: pool, plan: plan) else { continue }
+            guard let used = PriorityPreemptionPolicy.prefixFreeing(job, pool: pool, plan: plan) else { return }
             let taken = pool.prefix(used)
             let systems = taken.reduce(0) { $0 + $1.systems }
             let memory = taken.reduce(0.0) { $0 + $1.memoryXBytes }
@@ -77,8 +94,6 @@ public struct PriorityPreemptionPolicy: SchedulingPolicy, IndexedSchedulingPolic
                 }
             }
         }
-        pending = stillPending
-        return decisions
     }
 
     /// The same decisions from the simulation's ``QueueIndex`` (grouped by shape and priority).
@@ -92,52 +107,23 @@ public struct PriorityPreemptionPolicy: SchedulingPolicy, IndexedSchedulingPolic
     mutating func schedule(index: QueueIndex, cluster: ClusterView) -> [SchedulingDecision] {
         defer { index.endPass() }
         let levels = Array(Set(index.active.map { index.buckets[$0].key.priority })).sorted(by: >)
-        var incoming = cluster.running.filter { pending[$0.index] == $0.start }
-        var candidates = cluster.running.filter { pending[$0.index] != $0.start }.sorted { a, b in
-            if a.priority != b.priority { return a.priority < b.priority }
-            if a.start != b.start { return a.start > b.start }
-            return a.index > b.index
-        }
-        var stillPending: [Int: SimTime] = [:]
-        for r in incoming { stillPending[r.index] = r.start }
-        var plan = cluster
-        var decisions: [SchedulingDecision] = []
+        var pass = Pass(cluster: cluster, pending: pending)
         for level in levels {
             while true {
-                var systems = plan.freeSystems, memory = plan.freeMemoryXBytes, groups = plan.freeNodeGroups
-                for r in incoming { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
-                for r in candidates where r.priority < level { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
+                var systems = pass.plan.freeSystems, memory = pass.plan.freeMemoryXBytes, groups = pass.plan.freeNodeGroups
+                for r in pass.incoming { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
+                for r in pass.candidates where r.priority < level { systems += r.systems; memory += r.memoryXBytes; groups += 1 }
                 guard groups >= 1, let h = index.head(where: { b in
                     let bucket = index.buckets[b]
                     return bucket.key.priority == level && bucket.systems <= systems && bucket.memoryXBytes <= memory
                 }) else { break }
                 let job = index.job(h.bucket, h.position)
                 index.hide(bucket: h.bucket, position: h.position)
-                if plan.fits(job) {
-                    plan.reserve(job)
-                    decisions.append(.start(job.index))
-                    continue
-                }
-                let pool = incoming + candidates.filter { $0.priority < job.priority }
-                guard let used = Self.prefixFreeing(job, pool: pool, plan: plan) else { continue }
-                let taken = pool.prefix(used)
-                let takenSystems = taken.reduce(0) { $0 + $1.systems }
-                let takenMemory = taken.reduce(0.0) { $0 + $1.memoryXBytes }
-                plan.freeSystems -= max(0, job.systems - takenSystems)
-                plan.freeMemoryXBytes -= max(0, job.memoryXBytes - takenMemory)
-                for victim in taken {
-                    if incoming.contains(victim) {
-                        incoming.removeAll { $0 == victim }
-                    } else {
-                        candidates.removeAll { $0 == victim }
-                        stillPending[victim.index] = victim.start
-                        decisions.append(.preempt(victim.index))
-                    }
-                }
+                pass.act(on: job)
             }
         }
-        pending = stillPending
-        return decisions
+        pending = pass.stillPending
+        return pass.decisions
     }
 
     /// The length of the shortest prefix of `pool` whose resources, added to what is free in
