@@ -33,6 +33,22 @@ public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
         var extraMemoryXBytes: Double
         /// Node groups free at the shadow time beyond the head's one.
         var extraNodeGroups: Int
+
+        /// Whether `job` fits within the extra.
+        func holds(systems: Int, memoryXBytes: Double) -> Bool {
+            systems <= extraSystems && memoryXBytes <= extraMemoryXBytes && extraNodeGroups >= 1
+        }
+
+        /// Backfills `job` (which fits now and ends by the shadow time or fits within the extra)
+        /// into `plan`: a job running past the shadow time uses up part of the extra.
+        mutating func backfill(_ job: QueuedJob, into plan: inout ClusterView) {
+            if PolicySupport.time(plan.now, plus: job.estimatedRunTime) > shadow {
+                extraSystems -= job.systems
+                extraMemoryXBytes -= job.memoryXBytes
+                extraNodeGroups -= 1
+            }
+            PolicySupport.planStart(job, in: &plan)
+        }
     }
 
     /// Starts jobs from the head of the queue while they fit, then backfills later jobs that cannot
@@ -69,16 +85,8 @@ public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
                 }
                 guard plan.fits(job) else { continue }
                 let endsInTime = PolicySupport.time(plan.now, plus: job.estimatedRunTime) <= reservation.shadow
-                let withinExtra = job.systems <= reservation.extraSystems
-                    && job.memoryXBytes <= reservation.extraMemoryXBytes
-                    && reservation.extraNodeGroups >= 1
-                guard endsInTime || withinExtra else { continue }
-                if !endsInTime {
-                    reservation.extraSystems -= job.systems
-                    reservation.extraMemoryXBytes -= job.memoryXBytes
-                    reservation.extraNodeGroups -= 1
-                }
-                PolicySupport.planStart(job, in: &plan)
+                guard endsInTime || reservation.holds(systems: job.systems, memoryXBytes: job.memoryXBytes) else { continue }
+                reservation.backfill(job, into: &plan)
                 decisions.append(.start(job.index))
             }
             break
@@ -113,8 +121,7 @@ public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
                 var best: (bucket: Int, position: Int)? = nil
                 for b in index.active where index.fits(b, plan) {
                     let bucket = index.buckets[b]
-                    let withinExtra = bucket.systems <= reservation.extraSystems && bucket.memoryXBytes <= reservation.extraMemoryXBytes
-                        && reservation.extraNodeGroups >= 1
+                    let withinExtra = reservation.holds(systems: bucket.systems, memoryXBytes: bucket.memoryXBytes)
                     guard let p = index.first(in: b, after: cursor, atMost: withinExtra ? Int64.max - 1 : window) else { continue }
                     if let c = best {
                         if index.precedes(b, p, c.bucket, c.position) { best = (b, p) }
@@ -126,13 +133,7 @@ public struct EASYBackfillPolicy: SchedulingPolicy, IndexedSchedulingPolicy {
                 let job = index.job(c.bucket, c.position)
                 index.hide(bucket: c.bucket, position: c.position)
                 cursor = (job.submit, job.index)
-                let endsInTime = PolicySupport.time(plan.now, plus: job.estimatedRunTime) <= reservation.shadow
-                if !endsInTime {
-                    reservation.extraSystems -= job.systems
-                    reservation.extraMemoryXBytes -= job.memoryXBytes
-                    reservation.extraNodeGroups -= 1
-                }
-                PolicySupport.planStart(job, in: &plan)
+                reservation.backfill(job, into: &plan)
                 decisions.append(.start(job.index))
             }
             break
