@@ -197,6 +197,40 @@ public struct WaferLayerStudy {
         return totals
     }
 
+    /// The block's attention as the mapping model prices it, and the attention referee's run of
+    /// the same partition (``AttentionReferee``; not run, with the reason, beyond its size limit).
+    public struct AttentionOutcome {
+        public let shape: AttentionShape
+        public let estimate: AttentionEstimate
+        public let referee: Result<AttentionSimulationResult, GemmProblemError>
+        public let wallSeconds: Double
+    }
+
+    /// The attention of the study's layer (a block) at its micro-batch, in the SRAM left.
+    public func attention() throws(Failure) -> AttentionOutcome {
+        let m = options.model, ws = wafer
+        let shape = AttentionShape(instances: options.microBatch * m.heads, sequence: m.seqLen,
+                                   headWidth: max(1, m.dModel / max(1, m.heads)), causal: m.causal)
+        let costs = mapper.attentionCosts
+        guard let best = AttentionMapping.best(shape, rows: options.rows, columns: options.columns, hop: ws.hopLatencyCycles,
+                                               costs: costs, freeBytesPerCore: freeBytesPerCore) else {
+            throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
+                + "\(freeBytesPerCore) bytes per core left")
+        }
+        let problem = AttentionProblem(rows: options.rows, columns: options.columns, hopLatencyCycles: ws.hopLatencyCycles,
+                                       fmacRate: costs.fmacRate, exponentialCycles: costs.exponentialCycles,
+                                       softmaxOpsPerScore: costs.softmaxOpsPerScore, mergeOpsPerWord: costs.mergeOpsPerWord,
+                                       vectorStartCycles: costs.vectorStartCycles, instances: shape.instances, sequence: shape.sequence,
+                                       headWidth: shape.headWidth, causal: shape.causal, stripes: best.stripes)
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let r: Result<AttentionSimulationResult, GemmProblemError>
+        do { r = .success(try AttentionReferee.simulate(problem)) } catch { r = .failure(error) }
+        let wall = clock.now - t0
+        return AttentionOutcome(shape: shape, estimate: best, referee: r,
+                                wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+    }
+
     /// Writes the per-core utilisation heat map (SVG) of the GEMMs simulated so far to `path`,
     /// titled with the model, layer, operation and grid.
     public func writeHeatMap(to path: String) throws {

@@ -7,12 +7,12 @@ import Foundation
 struct WaferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wafer",
-        abstract: "Simulate one layer's GEMMs core by core on the wafer mesh (the referee of the mapping model).",
+        abstract: "Simulate one layer's GEMMs and attention core by core on the wafer mesh (the referees of the mapping model).",
         discussion: """
             Every core of the grid is an entity; weights stream in from the north edge, cores compute, partial \
             sums reduce west to east (docs/wafer-dataflow.md). Layers: 0 is the embedding (no GEMM), 1 to L the \
             transformer blocks, L+1 the output head. Ops of a block: qkv, proj, ffn-up, ffn-down (and \
-            modulation for DiT); of the head: vocab. Each GEMM's tiling and predicted time come from the mapping \
+            modulation for DiT), and attention (its own referee: squares of cores, docs/wafer-dataflow.md); of the head: vocab. Each GEMM's tiling and predicted time come from the mapping \
             model (WaferMapper, as training runs use it); the referee simulates that tiling.
             Example: andromeda-sim wafer --model genslm-1.3b --layer 1 --op ffn-up --micro-batch 16 --heatmap out/w.svg
             """
@@ -44,6 +44,25 @@ struct WaferCommand: ParsableCommand {
         return v
     }
 
+    /// The block's attention: the partition the mapping model picks in the SRAM left, and the
+    /// attention referee on it (docs/wafer-dataflow.md, "Attention").
+    func attention(_ m: ModelSpec, study: WaferLayerStudy) {
+        let a: WaferLayerStudy.AttentionOutcome
+        do { a = try study.attention() } catch { fail("--micro-batch/--seq-len/--grid: \(error)") }
+        let e = a.estimate
+        print("attention: \(a.shape); \(e.stripes) x \(e.stripes) squares, \(e.squares) side by side, \(e.waves) waves, \(e.bound)-bound, "
+            + "\(e.bytesPerCore) B/core")
+        switch a.referee {
+        case .success(let r):
+            print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
+                         r.cycles, r.cycles / study.wafer.clockHz * 1e6, e.cycles, (r.cycles - e.cycles) / e.cycles * 100))
+            print(String(format: "  busiest core %.1f%%, mean %.1f%% of the square; events %llu, wall %.3f s",
+                         r.busiestCoreUtilisation * 100, r.meanCoreUtilisation * 100, r.events, a.wallSeconds))
+        case .failure(let error):
+            print("  referee not run: \(error)")
+        }
+    }
+
     static func pair(_ text: String) -> (Int, Int)? {
         let parts = text.lowercased().split(separator: "x")
         guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), (1...16_384).contains(a), (1...16_384).contains(b) else { return nil }
@@ -70,9 +89,9 @@ struct WaferCommand: ParsableCommand {
         guard let tc = parsedTraceCores, tc.0 * tc.1 <= WaferLayerStudy.maxTraceCores, trace == nil || (tc.0 <= g.0 && tc.1 <= g.1) else {
             throw ValidationError("--trace-cores must be ROWSxCOLUMNS inside the grid, at most \(WaferLayerStudy.maxTraceCores) cores")
         }
-        let ops = WaferLayerStudy.gemms(of: m, layer: layer, samples: microBatch)
-        if let o = op, !ops.contains(where: { $0.name == o }) {
-            throw ValidationError("--op must be one of \(ops.map(\.name).joined(separator: ", ")) for layer \(layer)")
+        let ops = WaferLayerStudy.gemms(of: m, layer: layer, samples: microBatch).map(\.name) + (layer <= m.layers ? ["attention"] : [])
+        if let o = op, !ops.contains(o) {
+            throw ValidationError("--op must be one of \(ops.joined(separator: ", ")) for layer \(layer)")
         }
         for (flag, v) in [("--pk", pk), ("--pn", pn), ("--nb", nb)] {
             if let v, v < 1 { throw ValidationError("\(flag) must be at least 1") }
@@ -127,6 +146,7 @@ struct WaferCommand: ParsableCommand {
             case .problem(let gemm, let parameter, let message): fail("\(Self.flag(for: parameter)): \(gemm): \(message)")
             }
         }
+        if (op == nil || op == "attention") && layer <= m.layers { attention(m, study: study) }
         if totals.gemms > 1 {
             print(String(format: "layer GEMMs: referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
                          totals.refereeCycles, Double(totals.refereeNanoseconds) / 1e3, totals.modelCycles,
