@@ -22,7 +22,7 @@ public struct AttentionShape: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The per-element costs of attention on one core, cycles (docs/wafer-dataflow.md, "Attention").
-public struct AttentionCosts: Sendable, Equatable {
+public struct AttentionCosts: Sendable, Hashable {
     /// FMACs per core per cycle times the kernel efficiency (the GEMMs' rate).
     public var fmacRate: Double
     /// Cycles one exponential costs (``EfficiencyModel/exponentialCycles``).
@@ -68,8 +68,6 @@ public struct AttentionEstimate: Sendable, Equatable {
     public var squares: Int, waves: Int
     /// Cycles from the first word sent to the last problem's result at column 0.
     public var cycles: Double
-    /// Cycles the busiest core spends on one problem (its pairs).
-    public var computeCyclesPerWave: Double
     /// Bytes per core beyond the activations: the Q, K and V stripes, the partial result, one
     /// query's scores.
     public var bytesPerCore: Int
@@ -114,30 +112,47 @@ public enum AttentionMapping {
         guard p >= 1, p <= s, p <= rows, p <= columns, shape.instances >= 1, w >= 1 else { return nil }
         let squares = (rows / p) * (columns / p)
         let waves = (shape.instances + squares - 1) / squares
-        // Row 0 has the longest stripes (the ragged ones come first); the last row with that
-        // length has the most pairs below a causal mask's diagonal and the keys' longest way.
-        let lastFull = s % p == 0 ? p - 1 : s % p - 1
-        var slowest = (ready: 0.0, compute: 0.0, bound: "compute")
+        let lastFull = lastFullRow(sequence: s, stripes: p)
+        var slowest = (ready: 0.0, bound: "compute")
         // Without a mask the rows with the longest stripes differ only in the keys' hops.
         for i in shape.causal && lastFull > 0 ? [0, lastFull] : [lastFull] {
             let r = rowChain(shape, stripes: p, row: i, waves: waves, hop: hop, costs: costs)
             if r.ready > slowest.ready { slowest = r }
         }
-        let bytes = bytesPerCore(shape, stripes: p)
-        return AttentionEstimate(stripes: p, squares: squares, waves: waves, cycles: slowest.ready, computeCyclesPerWave: slowest.compute,
-                                 bytesPerCore: bytes, bound: slowest.bound)
+        return AttentionEstimate(stripes: p, squares: squares, waves: waves, cycles: slowest.ready,
+                                 bytesPerCore: bytesPerCore(shape, stripes: p), bound: slowest.bound)
+    }
+
+    /// The last row with the longest stripes: row 0 has them (the ragged ones come first), and
+    /// the last such row has the most pairs below a causal mask's diagonal and the keys' longest way.
+    @inline(__always) static func lastFullRow(sequence s: Int, stripes p: Int) -> Int { s % p == 0 ? p - 1 : s % p - 1 }
+
+    /// When core (i, j) finishes its last block: the first problem's inputs in (Q over j hops from
+    /// the west column, K then V over i hops from the north row), then every wave's inputs and
+    /// work (its block, and a merge unless it is the last column); with the stripes' feed and the
+    /// per-wave work, which say what paces it.
+    @inline(__always) static func lastBlockDone(_ shape: AttentionShape, stripes p: Int, row i: Int, column j: Int, waves: Int, hop: Double,
+                                                costs: AttentionCosts) -> (done: Double, feed: Double, perWave: Double) {
+        let s = shape.sequence, wd = Double(shape.headWidth)
+        let qWords = Double(stripeLength(sequence: s, stripes: p, index: i)) * wd
+        let kvWords = 2 * Double(stripeLength(sequence: s, stripes: p, index: j)) * wd
+        let c = costs.cycles(pairs: pairs(sequence: s, stripes: p, row: i, column: j, causal: shape.causal), headWidth: shape.headWidth)
+        let feed = max(qWords, kvWords)
+        let perWave = c + (j < p - 1 ? partialWords(shape, stripes: p, row: i) * costs.mergeCyclesPerWord : 0)
+        let arrive = max(qWords + Double(j) * hop, kvWords + Double(i) * hop)
+        return (arrive + Double(waves - 1) * max(feed, perWave) + c, feed, perWave)
+    }
+
+    /// Words of row `i`'s partial result: the weighted sums, the running maxima and sums.
+    @inline(__always) static func partialWords(_ shape: AttentionShape, stripes p: Int, row i: Int) -> Double {
+        Double(stripeLength(sequence: shape.sequence, stripes: p, index: i)) * (Double(shape.headWidth) + 2)
     }
 
     /// When core (i, 0) of the last row with the longest stripes finishes its last block: a lower
     /// bound of the partition's time (``rowChain`` ends no earlier).
     static func firstCoreDone(_ shape: AttentionShape, stripes p: Int, waves: Int, hop: Double, costs: AttentionCosts) -> Double {
-        let s = shape.sequence, wd = Double(shape.headWidth)
-        let i = s % p == 0 ? p - 1 : s % p - 1
-        let n = Double(stripeLength(sequence: s, stripes: p, index: i))
-        let qWords = n * wd, kvWords = 2 * Double(stripeLength(sequence: s, stripes: p, index: 0)) * wd
-        let c = costs.cycles(pairs: pairs(sequence: s, stripes: p, row: i, column: 0, causal: shape.causal), headWidth: shape.headWidth)
-        let perWave = c + (p > 1 ? n * (wd + 2) * costs.mergeCyclesPerWord : 0)
-        return max(qWords, kvWords + Double(i) * hop) + Double(waves - 1) * max(max(qWords, kvWords), perWave) + c
+        lastBlockDone(shape, stripes: p, row: lastFullRow(sequence: shape.sequence, stripes: p), column: 0, waves: waves, hop: hop,
+                      costs: costs).done
     }
 
     /// Bytes per core: the Q, K and V stripes (16-bit), the partial result (32-bit; a
@@ -153,25 +168,14 @@ public enum AttentionMapping {
     /// stream from the east into its own word by word (starting when both its block is done and
     /// the stream's head is in, finishing no earlier than the stream's tail) and passes it on.
     static func rowChain(_ shape: AttentionShape, stripes p: Int, row i: Int, waves: Int, hop: Double,
-                         costs: AttentionCosts) -> (ready: Double, compute: Double, bound: String) {
-        let s = shape.sequence, w = shape.headWidth, wd = Double(w), wD = Double(waves)
-        let nq = stripeLength(sequence: s, stripes: p, index: i)
-        let qWords = Double(nq) * wd
-        let words = Double(nq) * (wd + 2)
+                         costs: AttentionCosts) -> (ready: Double, bound: String) {
+        let words = partialWords(shape, stripes: p, row: i)
         let r = costs.mergeCyclesPerWord
-        var worst = 0.0, head = 0.0, tail = 0.0, ready = 0.0
+        var head = 0.0, tail = 0.0, ready = 0.0
         var bound = "compute"
         for j in stride(from: p - 1, through: 0, by: -1) {
-            let kvWords = 2 * Double(stripeLength(sequence: s, stripes: p, index: j)) * wd
-            let c = costs.cycles(pairs: pairs(sequence: s, stripes: p, row: i, column: j, causal: shape.causal), headWidth: w)
-            worst = max(worst, c)
-            // The first problem's inputs at (i, j): Q crossed j hops from the west column, K then V
-            // crossed i hops from the north row.
-            let arrive = max(qWords + Double(j) * hop, kvWords + Double(i) * hop)
-            let feed = max(qWords, kvWords)
-            let perWave = c + (j < p - 1 ? words * r : 0)
+            let (done, feed, perWave) = lastBlockDone(shape, stripes: p, row: i, column: j, waves: waves, hop: hop, costs: costs)
             if feed > perWave { bound = "mesh" }
-            let done = arrive + (wD - 1) * max(feed, perWave) + c
             if j == p - 1 {
                 ready = done
                 head = done + 1 + hop
@@ -183,7 +187,7 @@ public enum AttentionMapping {
                 tail = ready + hop
             }
         }
-        return (ready, worst, bound)
+        return (ready, bound)
     }
 
     /// The partitions the compiler tries: every side up to 32, then sides about 6 % apart, and

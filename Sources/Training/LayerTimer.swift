@@ -32,12 +32,12 @@ final class LayerTimer {
     }
 
     private var attentionCache: [AttentionKey: AttentionEstimate?] = [:]
-    private struct AttentionKey: Hashable { let shape: AttentionShape; let free: Int; let costs: [Double] }
+    private struct AttentionKey: Hashable { let shape: AttentionShape; let free: Int; let costs: AttentionCosts; let hop: Double }
 
     func attention(_ shape: AttentionShape, samples: Int, mapper: WaferMapper) -> AttentionEstimate? {
         let free = freeBytes(samples: samples)
         let c = mapper.attentionCosts
-        let key = AttentionKey(shape: shape, free: free, costs: [c.fmacRate, c.exponentialCycles, c.vectorStartCycles, mapper.hop])
+        let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop)
         if let hit = attentionCache[key] { return hit }
         let e = AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
         attentionCache[key] = e

@@ -56,14 +56,16 @@ extension WeightStreamingJob {
             return contiguous ? "CS-2 \(first)-\(last)" : "CS-2 " + group.map(String.init).joined(separator: ",")
         }
         let passNames = plan.passes.map { "L\($0.layer) \($0.backward ? "bwd" : "fwd") m\($0.micro)" }
-        var byKind: [LayerCost.Kind: [(name: String, share: Double)]] = [:]
+        // Per layer kind, forward and backward (reversed) once; the passes share them.
+        var byKind: [LayerCost.Kind: (forward: [(name: String, share: Double)], backward: [(name: String, share: Double)])] = [:]
         for m in plan.mappings {
             let total = m.forwardNanoseconds
-            byKind[m.kind] = total > 0 && total.isFinite ? m.ops.map { ($0.op.name, $0.nanoseconds / total) } : []
+            let ops: [(name: String, share: Double)] = total > 0 && total.isFinite ? m.ops.map { ($0.op.name, $0.nanoseconds / total) } : []
+            byKind[m.kind] = (ops, ops.reversed())
         }
         let passOps = plan.passes.map { p -> [(name: String, share: Double)] in
-            let ops = byKind[plan.layers[p.layer].kind] ?? []
-            return p.backward ? ops.reversed() : ops
+            let ops = byKind[plan.layers[p.layer].kind]
+            return (p.backward ? ops?.backward : ops?.forward) ?? []
         }
         return TraceState(laneTracks: laneTracks, passNames: passNames,
                           weightNames: plan.passes.map { "weights L\($0.layer)" },

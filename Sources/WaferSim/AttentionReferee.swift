@@ -77,8 +77,6 @@ public struct AttentionProblem: Sendable, Equatable {
 public struct AttentionSimulationResult: Sendable, Equatable {
     /// Cycles until the last problem's result is merged at column 0 of every row.
     public var cycles: Double
-    /// Problems the simulated (busiest) square ran.
-    public var waves: Int
     /// Events handled.
     public var events: UInt64
     /// The busiest core's compute and merge cycles, and the square's mean, over `cycles`.
@@ -237,7 +235,7 @@ public enum AttentionReferee {
         }
         let busiest = cores.map(\.busyCycles).max() ?? 0
         let mean = cores.reduce(0) { $0 + $1.busyCycles } / Double(n * n)
-        return AttentionSimulationResult(cycles: end, waves: waves, events: events,
+        return AttentionSimulationResult(cycles: end, events: events,
                                          busiestCoreUtilisation: end > 0 ? busiest / end : 0,
                                          meanCoreUtilisation: end > 0 ? mean / end : 0)
     }
