@@ -96,6 +96,8 @@ public struct WaferLayerStudy {
     public let tokens: Int
     /// SRAM left per core for GEMM tiles after the stored layer inputs and the block's working set.
     public let freeBytesPerCore: Int
+    /// SRAM per core left for the attention's squares (the feed-forward's intermediate not live).
+    public let attentionFreeBytesPerCore: Int
     /// The GEMMs simulated (the layer's, or the one of ``Options/op``).
     public let gemms: [(name: String, shape: GemmShape)]
 
@@ -140,7 +142,12 @@ public struct WaferLayerStudy {
         self.tokens = Int(tokens)
         stored = Int((tokens * Double(LayerOps.storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel) / cores).rounded(.up))
         working = Int((tokens * LayerOps.workingBytesPerToken(m) / cores).rounded(.up))
-        freeBytesPerCore = ws.sramBytesPerCore - ws.reservedSRAMBytesPerCore - stored - working
+        // The one SRAM budget training uses (LayerOps), on this grid's cores.
+        freeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.rows * o.columns,
+                                                     sramBytesPerCore: ws.sramBytesPerCore, reservedBytesPerCore: ws.reservedSRAMBytesPerCore)
+        attentionFreeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.rows * o.columns,
+                                                              sramBytesPerCore: ws.sramBytesPerCore,
+                                                              reservedBytesPerCore: ws.reservedSRAMBytesPerCore, attention: true)
         gemms = Self.gemms(of: m, layer: o.layer, samples: o.microBatch).filter { o.op == nil || $0.name == o.op }
         busy = [Double](repeating: 0, count: o.rows * o.columns)
         trace = o.traceCorner.map { _ in ChromeTrace() }
@@ -213,9 +220,9 @@ public struct WaferLayerStudy {
                                    headWidth: max(1, m.dModel / max(1, m.heads)), causal: m.causal)
         let costs = mapper.attentionCosts
         guard let best = AttentionMapping.best(shape, rows: options.rows, columns: options.columns, hop: ws.hopLatencyCycles,
-                                               costs: costs, freeBytesPerCore: freeBytesPerCore) else {
+                                               costs: costs, freeBytesPerCore: attentionFreeBytesPerCore) else {
             throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
-                + "\(freeBytesPerCore) bytes per core left")
+                + "\(attentionFreeBytesPerCore) bytes per core left")
         }
         let problem = AttentionProblem(rows: options.rows, columns: options.columns, hopLatencyCycles: ws.hopLatencyCycles,
                                        fmacRate: costs.fmacRate, exponentialCycles: costs.exponentialCycles,

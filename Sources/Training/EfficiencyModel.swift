@@ -35,7 +35,7 @@ public struct EfficiencyModel: Sendable, Equatable {
 
     /// The values `andromeda-sim calibrate` fitted (regenerate with that command after any change
     /// to the compute model, the fit set or the fixed costs; docs/validation.md).
-    public static let fitted = (kernelEfficiency: 0.3769, passOverheadSeconds: 0.002859, exponentialCycles: 0.0, attentionEfficiency: 1.0, vectorStartCycles: 0.0)
+    public static let fitted = (kernelEfficiency: 0.3766, passOverheadSeconds: 0.002860, exponentialCycles: 0.0, attentionEfficiency: 1.0, vectorStartCycles: 0.0)
     /// The allowed values of each constant (scenarios, sweeps, `calibrate --hold` and the fit's
     /// search all use these): kernel efficiency, a fraction above 0.
     public static let kernelEfficiencyRange: ClosedRange<Double> = 0.001...1

@@ -99,11 +99,30 @@ public enum LayerOps {
         return 2 * (d + max(4 * d, (m.gatedFFN ? 2 : 1) * f))
     }
 
+    /// Bytes per token live inside one block while its attention runs (16-bit): its input, Q, K,
+    /// V and the attention output (5 d). The feed-forward's intermediate is not live yet, so a
+    /// gated model's wider 2 f does not take SRAM from the attention.
+    public static func attentionWorkingBytesPerToken(_ m: ModelSpec) -> Double {
+        2 * 5 * Double(m.dModel)
+    }
+
     /// Bytes per core a micro-batch of `samples` holds before any GEMM tile: stored layer inputs
-    /// and the running block's working set, spread evenly over the grid.
-    public static func activationBytesPerCore(_ m: ModelSpec, samples: Int, gridCores: Int) -> Double {
+    /// and the running block's working set (`attention`: the set live while attention runs),
+    /// spread evenly over the grid.
+    public static func activationBytesPerCore(_ m: ModelSpec, samples: Int, gridCores: Int, attention: Bool = false) -> Double {
         let tokens = Double(samples) * Double(m.seqLen)
         let stored = Double(storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel)
-        return tokens * (stored + workingBytesPerToken(m)) / Double(max(1, gridCores))
+        let working = attention ? attentionWorkingBytesPerToken(m) : workingBytesPerToken(m)
+        return tokens * (stored + working) / Double(max(1, gridCores))
+    }
+
+    /// The one SRAM budget (training and the `wafer` command both use it): bytes per core left
+    /// for an operation's own memory (a GEMM's tile, or the attention's squares when `attention`)
+    /// after the activations and the reserved bytes, rounded once.
+    public static func freeBytesPerCore(_ m: ModelSpec, samples: Int, gridCores: Int, sramBytesPerCore: Int,
+                                        reservedBytesPerCore: Int, attention: Bool = false) -> Int {
+        let act = activationBytesPerCore(m, samples: samples, gridCores: gridCores, attention: attention)
+        let free = Double(sramBytesPerCore - reservedBytesPerCore) - act.rounded(.up)
+        return free < -1e15 ? Int(-1e15) : Int(free)
     }
 }

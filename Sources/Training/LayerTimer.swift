@@ -14,10 +14,9 @@ final class LayerTimer {
     }
 
     /// SRAM per core left for a GEMM tile at `samples` per micro-batch.
-    func freeBytes(samples: Int) -> Int {
-        let act = LayerOps.activationBytesPerCore(model, samples: samples, gridCores: wafer.gridCores)
-        let free = Double(wafer.sramBytesPerCore - wafer.reservedSRAMBytesPerCore) - act.rounded(.up)
-        return free < -1e15 ? Int(-1e15) : Int(free)
+    func freeBytes(samples: Int, attention: Bool = false) -> Int {
+        LayerOps.freeBytesPerCore(model, samples: samples, gridCores: wafer.gridCores, sramBytesPerCore: wafer.sramBytesPerCore,
+                                  reservedBytesPerCore: wafer.reservedSRAMBytesPerCore, attention: attention)
     }
 
     private func mapperKey(_ m: WaferMapper) -> Int { m.columnDetours &* 65_537 &+ m.rowDetours &* 3 &+ (m.ingressWordsPerCycle.isInfinite ? 0 : 1) }
@@ -35,7 +34,7 @@ final class LayerTimer {
     private struct AttentionKey: Hashable { let shape: AttentionShape; let free: Int; let costs: AttentionCosts; let hop: Double }
 
     func attention(_ shape: AttentionShape, samples: Int, mapper: WaferMapper) -> AttentionEstimate? {
-        let free = freeBytes(samples: samples)
+        let free = freeBytes(samples: samples, attention: true)
         let c = mapper.attentionCosts
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop)
         if let hit = attentionCache[key] { return hit }
@@ -59,10 +58,11 @@ final class LayerTimer {
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
                 // The widest partition needs the least SRAM: if it does not fit, none does.
                 if case .attention(let name, let shape) = op,
-                   AttentionMapping.bytesPerCore(shape, stripes: max(1, min(mapper.rows, mapper.columns, shape.sequence))) > free {
+                   AttentionMapping.bytesPerCore(shape, stripes: max(1, min(mapper.rows, mapper.columns, shape.sequence)))
+                    > freeBytes(samples: samples, attention: true) {
                     return (layer, kind, name, "attention \(shape): no square of cores holds a problem's query, key and value stripes "
                         + "(at most \(min(mapper.rows, mapper.columns, shape.sequence)) stripes of \(shape.sequence) tokens, head width \(shape.headWidth)) "
-                        + "in the \(max(0, free)) bytes per core left of \(Int(kib)) KiB after activations and reserved bytes")
+                        + "in the \(max(0, freeBytes(samples: samples, attention: true))) bytes per core left of \(Int(kib)) KiB after activations and reserved bytes")
                 }
                 guard case .gemm(let name, let shape) = op else { continue }
                 if gemm(shape, samples: samples, mapper: mapper) == nil {
@@ -98,15 +98,20 @@ final class LayerTimer {
         return LayerMapping(kind: kind, ops: ops)
     }
 
-    /// SRAM per core in use at `samples`: activations, the largest GEMM tile, reserved bytes.
+    /// SRAM per core in use at `samples`, the fullest moment of a pass: activations and reserved
+    /// bytes beside the largest GEMM tile, or beside the attention's squares.
     func sramBytesPerCore(samples: Int, mapper: WaferMapper) -> Int {
-        var tile = 0
+        var tile = 0, squares = 0, anyAttention = false
         for kind in LayerCost.Kind.allCases {
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
                 if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
-                if case .attention(_, let shape) = op, let e = attention(shape, samples: samples, mapper: mapper) { tile = max(tile, e.bytesPerCore) }
+                if case .attention(_, let shape) = op, let e = attention(shape, samples: samples, mapper: mapper) {
+                    squares = max(squares, e.bytesPerCore)
+                    anyAttention = true
+                }
             }
         }
-        return wafer.sramBytesPerCore - freeBytes(samples: samples) + tile
+        let gemms = wafer.sramBytesPerCore - freeBytes(samples: samples) + tile
+        return anyAttention ? max(gemms, wafer.sramBytesPerCore - freeBytes(samples: samples, attention: true) + squares) : gemms
     }
 }

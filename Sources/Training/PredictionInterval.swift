@@ -40,7 +40,7 @@ public struct PredictionInterval: Sendable, Equatable {
 
     /// The leave-one-out residual percentiles `andromeda-sim calibrate --cross-validate` printed
     /// for the constants in use (regenerate with it after any change to the compute model).
-    public static let fitted = PredictionInterval(p10: -0.1941, p90: 0.5948)
+    public static let fitted = PredictionInterval(p10: -0.1944, p90: 0.5782)
 
     /// The real throughput range for a simulated `samplesPerSecond`: (low, high).
     public func throughput(_ samplesPerSecond: Double) -> (low: Double, high: Double) {
