@@ -26,7 +26,7 @@ public enum Andromeda {
     }
 
     /// Loads a scenario by path (`Scenarios/genslm.json`) or built-in name (`genslm`). Errors are
-    /// ``ScenarioError`` values naming the file, the JSON path and what is allowed.
+    /// `ScenarioError` values naming the file, the JSON path and what is allowed.
     public static func load(_ nameOrPath: String) throws -> Scenario {
         let loaded = try ScenarioLocator.load(nameOrPath)
         return try ScenarioDecoder.decode(loaded.json, file: loaded.file)

@@ -3,7 +3,7 @@ import Foundation
 import Scenarios
 import Training
 
-/// How far exact contention's window (``ProbeWindow``) moves the step times of the mixes a
+/// How far exact contention's window (`ProbeWindow`) moves the step times of the mixes a
 /// shared-cluster scenario meets, against the full co-simulation it replaced, read beside how
 /// far the full co-simulation itself moves when only an arbitrary choice changes (the mix placed
 /// in reverse order: other systems, other start offsets). `andromeda-sim bench exact-window`

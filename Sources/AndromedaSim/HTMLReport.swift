@@ -25,7 +25,7 @@ public enum HTMLReport {
         }
     }
 
-    /// The report of a run: `r` and `policies` as ``ScalingOutputs/write(_:policies:to:)`` writes
+    /// The report of a run: `r` and `policies` as ``ScalingOutputs/write(_:policies:trace:to:)`` writes
     /// them; `trace`, when given, is the Perfetto trace written with the run.
     public static func run(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile? = nil) -> String {
         let s = r.scenario

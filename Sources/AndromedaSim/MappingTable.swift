@@ -4,7 +4,7 @@ import Training
 /// A plain-text table of how a model's layers map onto the wafer: per operation its shape, the
 /// tiling the mapping model chose, what paces it, and its forward time.
 public enum MappingTable {
-    /// The table for `mappings` (as in ``TrainingResult/mappings``); `passOverhead` (nanoseconds)
+    /// The table for `mappings` (as in `TrainingResult/mappings`); `passOverhead` (nanoseconds)
     /// and `passesPerStep` add the fixed cost every layer pass pays beyond its operations.
     public static func render(_ mappings: [LayerMapping], passOverheadNanoseconds: Int64 = 0, passesPerStep: Int = 0) -> String {
         var lines = ["layer      op           shape / work                        tiling (pt x pk x pn, Nb, blocks)   bound        forward_us"]

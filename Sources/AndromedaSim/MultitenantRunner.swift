@@ -11,7 +11,7 @@ import Workloads
 /// wafers and failures) and the models, besides the multitenant section itself.
 public enum MultitenantRunner {
     /// At most this many jobs in one shared-cluster run, listed, generated and replayed together
-    /// (``MultitenantSpec/maxJobs``, 1,000,000): checked before the generator draws any.
+    /// (`MultitenantSpec/maxJobs`, 1,000,000): checked before the generator draws any.
     public static var maxJobs: Int { MultitenantSpec.maxJobs }
     /// At most this many generated jobs in a streamed run (``runStreaming(_:allAt:)``, the
     /// benchmarks), which holds nothing per job: the generator's own limit, 3,000,000.
@@ -61,7 +61,7 @@ public enum MultitenantRunner {
     /// timeline keeps the file readable).
     ///
     /// With exact contention the policies run in parallel on up to `threads` threads (default:
-    /// the machine's cores), sharing the measured mixes through a ``MixStore``; every output,
+    /// the machine's cores), sharing the measured mixes through a `MixStore`; every output,
     /// the per-policy probe and cache-hit counts included, is the same whatever the threads.
     public static func run(_ scenario: Scenario, jobs: [JobSpec], trace: TraceSink? = nil,
                            threads: Int? = nil) throws -> [PolicyRun] {
@@ -182,7 +182,7 @@ public enum MultitenantRunner {
     /// generator and nothing else: no listed or replayed jobs) under its first policy without
     /// holding the workload: each job is drawn when the one before it arrives, its result is
     /// folded into the metrics when it settles, and the utilisation series is folded as it is
-    /// taken. The run's `jobs` and `utilization` are empty; its metrics are those ``run(_:trace:)``
+    /// taken. The run's `jobs` and `utilization` are empty; its metrics are those ``run(_:trace:notice:)``
     /// gives. For workloads of millions of jobs (`bench cluster`). With `allAt`, every job is
     /// submitted at that instant instead of at its drawn arrival (`bench burst`).
     public static func runStreaming(_ scenario: Scenario, allAt instant: SimTime? = nil) throws -> PolicyRun {

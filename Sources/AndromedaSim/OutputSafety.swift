@@ -6,9 +6,9 @@ import Scenarios
 /// The checks that keep outputs off inputs and off each other, done before anything runs or is
 /// written: an output path never names the scenario, the trace it reads or a file the run itself
 /// writes, and an input never lies inside an output folder that the program replaces. Paths are
-/// compared by identity (``PathIdentity``: device and inode after following links, or the resolved
+/// compared by identity (`PathIdentity`: device and inode after following links, or the resolved
 /// parent and name of a path that does not exist yet), never by spelling. Refusals are
-/// ``OutputRefused`` (exit 2).
+/// `OutputRefused` (exit 2).
 public enum OutputSafety {
     /// The files (and policy folders) a run writes at the top of its output folder.
     public static let runNames: Set<String> = {

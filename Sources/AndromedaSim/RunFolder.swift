@@ -16,8 +16,8 @@ import TextEscaping
 ///
 /// Before the run, ``init(_:scenario:scenarioFile:trace:)`` checks that the folder is not an input
 /// and does not hold one (``OutputSafety``), checks the trace path, locks the folder and opens a
-/// staging folder (``OutputFolder``). After the run, ``stage(_:timing:timeline:)`` writes every
-/// file into the staging folder and ``commit()`` swaps it in as one set; on any error, or when the
+/// staging folder (`OutputFolder`). After the run, ``stage(_:timing:timeline:)`` writes every
+/// file into the staging folder and ``commit(timeline:)`` swaps it in as one set; on any error, or when the
 /// caller gives up (``abandon()``, or the object goes away), the previous folder is untouched.
 ///
 /// ```swift
@@ -38,8 +38,8 @@ public final class RunFolder: @unchecked Sendable {
 
     /// Checks `directory` against the run's inputs (the scenario file, nil for a built-in or a
     /// scenario given as text, and the trace it reads) and `trace` (a Perfetto trace to write, or
-    /// nil), then locks the folder and opens its staging folder. Throws ``OutputRefused`` for a
-    /// folder or trace that cannot be used as asked (bad input), ``ReportError`` when the lock or
+    /// nil), then locks the folder and opens its staging folder. Throws `OutputRefused` for a
+    /// folder or trace that cannot be used as asked (bad input), `ReportError` when the lock or
     /// the staging folder cannot be created.
     public convenience init(_ directory: String, scenario: Scenario, scenarioFile: String?, trace: String? = nil) throws {
         try self.init(directory, inputs: OutputSafety.inputs(scenarioFile: scenarioFile, scenario), trace: trace)
@@ -59,8 +59,8 @@ public final class RunFolder: @unchecked Sendable {
 
     /// Writes the run's files into the staging folder: scaling.csv, the cluster files, the charts,
     /// summary.json, report.html and timing.json, and `timeline` when the trace lies inside the
-    /// folder. Throws ``OutputRefused`` when the trace's name inside the folder is one the run
-    /// writes, ``ReportError`` when a file cannot be written.
+    /// folder. Throws `OutputRefused` when the trace's name inside the folder is one the run
+    /// writes, `ReportError` when a file cannot be written.
     public func stage(_ run: Andromeda.Results, timing: RunTiming, timeline: ChromeTrace? = nil) throws {
         let staging = folder.staging
         // The report links the trace only when it is inside the folder; elsewhere it shows the path.
@@ -79,7 +79,7 @@ public final class RunFolder: @unchecked Sendable {
     /// Writes `files` (paths relative to the folder, and their text) into the staging folder: the
     /// files of an earlier run held in memory (``stagedFiles()``), written again elsewhere. Only
     /// names a run writes are accepted (``OutputSafety/runNames`` at the top, a plain file name
-    /// inside a policy's folder): anything else is refused (``OutputRefused``) before a byte is
+    /// inside a policy's folder): anything else is refused (`OutputRefused`) before a byte is
     /// written, so no path the caller did not mean is ever created.
     public func stage(files: [(path: String, text: String)]) throws {
         for f in files { try Self.checkRunFile(f.path) }

@@ -8,13 +8,13 @@ import SimHost
 /// Layout: `sweep.json` (the sweep's fingerprint and grid), `points/p<k>.scaling.csv`,
 /// `points/p<k>.cluster.csv` and `points/p<k>.done` per finished point (written in that order,
 /// each through a temporary file; the `.done` marker records each file's rows, size and checksum,
-/// ``SweepPointRecord``, and a point counts as done only when its files match it), and, once every point is done, `sweep_scaling.csv` and
+/// `SweepPointRecord`, and a point counts as done only when its files match it), and, once every point is done, `sweep_scaling.csv` and
 /// `sweep_cluster.csv` assembled in point order. The folder is locked while a run or merge writes
-/// to it (``OutputLock``), sweep.json is created exclusively, and its `source` is the absolute
+/// to it (`OutputLock`), sweep.json is created exclusively, and its `source` is the absolute
 /// path of the scenario file (or a built-in name), so `merge` works from any folder. An
 /// interrupted run leaves its finished points on disk; running again into the same folder skips
 /// them. `--shard i/n` runs the points k with
-/// k mod n = i; ``merge(_:into:)`` joins shard folders into what one machine would have written.
+/// k mod n = i; ``merge(_:source:shards:into:)`` joins shard folders into what one machine would have written.
 public enum SweepRunner {
     /// What a run did.
     public struct Outcome: Sendable, Equatable {
@@ -34,7 +34,7 @@ public enum SweepRunner {
     /// on `workers` threads pinned one per core with hwloc. `progress` is called (under a lock)
     /// after each point with (done, total). When `cancelled` returns true (it is asked before each
     /// point), no further point starts; the points running finish and are kept, and the run
-    /// throws ``SimulationError/cancelled`` without writing the final files (running again into
+    /// throws `SimulationError/cancelled` without writing the final files (running again into
     /// the same folder resumes).
     public static func run(_ sweep: Sweep, source: String, directory: String, workers: Int,
                            shard: (index: Int, count: Int) = (0, 1),

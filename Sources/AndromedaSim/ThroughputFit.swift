@@ -3,7 +3,7 @@ import Foundation
 import Training
 
 /// The calibration protocol of the compute model (docs/validation.md): the fitted constants of
-/// ``EfficiencyModel`` (kernel efficiency and layer-pass overhead) are fitted jointly by least
+/// `EfficiencyModel` (kernel efficiency and layer-pass overhead) are fitted jointly by least
 /// squares on log throughput over the fit set (the CS-2 training rows P1-P11 of
 /// shared/reference/public-throughput.md, ``ThroughputChecks/fitSet``) and nothing else; every
 /// simulated value comes from the simulator itself (3 steps, compile cached, seed 42). Leave-one-
@@ -12,7 +12,7 @@ import Training
 public enum ThroughputFit {
     /// The fitted constants and how well they fit.
     public struct Fit: Sendable, Equatable {
-        /// The constants (``EfficiencyModel/kernelEfficiency`` and ``EfficiencyModel/passOverheadSeconds``).
+        /// The constants (`EfficiencyModel/kernelEfficiency` and `EfficiencyModel/passOverheadSeconds`).
         public var efficiency: EfficiencyModel
         /// Sum over the rows of (ln simulated - ln published)^2.
         public var sumSquares: Double
@@ -72,15 +72,15 @@ public enum ThroughputFit {
 
     /// A fitted constant of the compute model: its name in scenarios, and the search's coordinate.
     public enum Constant: String, Sendable, CaseIterable {
-        /// ``EfficiencyModel/kernelEfficiency`` (searched as its logarithm).
+        /// `EfficiencyModel/kernelEfficiency` (searched as its logarithm).
         case kernelEfficiency = "kernel_efficiency"
-        /// ``EfficiencyModel/passOverheadSeconds`` (searched in milliseconds).
+        /// `EfficiencyModel/passOverheadSeconds` (searched in milliseconds).
         case passOverhead = "pass_overhead_s"
-        /// ``EfficiencyModel/exponentialCycles`` (searched in units of 10 cycles).
+        /// `EfficiencyModel/exponentialCycles` (searched in units of 10 cycles).
         case exponentialCycles = "exponential_cycles"
-        /// ``EfficiencyModel/attentionEfficiency`` (searched as its logarithm).
+        /// `EfficiencyModel/attentionEfficiency` (searched as its logarithm).
         case attentionEfficiency = "attention_efficiency"
-        /// ``EfficiencyModel/vectorStartCycles`` (searched in units of 10 cycles).
+        /// `EfficiencyModel/vectorStartCycles` (searched in units of 10 cycles).
         case vectorStartCycles = "vector_start_cycles"
 
         func coordinate(_ e: EfficiencyModel) -> Double {
@@ -100,7 +100,7 @@ public enum ThroughputFit {
             }
         }
 
-        /// The constant's allowed values (``EfficiencyModel``'s ranges).
+        /// The constant's allowed values (`EfficiencyModel`'s ranges).
         public var range: ClosedRange<Double> {
             switch self {
             case .kernelEfficiency: return EfficiencyModel.kernelEfficiencyRange

@@ -5,7 +5,7 @@ import Training
 
 /// One published figure, how it relates to the model's parameters, and how to simulate it.
 ///
-/// Append rows to ``Validation/builtinRows`` (or pass your own to ``Validation/evaluate(_:)``):
+/// Append rows to ``Validation/builtinRows`` (or pass your own to ``Validation/evaluate(_:crossValidate:)``):
 /// a single-system throughput row needs only the model, batch, system type and the published
 /// samples/s.
 public struct ValidationRow: Sendable {

@@ -205,7 +205,7 @@ public struct WaferLayerStudy {
     }
 
     /// The block's attention as the mapping model prices it, and the attention referee's run of
-    /// the same partition (``AttentionReferee``; not run, with the reason, beyond its size limit).
+    /// the same partition (`AttentionReferee`; not run, with the reason, beyond its size limit).
     public struct AttentionOutcome {
         public let shape: AttentionShape
         public let estimate: AttentionEstimate
