@@ -32,9 +32,23 @@ final class APIExampleTests: XCTestCase {
         let shared = Andromeda.scenario(name: "what-if", cluster: cluster,
                                         multitenant: Andromeda.multitenant(generator: workload, config: config,
                                                                            policies: [.fifo, .easyBackfill]))
-        for run in try Andromeda.run(shared).policies {
+        let runs = try Andromeda.run(shared).policies
+        for run in runs {
             print(run.policy, run.metrics.wait.p95 / 3600, run.metrics.utilization)
         }
+        // What part 3 prints: one line per policy asked for, in order, each over the same 60 jobs,
+        // with a finite wait and a utilisation in (0, 1]; the policies decide differently, so
+        // their job-by-job starts differ somewhere while their submissions agree.
+        XCTAssertEqual(runs.map(\.policy), ["fifo", "easy-backfill"])
+        for run in runs {
+            XCTAssertEqual(run.jobs.count, 60, run.policy)
+            XCTAssert(run.metrics.wait.p95.isFinite && run.metrics.wait.p95 >= 0, run.policy)
+            XCTAssertGreaterThan(run.metrics.utilization, 0, run.policy)
+            XCTAssertLessThanOrEqual(run.metrics.utilization, 1, run.policy)
+        }
+        XCTAssertEqual(runs[0].jobs.map(\.spec.submit), runs[1].jobs.map(\.spec.submit))
+        XCTAssertGreaterThanOrEqual(runs[0].metrics.wait.p95, runs[1].metrics.wait.p95,
+                                    "EASY backfilling only starts a job early when the head's reservation holds")
 
         // 4. What MemoryX does that workload need?
         let need = try Planning.memoryXNeeded(shared, policy: .easyBackfill)

@@ -79,8 +79,22 @@ final class MultitenantTests: XCTestCase {
             for j in r.jobs {
                 XCTAssert(j.state == .finished || !j.reason.isEmpty, "\(r.policy) \(j.spec.id): \(j.state) without a reason")
                 if let s = j.firstStart { XCTAssertGreaterThanOrEqual(s, j.spec.submit) }
-                // Segments never overlap on a system within a job and lie inside the job's life.
+                // Segments never overlap within a job and lie inside the job's life: none starts
+                // before the job first started, none ends after it ended, each starts after the one
+                // before ended, and a job that never started holds none.
                 for seg in j.segments { XCTAssertLessThanOrEqual(seg.start, seg.end) }
+                if let first = j.firstStart {
+                    XCTAssertEqual(j.segments.first?.start, first, "\(r.policy) \(j.spec.id): first segment starts at the first start")
+                    for seg in j.segments {
+                        XCTAssertGreaterThanOrEqual(seg.start, first, "\(r.policy) \(j.spec.id)")
+                        if let end = j.end { XCTAssertLessThanOrEqual(seg.end, end, "\(r.policy) \(j.spec.id): segment after the end") }
+                    }
+                    for k in j.segments.indices.dropFirst() {
+                        XCTAssertLessThanOrEqual(j.segments[k - 1].end, j.segments[k].start, "\(r.policy) \(j.spec.id): segments overlap")
+                    }
+                } else {
+                    XCTAssert(j.segments.isEmpty, "\(r.policy) \(j.spec.id): segments without a start")
+                }
             }
             // No system is held by two jobs at once (checked from the segments).
             var perSystem: [Int: [(SimTimeRange)]] = [:]
