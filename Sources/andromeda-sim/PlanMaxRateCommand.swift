@@ -15,20 +15,23 @@ struct PlanMaxRateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Highest rate to try, jobs/h (1e-6 to 1e9, above 1e-6 and above --min; searched on a log scale).") var max: Double = 20
     @Option(parsing: .unconditional, help: "Generated jobs per simulation (1 to \(MultitenantSpec.maxJobs); default: the scenario's).") var jobs: Int?
 
-    func run() throws {
-        guard p95WaitH.isFinite, p95WaitH > 0, p95WaitH <= QuestionLimits.maxHours else { fail("--p95-wait-h must be in (0, 1e6] hours") }
+    /// The checks of the flags alone (ArgumentParser runs them before `run`; exit status 2).
+    func validate() throws {
+        guard p95WaitH.isFinite, p95WaitH > 0, p95WaitH <= QuestionLimits.maxHours else { throw ValidationError("--p95-wait-h must be in (0, 1e6] hours") }
         // The generator's own range (generate.arrival_rate_per_h).
         guard min.isFinite, max.isFinite, min >= QuestionLimits.arrivalRate.lowerBound, max <= QuestionLimits.arrivalRate.upperBound, min < max else {
-            fail("--min and --max must satisfy 1e-6 <= --min < --max <= 1e9 jobs/h (got \(min) and \(max))")
+            throw ValidationError("--min and --max must satisfy 1e-6 <= --min < --max <= 1e9 jobs/h (got \(min) and \(max))")
         }
+        guard PolicyName(rawValue: policy) != nil else { throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
+        if let j = jobs, !(1...MultitenantSpec.maxJobs).contains(j) { throw ValidationError("--jobs must be 1 to \(MultitenantSpec.maxJobs)") }
+    }
+
+    func run() throws {
         var s: Scenario
         do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
         guard s.multitenant?.generator != nil else { fail("\(scenario): no generated multitenant workload") }
-        guard let p = PolicyName(rawValue: policy) else { fail("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
-        if let j = jobs {
-            guard (1...MultitenantSpec.maxJobs).contains(j) else { fail("--jobs must be 1 to \(MultitenantSpec.maxJobs)") }
-            s.multitenant?.generator?.jobs = j
-        }
+        let p = PolicyName(rawValue: policy)!   // validate() checked it
+        if let j = jobs { s.multitenant?.generator?.jobs = j }
         s.multitenant?.config.horizon = nil
         // The slowest rate the generator takes for this many jobs, named as the flag that set it.
         if let g = s.multitenant?.generator, min < WorkloadGenerator.minArrivalRate(jobs: g.jobs) {

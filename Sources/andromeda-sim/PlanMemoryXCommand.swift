@@ -11,11 +11,16 @@ struct PlanMemoryXCommand: ParsableCommand {
     @Argument(help: "Scenario with a multitenant section.") var scenario: String
     @Option(help: "Policy.") var policy: String = "easy-backfill"
 
+    /// The check of the flags alone (ArgumentParser runs it before `run`; exit status 2).
+    func validate() throws {
+        guard PolicyName(rawValue: policy) != nil else { throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
+    }
+
     func run() throws {
         let s: Scenario
         do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
         guard s.multitenant != nil else { fail("\(scenario): no multitenant section") }
-        guard let p = PolicyName(rawValue: policy) else { fail("--policy must be one of \(PolicyName.names.joined(separator: ", "))") }
+        let p = PolicyName(rawValue: policy)!   // validate() checked it
         let a: Planning.MemoryXAnswer
         do {
             a = try ProgressBar.around("plan memoryx") { try Planning.memoryXNeeded(s, policy: p) }
