@@ -51,7 +51,7 @@ public enum Andromeda {
                                    policies: [PolicyName] = PolicyName.allCases,
                                    contention: ContentionMode = .meanField) -> MultitenantSpec {
         MultitenantSpec(policies: policies, config: config, jobs: jobs, generator: generator, tracePath: nil,
-                        fixedCosts: FixedCosts(), checkpointEverySteps: 5000, contention: contention)
+                        fixedCosts: FixedCosts(), checkpointEverySteps: TrainingSpec.defaultCheckpointEverySteps, contention: contention)
     }
 
     /// A scenario built in code.

@@ -33,7 +33,7 @@ public enum HTMLReport {
         if !s.description.isEmpty { page.paragraph(s.description) }
         var facts: [(String, String)] = [("scenario", s.name), ("seed", String(s.seed)),
                                          ("andromeda-sim", AndromedaVersion.string),
-                                         ("cluster", "\(s.cluster.systems) CS-2 systems")]
+                                         ("cluster", "\(s.cluster.systems) \(s.cluster.systemName) systems")]
         if !r.rows.isEmpty {
             facts.append(("scaling experiments", "\(s.scaling.count) (\(r.rows.count) simulated points)"))
         }

@@ -151,7 +151,7 @@ public enum ThroughputChecks {
     public static var fitSet: [ThroughputCheck] { all.filter(\.inFitSet) }
 
     /// The cluster of `system` ("cs-2" or "cs-3") with `efficiency`'s defaults.
-    public static func cluster(_ system: String) -> ClusterSpec { system == "cs-3" ? .cs3 : ClusterSpec() }
+    public static func cluster(_ system: String) -> ClusterSpec { ClusterSpec.preset(named: system) ?? ClusterSpec() }
 
     /// Simulates `check` on one system (3 steps, compile cached) and returns the simulated value
     /// of its figure and the run.

@@ -250,11 +250,10 @@ public enum Validation {
     public static func singleSystemThroughput(model: String, perSystemBatch: Int, seqLen: Int?, system: String) throws -> Double {
         guard var m = ModelCatalog.model(named: model) else { throw TrainingError("validation: no built-in model \"\(model)\"") }
         if let seqLen { m.seqLen = seqLen }
-        let cluster: ClusterSpec
-        switch system {
-        case "cs2", "cs-2": cluster = ClusterSpec()
-        case "cs3", "cs-3": cluster = .cs3
-        default: throw TrainingError("validation: system type \"\(system)\" is not modelled (known: cs2, cs3)")
+        // "cs2" and "cs3" are accepted as well as the preset names.
+        let name = system.hasPrefix("cs") && !system.hasPrefix("cs-") ? "cs-" + system.dropFirst(2) : system
+        guard let cluster = ClusterSpec.preset(named: name) else {
+            throw TrainingError("validation: system type \"\(system)\" is not modelled (known: cs2, cs3)")
         }
         var spec = TrainingSpec(model: m, systems: 1, perSystemBatch: perSystemBatch, stopping: .steps(3))
         spec.fixedCosts.compileCached = true

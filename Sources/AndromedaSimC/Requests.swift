@@ -155,13 +155,13 @@ struct Requests {
         let seed = try reader.int("seed", default: 42, range: 0...Int.max)
         let fullDetail = try reader.bool("full_detail", default: false)
         let microBatch = reader.has("micro_batch") ? try reader.int("micro_batch", range: 1...batch) : nil
-        let system = try reader.choice("system", default: "cs-2", allowed: ["cs-2", "cs-3"])
+        let system = try reader.choice("system", default: "cs-2", allowed: ClusterSpec.presetNames)
         try reader.finish()
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen) else { throw reader.error("model", "not a built-in model") }
         var spec = TrainingSpec(model: m, systems: systems, perSystemBatch: batch, stopping: .steps(Int64(steps)))
         spec.fixedCosts.compileCached = true
         spec.microBatch = microBatch
-        let cluster = system == "cs-3" ? ClusterSpec.cs3 : ClusterSpec()
+        let cluster = ClusterSpec.preset(named: system) ?? ClusterSpec()
         let r = try call.reporting { try TrainingRun.simulate(spec, cluster: cluster, seed: UInt64(seed), fullDetail: fullDetail) }
         return Self.training(r)
     }

@@ -14,6 +14,8 @@ public struct ClusterSpec: Sendable, Equatable {
     public var inputWorkers = InputWorkerSpec()
     /// The host runtime that coordinates each step.
     public var runtime = RuntimeSpec()
+    /// What a system is called in reports and trace tracks ("CS-2"; the CS-3 preset: "CS-3").
+    public var systemName = "CS-2"
     /// The 16-system Andromeda cluster with the default values.
     public init() {}
 
@@ -21,6 +23,7 @@ public struct ClusterSpec: Sendable, Equatable {
     /// CS-2's, MemoryX of 12 TB (the middle published option), the same SwarmX and input workers.
     public static var cs3: ClusterSpec {
         var c = ClusterSpec()
+        c.systemName = "CS-3"
         c.cs2.wafer = .wse3
         c.cs2.ioBytesPerSecond = 150e9 * 1.3
         c.cs2.powerWatts = 23_000

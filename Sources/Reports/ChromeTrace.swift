@@ -106,7 +106,7 @@ public final class ChromeTrace: TraceSink {
 
     /// The process a track passed straight to the trace belongs to.
     static func defaultGroup(ofTrack track: String) -> String {
-        if track.hasPrefix("CS-2") { return "CS-2 systems" }
+        for system in ["CS-2", "CS-3"] where track.hasPrefix(system) { return "\(system) systems" }
         if track.hasPrefix("MemoryX") { return "MemoryX" }
         if track.hasPrefix("SwarmX") { return "SwarmX" }
         if track == "Cluster" { return "Cluster" }

@@ -65,7 +65,7 @@ extension ScenarioDecoder {
         }
         var fc = FixedCosts()
         if let f = try r.object("fixed_costs") { fc = try decodeFixedCosts(f) }
-        let interval = Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000))
+        let interval = Int64(try r.int("checkpoint_every_steps", default: Int(TrainingSpec.defaultCheckpointEverySteps), range: 0...1_000_000_000_000))
         var jobs: [JobSpec] = []
         var seen = Set<String>()
         for (k, j) in (try r.objectArray("jobs") ?? []).enumerated() {

@@ -33,7 +33,7 @@ public struct MultitenantSpec: Sendable, Equatable {
     /// A multitenant section built in code.
     public init(policies: [PolicyName] = PolicyName.allCases, config: ClusterConfig = ClusterConfig(), jobs: [JobSpec] = [],
                 generator: WorkloadGenerator? = nil, tracePath: String? = nil, fixedCosts: FixedCosts = FixedCosts(),
-                checkpointEverySteps: Int64 = 5000, contention: ContentionMode = .meanField) {
+                checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps, contention: ContentionMode = .meanField) {
         self.policies = policies
         self.config = config
         self.jobs = jobs

@@ -30,7 +30,7 @@ public struct ScalingExperiment: Sendable, Equatable {
 
     /// A scaling experiment built in code.
     public init(model: ModelSpec, systems: [Int], perSystemBatch: Int, globalBatch: Int? = nil, stopping: StoppingRule,
-                checkpointEverySteps: Int64 = 5000, finalCheckpoint: Bool = true, fixedCosts: FixedCosts = FixedCosts(),
+                checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps, finalCheckpoint: Bool = true, fixedCosts: FixedCosts = FixedCosts(),
                 published: [PublishedPoint] = []) {
         self.model = model
         self.systems = systems

@@ -51,7 +51,7 @@ public enum ScenarioDecoder {
         guard let r else { return c }
         r.allow(["system", "systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers", "runtime"])
         // A system preset first; the objects below override single fields of it.
-        if try r.choice("system", default: "cs-2", allowed: ["cs-2", "cs-3"]) == "cs-3" { c = ClusterSpec.cs3 }
+        c = ClusterSpec.preset(named: try r.choice("system", default: "cs-2", allowed: ClusterSpec.presetNames)) ?? c
         c.systems = try r.int("systems", default: c.systems, range: 1...192)
         if let w = try r.object("wafer") {
             var s = c.cs2.wafer
@@ -238,7 +238,7 @@ public enum ScenarioDecoder {
         }
         let exp = ScalingExperiment(
             model: model, systems: systems, perSystemBatch: perSystem, globalBatch: global, stopping: stopping,
-            checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: 5000, range: 0...1_000_000_000_000)),
+            checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: Int(TrainingSpec.defaultCheckpointEverySteps), range: 0...1_000_000_000_000)),
             finalCheckpoint: try r.bool("final_checkpoint", default: true), fixedCosts: fc, published: published)
         var result = exp
         result.convergenceLaw = law

@@ -12,8 +12,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var globalBatch: Int?
     /// How much training: samples, steps or convergence.
     public var stopping: StoppingRule
+    /// The default checkpoint interval, in steps (`checkpoint_every_steps`): the one place it is stated.
+    public static let defaultCheckpointEverySteps: Int64 = 5000
     /// A checkpoint every this many steps (0: only at the end).
-    public var checkpointEverySteps: Int64 = 5000
+    public var checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps
     /// Write a checkpoint when training ends.
     public var finalCheckpoint = true
     /// Costs outside the steps: queue, compile, weight load, programming, checkpoints.

@@ -49,11 +49,12 @@ extension WeightStreamingJob {
 
     /// Every track and span name, made once when the job starts.
     @inline(never) func makeTraceState() -> TraceState {
+        let system = fabric.spec.systemName
         let laneTracks = laneSystems.map { group -> String in
-            guard let first = group.first, let last = group.last else { return "CS-2" }
-            if group.count == 1 { return "CS-2 \(first)" }
+            guard let first = group.first, let last = group.last else { return system }
+            if group.count == 1 { return "\(system) \(first)" }
             let contiguous = group == Array(first...last)
-            return contiguous ? "CS-2 \(first)-\(last)" : "CS-2 " + group.map(String.init).joined(separator: ",")
+            return contiguous ? "\(system) \(first)-\(last)" : "\(system) " + group.map(String.init).joined(separator: ",")
         }
         let passNames = plan.passes.map { "L\($0.layer) \($0.backward ? "bwd" : "fwd") m\($0.micro)" }
         // Per layer kind, forward and backward (reversed) once; the passes share them.

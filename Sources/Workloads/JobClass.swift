@@ -24,7 +24,7 @@ public struct JobClass: Sendable, Equatable {
 
     /// Creates a job class.
     public init(name: String, weight: Double = 1, model: ModelSpec, systemsChoices: [Int], perSystemBatch: Int,
-                samplesRange: ClosedRange<Double>, priority: Int = 0, checkpointEverySteps: Int64 = 5000) {
+                samplesRange: ClosedRange<Double>, priority: Int = 0, checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps) {
         self.name = name
         self.weight = weight
         self.model = model

@@ -39,7 +39,7 @@ public enum TraceReader {
     public static let maxJobs = 1_000_000
 
     /// Reads and parses the trace at `path` (see ``parse(text:file:fixedCosts:checkpointEverySteps:models:)``).
-    public static func read(path: String, fixedCosts: FixedCosts = FixedCosts(), checkpointEverySteps: Int64 = 5000,
+    public static func read(path: String, fixedCosts: FixedCosts = FixedCosts(), checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps,
                             models: [ModelSpec] = []) throws -> [JobSpec] {
         let data = try readFile(path, what: "trace file")
         guard String(validating: data, as: UTF8.self) != nil else {
@@ -87,7 +87,7 @@ public enum TraceReader {
     /// built-in catalog. Every job gets `fixedCosts` and `checkpointEverySteps` (0...1e12).
     /// Returns the jobs sorted by submission time, ties in file order.
     public static func parse(text: String, file: String, fixedCosts: FixedCosts = FixedCosts(),
-                             checkpointEverySteps: Int64 = 5000, models: [ModelSpec] = []) throws -> [JobSpec] {
+                             checkpointEverySteps: Int64 = TrainingSpec.defaultCheckpointEverySteps, models: [ModelSpec] = []) throws -> [JobSpec] {
         try parse(bytes: Array(text.utf8), file: file, fixedCosts: fixedCosts,
                   checkpointEverySteps: checkpointEverySteps, models: models)
     }

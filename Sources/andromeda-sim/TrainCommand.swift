@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
         guard QuestionLimits.steps.contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
         if let s = seqLen, !QuestionLimits.seqLen.contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
         if let m = microBatch, !(1...batch).contains(m) { throw ValidationError("--micro-batch must be 1 to --batch (\(batch))") }
-        guard ["cs-2", "cs-3"].contains(system) else { throw ValidationError("--system must be cs-2 or cs-3") }
+        guard ClusterSpec.preset(named: system) != nil else { throw ValidationError("--system must be cs-2 or cs-3") }
     }
 
     func run() throws {
@@ -37,7 +37,7 @@ struct TrainCommand: ParsableCommand {
         var spec = TrainingSpec(model: m, systems: systems, perSystemBatch: batch, stopping: .steps(steps))
         spec.fixedCosts.compileCached = true
         spec.microBatch = microBatch
-        let cluster = system == "cs-3" ? ClusterSpec.cs3 : ClusterSpec()
+        let cluster = ClusterSpec.preset(named: system)!   // validate() checked it
         let clock = ContinuousClock()
         let t0 = clock.now
         do {

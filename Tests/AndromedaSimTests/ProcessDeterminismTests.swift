@@ -51,3 +51,26 @@ final class ProcessDeterminismTests: XCTestCase {
         XCTAssert(summary.contains("\"exact\""), "the run used exact contention")
     }
 }
+
+/// A CS-3 run calls its systems CS-3 in report.html and in the trace (issue 19: "CS-2" was
+/// printed for CS-3 runs), and a CS-2 run still says CS-2.
+final class SystemNameTests: XCTestCase {
+    func testReportAndTraceNameTheSystemsOfThePreset() throws {
+        let cli = try CLIHarness()
+        for (preset, name, other) in [("cs-3", "CS-3", "CS-2"), ("cs-2", "CS-2", "CS-3")] {
+            let file = try cli.write("""
+                {"version": 1, "name": "names-\(preset)", "cluster": {"system": "\(preset)", "systems": 4},
+                 "scaling": [{"model": "genslm-123m", "systems": [2], "per_system_batch": 8, "stopping": {"rule": "steps", "steps": 3}}]}
+                """, "\(preset).json")
+            let out = cli.scratch.appendingPathComponent(preset)
+            let r = try cli.run(["run", file.path, "--out", out.path, "--trace", out.path + "-trace.json", "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err)
+            let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+            XCTAssert(report.contains("4 \(name) systems"), preset)
+            XCTAssertFalse(report.contains("\(other) systems"), preset)
+            let trace = try String(contentsOf: URL(fileURLWithPath: out.path + "-trace.json"), encoding: .utf8)
+            XCTAssert(trace.contains("\"\(name) 0-1\"") || trace.contains("\"\(name) 0\""), "\(preset): a system track named \(name)")
+            XCTAssertFalse(trace.contains("\"\(other) "), preset)
+        }
+    }
+}

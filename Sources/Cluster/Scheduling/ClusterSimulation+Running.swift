@@ -233,7 +233,7 @@ extension ClusterSimulation {
         if let trace {
             // A finished job's last state was traced by complete().
             if jobs[j].state != .finished { traceStateEnd(j, now) }
-            for s in jobs[j].systems { trace.span(track: "CS-2 \(s)", name: jobs[j].spec.id, start: jobs[j].heldSince, end: now) }
+            for s in jobs[j].systems { trace.span(track: "\(cluster.systemName) \(s)", name: jobs[j].spec.id, start: jobs[j].heldSince, end: now) }
         }
         jobs[j].segments.append(JobSegment(systems: jobs[j].systems, start: jobs[j].heldSince, end: now, reasonEnded: reason))
         jobs[j].held += now.since(jobs[j].heldSince).nanoseconds
@@ -305,7 +305,7 @@ extension ClusterSimulation {
                 + "(mtbf_h \(f.mtbf.seconds / 3600) on \(pool.count) systems); allowed: at most \(FailureModel.maxFailures) "
                 + "per simulation: raise mtbf_h or set a shorter horizon_h")
         }
-        trace?.instant(track: "CS-2 \(s)", name: "failure", at: sim.now)
+        trace?.instant(track: "\(cluster.systemName) \(s)", name: "failure", at: sim.now)
         pool.markDown(s)
         try sim.schedule(after: f.repair, target: id, arg: arg(.repair, s), priority: 16)
         let j = pool.owner(of: s)
@@ -326,7 +326,7 @@ extension ClusterSimulation {
         let w = config.maintenance[i]
         var victims: [Int] = []
         for s in w.systems where s < pool.count {
-            trace?.instant(track: "CS-2 \(s)", name: "maintenance start", at: sim.now)
+            trace?.instant(track: "\(cluster.systemName) \(s)", name: "maintenance start", at: sim.now)
             pool.markDown(s)
             let j = pool.owner(of: s)
             if j >= 0, !victims.contains(j), jobs[j].state == .running || jobs[j].state == .starting { victims.append(j) }

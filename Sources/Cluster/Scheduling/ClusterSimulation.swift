@@ -277,13 +277,13 @@ public final class ClusterSimulation: Component {
         case .preemptDone: try preemptDone(i, sim)
         case .failure: try fail(system: i, sim)
         case .repair:
-            trace?.instant(track: "CS-2 \(i)", name: "repaired", at: sim.now)
+            trace?.instant(track: "\(cluster.systemName) \(i)", name: "repaired", at: sim.now)
             pool.markUp(i)
             if let f = config.failures { try scheduleFailure(i, after: .zero, f, sim) }
         case .maintenanceStart: try maintenance(start: i, sim)
         case .maintenanceEnd:
             for s in config.maintenance[i].systems where s < pool.count {
-                trace?.instant(track: "CS-2 \(s)", name: "maintenance end", at: sim.now)
+                trace?.instant(track: "\(cluster.systemName) \(s)", name: "maintenance end", at: sim.now)
                 pool.markUp(s)
             }
         case .horizon:
