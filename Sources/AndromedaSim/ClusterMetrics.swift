@@ -162,13 +162,17 @@ public struct ClusterMetrics: Sendable {
         makespanSeconds = horizon.since(first).seconds
         let busy = busySystemSeconds(horizon)
         utilization = makespanSeconds > 0 ? busy / (Double(systems) * makespanSeconds) : 0
+        // The per-job figures of jobs.csv (JobFigures), from the compact facts.
         func waitOf(_ r: JobFacts) -> Double {
-            SimTime(nanoseconds: r.firstStart == none ? r.submit : r.firstStart).since(SimTime(nanoseconds: r.submit)).seconds
+            JobFigures.waitSeconds(submit: SimTime(nanoseconds: r.submit), firstStart: SimTime(nanoseconds: r.firstStart == none ? r.submit : r.firstStart))
         }
         func completionOf(_ r: JobFacts) -> Double {
-            SimTime(nanoseconds: r.end == none ? r.submit : r.end).since(SimTime(nanoseconds: r.submit)).seconds
+            JobFigures.completionSeconds(submit: SimTime(nanoseconds: r.submit), end: SimTime(nanoseconds: r.end == none ? r.submit : r.end))
         }
-        func slowdownOf(_ r: JobFacts) -> Double { completionOf(r) / Swift.max(1, SimDuration(nanoseconds: r.soloRun).seconds) }
+        func slowdownOf(_ r: JobFacts) -> Double {
+            JobFigures.slowdown(submit: SimTime(nanoseconds: r.submit), end: SimTime(nanoseconds: r.end == none ? r.submit : r.end),
+                                soloRun: SimDuration(nanoseconds: r.soloRun))
+        }
         // Per user (by name), the indexes of their jobs in job order.
         var byUser: [[Int]] = Array(repeating: [], count: acc.users.count)
         var waits: [Double] = [], completions: [Double] = []
@@ -215,7 +219,8 @@ public struct ClusterMetrics: Sendable {
             energy += r.energyKWh
             lostSeconds += SimDuration(nanoseconds: r.lostWork).seconds
             restarts += Int(r.restarts)
-            if r.deadline != none, (r.end == none ? SimTime.never.nanoseconds : r.end) > r.deadline { missed += 1 }
+            if r.deadline != none, !JobFigures.deadlineMet(end: r.end == none ? nil : SimTime(nanoseconds: r.end),
+                                                          deadline: SimTime(nanoseconds: r.deadline)) { missed += 1 }
         }
         goodput = held > 0 ? (held - lost) / held : 1
         energyKWh = energy

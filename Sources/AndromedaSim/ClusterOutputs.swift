@@ -14,11 +14,9 @@ public enum ClusterOutputs {
                                    "run_s", "slowdown", "restarts", "lost_work_s", "energy_kwh", "state", "reason",
                                    "priority", "steps_done", "steps_total", "solo_run_s", "deadline_met"])
         for r in run.jobs {
-            let wait = r.firstStart.map { $0.since(r.spec.submit).seconds }
-            let runS = r.firstStart.flatMap { st in r.end.map { $0.since(st).seconds } }
-            let slowdown = r.end.map { $0.since(r.spec.submit).seconds / max(1, r.soloRunTime.seconds) }
+            let wait = r.waitSeconds, runS = r.runSeconds, slowdown = r.slowdown
             let ids = r.segments.count == 1 ? r.segments[0].systems.map(String.init).joined(separator: ";") : ""
-            let deadline: CSVField = r.spec.deadline.map { d in .bool((r.end ?? .never) <= d) } ?? .empty
+            let deadline: CSVField = r.deadlineMet.map { .bool($0) } ?? .empty
             try t.append([
                 .string(r.spec.id), .string(r.spec.user), .string(r.spec.training.model.name), .int(Int64(r.spec.systems)),
                 .string(ids), s(r.spec.submit), s(r.firstStart), s(r.end),
