@@ -34,6 +34,8 @@ let package = Package(
         // A cache prefetch hint for the engine's event queue (header-only C).
         .target(name: "CSimPrefetch"),
         .target(name: "SimEngine", dependencies: ["CSimPrefetch"], swiftSettings: optimisedInDebug),
+        // Links shared by max-min fairness, behind the NetworkModel protocol (on the kernel).
+        .target(name: "FlowNetwork", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
         // The one JSON string escaper and the one XML/HTML escaper every output uses.
         .target(name: "TextEscaping"),
         // SimHost finds jemalloc at run time; the command line and the tests link it (JemallocLink).
@@ -41,10 +43,10 @@ let package = Package(
             name: "SimHost",
             dependencies: ["CHwloc"]
         ),
-        .target(name: "Hardware", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
-        .target(name: "Training", dependencies: ["SimEngine", "Hardware"], swiftSettings: optimisedInDebug),
+        .target(name: "Hardware", dependencies: ["SimEngine", "FlowNetwork"], swiftSettings: optimisedInDebug),
+        .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Hardware"], swiftSettings: optimisedInDebug),
         .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"], swiftSettings: optimisedInDebug),
-        .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
+        .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
         .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
         .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"],
@@ -70,10 +72,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
+        .testTarget(name: "FlowNetworkTests", dependencies: ["FlowNetwork", "SimEngine"]),
         .testTarget(name: "SimHostTests", dependencies: ["SimHost", "CJemalloc"]),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "FlowNetwork", "SimEngine"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
