@@ -63,16 +63,21 @@ let package = Package(
         // C's fixed-point formatting of doubles, called directly (CSV and JSON numbers).
         .target(name: "CNumberFormat"),
         .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping", "CNumberFormat"]),
+        // PHOLD and every benchmark the command line's `bench` commands run (measurements and
+        // their references; the commands parse flags and print).
+        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
                 "AndromedaSim",
+                "Benchmarks",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
         .testTarget(name: "FlowNetworkTests", dependencies: ["FlowNetwork", "SimEngine"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "SimEngine"]),
         .testTarget(name: "SimHostTests", dependencies: ["SimHost", "CJemalloc"]),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),

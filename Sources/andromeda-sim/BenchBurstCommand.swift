@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Benchmarks
 import Foundation
 
 struct BenchBurstCommand: ParsableCommand {
@@ -32,10 +33,7 @@ struct BenchBurstCommand: ParsableCommand {
     func run() throws {
         let policies = policy == "all" ? PolicyName.names : [policy]
         for p in policies {
-            let once = try BenchClusterCommand.measure(jobs: jobs, systems: systems, policy: p, contention: "mean-field", seed: seed,
-                                                       rate: nil, allAtOnce: true)
-            let spread = try BenchClusterCommand.measure(jobs: jobs, systems: systems, policy: p, contention: "mean-field", seed: seed,
-                                                         rate: nil)
+            let (once, spread) = try ClusterBenchmark.burst(jobs: jobs, systems: systems, policy: p, seed: seed)
             print(String(format: "policy=%@ jobs=%d systems=%d at_once_s=%.3f spread_s=%.3f ratio=%.2f finished_at_once=%d finished_spread=%d",
                          p as NSString, jobs, systems, once.simulateSeconds, spread.simulateSeconds,
                          once.simulateSeconds / max(spread.simulateSeconds, 1e-9), once.run.metrics.finished, spread.run.metrics.finished))
