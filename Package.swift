@@ -2,9 +2,12 @@
 import PackageDescription
 
 // Layering (dependencies point down only):
-//   andromeda-sim (CLI) -> AndromedaSim (library product) -> models -> SimEngine
+//   andromeda-sim (CLI) -> Benchmarks, AndromedaSim (library product) -> models -> FlowNetwork -> SimEngine
+//   Benchmarks (PHOLD, every bench measurement) -> AndromedaSim; the CLI's bench commands call it
 //   AndromedaSimC (the C ABI, a dynamic library for Python) -> AndromedaSim
-//   SimHost wraps the C libraries hwloc and jemalloc; SimEngine imports no model.
+//   SimHost wraps the C libraries hwloc and jemalloc. SimEngine is the kernel (time, events, the
+//   queue, components, random streams) and imports no model; FlowNetwork (shared bandwidth behind
+//   the NetworkModel protocol) is the layer on it that the hardware, training and cluster models share.
 // The simulation's hot modules are optimised in debug builds too, so that the test suite (a
 // debug build) can run the calibration's leave-one-out (about 7,000 simulated steps) in seconds.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
