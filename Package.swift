@@ -50,9 +50,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Hardware"], swiftSettings: optimisedInDebug),
         .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"], swiftSettings: optimisedInDebug),
         .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
-        .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
+        .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"],
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "SimEngine", "Hardware", "Training", "Cluster", "Workloads"],
                 resources: [.embedInCode("Builtin")]),
         .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(

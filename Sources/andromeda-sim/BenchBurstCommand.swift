@@ -18,13 +18,13 @@ struct BenchBurstCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "Jobs to generate (1 to \(MultitenantRunner.maxGeneratedJobs)).") var jobs: Int = 25_000
-    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to 192).") var systems: Int = 16
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to \(ClusterSpec.maxSystems)).") var systems: Int = 16
     @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")), or all.") var policy: String = "all"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
 
     func validate() throws {
         guard (1...MultitenantRunner.maxGeneratedJobs).contains(jobs) else { throw ValidationError("--jobs must be 1 to \(MultitenantRunner.maxGeneratedJobs)") }
-        guard (1...192).contains(systems) else { throw ValidationError("--systems must be 1 to 192") }
+        guard ClusterSpec.systemsRange.contains(systems) else { throw ValidationError("--systems must be 1 to \(ClusterSpec.maxSystems)") }
         guard policy == "all" || PolicyName.names.contains(policy) else {
             throw ValidationError("--policy must be all or one of \(PolicyName.names.joined(separator: ", "))")
         }

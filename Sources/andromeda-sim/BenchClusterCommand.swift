@@ -18,7 +18,7 @@ struct BenchClusterCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "Jobs to generate (1 to \(MultitenantRunner.maxGeneratedJobs)).") var jobs: Int = 10_000
-    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to 192; above 16, MemoryX capacity and bandwidth scale with it and node groups are at least as many).") var systems: Int = 16
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to \(ClusterSpec.maxSystems); above 16, MemoryX capacity and bandwidth scale with it and node groups are at least as many).") var systems: Int = 16
     @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
     @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
@@ -26,7 +26,7 @@ struct BenchClusterCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...MultitenantRunner.maxGeneratedJobs).contains(jobs) else { throw ValidationError("--jobs must be 1 to \(MultitenantRunner.maxGeneratedJobs)") }
-        guard (1...192).contains(systems) else { throw ValidationError("--systems must be 1 to 192") }
+        guard ClusterSpec.systemsRange.contains(systems) else { throw ValidationError("--systems must be 1 to \(ClusterSpec.maxSystems)") }
         guard PolicyName.names.contains(policy) else {
             throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
