@@ -1,9 +1,10 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Layering (dependencies point down only):
 //   andromeda-sim (CLI) -> Benchmarks, AndromedaSim (library product) -> models -> FlowNetwork -> SimEngine
 //   Benchmarks (PHOLD, every bench measurement) -> AndromedaSim; the CLI's bench commands call it
+//   EngineBenchmarks (Benchmarks/, ordo-one/benchmark's runner) -> Benchmarks, FlowNetwork, SimEngine
 //   AndromedaSimC (the C ABI, a dynamic library for Python) -> AndromedaSim
 //   SimHost wraps the C libraries hwloc and jemalloc. SimEngine is the kernel (time, events, the
 //   queue, components, random streams) and imports no model; FlowNetwork (shared bandwidth behind
@@ -22,6 +23,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The engine's benchmarks (Benchmarks/EngineBenchmarks, `swift package benchmark`) only.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .systemLibrary(
@@ -69,6 +72,14 @@ let package = Package(
         // PHOLD and every benchmark the command line's `bench` commands run (measurements and
         // their references; the commands parse flags and print).
         .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine"], swiftSettings: optimisedInDebug),
+        // PHOLD and the flow network under ordo-one/benchmark (wall clock, mallocs, memory):
+        // `swift package --disable-sandbox benchmark` runs it.
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Benchmarks", "FlowNetwork", "SimEngine"],
+            path: "Benchmarks/EngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
