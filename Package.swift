@@ -1,10 +1,14 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Layering (dependencies point down only):
-//   andromeda-sim (CLI) -> AndromedaSim (library product) -> models -> SimEngine
+//   andromeda-sim (CLI) -> Benchmarks, AndromedaSim (library product) -> models -> FlowNetwork -> SimEngine
+//   Benchmarks (PHOLD, every bench measurement) -> AndromedaSim; the CLI's bench commands call it
+//   EngineBenchmarks (Benchmarks/, ordo-one/benchmark's runner) -> Benchmarks, FlowNetwork, SimEngine
 //   AndromedaSimC (the C ABI, a dynamic library for Python) -> AndromedaSim
-//   SimHost wraps the C libraries hwloc and jemalloc; SimEngine imports no model.
+//   SimHost wraps the C libraries hwloc and jemalloc. SimEngine is the kernel (time, events, the
+//   queue, components, random streams) and imports no model; FlowNetwork (shared bandwidth behind
+//   the NetworkModel protocol) is the layer on it that the hardware, training and cluster models share.
 // The simulation's hot modules are optimised in debug builds too, so that the test suite (a
 // debug build) can run the calibration's leave-one-out (about 7,000 simulated steps) in seconds.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -21,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation --target AndromedaSim` (the DocC catalog; no code of it is linked).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The engine's benchmarks (Benchmarks/EngineBenchmarks, `swift package benchmark`) only.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +42,8 @@ let package = Package(
         // A cache prefetch hint for the engine's event queue (header-only C).
         .target(name: "CSimPrefetch"),
         .target(name: "SimEngine", dependencies: ["CSimPrefetch"], swiftSettings: optimisedInDebug),
+        // Links shared by max-min fairness, behind the NetworkModel protocol (on the kernel).
+        .target(name: "FlowNetwork", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
         // The one JSON string escaper and the one XML/HTML escaper every output uses.
         .target(name: "TextEscaping"),
         // SimHost finds jemalloc at run time; the command line and the tests link it (JemallocLink).
@@ -43,13 +51,13 @@ let package = Package(
             name: "SimHost",
             dependencies: ["CHwloc"]
         ),
-        .target(name: "Hardware", dependencies: ["SimEngine"], swiftSettings: optimisedInDebug),
-        .target(name: "Training", dependencies: ["SimEngine", "Hardware"], swiftSettings: optimisedInDebug),
+        .target(name: "Hardware", dependencies: ["SimEngine", "FlowNetwork"], swiftSettings: optimisedInDebug),
+        .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Hardware"], swiftSettings: optimisedInDebug),
         .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"], swiftSettings: optimisedInDebug),
-        .target(name: "Cluster", dependencies: ["SimEngine", "Hardware", "Training"]),
-        .target(name: "Workloads", dependencies: ["SimEngine", "Training", "Cluster"]),
+        .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
+        .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "Hardware", "Training", "Cluster", "Workloads"],
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "SimEngine", "Hardware", "Training", "Cluster", "Workloads"],
                 resources: [.embedInCode("Builtin")]),
         .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(
@@ -63,19 +71,33 @@ let package = Package(
         // C's fixed-point formatting of doubles, called directly (CSV and JSON numbers).
         .target(name: "CNumberFormat"),
         .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping", "CNumberFormat"]),
+        // PHOLD and every benchmark the command line's `bench` commands run (measurements and
+        // their references; the commands parse flags and print).
+        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine"], swiftSettings: optimisedInDebug),
+        // PHOLD and the flow network under ordo-one/benchmark (wall clock, mallocs, memory):
+        // `swift package --disable-sandbox benchmark` runs it.
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Benchmarks", "FlowNetwork", "SimEngine"],
+            path: "Benchmarks/EngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "andromeda-sim",
             dependencies: [
                 "AndromedaSim",
+                "Benchmarks",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SimEngineTests", dependencies: ["SimEngine"]),
+        .testTarget(name: "FlowNetworkTests", dependencies: ["FlowNetwork", "SimEngine"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "SimEngine"]),
         .testTarget(name: "SimHostTests", dependencies: ["SimHost", "CJemalloc"]),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "FlowNetwork", "SimEngine"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),

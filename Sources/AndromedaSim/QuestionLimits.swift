@@ -17,7 +17,7 @@ public enum QuestionLimits {
     /// The largest deadline or wait target, hours (the smallest is above 0).
     public static let maxHours = 1e6
     /// Systems in the cluster of `plan min-systems`.
-    public static let clusterSystems = 1...192
+    public static let clusterSystems = ClusterSpec.systemsRange
     /// Arrival rates `plan max-rate` may try, jobs per hour (the generator's own range).
     public static let arrivalRate: ClosedRange<Double> = 1e-6...1e9
     /// Generated jobs per simulation of `plan max-rate`.

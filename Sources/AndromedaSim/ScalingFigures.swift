@@ -83,7 +83,7 @@ struct ScalingFigures {
             "checkpoints": .int(x.checkpoints),
             "energy_kwh": .number(x.energyKWh, 1),
             "published_time_to_train_h": pub.map { .number($0, csv: 2, json: 3) } ?? .missing,
-            "time_error_pct": pub.map { .number((simH - $0) / $0 * 100, 2) } ?? .missing,
+            "time_error_pct": pub.map { .number(RelativeError.of(simH, $0) * 100, 2) } ?? .missing,
             "pacing_usable_cores": .int(Int64(x.pacingUsableCores)),
             "bound_peak_flops_step_s": .number(x.peakFLOPBound.seconds, 9),
             "bound_io_step_s": .number(x.ioBound.seconds, 9),

@@ -33,12 +33,12 @@ public struct SweepParameter: Sendable, Equatable {
     }
 
     static let definitions: [String: Definition] = [
-        "systems": Definition(help: "system count of every scaling experiment (1-192)", range: 1...192, integer: true) { s, v throws(SweepError) in
+        "systems": Definition(help: "system count of every scaling experiment (1-\(ClusterSpec.maxSystems))", range: 1...Double(ClusterSpec.maxSystems), integer: true) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("systems: the scenario has no scaling experiments (use cluster_systems)") }
             for k in s.scaling.indices { s.scaling[k].systems = [v.int] }
             if v.int > s.cluster.systems { s.cluster.systems = v.int }
         },
-        "cluster_systems": Definition(help: "systems in the cluster (1-192)", range: 1...192, integer: true) { s, v throws(SweepError) in
+        "cluster_systems": Definition(help: "systems in the cluster (1-\(ClusterSpec.maxSystems))", range: 1...Double(ClusterSpec.maxSystems), integer: true) { s, v throws(SweepError) in
             s.cluster.systems = v.int
             if let groups = s.multitenant?.config.memoryXNodeGroups { s.multitenant?.config.memoryXNodeGroups = max(groups, v.int) }
         },

@@ -1,3 +1,4 @@
+import FlowNetwork
 import SimEngine
 
 /// The links of the cluster in the engine's shared-bandwidth model (``FlowNetwork``):

@@ -2,6 +2,13 @@ import SimEngine
 
 /// The whole cluster: how many systems and the shared tiers.
 public struct ClusterSpec: Sendable, Equatable {
+    /// The most systems a cluster, a scaling point, a job's gang or a trace row may have: 192,
+    /// twelve Andromedas (the Helios-scale runs of docs/performance.md). Stated once, here: every
+    /// range of systems above the training what-if's is ``systemsRange``.
+    public static let maxSystems = 192
+    /// The systems any cluster may have: 1...``maxSystems``.
+    public static let systemsRange = 1...maxSystems
+
     /// Systems in the cluster (Andromeda: 16).
     public var systems: Int = 16
     /// Every system's CS-2: wafer, I/O and power.

@@ -52,7 +52,7 @@ public enum ScenarioDecoder {
         r.allow(["system", "systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers", "runtime"])
         // A system preset first; the objects below override single fields of it.
         c = ClusterSpec.preset(named: try r.choice("system", default: "cs-2", allowed: ClusterSpec.presetNames)) ?? c
-        c.systems = try r.int("systems", default: c.systems, range: 1...192)
+        c.systems = try r.int("systems", default: c.systems, range: ClusterSpec.systemsRange)
         if let w = try r.object("wafer") {
             var s = c.cs2.wafer
             s.physicalCores = try w.int("physical_cores", default: s.physicalCores, range: 1...10_000_000)
@@ -230,7 +230,7 @@ public enum ScenarioDecoder {
         var published: [PublishedPoint] = []
         for p in try r.objectArray("published") ?? [] {
             published.append(PublishedPoint(
-                systems: try p.int("systems", range: 1...192),
+                systems: try p.int("systems", range: ClusterSpec.systemsRange),
                 timeToTrainHours: try p.raw("time_to_train_h") == nil ? nil : p.double("time_to_train_h", range: 0...1e6, unit: "h"),
                 samplesPerSecond: try p.raw("samples_per_s") == nil ? nil : p.double("samples_per_s", range: 0...1e12, unit: "samples/s"),
                 source: try p.string("source", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)))

@@ -1,3 +1,4 @@
+import FlowNetwork
 import SimEngine
 
 /// The event handler of a ``TrainingTestbed``: events for its jobs and its flow network go

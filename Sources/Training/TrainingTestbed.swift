@@ -1,3 +1,4 @@
+import FlowNetwork
 import Hardware
 import SimEngine
 

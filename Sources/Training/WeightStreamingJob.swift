@@ -1,3 +1,4 @@
+import FlowNetwork
 import Foundation
 import Hardware
 import SimEngine

@@ -10,7 +10,7 @@ public struct JobClass: Sendable, Equatable {
     public var weight: Double
     /// The model trained.
     public var model: ModelSpec
-    /// Gang sizes (systems), each equally likely; each in 1...192.
+    /// Gang sizes (systems), each equally likely; each in 1...`ClusterSpec.maxSystems`.
     public var systemsChoices: [Int]
     /// Samples per system per step (1...1,000,000); global batch = systems x this.
     public var perSystemBatch: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Hardware
 import Training
 
 /// Converts a Microsoft Philly GPU-cluster trace (Jeon et al., ATC 2019, github.com/msr-fiddle/
@@ -42,7 +43,7 @@ public enum PhillyConverter {
     public struct Options: Sendable, Equatable {
         /// GPUs that stand for one CS-2 system (1...1024; default 8, one DGX-class server).
         public var gpusPerSystem = 8
-        /// Largest gang (1...192; default 16, all of Andromeda).
+        /// Largest gang (1...`ClusterSpec.maxSystems`; default 16, all of Andromeda).
         public var maxSystems = 16
         /// Buckets in increasing order of `belowGPUHours` (finite, > 0).
         public var buckets: [ModelBucket] = [
@@ -129,8 +130,8 @@ public enum PhillyConverter {
         guard (1...1024).contains(o.gpusPerSystem) else {
             throw WorkloadError("Philly options: gpusPerSystem \(o.gpusPerSystem) is out of range; allowed range: 1...1024")
         }
-        guard (1...192).contains(o.maxSystems) else {
-            throw WorkloadError("Philly options: maxSystems \(o.maxSystems) is out of range; allowed range: 1...192")
+        guard ClusterSpec.systemsRange.contains(o.maxSystems) else {
+            throw WorkloadError("Philly options: maxSystems \(o.maxSystems) is out of range; allowed range: \(ClusterSpec.systemsRange)")
         }
         guard (1...1_000_000).contains(o.perSystemBatch) else {
             throw WorkloadError("Philly options: perSystemBatch \(o.perSystemBatch) is out of range; allowed range: 1...1000000")

@@ -32,7 +32,7 @@ public enum SWFConverter {
     public struct Options: Sendable, Equatable {
         /// Processors that stand for one CS-2 system (1...1,000,000; default 64).
         public var processorsPerSystem = 64
-        /// Largest gang (1...192; default 16, all of Andromeda).
+        /// Largest gang (1...`ClusterSpec.maxSystems`; default 16, all of Andromeda).
         public var maxSystems = 16
         /// Model buckets by processor-hours, increasing.
         public var buckets: [PhillyConverter.ModelBucket] = [

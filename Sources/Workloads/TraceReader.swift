@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Cluster
 import Foundation
+import Hardware
 import SimEngine
 import Training
 
@@ -14,7 +15,7 @@ import Training
 ///
 /// Columns (a header row is required; any order; names exact; unknown columns are errors):
 /// `job_id`, `user`, `submit_s` (0...1e9 s), `model` (a built-in or given model), `systems`
-/// (1...192), `per_system_batch` (1...1,000,000), `samples` (1...1e15) are required;
+/// (1...`ClusterSpec.maxSystems`), `per_system_batch` (1...1,000,000), `samples` (1...1e15) are required;
 /// `priority` (-1,000,000...1,000,000, default 0), `deadline_s` (absolute, submit_s...1e9 s, default
 /// none) and `seq_len` (1...1,048,576 tokens, default the model's) are optional and may be empty.
 /// Integer columns accept integral numbers written any way (`16`, `16.0`, `1e3`). See
@@ -121,7 +122,7 @@ public enum TraceReader {
             case .success(let m): model = m
             case .failure(let e): throw row.error("model", e.message)
             }
-            let systems = Int(try row.integer("systems", range: 1...192) ?? 1)
+            let systems = Int(try row.integer("systems", range: 1...Int64(ClusterSpec.maxSystems)) ?? 1)
             let batch = Int(try row.integer("per_system_batch", range: 1...1_000_000) ?? 1)
             let samples = try row.integer("samples", range: 1...1_000_000_000_000_000) ?? 1
             let priority = Int(try row.integer("priority", range: -1_000_000...1_000_000, required: false) ?? 0)

@@ -1,4 +1,5 @@
 import Cluster
+import Hardware
 import SimEngine
 import Training
 #if canImport(Glibc)
@@ -89,8 +90,8 @@ public struct WorkloadGenerator: Sendable, Equatable {
             let at = "workload: mix[\(i)] \"\(c.name)\""
             try Self.checkWeight(c.weight, "\(at): weight")
             guard !c.systemsChoices.isEmpty else { throw WorkloadError("\(at): systemsChoices is empty") }
-            for n in c.systemsChoices where !(1...192).contains(n) {
-                throw WorkloadError("\(at): systems \(n) is out of range; allowed range: 1...192")
+            for n in c.systemsChoices where !ClusterSpec.systemsRange.contains(n) {
+                throw WorkloadError("\(at): systems \(n) is out of range; allowed range: \(ClusterSpec.systemsRange)")
             }
             guard (1...1_000_000).contains(c.perSystemBatch) else {
                 throw WorkloadError("\(at): perSystemBatch \(c.perSystemBatch) is out of range; allowed range: 1...1000000")

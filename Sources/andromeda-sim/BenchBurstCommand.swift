@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Benchmarks
 import Foundation
 
 struct BenchBurstCommand: ParsableCommand {
@@ -17,13 +18,13 @@ struct BenchBurstCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "Jobs to generate (1 to \(MultitenantRunner.maxGeneratedJobs)).") var jobs: Int = 25_000
-    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to 192).") var systems: Int = 16
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to \(ClusterSpec.maxSystems)).") var systems: Int = 16
     @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")), or all.") var policy: String = "all"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
 
     func validate() throws {
         guard (1...MultitenantRunner.maxGeneratedJobs).contains(jobs) else { throw ValidationError("--jobs must be 1 to \(MultitenantRunner.maxGeneratedJobs)") }
-        guard (1...192).contains(systems) else { throw ValidationError("--systems must be 1 to 192") }
+        guard ClusterSpec.systemsRange.contains(systems) else { throw ValidationError("--systems must be 1 to \(ClusterSpec.maxSystems)") }
         guard policy == "all" || PolicyName.names.contains(policy) else {
             throw ValidationError("--policy must be all or one of \(PolicyName.names.joined(separator: ", "))")
         }
@@ -32,10 +33,7 @@ struct BenchBurstCommand: ParsableCommand {
     func run() throws {
         let policies = policy == "all" ? PolicyName.names : [policy]
         for p in policies {
-            let once = try BenchClusterCommand.measure(jobs: jobs, systems: systems, policy: p, contention: "mean-field", seed: seed,
-                                                       rate: nil, allAtOnce: true)
-            let spread = try BenchClusterCommand.measure(jobs: jobs, systems: systems, policy: p, contention: "mean-field", seed: seed,
-                                                         rate: nil)
+            let (once, spread) = try ClusterBenchmark.burst(jobs: jobs, systems: systems, policy: p, seed: seed)
             print(String(format: "policy=%@ jobs=%d systems=%d at_once_s=%.3f spread_s=%.3f ratio=%.2f finished_at_once=%d finished_spread=%d",
                          p as NSString, jobs, systems, once.simulateSeconds, spread.simulateSeconds,
                          once.simulateSeconds / max(spread.simulateSeconds, 1e-9), once.run.metrics.finished, spread.run.metrics.finished))

@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Benchmarks
 import Foundation
 
 struct BenchClusterCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct BenchClusterCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "Jobs to generate (1 to \(MultitenantRunner.maxGeneratedJobs)).") var jobs: Int = 10_000
-    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to 192; above 16, MemoryX capacity and bandwidth scale with it and node groups are at least as many).") var systems: Int = 16
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1 to \(ClusterSpec.maxSystems); above 16, MemoryX capacity and bandwidth scale with it and node groups are at least as many).") var systems: Int = 16
     @Option(help: "Policy: \(PolicyName.names.joined(separator: ", ")).") var policy: String = "easy-backfill"
     @Option(help: "Contention model: mean-field or exact.") var contention: String = "mean-field"
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
@@ -25,7 +26,7 @@ struct BenchClusterCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...MultitenantRunner.maxGeneratedJobs).contains(jobs) else { throw ValidationError("--jobs must be 1 to \(MultitenantRunner.maxGeneratedJobs)") }
-        guard (1...192).contains(systems) else { throw ValidationError("--systems must be 1 to 192") }
+        guard ClusterSpec.systemsRange.contains(systems) else { throw ValidationError("--systems must be 1 to \(ClusterSpec.maxSystems)") }
         guard PolicyName.names.contains(policy) else {
             throw ValidationError("--policy must be one of \(PolicyName.names.joined(separator: ", "))")
         }
@@ -41,7 +42,7 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try Self.measure(jobs: jobs, systems: systems, policy: policy, contention: contention, seed: seed, rate: rate)
+        let m = try ClusterBenchmark.measure(jobs: jobs, systems: systems, policy: policy, contention: contention, seed: seed, rate: rate)
         let r = m.run
         print(String(format: "jobs=%d systems=%d rate_per_h=%.2f policy=%@ contention=%@ generate_s=%.3f simulate_s=%.3f jobs_per_s=%.0f",
                      jobs, systems, m.rate, policy as NSString, contention as NSString, m.generateSeconds, m.simulateSeconds,
@@ -54,46 +55,5 @@ struct BenchClusterCommand: ParsableCommand {
         print(String(format: "peak_rss_mib=%.1f bytes_per_finished_job=%.0f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f",
                      peak / 1_048_576, peak / Double(max(1, r.metrics.finished)), Double(stats?.allocatedBytes ?? 0) / 1_048_576,
                      Double(stats?.residentBytes ?? 0) / 1_048_576))
-    }
-
-    /// One measurement: generate the jobs, simulate them under one policy.
-    struct Measurement {
-        var rate: Double
-        var generateSeconds: Double
-        var simulateSeconds: Double
-        var run: PolicyRun
-    }
-
-    static func measure(jobs: Int, systems: Int = 16, policy: String, contention: String, seed: UInt64, rate: Double?,
-                        allAtOnce: Bool = false) throws -> Measurement {
-        var scenario = try Andromeda.load("andromeda-multitenant")
-        guard var m = scenario.multitenant, var g = m.generator, let p = PolicyName(rawValue: policy),
-              let mode = ContentionMode(rawValue: contention) else { throw ExitCode(1) }
-        g.jobs = jobs
-        if let r = rate { g.arrivalRatePerHour = r } else {
-            g.arrivalRatePerHour *= Double(systems) / Double(scenario.cluster.systems)
-        }
-        m.generator = g
-        // A cluster of N systems gets the MemoryX tier and node groups a planner would buy for
-        // it: the scenario's capacity and bandwidth scaled by N / (the scenario's systems).
-        let scale = Double(systems) / Double(scenario.cluster.systems)
-        if scale > 1 {
-            scenario.cluster.memoryX.capacityBytes *= scale
-            scenario.cluster.memoryX.streamBytesPerSecond *= scale
-        }
-        scenario.cluster.systems = systems
-        m.policies = [p]
-        m.config.horizon = nil
-        if let groups = m.config.memoryXNodeGroups { m.config.memoryXNodeGroups = max(groups, systems) }
-        m.contention = mode
-        scenario.multitenant = m
-        scenario.seed = seed
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        // The jobs are drawn as they arrive and their results folded as they settle (nothing
-        // per job is held but the metrics' 80-byte facts): generation is part of the simulation.
-        let r = try MultitenantRunner.runStreaming(scenario, allAt: allAtOnce ? .zero : nil)
-        let t1 = clock.now
-        return Measurement(rate: g.arrivalRatePerHour, generateSeconds: 0, simulateSeconds: seconds(t1 - t0), run: r)
     }
 }

@@ -12,12 +12,12 @@ struct ConvertPhillyCommand: ParsableCommand {
     @Argument(help: "Flattened Philly CSV (jobid,user,submitted_time,num_gpus,duration_s).") var input: String
     @Option(help: "Output trace CSV.") var out: String
     @Option(parsing: .unconditional, help: "GPUs that stand for one CS-2 (1-1024).") var gpusPerSystem: Int = 8
-    @Option(parsing: .unconditional, help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12
 
     func run() throws {
-        guard (1...1024).contains(gpusPerSystem), (1...192).contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
-            fail("--gpus-per-system 1-1024, --max-systems 1-192, --flops-per-gpu 1e9-1e16")
+        guard (1...1024).contains(gpusPerSystem), ClusterSpec.systemsRange.contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
+            fail("--gpus-per-system 1-1024, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-gpu 1e9-1e16")
         }
         var o = PhillyConverter.Options()
         o.gpusPerSystem = gpusPerSystem

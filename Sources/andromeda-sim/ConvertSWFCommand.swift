@@ -15,13 +15,13 @@ struct ConvertSWFCommand: ParsableCommand {
     @Argument(help: "SWF log (18 whitespace-separated fields per line, ';' header comments).") var input: String
     @Option(help: "Output trace CSV.") var out: String
     @Option(parsing: .unconditional, help: "Processors that stand for one CS-2 (1-1000000).") var processorsPerSystem: Int = 64
-    @Option(parsing: .unconditional, help: "Largest gang in systems (1-192).") var maxSystems: Int = 16
+    @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10
 
     func run() throws {
-        guard (1...1_000_000).contains(processorsPerSystem), (1...192).contains(maxSystems),
+        guard (1...1_000_000).contains(processorsPerSystem), ClusterSpec.systemsRange.contains(maxSystems),
               flopsPerProcessor.isFinite, (1e6...1e16).contains(flopsPerProcessor) else {
-            fail("--processors-per-system 1-1000000, --max-systems 1-192, --flops-per-processor 1e6-1e16")
+            fail("--processors-per-system 1-1000000, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-processor 1e6-1e16")
         }
         var o = SWFConverter.Options()
         o.processorsPerSystem = processorsPerSystem

@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Benchmarks
 import Foundation
 
 struct PholdCommand: ParsableCommand {
@@ -43,14 +44,8 @@ struct PholdCommand: ParsableCommand {
         p.seed = seed
         p.lookaheadSeconds = lookahead
         for _ in 0..<runs {
-            let clock = ContinuousClock()
-            let start = clock.now
-            let r = try PHOLD.run(p)
-            let elapsed = clock.now - start
-            let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let finalTime = String(format: "%.9f", r.finalTime.seconds)
-            print("pending=\(r.pending) final_time=\(finalTime)")
-            print("events=\(r.events) seconds=\(String(format: "%.6f", secs)) rate=\(String(format: "%.0f", Double(r.events) / secs)) checksum=\(r.checksum)")
+            let (r, secs) = try PHOLD.timed(p)
+            print(PHOLD.report(r, seconds: secs))
         }
     }
 }

@@ -12,7 +12,7 @@ struct PlanMinSystemsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Samples per system per step (1-1e6; a step must fit in 65,534 passes: micro-batches x layers x 2).") var batch: Int
     @Option(parsing: .unconditional, help: "Samples to train (1-1e15).") var samples: Double
     @Option(parsing: .unconditional, help: "Deadline, hours (0 to 1e6, above 0).") var deadlineH: Double
-    @Option(parsing: .unconditional, help: "Systems in the cluster (1-192).") var clusterSystems: Int = 16
+    @Option(parsing: .unconditional, help: "Systems in the cluster (1-\(ClusterSpec.maxSystems)).") var clusterSystems: Int = 16
 
     func validate() throws {
         guard ModelCatalog.model(named: model) != nil else {
@@ -23,7 +23,7 @@ struct PlanMinSystemsCommand: ParsableCommand {
             throw ValidationError("--samples must be a whole number from 1 to 1e15")
         }
         guard deadlineH.isFinite, deadlineH > 0, deadlineH <= QuestionLimits.maxHours else { throw ValidationError("--deadline-h must be in (0, 1e6]") }
-        guard QuestionLimits.clusterSystems.contains(clusterSystems) else { throw ValidationError("--cluster-systems must be 1 to 192") }
+        guard QuestionLimits.clusterSystems.contains(clusterSystems) else { throw ValidationError("--cluster-systems must be 1 to \(ClusterSpec.maxSystems)") }
     }
 
     func run() throws {

@@ -1,3 +1,4 @@
+import FlowNetwork
 import XCTest
 import SimEngine
 @testable import Hardware

@@ -1,11 +1,13 @@
+import FlowNetwork
 import SimEngine
 
 /// Synthetic MemoryX traffic standing for "the other tenants" in a mean-field contention probe:
 /// `streams` periodic transfers of `bytes` over `links`, each started every `period`, staggered
 /// evenly, so that alone they would keep the links busy a given fraction of the time. They share
-/// bandwidth with the probed job's flows by the same max-min rule as real tenants.
+/// bandwidth with the probed job's flows by the network model's rule (max-min in ``FlowNetwork``),
+/// as real tenants do; any ``NetworkModel`` carries them.
 final class BackgroundTraffic: Component {
-    let network: FlowNetwork
+    let network: any NetworkModel
     let links: [LinkID]
     let bytes: Double
     let period: SimDuration
@@ -14,7 +16,7 @@ final class BackgroundTraffic: Component {
 
     /// Traffic over `links` (bandwidth `bytesPerSecond`) whose duty cycle alone is `duty`
     /// (may exceed 1: then `ceil(duty)` concurrent streams), in transfers of `bytes`.
-    init(network: FlowNetwork, links: [LinkID], bytesPerSecond: Double, duty: Double, bytes: Double) throws(SimulationError) {
+    init(network: any NetworkModel, links: [LinkID], bytesPerSecond: Double, duty: Double, bytes: Double) throws(SimulationError) {
         self.network = network
         self.links = links
         self.bytes = bytes
@@ -59,6 +61,6 @@ final class BackgroundTraffic: Component {
 
     func transfer(_ k: Int, _ sim: Simulation) throws(SimulationError) {
         busy[k] = true
-        try network.startFlow(bytes: bytes, links: links, notify: id, arg: EventArgument(Kind.done, k).raw, in: sim)
+        try network.startFlow(bytes: bytes, links: links, notify: id, arg: EventArgument(Kind.done, k).raw, latency: nil, in: sim)
     }
 }

@@ -1,3 +1,5 @@
+import SimEngine
+
 /// Identifies a link of a ``FlowNetwork``: its index in the order the links were added.
 public struct LinkID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The link's index (0 for the first link added).
@@ -39,7 +41,7 @@ public struct PathID: Hashable, Sendable {
 }
 
 /// A shared-bandwidth model of links and the transfers (flows) that cross them, in the style of
-/// SimGrid's flow-level network model.
+/// SimGrid's flow-level network model: the ``NetworkModel`` of this package.
 ///
 /// Each link has a capacity in bytes per second and a latency. A flow moves a number of bytes
 /// over a set of links: a unicast path, or the edges of a multicast or reduction tree (a flow
@@ -80,7 +82,7 @@ public struct PathID: Hashable, Sendable {
 /// let l = try net.addLink(name: "fabric", bytesPerSecond: 1.2e12, latency: .microseconds(1))
 /// try net.startFlow(bytes: 4e6, links: [l], notify: worker, arg: 7, in: sim)
 /// ```
-public final class FlowNetwork: Component {
+public final class FlowNetwork: NetworkModel {
     /// All state, in one value: each public call makes a single exclusive access to it, so the
     /// hot loops run without the runtime exclusivity checks of class properties. The one access
     /// per call is exempt from the check too: no call re-enters the network.
@@ -96,14 +98,6 @@ public final class FlowNetwork: Component {
     /// Tells the network the component index it was registered under: the `target` of its own
     /// "next completion" event.
     public func attach(id: UInt32) { core.id = id }
-
-    /// Registers the network in `components` and attaches the returned index.
-    @discardableResult
-    public func register(in components: inout ComponentSet) -> UInt32 {
-        let i = components.register(self)
-        attach(id: i)
-        return i
-    }
 
     // MARK: Links
 

@@ -1,3 +1,5 @@
+import SimEngine
+
 // The state of ``FlowNetwork``: flow and link storage, starting and ending flows, completion
 // times and the one pending event. The max-min rate computation is in FlowNetwork+MaxMin.swift;
 // link statistics, the state signature and the checks in FlowNetwork+Statistics.swift.

@@ -1,5 +1,6 @@
 import XCTest
-@testable import SimEngine
+@testable import Benchmarks
+import SimEngine
 
 final class PHOLDTests: XCTestCase {
     /// The reference values of ../shared/bench/README.md (seed 42, L 0.1, 1024 x 16).

@@ -1,3 +1,5 @@
+import SimEngine
+
 // Equivalent links for the rate computation of ``FlowNetwork`` (``FlowNetwork/mergesLinks``):
 // links of equal capacity that lie on exactly the same prepared paths carry exactly the same
 // flows, so in progressive filling they have the same share at every round; the first of them

@@ -1,3 +1,5 @@
+import SimEngine
+
 // The flow network's observation side: link statistics, the steady-state signature and the
 // self-checks (the storage and completions are in FlowNetwork+State.swift).
 

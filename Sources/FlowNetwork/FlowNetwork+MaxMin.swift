@@ -1,3 +1,5 @@
+import SimEngine
+
 /// Max-min fair rates by progressive filling (Bertsekas and Gallager, Data Networks, section 6.5;
 /// the precedent is SimGrid's LMM solver): the most constrained link fixes the rate of its flows,
 /// their share is removed from every link they cross, and so on.

@@ -1,3 +1,5 @@
+import SimEngine
+
 // Link classes of ``FlowNetwork``: links whose statistics are identical, kept once per class.
 
 extension FlowNetwork {

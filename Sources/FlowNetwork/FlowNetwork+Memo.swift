@@ -1,3 +1,5 @@
+import SimEngine
+
 // The rate memo of ``FlowNetwork``: allocations already computed, by sharing state.
 
 extension FlowNetwork {

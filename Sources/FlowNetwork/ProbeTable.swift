@@ -1,3 +1,5 @@
+import SimEngine
+
 /// The index of a cache whose entries live in the caller's own arrays: open addressing with
 /// linear probing over a power-of-two table whose slots hold entry index + 1 (0: empty). It never
 /// grows: it is allocated on first insert with room for twice the caller's entry limit (so

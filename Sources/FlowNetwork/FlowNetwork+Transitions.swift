@@ -1,3 +1,5 @@
+import SimEngine
+
 // The transition cache of ``FlowNetwork``: from a remembered sharing state and the changes made
 // to the active flows since (flows added by prepared path, flows removed by position), the next
 // remembered state and exactly what differs between the two.

@@ -1,4 +1,5 @@
 import XCTest
+@testable import FlowNetwork
 @testable import SimEngine
 
 /// Records the (time, arg) of every notification it receives.

@@ -1,3 +1,5 @@
+import SimEngine
+
 /// PHOLD (Fujimoto 1990), the standard synthetic benchmark of discrete-event engines, exactly as
 /// specified in the project's shared bench README so that checksums match the C++ and SimPy
 /// references: one xoshiro256** stream; N logical processes with P initial events each; handling

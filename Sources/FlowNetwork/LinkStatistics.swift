@@ -1,3 +1,5 @@
+import SimEngine
+
 /// A link's configuration and traffic statistics at a given time (see
 /// ``FlowNetwork/statistics(of:at:)``).
 public struct LinkStatistics: Sendable, Equatable {
