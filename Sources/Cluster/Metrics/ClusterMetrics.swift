@@ -1,4 +1,3 @@
-import Cluster
 import SimEngine
 
 /// Headline figures of one policy run.
