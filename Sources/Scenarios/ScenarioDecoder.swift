@@ -53,66 +53,29 @@ public enum ScenarioDecoder {
         // A system preset first; the objects below override single fields of it.
         c = ClusterSpec.preset(named: try r.choice("system", default: "cs-2", allowed: ClusterSpec.presetNames)) ?? c
         c.systems = try r.int("systems", default: c.systems, range: ClusterSpec.systemsRange)
-        if let w = try r.object("wafer") {
-            var s = c.cs2.wafer
-            s.physicalCores = try w.int("physical_cores", default: s.physicalCores, range: 1...10_000_000)
-            s.gridWidth = try w.int("grid_width", default: s.gridWidth, range: 1...10_000)
-            s.gridHeight = try w.int("grid_height", default: s.gridHeight, range: 1...10_000)
-            guard s.gridWidth * s.gridHeight <= s.physicalCores else {
-                throw w.error("grid_height", "grid_width x grid_height (\(s.gridWidth * s.gridHeight)) exceeds physical_cores (\(s.physicalCores))")
-            }
-            s.sramBytesPerCore = try w.int("sram_bytes_per_core", default: s.sramBytesPerCore, range: 1...(1 << 30))
-            s.fmacsPerCorePerCycle = try w.int("fmacs_per_core_per_cycle", default: s.fmacsPerCorePerCycle, range: 1...1024)
-            s.clockHz = try w.double("clock_hz", default: s.clockHz, range: 1e6...1e11, unit: "Hz")
-            s.defectRate = try w.double("defect_rate", default: s.defectRate, range: 0...0.5, unit: "")
-            s.hopLatencyCycles = try w.double("hop_latency_cycles", default: s.hopLatencyCycles, range: 0...1e4, unit: "cycles")
-            s.detourLatencyCycles = try w.double("detour_latency_cycles", default: s.detourLatencyCycles, range: 0...1e4, unit: "cycles")
-            s.reservedSRAMBytesPerCore = try w.int("reserved_sram_bytes_per_core", default: s.reservedSRAMBytesPerCore,
-                                                   range: 0...max(0, s.sramBytesPerCore - 1))
-            try w.finish()
-            c.cs2.wafer = s
+        // Each section's fields are declared once (ScenarioFields): read in their order.
+        if let o = try r.object("wafer") {
+            try ScenarioFields.decode(ScenarioFields.wafer, o, into: &c.cs2.wafer)
+            try o.finish()
         }
         if let o = try r.object("cs2") {
-            c.cs2.ioBytesPerSecond = try o.double("io_bytes_per_s", default: c.cs2.ioBytesPerSecond, range: 1e6...1e15, unit: "B/s")
-            c.cs2.powerWatts = try o.double("power_w", default: c.cs2.powerWatts, range: 0...1e7, unit: "W")
-            c.cs2.idlePowerWatts = try o.double("idle_power_w", default: c.cs2.idlePowerWatts, range: 0...1e7, unit: "W")
-            c.cs2.computeJitter = try o.double("compute_jitter", default: c.cs2.computeJitter, range: 0...0.5, unit: "")
+            try ScenarioFields.decode(ScenarioFields.cs2, o, into: &c.cs2)
             try o.finish()
         }
         if let o = try r.object("memoryx") {
-            var m = c.memoryX
-            m.capacityBytes = try o.double("capacity_bytes", default: m.capacityBytes, range: 1e6...1e18, unit: "B")
-            m.stateBytesPerParameter = try o.double("state_bytes_per_parameter", default: m.stateBytesPerParameter, range: 1...128, unit: "B")
-            m.streamBytesPerSecond = try o.double("stream_bytes_per_s", default: m.streamBytesPerSecond, range: 1e6...1e15, unit: "B/s")
-            m.updateParametersPerSecond = try o.double("update_parameters_per_s", default: m.updateParametersPerSecond, range: 1e3...1e15, unit: "parameters/s")
-            m.bytesPerParameterStreamed = try o.double("bytes_per_parameter_streamed", default: m.bytesPerParameterStreamed, range: 0.125...16, unit: "B")
+            try ScenarioFields.decode(ScenarioFields.memoryX, o, into: &c.memoryX)
             try o.finish()
-            c.memoryX = m
         }
         if let o = try r.object("swarmx") {
-            var s = c.swarmX
-            s.fanout = try o.int("fanout", default: s.fanout, range: 2...64)
-            s.portBytesPerSecond = try o.double("port_bytes_per_s", default: s.portBytesPerSecond, range: 1e6...1e14, unit: "B/s")
-            s.portsPerEdge = try o.int("ports_per_edge", default: s.portsPerEdge, range: 1...1024)
-            s.levelLatency = try seconds(o, "level_latency_s", s.levelLatency, max: 1)
-            s.nodeBroadcastBytesPerSecond = try o.double("node_broadcast_bytes_per_s", default: s.nodeBroadcastBytesPerSecond, range: 1e6...1e15, unit: "B/s")
-            s.nodeReduceBytesPerSecond = try o.double("node_reduce_bytes_per_s", default: s.nodeReduceBytesPerSecond, range: 1e6...1e15, unit: "B/s")
-            s.chunkBytes = try o.double("chunk_bytes", default: s.chunkBytes, range: 0...1e10, unit: "B")
+            try ScenarioFields.decode(ScenarioFields.swarmX, o, into: &c.swarmX)
             try o.finish()
-            c.swarmX = s
         }
         if let o = try r.object("input_workers") {
-            c.inputWorkers.bytesPerSecondPerSystem = try o.double("bytes_per_s_per_system", default: c.inputWorkers.bytesPerSecondPerSystem, range: 1e3...1e15, unit: "B/s")
-            c.inputWorkers.bytesPerToken = try o.double("bytes_per_token", default: c.inputWorkers.bytesPerToken, range: 0...1e6, unit: "B")
-            c.inputWorkers.serversPerSystem = try o.double("servers_per_system", default: c.inputWorkers.serversPerSystem, range: 0.01...1e4, unit: "servers")
-            c.inputWorkers.coresPerServer = try o.double("cores_per_server", default: c.inputWorkers.coresPerServer, range: 1...1e4, unit: "cores")
-            c.inputWorkers.processesPerSystem = try o.double("processes_per_system", default: c.inputWorkers.processesPerSystem, range: 1...1e6, unit: "processes")
-            c.inputWorkers.cpuSecondsPerToken = try o.double("cpu_s_per_token", default: c.inputWorkers.cpuSecondsPerToken, range: 0...1, unit: "s")
+            try ScenarioFields.decode(ScenarioFields.inputWorkers, o, into: &c.inputWorkers)
             try o.finish()
         }
         if let o = try r.object("runtime") {
-            c.runtime.stepOverhead = try seconds(o, "step_overhead_s", c.runtime.stepOverhead, max: 3600)
-            c.runtime.stepOverheadPerDoubling = try seconds(o, "step_overhead_per_doubling_s", c.runtime.stepOverheadPerDoubling, max: 3600)
+            try ScenarioFields.decode(ScenarioFields.runtime, o, into: &c.runtime)
             try o.finish()
         }
         try r.finish()
@@ -122,14 +85,7 @@ public enum ScenarioDecoder {
     static func decodeEfficiency(_ r: ObjectReader?) throws(ScenarioError) -> EfficiencyModel {
         var e = EfficiencyModel()
         guard let r else { return e }
-        e.kernelEfficiency = try r.double("kernel_efficiency", default: e.kernelEfficiency, range: EfficiencyModel.kernelEfficiencyRange, unit: "")
-        e.passOverheadSeconds = try r.double("pass_overhead_s", default: e.passOverheadSeconds, range: EfficiencyModel.passOverheadRange, unit: "s")
-        e.exponentialCycles = try r.double("exponential_cycles", default: e.exponentialCycles, range: EfficiencyModel.exponentialCyclesRange,
-                                           unit: "cycles")
-        e.attentionEfficiency = try r.double("attention_efficiency", default: e.attentionEfficiency, range: EfficiencyModel.attentionEfficiencyRange,
-                                             unit: "")
-        e.vectorStartCycles = try r.double("vector_start_cycles", default: e.vectorStartCycles, range: EfficiencyModel.vectorStartCyclesRange,
-                                           unit: "cycles")
+        try ScenarioFields.decode(ScenarioFields.efficiency, r, into: &e)
         e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e

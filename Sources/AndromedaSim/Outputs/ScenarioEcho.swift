@@ -12,47 +12,34 @@ enum ScenarioEcho {
     static func i(_ x: Int) -> JSONOutput { .int(Int64(x)) }
     static func sec(_ x: SimDuration) -> JSONOutput { .double(x.seconds, decimals: 9) }
 
+    /// The fields of one section as summary.json writes them: integers as integers, numbers
+    /// with every digit, durations in seconds to the nanosecond.
+    static func fields<Root>(_ fields: [ScenarioField<Root>], _ root: Root) -> [(String, JSONOutput)] {
+        fields.map { f in
+            switch f.kind {
+            case .integer: return (f.name, .int(Int64(f.value(root))))
+            case .number: return (f.name, d(f.value(root)))
+            case .seconds: return (f.name, .double(f.value(root), decimals: 9))
+            }
+        }
+    }
+
+    static func section<Root>(_ f: [ScenarioField<Root>], _ root: Root) -> JSONOutput { .object(fields(f, root)) }
+
     static func json(_ s: Scenario) -> JSONOutput {
-        let c = s.cluster, w = c.cs2.wafer
+        let c = s.cluster
+        // Each section's fields as declared once (ScenarioFields), in their order.
         let cluster: JSONOutput = .object([
             ("systems", i(c.systems)),
-            ("wafer", .object([
-                ("physical_cores", i(w.physicalCores)), ("grid_width", i(w.gridWidth)), ("grid_height", i(w.gridHeight)),
-                ("sram_bytes_per_core", i(w.sramBytesPerCore)), ("fmacs_per_core_per_cycle", i(w.fmacsPerCorePerCycle)),
-                ("clock_hz", d(w.clockHz)), ("defect_rate", d(w.defectRate)),
-                ("hop_latency_cycles", d(w.hopLatencyCycles)), ("detour_latency_cycles", d(w.detourLatencyCycles)),
-                ("reserved_sram_bytes_per_core", i(w.reservedSRAMBytesPerCore)),
-            ])),
-            ("cs2", .object([("io_bytes_per_s", d(c.cs2.ioBytesPerSecond)), ("power_w", d(c.cs2.powerWatts)),
-                             ("idle_power_w", d(c.cs2.idlePowerWatts)), ("compute_jitter", d(c.cs2.computeJitter))])),
-            ("memoryx", .object([
-                ("capacity_bytes", d(c.memoryX.capacityBytes)), ("state_bytes_per_parameter", d(c.memoryX.stateBytesPerParameter)),
-                ("stream_bytes_per_s", d(c.memoryX.streamBytesPerSecond)),
-                ("update_parameters_per_s", d(c.memoryX.updateParametersPerSecond)),
-                ("bytes_per_parameter_streamed", d(c.memoryX.bytesPerParameterStreamed)),
-            ])),
-            ("swarmx", .object([("fanout", i(c.swarmX.fanout)), ("port_bytes_per_s", d(c.swarmX.portBytesPerSecond)),
-                                ("ports_per_edge", i(c.swarmX.portsPerEdge)), ("level_latency_s", sec(c.swarmX.levelLatency)),
-                                ("node_broadcast_bytes_per_s", d(c.swarmX.nodeBroadcastBytesPerSecond)),
-                                ("node_reduce_bytes_per_s", d(c.swarmX.nodeReduceBytesPerSecond)),
-                                ("chunk_bytes", d(c.swarmX.chunkBytes))])),
-            ("input_workers", .object([("bytes_per_s_per_system", d(c.inputWorkers.bytesPerSecondPerSystem)),
-                                       ("bytes_per_token", d(c.inputWorkers.bytesPerToken)),
-                                       ("servers_per_system", d(c.inputWorkers.serversPerSystem)),
-                                       ("cores_per_server", d(c.inputWorkers.coresPerServer)),
-                                       ("processes_per_system", d(c.inputWorkers.processesPerSystem)),
-                                       ("cpu_s_per_token", d(c.inputWorkers.cpuSecondsPerToken))])),
-            ("runtime", .object([("step_overhead_s", sec(c.runtime.stepOverhead)),
-                                 ("step_overhead_per_doubling_s", sec(c.runtime.stepOverheadPerDoubling))])),
+            ("wafer", section(ScenarioFields.wafer, c.cs2.wafer)),
+            ("cs2", section(ScenarioFields.cs2, c.cs2)),
+            ("memoryx", section(ScenarioFields.memoryX, c.memoryX)),
+            ("swarmx", section(ScenarioFields.swarmX, c.swarmX)),
+            ("input_workers", section(ScenarioFields.inputWorkers, c.inputWorkers)),
+            ("runtime", section(ScenarioFields.runtime, c.runtime)),
         ])
-        let eff: JSONOutput = .object([
-            ("kernel_efficiency", d(s.efficiency.kernelEfficiency)),
-            ("pass_overhead_s", d(s.efficiency.passOverheadSeconds)),
-            ("exponential_cycles", d(s.efficiency.exponentialCycles)),
-            ("attention_efficiency", d(s.efficiency.attentionEfficiency)),
-            ("vector_start_cycles", d(s.efficiency.vectorStartCycles)),
-            ("recompute_in_backward", .bool(s.efficiency.recomputeInBackward)),
-        ])
+        let eff: JSONOutput = .object(fields(ScenarioFields.efficiency, s.efficiency)
+                                      + [("recompute_in_backward", .bool(s.efficiency.recomputeInBackward))])
         let scaling: [JSONOutput] = s.scaling.map { e in
             let m = e.model
             let stopping: JSONOutput

@@ -63,7 +63,8 @@ public struct SweepParameter: Sendable, Equatable {
             guard s.multitenant != nil else { throw SweepError("memoryx_node_groups: the scenario has no multitenant section") }
             s.multitenant?.config.memoryXNodeGroups = v.int
         },
-        "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: 0...0.5, integer: false) { s, v throws(SweepError) in
+        "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: ScenarioFields.range(of: "defect_rate", in: ScenarioFields.wafer),
+                                  integer: false) { s, v throws(SweepError) in
             s.cluster.cs2.wafer.defectRate = v.real
         },
         "kernel_efficiency": Definition(help: "fitted kernel efficiency (0.001-1)", range: EfficiencyModel.kernelEfficiencyRange, integer: false) { s, v throws(SweepError) in
