@@ -51,18 +51,22 @@ let package = Package(
             name: "SimHost",
             dependencies: ["CHwloc"]
         ),
-        .target(name: "Hardware", dependencies: ["SimEngine", "FlowNetwork"], swiftSettings: optimisedInDebug),
-        .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Hardware"], swiftSettings: optimisedInDebug),
-        .target(name: "WaferSim", dependencies: ["SimEngine", "Hardware", "TextEscaping"], swiftSettings: optimisedInDebug),
+        // The wafer: its spec, defects and tiling, and the mapping model that prices every GEMM and
+        // attention on the mesh (the closed form); its core-level referee is Wafer/Referee.
+        .target(name: "Wafer", dependencies: ["SimEngine"], exclude: ["Referee"], swiftSettings: optimisedInDebug),
+        .target(name: "WaferReferee", dependencies: ["SimEngine", "Wafer", "TextEscaping"], path: "Sources/Wafer/Referee",
+                swiftSettings: optimisedInDebug),
+        .target(name: "Hardware", dependencies: ["SimEngine", "Wafer", "FlowNetwork"], swiftSettings: optimisedInDebug),
+        .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Wafer", "Hardware"], swiftSettings: optimisedInDebug),
         .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
         .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "SimEngine", "Hardware", "Training", "Cluster", "Workloads"],
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "SimEngine", "Wafer", "Hardware", "Training", "Cluster", "Workloads"],
                 resources: [.embedInCode("Builtin")]),
         .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(
             name: "AndromedaSim",
-            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "WaferSim",
+            dependencies: ["SimEngine", "SimHost", "Hardware", "Training", "Cluster", "Workloads", "ScenarioFormat", "Scenarios", "Reports", "Charts", "Wafer", "WaferReferee",
                            "TextEscaping"]
         ),
         // The C ABI over AndromedaSim: andromeda_call (JSON in, JSON out), andromeda_free.
@@ -97,13 +101,13 @@ let package = Package(
         .testTarget(name: "SimHostTests", dependencies: ["SimHost", "CJemalloc"]),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "FlowNetwork", "SimEngine"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Hardware"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Wafer", "FlowNetwork", "SimEngine"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Wafer", "Hardware"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Cluster", "Training", "SimEngine"]),
         .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "WaferSimTests", dependencies: ["WaferSim", "Hardware", "SimEngine", "SimHost", "Training"]),
+        .testTarget(name: "WaferRefereeTests", dependencies: ["WaferReferee", "Wafer", "Hardware", "SimEngine", "SimHost", "Training"]),
     ]
 )

@@ -1,4 +1,5 @@
 import SimEngine
+import Wafer
 
 /// A CS-2 system: one wafer and its I/O (12 x 100 GbE = 1.2 Tb/s = 150 GB/s each way: ALCF).
 public struct CS2Spec: Sendable, Equatable {

@@ -2,6 +2,7 @@ import Hardware
 import ScenarioFormat
 import SimEngine
 import Training
+import Wafer
 
 /// One numeric field of a scenario section, declared once: its JSON name, where it lives in the
 /// Swift value, its range, its unit and its description. The decoder reads it, summary.json

@@ -1,6 +1,7 @@
 import Foundation
 import Hardware
 import SimEngine
+import Wafer
 
 /// One operation of a layer as mapped: its time and, for a GEMM, the tiling chosen.
 public struct OpTiming: Sendable, Equatable {

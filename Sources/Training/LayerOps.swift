@@ -1,4 +1,5 @@
 import Hardware
+import Wafer
 
 /// One operation of a layer's forward pass as the wafer runs it.
 public enum WaferOp: Sendable, Equatable {
@@ -29,8 +30,9 @@ public enum LayerOps {
     /// Vector operations per element of a layer norm (mean, variance, normalise, scale, shift,
     /// residual add): assumed.
     public static let normOpsPerElement = 8.0
-    /// Vector operations per element of a softmax (max, subtract, exponential, sum, divide): assumed.
-    public static let softmaxOpsPerElement = 8.0
+    /// Vector operations per element of a softmax (max, subtract, exponential, sum, divide):
+    /// assumed, stated once with attention's (``AttentionCosts/softmaxOpsPerScore``).
+    public static let softmaxOpsPerElement = AttentionCosts.softmaxOpsPerScore
     /// Vector operations per element of GELU (tanh form), assumed; SwiGLU adds the gate product.
     public static let activationOpsPerElement = 8.0
 

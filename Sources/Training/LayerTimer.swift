@@ -1,4 +1,5 @@
 import Hardware
+import Wafer
 
 /// Prices layers on a wafer: the SRAM left for GEMM tiles at a micro-batch, each operation's
 /// time, the best tiling of each GEMM (memoised: one search per shape and free space).

@@ -1,6 +1,7 @@
 import FlowNetwork
 import Hardware
 import SimEngine
+import Wafer
 
 /// One event simulation of training jobs on a cluster: the simulation, its components, the
 /// shared flow network and the cluster fabric built on it. Jobs are added on systems of the

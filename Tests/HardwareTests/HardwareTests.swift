@@ -2,6 +2,7 @@ import FlowNetwork
 import XCTest
 import SimEngine
 @testable import Hardware
+import Wafer
 
 final class HardwareTests: XCTestCase {
     func testNoDefectsKeepsTheFullGrid() {

@@ -1,6 +1,7 @@
 import XCTest
 import Hardware
 @testable import Training
+import Wafer
 
 final class WaferMappingTests: XCTestCase {
     /// A uniform case priced by hand: 4 x 6 grid, hop 2, rate 1 FMAC/cycle.

@@ -8,6 +8,7 @@
 @_exported import SimEngine
 @_exported import SimHost
 @_exported import Training
+@_exported import Wafer
 @_exported import Workloads
 
 /// The version of andromeda-sim, written into every summary.

@@ -1,5 +1,6 @@
 import Foundation
-import WaferSim
+import WaferReferee
+import Wafer
 
 /// One GEMM as events on every core of a grid, timed, with the memory it allocates: the work of
 /// `andromeda-sim bench wafer` (the core-level referee's speed, docs/performance.md).

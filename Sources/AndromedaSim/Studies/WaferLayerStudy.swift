@@ -1,7 +1,8 @@
 import Foundation
-import WaferSim
+import WaferReferee
+import Wafer
 
-/// One layer's weight-streamed GEMMs simulated core by core by the referee (module `WaferSim`,
+/// One layer's weight-streamed GEMMs simulated core by core by the referee (module `WaferReferee`,
 /// docs/referee.md) beside the mapping model's prediction for the same tiling: the work of
 /// `andromeda-sim wafer`, for the command line and for library users alike.
 ///

@@ -1,8 +1,9 @@
 import Hardware
 import Training
-import WaferSim
+import WaferReferee
 import Foundation
 import XCTest
+import Wafer
 
 
 /// The closed form of attention (Training's ``AttentionMapping``) against the core-level referee

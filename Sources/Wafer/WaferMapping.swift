@@ -1,4 +1,3 @@
-import Hardware
 
 /// The mapping model's figures for one GEMM on one tiling.
 public struct GemmEstimate: Sendable, Equatable {

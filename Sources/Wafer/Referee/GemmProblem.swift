@@ -1,4 +1,5 @@
-import Hardware
+import Wafer
+import Wafer
 
 /// One weight-streamed GEMM `Y[T x N] = X[T x K] . W[K x N]` on an `R x C` mesh, with every
 /// parameter of docs/wafer-dataflow.md. Plain values: ``GemmReferee/simulate(_:trace:)`` checks

@@ -1,4 +1,4 @@
-import WaferSim
+import WaferReferee
 
 /// Independent implementations of docs/wafer-dataflow.md used to check the referee: the spec's
 /// recurrences evaluated literally in loops (no events), and the spec's closed form.

@@ -1,10 +1,11 @@
 import Hardware
 import SimEngine
 import SimHost
-import WaferSim
+import WaferReferee
 import XCTest
+import Wafer
 
-final class WaferSimTests: XCTestCase {
+final class WaferRefereeTests: XCTestCase {
     /// 2 x 3 grid, one group of 3 columns, 2 rows of 2 tokens, K = 6 (Kc = 2), N = 2 in blocks
     /// of 1: q = 2 words, compute 4 cycles, P = 2 words, h = 2. Derived by hand:
     /// weights row 1: heads 2 and 4, tails 4 and 6; computes row 0 end 6, 10, row 1 end 8, 12;

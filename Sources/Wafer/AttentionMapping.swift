@@ -23,12 +23,15 @@ public struct AttentionShape: Sendable, Hashable, CustomStringConvertible {
 
 /// The per-element costs of attention on one core, cycles (docs/wafer-dataflow.md, "Attention").
 public struct AttentionCosts: Sendable, Hashable {
+    /// Vector operations per element of a softmax (max, subtract, exponential, sum, divide):
+    /// assumed. The one statement of it: the loss's softmax (LayerOps) uses it too.
+    public static let softmaxOpsPerScore = 8.0
     /// FMACs per core per cycle times the kernel efficiency (the GEMMs' rate).
     public var fmacRate: Double
     /// Cycles one exponential costs (``EfficiencyModel/exponentialCycles``).
     public var exponentialCycles: Double
     /// Vector operations per score besides its exponential (scale, mask, running max, subtract,
-    /// running sum): ``LayerOps/softmaxOpsPerElement``.
+    /// running sum): ``softmaxOpsPerScore``, as the loss's softmax (LayerOps) counts them.
     public var softmaxOpsPerScore: Double
     /// Vector operations per word a core spends merging a neighbour's partial result into its own
     /// (rescale both by the new maximum, add): assumed 3.
@@ -38,7 +41,7 @@ public struct AttentionCosts: Sendable, Hashable {
     /// `1 / w` per multiply-add (``EfficiencyModel/vectorStartCycles``).
     public var vectorStartCycles: Double
 
-    public init(fmacRate: Double, exponentialCycles: Double = 0, softmaxOpsPerScore: Double = LayerOps.softmaxOpsPerElement,
+    public init(fmacRate: Double, exponentialCycles: Double = 0, softmaxOpsPerScore: Double = AttentionCosts.softmaxOpsPerScore,
                 mergeOpsPerWord: Double = 3, vectorStartCycles: Double = 0) {
         self.fmacRate = fmacRate
         self.exponentialCycles = exponentialCycles

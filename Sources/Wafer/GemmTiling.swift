@@ -1,5 +1,5 @@
 /// The shape and the tiling of one weight-streamed GEMM on the wafer mesh, shared by the mapping
-/// model (Training's `WaferMapper`) and the core-level referee (`WaferSim`), so both speak of the
+/// model (`WaferMapper`) and the core-level referee (`WaferReferee`), so both speak of the
 /// same layout (docs/wafer-dataflow.md).
 
 /// One matrix multiplication of a layer, Y[tokens x dOut] = X[tokens x dIn] . W[dIn x dOut], whose

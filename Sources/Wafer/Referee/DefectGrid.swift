@@ -1,5 +1,6 @@
-import Hardware
+import Wafer
 import SimEngine
+import Wafer
 
 /// Which positions of an `R x C` programmable grid are served by a spare core through a detour
 /// (docs/wafer-dataflow.md, "Defects"): one bit per position, position `(r, c)` at bit `r * C + c`.

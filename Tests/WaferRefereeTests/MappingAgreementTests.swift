@@ -1,8 +1,9 @@
 import Hardware
 import SimEngine
 import Training
-import WaferSim
+import WaferReferee
 import XCTest
+import Wafer
 
 /// The mapping model (Training's WaferMapper) against the referee, on a reduced grid: every
 /// weight GEMM of a block and of the head, for small and wide models, with the tiling the model
