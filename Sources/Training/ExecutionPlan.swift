@@ -91,9 +91,10 @@ public struct ExecutionPlan: Sendable {
     /// micro-batch at the slower of its compute and its weight stream, nanoseconds.
     public let forwardOnlyStepNanoseconds: Double
 
-    /// Compiles `spec` for `wafers` (one per system of the job).
-    public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel)
-        throws(TrainingError)
+    /// Compiles `spec` for `wafers` (one per system of the job). A `cache` keeps the mapping
+    /// model's searches for later plans (the same plan, faster; ``TrainingCache``).
+    public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel,
+                cache: TrainingCache? = nil) throws(TrainingError)
     {
         self.spec = spec
         let m = spec.model
@@ -125,7 +126,7 @@ public struct ExecutionPlan: Sendable {
         let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond, cluster.swarmX.edgeBytesPerSecond)
         let streamed = cluster.memoryX.bytesPerParameterStreamed
         let backwardFactor = 2 + (efficiency.recomputeInBackward ? 1.0 : 0.0)
-        let timer = LayerTimer(model: m, wafer: ws)
+        let timer = LayerTimer(model: m, wafer: ws, cache: cache)
         // The fixed cost of every layer pass (EfficiencyModel.passOverheadSeconds), nanoseconds.
         let overhead = efficiency.passOverheadSeconds * 1e9
         guard overhead.isFinite, EfficiencyModel.passOverheadRange.contains(efficiency.passOverheadSeconds) else {
@@ -171,6 +172,9 @@ public struct ExecutionPlan: Sendable {
             let bestN = nMin
             var bestTime = Double.infinity
             var times: [(Int, Double)] = []
+            // Each layer kind's forward time per micro-batch size, priced once (the sum below
+            // still adds every layer in order).
+            var idealForward: [Int: Double] = [:]
             for k in nMin..<(nMin + 8) where k <= perSystemBatch {
                 let size = (perSystemBatch + k - 1) / k
                 let last = perSystemBatch - (k - 1) * size
@@ -178,7 +182,12 @@ public struct ExecutionPlan: Sendable {
                 var t = 0.0
                 for (s, count) in [(size, k - 1), (last, 1)] where count > 0 {
                     for l in layers {
-                        let f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
+                        let key = s &* 4 &+ (l.kind == .embedding ? 0 : l.kind == .block ? 1 : 2)
+                        let f: Double
+                        if let hit = idealForward[key] { f = hit } else {
+                            f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
+                            idealForward[key] = f
+                        }
                         let stream = Double(l.parameters) * streamed / ioRate * 1e9
                         t += Double(count) * (max(f + overhead, stream) + max(backwardFactor * f + overhead, stream))
                     }
@@ -210,7 +219,13 @@ public struct ExecutionPlan: Sendable {
             try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }
         var forward: [[LayerCost.Kind: [Int: Int64]]] = []
-        for mapper in mappers {
+        for (w, mapper) in mappers.enumerated() {
+            // Wafers differ only in their detours: one with the same worst detours as an earlier
+            // one has its times.
+            if let same = mappers[..<w].firstIndex(where: { $0.columnDetours == mapper.columnDetours && $0.rowDetours == mapper.rowDetours }) {
+                forward.append(forward[same])
+                continue
+            }
             var byKind: [LayerCost.Kind: [Int: Int64]] = [:]
             for kind in LayerCost.Kind.allCases {
                 var bySize: [Int: Int64] = [:]
