@@ -91,9 +91,11 @@ public final class TrainingCache: @unchecked Sendable {
         }
     }
 
-    @inline(__always) private func find<K: Hashable, V>(_ table: [K: V], _ key: K) -> V? {
+    /// `table[key]` under the lock (the table is read inside it: a copy taken outside would race
+    /// with another thread's store).
+    @inline(__always) private func find<K: Hashable, V>(_ table: ReferenceWritableKeyPath<TrainingCache, [K: V]>, _ key: K) -> V? {
         lock.lock(); defer { lock.unlock() }
-        let v = table[key]
+        let v = self[keyPath: table][key]
         if v == nil { missCount += 1 } else { hitCount += 1 }
         return v
     }
@@ -101,7 +103,7 @@ public final class TrainingCache: @unchecked Sendable {
     /// Wafer `index` of `spec` with defects from `seed` (``TrainingTestbed/wafers(_:cluster:seed:)``).
     func wafer(spec: WaferSpec, seed: UInt64, index: Int, root: Xoshiro256) -> Wafer {
         let key = WaferKey(spec: spec, seed: seed, index: index)
-        if let w = find(wafers, key) { return w }
+        if let w = find(\.wafers, key) { return w }
         let w = Wafer(spec: spec, index: index, rng: root)
         lock.lock(); defer { lock.unlock() }
         if wafers.count >= capacity { wafers.removeAll(keepingCapacity: true) }
@@ -112,7 +114,7 @@ public final class TrainingCache: @unchecked Sendable {
     /// The best tiling of `shape` with `free` bytes per core on `mapper`'s mesh.
     func gemm(_ shape: GemmShape, free: Int, mapper: WaferMapper) -> GemmEstimate? {
         let key = GemmKey(shape: shape, free: free, mesh: MeshKey(mapper))
-        if let e = find(gemms, key) { return e }
+        if let e = find(\.gemms, key) { return e }
         let e = mapper.bestTiling(shape, freeBytesPerCore: free)
         lock.lock(); defer { lock.unlock() }
         if gemms.count >= capacity { gemms.removeAll(keepingCapacity: true) }
@@ -124,7 +126,7 @@ public final class TrainingCache: @unchecked Sendable {
     func attention(_ shape: AttentionShape, free: Int, mapper: WaferMapper) -> AttentionEstimate? {
         let c = mapper.attentionCosts
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop, rows: mapper.rows, columns: mapper.columns)
-        if let e = find(attentions, key) { return e }
+        if let e = find(\.attentions, key) { return e }
         let e = AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
         lock.lock(); defer { lock.unlock() }
         if attentions.count >= capacity { attentions.removeAll(keepingCapacity: true) }
@@ -134,7 +136,7 @@ public final class TrainingCache: @unchecked Sendable {
 
     /// The cached jitter factors of the stream that starts at `rng` with spread `sigma` (nil: none).
     func jitterPrefix(_ rng: Xoshiro256, sigma: Double) -> JitterPrefix? {
-        find(jitter, JitterKey(rng, sigma: sigma))
+        find(\.jitter, JitterKey(rng, sigma: sigma))
     }
 
     /// Keeps `factors` (whole blocks, the first drawn from `rng`) and the stream after them, when
