@@ -8,6 +8,8 @@ import SimEngine
 /// function of its key, so a run with the cache gives exactly the results of a run without it;
 /// the cache only skips recomputing them:
 /// - wafers: the defect summary of wafer `index` drawn from `seed` (``Wafer``), by wafer spec;
+/// - the compiler's micro-batch searches by model, per-system batch and mesh, and each layer
+///   kind's forward time by model, micro-batch and wafer mesh (detours included) (``ExecutionPlan``);
 /// - GEMM tilings and attention partitions: the mapping model's search (``WaferMapper/bestTiling(_:freeBytesPerCore:)``,
 ///   ``AttentionMapping/best(_:rows:columns:hop:costs:freeBytesPerCore:)``) by shape, SRAM left and
 ///   every parameter of the mesh the search reads;
@@ -32,6 +34,8 @@ public final class TrainingCache: @unchecked Sendable {
     private var gemms: [GemmKey: GemmEstimate?] = [:]
     private var attentions: [AttentionKey: AttentionEstimate?] = [:]
     private var jitter: [JitterKey: JitterPrefix] = [:]
+    private var searches: [SearchKey: Searched] = [:]
+    private var forwards: [ForwardKey: Int64] = [:]
     private var hitCount = 0, missCount = 0
 
     /// A cache of at most `capacity` wafers, tilings and partitions each, and the jitter factors
@@ -51,7 +55,7 @@ public final class TrainingCache: @unchecked Sendable {
     /// Empties every table.
     public func removeAll() {
         lock.lock(); defer { lock.unlock() }
-        wafers.removeAll(); gemms.removeAll(); attentions.removeAll(); jitter.removeAll()
+        wafers.removeAll(); gemms.removeAll(); attentions.removeAll(); jitter.removeAll(); searches.removeAll(); forwards.removeAll()
     }
 
     // MARK: - Tables
@@ -70,6 +74,23 @@ public final class TrainingCache: @unchecked Sendable {
 
     struct GemmKey: Hashable { let shape: GemmShape; let free: Int; let mesh: MeshKey }
     struct AttentionKey: Hashable { let shape: AttentionShape; let free: Int; let costs: AttentionCosts; let hop: Double; let rows: Int; let columns: Int }
+
+    /// Everything the compiler's micro-batch searches read (``ExecutionPlan``): the model, the
+    /// wafer type, the defect-free mesh, the per-system batch, whether the micro-batch is searched,
+    /// the pass overhead and the weight stream's rate.
+    struct SearchKey: Hashable {
+        let model: ModelSpec, wafer: WaferSpec, mesh: MeshKey, attention: AttentionCosts, exponentialCycles: Double
+        let perSystemBatch: Int, searchesMicroBatch: Bool
+        let overhead: Double, ioRate: Double, streamed: Double, backwardFactor: Double
+    }
+    /// Their outcome: the largest micro-batch that fits and the micro-batches per step (0: given).
+    struct Searched: Hashable { let maxMicroBatch: Int; let microBatches: Int }
+
+    /// A layer kind's forward time at `samples` on one wafer's mesh (its detours in `mesh`).
+    struct ForwardKey: Hashable {
+        let model: ModelSpec, wafer: WaferSpec, mesh: MeshKey, attention: AttentionCosts, exponentialCycles: Double
+        let kind: LayerCost.Kind, samples: Int
+    }
 
     /// A stream's first jitter factors, block after block, and the stream after them.
     final class JitterPrefix: @unchecked Sendable {
@@ -132,6 +153,22 @@ public final class TrainingCache: @unchecked Sendable {
         if attentions.count >= capacity { attentions.removeAll(keepingCapacity: true) }
         attentions[key] = e
         return e
+    }
+
+    func searched(_ key: SearchKey) -> Searched? { find(\.searches, key) }
+
+    func storeSearched(_ key: SearchKey, _ value: Searched) {
+        lock.lock(); defer { lock.unlock() }
+        if searches.count >= capacity { searches.removeAll(keepingCapacity: true) }
+        searches[key] = value
+    }
+
+    func forward(_ key: ForwardKey) -> Int64? { find(\.forwards, key) }
+
+    func storeForward(_ key: ForwardKey, _ value: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        if forwards.count >= capacity { forwards.removeAll(keepingCapacity: true) }
+        forwards[key] = value
     }
 
     /// The cached jitter factors of the stream that starts at `rng` with spread `sigma` (nil: none).
