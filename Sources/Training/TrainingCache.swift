@@ -19,8 +19,9 @@ import SimEngine
 /// Thread-safe: one lock guards the tables (held only to look up and store, never while
 /// computing), so several threads may share a cache; two threads that miss the same key both
 /// compute it and store equal values. Bounded: each table holds at most ``capacity`` entries (the
-/// jitter table at most ``jitterCapacity`` streams of at most ``jitterMaxBlocks`` blocks) and is
-/// emptied when full.
+/// wafers at most 1,024 of them, about 3.6 KiB each; the jitter table at most ``jitterCapacity``
+/// streams of at most ``jitterMaxBlocks`` blocks) and is emptied when full: with the defaults
+/// about 15 MiB at most.
 public final class TrainingCache: @unchecked Sendable {
     /// Most entries of each table (wafers, GEMM tilings, attention partitions).
     public let capacity: Int
@@ -38,8 +39,9 @@ public final class TrainingCache: @unchecked Sendable {
     private var forwards: [ForwardKey: Int64] = [:]
     private var hitCount = 0, missCount = 0
 
-    /// A cache of at most `capacity` wafers, tilings and partitions each, and the jitter factors
-    /// of at most `jitterStreams` streams, `jitterBlocks` blocks each (defaults: about 20 MiB at most).
+    /// A cache of at most `capacity` entries per table (wafers: at most 1,024), and the jitter
+    /// factors of at most `jitterStreams` streams, `jitterBlocks` blocks each (defaults: about 15 MiB
+    /// at most).
     public init(capacity: Int = 4096, jitterStreams: Int = 256, jitterBlocks: Int = 64) {
         self.capacity = max(1, capacity)
         jitterCapacity = max(1, jitterStreams)
@@ -127,7 +129,7 @@ public final class TrainingCache: @unchecked Sendable {
         if let w = find(\.wafers, key) { return w }
         let w = Wafer(spec: spec, index: index, rng: root)
         lock.lock(); defer { lock.unlock() }
-        if wafers.count >= capacity { wafers.removeAll(keepingCapacity: true) }
+        if wafers.count >= min(capacity, 1024) { wafers.removeAll(keepingCapacity: true) }
         wafers[key] = w
         return w
     }
