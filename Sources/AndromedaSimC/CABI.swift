@@ -13,8 +13,10 @@ import Foundation
 //
 // Ownership: every string andromeda_call returns was allocated with malloc and belongs to the
 // caller, who releases it with andromeda_free. The request string is only read during the call.
-// State: none that outlives a call; calls on several threads at once are independent (each
-// carries its own progress reporter and cancellation flag).
+// State: none that outlives a call, except in a session the caller creates and frees
+// (andromeda_session_new, andromeda_session_call, andromeda_session_free: a bounded, locked cache
+// of deterministic work, so replies are the same bytes); calls on several threads at once are
+// independent (each carries its own progress reporter and cancellation flag).
 
 /// `int (*)(double fraction, void *context)`: called with the fraction of the work done (0...1);
 /// a nonzero return asks the call to stop (it then returns the error kind "cancelled").
@@ -26,7 +28,11 @@ public typealias AndromedaProgress = @convention(c) (Double, UnsafeMutableRawPoi
 @_cdecl("andromeda_call")
 public func andromeda_call(_ request: UnsafePointer<CChar>?, _ progress: AndromedaProgress?,
                            _ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<CChar>? {
-    let call = Call(progress: progress, context: context)
+    replyPointer(Call(progress: progress, context: context, session: nil), request)
+}
+
+/// The malloc'd reply of `call` to `request`.
+private func replyPointer(_ call: Call, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     let reply: String
     if let request {
         if let text = String(validatingCString: request) {
@@ -39,6 +45,36 @@ public func andromeda_call(_ request: UnsafePointer<CChar>?, _ progress: Androme
                                 path: nil)
     }
     return strdup(reply)
+}
+
+/// A session: what calls made through it may reuse (``TrainingCache``: wafers, the mapping
+/// model's searches, jitter draws), owned by the caller, who creates it with
+/// ``andromeda_session_new()`` and releases it with ``andromeda_session_free(_:)``. Replies are
+/// the same bytes as without a session; calls on several threads may share one (a lock inside).
+final class Session: @unchecked Sendable {
+    let training: TrainingCache
+    init(training: TrainingCache = TrainingCache()) { self.training = training }
+}
+
+/// A new session (never NULL).
+@_cdecl("andromeda_session_new")
+public func andromeda_session_new() -> UnsafeMutableRawPointer {
+    Unmanaged.passRetained(Session()).toOpaque()
+}
+
+/// Releases a session (NULL is ignored); no call may be using it.
+@_cdecl("andromeda_session_free")
+public func andromeda_session_free(_ session: UnsafeMutableRawPointer?) {
+    guard let session else { return }
+    Unmanaged<Session>.fromOpaque(session).release()
+}
+
+/// ``andromeda_call(_:_:_:)`` through `session` (NULL: none, as andromeda_call).
+@_cdecl("andromeda_session_call")
+public func andromeda_session_call(_ session: UnsafeMutableRawPointer?, _ request: UnsafePointer<CChar>?, _ progress: AndromedaProgress?,
+                                   _ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<CChar>? {
+    let s = session.map { Unmanaged<Session>.fromOpaque($0).takeUnretainedValue() }
+    return replyPointer(Call(progress: progress, context: context, session: s), request)
 }
 
 /// Releases a string returned by ``andromeda_call(_:_:_:)`` (NULL is ignored).
@@ -57,13 +93,16 @@ final class Call: @unchecked Sendable {
     static let abiVersion: Int32 = 1
     private let progress: AndromedaProgress?
     private let context: UnsafeMutableRawPointer?
+    /// The session the call was made through (nil: none).
+    let session: Session?
     private let lock = NSLock()
     private var stop = false
     private var lastFraction = 0.0
 
-    init(progress: AndromedaProgress?, context: UnsafeMutableRawPointer?) {
+    init(progress: AndromedaProgress?, context: UnsafeMutableRawPointer?, session: Session?) {
         self.progress = progress
         self.context = context
+        self.session = session
     }
 
     /// Calls the callback with `fraction` (under the call's lock: never twice at once, whatever

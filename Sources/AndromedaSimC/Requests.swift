@@ -162,7 +162,8 @@ struct Requests {
         spec.fixedCosts.compileCached = true
         spec.microBatch = microBatch
         let cluster = ClusterSpec.preset(named: system) ?? ClusterSpec()
-        let r = try call.reporting { try TrainingRun.simulate(spec, cluster: cluster, seed: UInt64(seed), fullDetail: fullDetail) }
+        let r = try call.reporting { try TrainingRun.simulate(spec, cluster: cluster, seed: UInt64(seed), fullDetail: fullDetail,
+                                                                       cache: call.session?.training) }
         return Self.training(r)
     }
 

@@ -39,6 +39,9 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
         return result
     }
 
+    /// The generator's 256-bit state (two generators with equal states and seeds draw the same).
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     /// Uniform in [0, 1) with 53 random bits.
     @inlinable @inline(__always)
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }

@@ -92,9 +92,10 @@ public struct ExecutionPlan: Sendable {
     /// micro-batch at the slower of its compute and its weight stream, nanoseconds.
     public let forwardOnlyStepNanoseconds: Double
 
-    /// Compiles `spec` for `wafers` (one per system of the job).
-    public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel)
-        throws(TrainingError)
+    /// Compiles `spec` for `wafers` (one per system of the job). A `cache` keeps the mapping
+    /// model's searches for later plans (the same plan, faster; ``TrainingCache``).
+    public init(spec: TrainingSpec, cluster: ClusterSpec, wafers: [Wafer], efficiency: EfficiencyModel,
+                cache: TrainingCache? = nil) throws(TrainingError)
     {
         self.spec = spec
         let m = spec.model
@@ -126,7 +127,7 @@ public struct ExecutionPlan: Sendable {
         let ioRate = min(cluster.cs2.ioBytesPerSecond, cluster.memoryX.streamBytesPerSecond, cluster.swarmX.edgeBytesPerSecond)
         let streamed = cluster.memoryX.bytesPerParameterStreamed
         let backwardFactor = 2 + (efficiency.recomputeInBackward ? 1.0 : 0.0)
-        let timer = LayerTimer(model: m, wafer: ws)
+        let timer = LayerTimer(model: m, wafer: ws, cache: cache)
         // The fixed cost of every layer pass (EfficiencyModel.passOverheadSeconds), nanoseconds.
         let overhead = efficiency.passOverheadSeconds * 1e9
         guard overhead.isFinite, EfficiencyModel.passOverheadRange.contains(efficiency.passOverheadSeconds) else {
@@ -141,23 +142,26 @@ public struct ExecutionPlan: Sendable {
         ideal.attentionEfficiency = efficiency.attentionEfficiency
         ideal.vectorStartCycles = efficiency.vectorStartCycles
 
-        // The largest micro-batch that fits (fitting is monotone in the micro-batch).
-        if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
-            throw TrainingError("\(m.name): layer \(failure.layer) (\(failure.kind.rawValue)), operation \(failure.op), cannot be mapped: "
-                + failure.reason)
+        // The compiler's two searches depend on the model, the per-system batch and the mesh, not
+        // on the wafers' defects: a cache keeps their outcome (``TrainingCache``).
+        let batch = perSystemBatch, costs = layers
+        var searchKey: TrainingCache.SearchKey?
+        if cache != nil {
+            searchKey = TrainingCache.SearchKey(model: m, wafer: ws, mesh: TrainingCache.MeshKey(ideal), attention: ideal.attentionCosts,
+                                                exponentialCycles: ideal.exponentialCycles, perSystemBatch: batch,
+                                                searchesMicroBatch: spec.microBatch == nil, overhead: overhead, ioRate: ioRate,
+                                                streamed: streamed, backwardFactor: backwardFactor)
         }
-        var lo = 1, hi = perSystemBatch
-        while lo < hi {
-            let mid = lo + (hi - lo + 1) / 2
-            if timer.firstMisfit(samples: mid, mapper: ideal) == nil { lo = mid } else { hi = mid - 1 }
+        let searched: TrainingCache.Searched
+        if let cache, let searchKey, let hit = cache.searched(searchKey) {
+            searched = hit
+        } else {
+            searched = try Self.search(spec: spec, model: m, layers: costs, perSystemBatch: batch, timer: timer, ideal: ideal,
+                                       overhead: overhead, ioRate: ioRate, streamed: streamed, backwardFactor: backwardFactor)
+            if let cache, let searchKey { cache.storeSearched(searchKey, searched) }
         }
-        maxMicroBatch = lo
+        maxMicroBatch = searched.maxMicroBatch
 
-        // The micro-batch: given by the scenario, or the compiler's search: among splits of the
-        // batch into n nearly equal micro-batches that fit, the fewest micro-batches whose step
-        // (compute against weight streaming per pass) is within `accumulationGain` of the fastest:
-        // gradient accumulation is taken only when it pays (ALCF logs: "No benefit from gradient
-        // accumulation expected" / "showed a benefit").
         let n: Int
         if let forced = spec.microBatch {
             guard forced >= 1, forced <= perSystemBatch else {
@@ -168,26 +172,7 @@ public struct ExecutionPlan: Sendable {
             }
             n = (perSystemBatch + forced - 1) / forced
         } else {
-            let nMin = (perSystemBatch + maxMicroBatch - 1) / maxMicroBatch
-            let bestN = nMin
-            var bestTime = Double.infinity
-            var times: [(Int, Double)] = []
-            for k in nMin..<(nMin + 8) where k <= perSystemBatch {
-                let size = (perSystemBatch + k - 1) / k
-                let last = perSystemBatch - (k - 1) * size
-                guard last >= 1 else { continue }
-                var t = 0.0
-                for (s, count) in [(size, k - 1), (last, 1)] where count > 0 {
-                    for l in layers {
-                        let f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
-                        let stream = Double(l.parameters) * streamed / ioRate * 1e9
-                        t += Double(count) * (max(f + overhead, stream) + max(backwardFactor * f + overhead, stream))
-                    }
-                }
-                times.append((k, t))
-                bestTime = min(bestTime, t)
-            }
-            n = times.first(where: { $0.1 <= bestTime * (1 + Self.accumulationGain) })?.0 ?? bestN
+            n = searched.microBatches
         }
         // A given micro-batch is kept and the last one holds the remainder; the search's split
         // spreads the batch evenly.
@@ -211,12 +196,26 @@ public struct ExecutionPlan: Sendable {
             try Self.nanoseconds(x * 1e-9, "\(m.name): \(what)")
         }
         var forward: [[LayerCost.Kind: [Int: Int64]]] = []
-        for mapper in mappers {
+        for (w, mapper) in mappers.enumerated() {
+            // Wafers differ only in their detours: one with the same worst detours as an earlier
+            // one has its times.
+            if let same = mappers[..<w].firstIndex(where: { $0.columnDetours == mapper.columnDetours && $0.rowDetours == mapper.rowDetours }) {
+                forward.append(forward[same])
+                continue
+            }
             var byKind: [LayerCost.Kind: [Int: Int64]] = [:]
             for kind in LayerCost.Kind.allCases {
                 var bySize: [Int: Int64] = [:]
                 for s in Set([size, lastMicroBatch]) {
-                    bySize[s] = try ns(timer.forwardNanoseconds(kind, samples: s, mapper: mapper), "a \(kind.rawValue) layer's compute")
+                    var key: TrainingCache.ForwardKey?
+                    if cache != nil {
+                        key = TrainingCache.ForwardKey(model: m, wafer: ws, mesh: TrainingCache.MeshKey(mapper), attention: mapper.attentionCosts,
+                                                       exponentialCycles: mapper.exponentialCycles, kind: kind, samples: s)
+                    }
+                    if let cache, let key, let hit = cache.forward(key) { bySize[s] = hit; continue }
+                    let t = try ns(timer.forwardNanoseconds(kind, samples: s, mapper: mapper), "a \(kind.rawValue) layer's compute")
+                    bySize[s] = t
+                    if let cache, let key { cache.storeForward(key, t) }
                 }
                 byKind[kind] = bySize
             }
@@ -276,6 +275,62 @@ public struct ExecutionPlan: Sendable {
             throw TrainingError("\(m.name): one step would take \(worst * 1e-9) s, beyond the simulator's time range")
         }
         pacingComputeNanoseconds = wafers.indices.map { s in passes.reduce(Int64(0)) { $0 + $1.computeNanoseconds[s] } }.max() ?? 0
+    }
+
+    /// The compiler's searches: the largest micro-batch that fits every core's SRAM and (when
+    /// the spec gives no micro-batch) the number of micro-batches (0 when given).
+    static func search(spec: TrainingSpec, model m: ModelSpec, layers: [LayerCost], perSystemBatch: Int, timer: LayerTimer,
+                       ideal: WaferMapper, overhead: Double, ioRate: Double, streamed: Double,
+                       backwardFactor: Double) throws(TrainingError) -> TrainingCache.Searched {
+        // The largest micro-batch that fits (fitting is monotone in the micro-batch).
+        if let failure = timer.firstMisfit(samples: 1, mapper: ideal) {
+            throw TrainingError("\(m.name): layer \(failure.layer) (\(failure.kind.rawValue)), operation \(failure.op), cannot be mapped: "
+                + failure.reason)
+        }
+        var lo = 1, hi = perSystemBatch
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2
+            if timer.firstMisfit(samples: mid, mapper: ideal) == nil { lo = mid } else { hi = mid - 1 }
+        }
+        let maxMicroBatch = lo
+
+        // The micro-batch: given by the scenario, or the compiler's search: among splits of the
+        // batch into n nearly equal micro-batches that fit, the fewest micro-batches whose step
+        // (compute against weight streaming per pass) is within `accumulationGain` of the fastest:
+        // gradient accumulation is taken only when it pays (ALCF logs: "No benefit from gradient
+        // accumulation expected" / "showed a benefit").
+        var n = 0
+        if spec.microBatch == nil {
+            let nMin = (perSystemBatch + maxMicroBatch - 1) / maxMicroBatch
+            let bestN = nMin
+            var bestTime = Double.infinity
+            var times: [(Int, Double)] = []
+            // Each layer kind's forward time per micro-batch size, priced once (the sum below
+            // still adds every layer in order).
+            var idealForward: [Int: Double] = [:]
+            for k in nMin..<(nMin + 8) where k <= perSystemBatch {
+                let size = (perSystemBatch + k - 1) / k
+                let last = perSystemBatch - (k - 1) * size
+                guard last >= 1 else { continue }
+                var t = 0.0
+                for (s, count) in [(size, k - 1), (last, 1)] where count > 0 {
+                    for l in layers {
+                        let key = s &* 4 &+ (l.kind == .embedding ? 0 : l.kind == .block ? 1 : 2)
+                        let f: Double
+                        if let hit = idealForward[key] { f = hit } else {
+                            f = timer.forwardNanoseconds(l.kind, samples: s, mapper: ideal)
+                            idealForward[key] = f
+                        }
+                        let stream = Double(l.parameters) * streamed / ioRate * 1e9
+                        t += Double(count) * (max(f + overhead, stream) + max(backwardFactor * f + overhead, stream))
+                    }
+                }
+                times.append((k, t))
+                bestTime = min(bestTime, t)
+            }
+            n = times.first(where: { $0.1 <= bestTime * (1 + Self.accumulationGain) })?.0 ?? bestN
+        }
+        return TrainingCache.Searched(maxMicroBatch: maxMicroBatch, microBatches: n)
     }
 
     /// Seconds to whole nanoseconds (rounded up), or an error naming `what` when the duration is

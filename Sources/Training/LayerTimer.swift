@@ -2,16 +2,19 @@ import Hardware
 import Wafer
 
 /// Prices layers on a wafer: the SRAM left for GEMM tiles at a micro-batch, each operation's
-/// time, the best tiling of each GEMM (memoised: one search per shape and free space).
+/// time, the best tiling of each GEMM (memoised: one search per shape and free space; with a
+/// ``TrainingCache``, shared with every run that uses it).
 final class LayerTimer {
     let model: ModelSpec
     let wafer: WaferSpec
+    let shared: TrainingCache?
     private var cache: [Key: GemmEstimate?] = [:]
     private struct Key: Hashable { let shape: GemmShape; let free: Int; let mapper: Int }
 
-    init(model: ModelSpec, wafer: WaferSpec) {
+    init(model: ModelSpec, wafer: WaferSpec, cache: TrainingCache? = nil) {
         self.model = model
         self.wafer = wafer
+        shared = cache
     }
 
     /// SRAM per core left for a GEMM tile at `samples` per micro-batch.
@@ -26,7 +29,7 @@ final class LayerTimer {
         let free = freeBytes(samples: samples)
         let key = Key(shape: shape, free: free, mapper: mapperKey(mapper))
         if let hit = cache[key] { return hit }
-        let e = mapper.bestTiling(shape, freeBytesPerCore: free)
+        let e = shared.map { $0.gemm(shape, free: free, mapper: mapper) } ?? mapper.bestTiling(shape, freeBytesPerCore: free)
         cache[key] = e
         return e
     }
@@ -39,7 +42,8 @@ final class LayerTimer {
         let c = mapper.attentionCosts
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop)
         if let hit = attentionCache[key] { return hit }
-        let e = AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
+        let e = shared.map { $0.attention(shape, free: free, mapper: mapper) }
+            ?? AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
         attentionCache[key] = e
         return e
     }

@@ -4,7 +4,7 @@
 /// FLOP counting follows Narayanan et al. 2021 (Megatron-LM): per token and layer, the forward
 /// pass costs 2 x (weight matrix elements) for the dense layers plus 4 x seq_len x d_model for
 /// attention scores and the weighted sum; backward costs twice the forward.
-public struct ModelSpec: Sendable, Equatable {
+public struct ModelSpec: Sendable, Hashable {
     /// Model name, as scenarios and the catalog use it.
     public var name: String
     /// Transformer blocks.

@@ -78,9 +78,12 @@ public struct TrainingResult: Sendable, Equatable {
 public enum TrainingRun {
     /// Simulates `spec` on the first `spec.systems` systems of `cluster`, with wafer defects
     /// drawn from `seed`. `fullDetail` turns the steady-state fast-forward off. A `trace` receives
-    /// the job's timeline (see ``WeightStreamingJob/trace``), labelled "<model> x<systems>".
+    /// the job's timeline (see ``WeightStreamingJob/trace``), labelled "<model> x<systems>". A
+    /// `cache` (owned by the caller, shared by its runs) keeps the wafers, the mapping model's
+    /// searches and the jitter draws for later runs: the same result, computed faster.
     public static func simulate(_ spec: TrainingSpec, cluster: ClusterSpec, efficiency: EfficiencyModel = EfficiencyModel(),
-                                seed: UInt64, fullDetail: Bool = false, trace: TraceSink? = nil) throws(TrainingError) -> TrainingResult
+                                seed: UInt64, fullDetail: Bool = false, trace: TraceSink? = nil,
+                                cache: TrainingCache? = nil) throws(TrainingError) -> TrainingResult
     {
         guard spec.systems >= 1, spec.systems <= cluster.systems else {
             throw TrainingError("\(spec.model.name): \(spec.systems) systems requested, the cluster has \(cluster.systems)")
@@ -89,8 +92,8 @@ public enum TrainingRun {
             throw TrainingError("\(spec.model.name): at most 511 systems and a batch of at least 1")
         }
         let systems = Array(0..<spec.systems)
-        let wafers = TrainingTestbed.wafers(systems, cluster: cluster, seed: seed)
-        let plan = try ExecutionPlan(spec: spec, cluster: cluster, wafers: wafers, efficiency: efficiency)
+        let wafers = TrainingTestbed.wafers(systems, cluster: cluster, seed: seed, cache: cache)
+        let plan = try ExecutionPlan(spec: spec, cluster: cluster, wafers: wafers, efficiency: efficiency, cache: cache)
         guard plan.passes.count < 0xffff else {
             throw TrainingError("\(spec.model.name): \(plan.passes.count) passes per step exceed the simulator's limit of 65,535")
         }
@@ -110,9 +113,11 @@ public enum TrainingRun {
                 job.trace = trace
                 job.traceLabel = "\(spec.model.name) x\(spec.systems)"
             }
+            if let cache { job.useJitterCache(cache) }
             try bed.start(job)
             var events = bed.events()
             _ = try sim.run(&events, progress: { Double(job.stepsDone) / Double(steps) })
+            job.storeJitter()
             guard job.finished else {
                 throw SimulationError.model("\(spec.model.name): the simulation drained before the job finished")
             }

@@ -40,10 +40,11 @@ public final class TrainingTestbed {
     }
 
     /// The wafers of `systems` of `cluster`, their defect maps drawn from `seed` by system index
-    /// (the same wafer whichever job or testbed uses it).
-    public static func wafers(_ systems: [Int], cluster: ClusterSpec, seed: UInt64) -> [Wafer] {
+    /// (the same wafer whichever job or testbed uses it). A `cache` keeps them for later calls.
+    public static func wafers(_ systems: [Int], cluster: ClusterSpec, seed: UInt64, cache: TrainingCache? = nil) -> [Wafer] {
         let root = Xoshiro256(seed: seed)
-        return systems.map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: root) }
+        guard let cache else { return systems.map { Wafer(spec: cluster.cs2.wafer, index: $0, rng: root) } }
+        return systems.map { cache.wafer(spec: cluster.cs2.wafer, seed: seed, index: $0, root: root) }
     }
 
     /// The compiled plan of `spec` on `systems` of `cluster`.

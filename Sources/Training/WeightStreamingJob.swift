@@ -139,6 +139,8 @@ public final class WeightStreamingJob: Component {
     /// started; entry `i` is pass `i % passes` of step `i / passes` (``ExecutionPlan/passes``).
     @exclusivity(unchecked) public private(set) var passTimes: [Int64] = []
 
+    /// With a ``TrainingCache``: the lanes' jitter streams and what they drew (``useJitterCache(_:)``).
+    @exclusivity(unchecked) var jitterMemo: JitterMemo?
     /// When set, receives a span per compute pass per lane ("CS-2 <system>"), weight broadcast
     /// ("MemoryX out" and "SwarmX <label>"), gradient reduction ("MemoryX in"), optimizer update
     /// ("MemoryX optimizer"), and step, checkpoint and fast-forward ("<label>"). Nil costs nothing.
@@ -398,11 +400,72 @@ public final class WeightStreamingJob: Component {
         return max(1, truncated + (x - Double(truncated) >= 0.5 ? 1 : 0))
     }
 
-    /// Draws the lane's next ``jitterBlock`` jitter factors, in stream order.
+    /// Draws the lane's next ``jitterBlock`` jitter factors, in stream order (from the jitter
+    /// cache's copy of the same draws when it has them).
     @inline(never) func drawJitter(lane s: Int) {
+        let out = jitterFactors + s * Self.jitterBlock
+        if let memo = jitterMemo {
+            let b = memo.blocks[s]
+            memo.blocks[s] = b + 1
+            if let p = memo.prefix[s], b < p.blocks {
+                p.factors.withUnsafeBufferPointer { f in
+                    for k in 0..<Self.jitterBlock { out[k] = f[b * Self.jitterBlock + k] }
+                }
+                // Past the cached blocks the stream goes on from where they left it.
+                if b + 1 == p.blocks { lane[s].rng = p.after }
+                lane[s].jitterNext = 0
+                return
+            }
+            drawJitterFromStream(lane: s, into: out)
+            if b < memo.cache.jitterMaxBlocks {
+                memo.drawn[s].append(contentsOf: UnsafeBufferPointer(start: out, count: Self.jitterBlock))
+                memo.after[s] = lane[s].rng
+            }
+            return
+        }
+        drawJitterFromStream(lane: s, into: out)
+    }
+
+    /// With a jitter cache: each lane's stream at its start, the cache's blocks of it, the blocks
+    /// used so far, the factors drawn past the cached ones and the stream after them.
+    final class JitterMemo {
+        let cache: TrainingCache
+        let start: [Xoshiro256]
+        let prefix: [TrainingCache.JitterPrefix?]
+        var blocks: [Int]
+        var drawn: [[Double]]
+        var after: [Xoshiro256]
+        init(cache: TrainingCache, start: [Xoshiro256], prefix: [TrainingCache.JitterPrefix?]) {
+            self.cache = cache
+            self.start = start
+            self.prefix = prefix
+            blocks = Array(repeating: 0, count: start.count)
+            drawn = Array(repeating: [], count: start.count)
+            after = start
+        }
+    }
+
+    /// Draws the lanes' jitter from `cache` where it holds their streams' first blocks, and keeps
+    /// the blocks drawn for ``storeJitter()`` (call before the job starts; no effect without jitter).
+    public func useJitterCache(_ cache: TrainingCache) {
+        guard jitter > 0, jitterMemo == nil else { return }
+        let start = (0..<lanes).map { lane[$0].rng }
+        jitterMemo = JitterMemo(cache: cache, start: start, prefix: start.map { cache.jitterPrefix($0, sigma: jitterSigma) })
+    }
+
+    /// Gives the jitter cache the blocks this job drew past those it held (after the run).
+    public func storeJitter() {
+        guard let memo = jitterMemo else { return }
+        for s in 0..<lanes where !memo.drawn[s].isEmpty {
+            let kept = memo.prefix[s].map { $0.factors } ?? []
+            memo.cache.storeJitter(memo.start[s], sigma: jitterSigma, factors: kept + memo.drawn[s], after: memo.after[s])
+        }
+    }
+
+    /// Draws the lane's next ``jitterBlock`` jitter factors from its stream into `out`.
+    @inline(__always) func drawJitterFromStream(lane s: Int, into out: UnsafeMutablePointer<Double>) {
         let sigma = jitterSigma
         var rng = lane[s].rng
-        let out = jitterFactors + s * Self.jitterBlock
         for k in 0..<Self.jitterBlock {
             // Lognormal factor of mean 1: exp(sigma z - sigma^2 / 2), z standard normal (Box-Muller).
             let u1 = 1 - rng.uniform(), u2 = rng.uniform()

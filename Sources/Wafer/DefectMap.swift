@@ -19,12 +19,24 @@ public struct DefectMap: Sendable, Equatable {
     /// Draws a map where each core is defective independently with probability `rate`.
     public init(cores: Int, rate: Double, rng: inout Xoshiro256) {
         coreCount = cores
-        words = Array(repeating: 0, count: (cores + 63) / 64)
-        defectCount = 0
+        var words = [UInt64](repeating: 0, count: (cores + 63) / 64)
+        var count = 0
+        Self.forEachDefect(cores: cores, rate: rate, rng: &rng) { pos in
+            words[pos >> 6] |= 1 << UInt64(pos & 63)
+            count += 1
+        }
+        self.words = words
+        defectCount = count
+    }
+
+    /// Calls `body` with every defective core of the map ``init(cores:rate:rng:)`` draws, in
+    /// increasing order, from the same draws: the map's set bits without the map (a wafer that
+    /// needs only counts per row and column skips the 104 KiB bitmap).
+    @inline(__always)
+    public static func forEachDefect(cores: Int, rate: Double, rng: inout Xoshiro256, _ body: (Int) -> Void) {
         guard rate > 0, cores > 0 else { return }
         if rate >= 1 {
-            for i in 0..<cores { words[i >> 6] |= 1 << UInt64(i & 63) }
-            defectCount = cores
+            for i in 0..<cores { body(i) }
             return
         }
         let logq = log1p(-rate)
@@ -36,8 +48,7 @@ public struct DefectMap: Sendable, Equatable {
             guard gap.isFinite, gap < Double(cores) else { break }
             pos += Int(gap) + 1
             if pos >= cores { break }
-            words[pos >> 6] |= 1 << UInt64(pos & 63)
-            defectCount += 1
+            body(pos)
         }
     }
 

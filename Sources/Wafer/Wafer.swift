@@ -15,8 +15,10 @@ import Darwin
 public struct Wafer: Sendable, Equatable {
     /// The wafer's parameters.
     public let spec: WaferSpec
-    /// Its defective cores.
-    public let defects: DefectMap
+    /// The substream the wafer's defects are drawn from (``defects`` draws the map from it).
+    public let defectStream: Xoshiro256
+    /// Defective physical cores (grid and spares).
+    public let defectCount: Int
     /// Defective grid positions (each served by a spare through a detour).
     public let remappedPositions: Int
     /// Healthy spare cores.
@@ -29,33 +31,42 @@ public struct Wafer: Sendable, Equatable {
     public let defectsPerRow: [UInt16]
 
     /// Builds wafer `index` with defects drawn from `rng`'s substream for that index, so that
-    /// adding a wafer does not change the defects of the others.
+    /// adding a wafer does not change the defects of the others. Only the counts a plan needs
+    /// are kept; ``defects`` draws the bitmap again from the same stream when asked.
     public init(spec: WaferSpec, index: Int, rng: Xoshiro256) {
         self.spec = spec
-        var stream = rng.substream(named: "wafer-defects-\(index)")
-        let map = DefectMap(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream)
-        defects = map
+        let origin = rng.substream(named: "wafer-defects-\(index)")
+        defectStream = origin
+        var stream = origin
         let w = max(0, spec.gridWidth), h = max(0, spec.gridHeight)
         let grid = min(w * h, spec.physicalCores)
         var cols = [UInt16](repeating: 0, count: w), rows = [UInt16](repeating: 0, count: h)
-        var inGrid = 0
-        // Walk only the set bits (cost proportional to the defects).
-        for (wi, word) in map.words.enumerated() where word != 0 {
-            var bits = word
-            while bits != 0 {
-                let i = wi * 64 + bits.trailingZeroBitCount
-                bits &= bits - 1
-                guard i < grid else { continue }
-                inGrid += 1
-                let r = i / w, c = i % w
-                if r > 0 { cols[c] &+= 1 }
-                if c > 0 { rows[r] &+= 1 }
+        var inGrid = 0, count = 0
+        // The defects in increasing order, as the map's set bits (cost proportional to the defects).
+        cols.withUnsafeMutableBufferPointer { cols in
+            rows.withUnsafeMutableBufferPointer { rows in
+                DefectMap.forEachDefect(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream) { i in
+                    count += 1
+                    guard i < grid else { return }
+                    inGrid += 1
+                    let r = i / w, c = i % w
+                    if r > 0 { cols[c] &+= 1 }
+                    if c > 0 { rows[r] &+= 1 }
+                }
             }
         }
+        defectCount = count
         remappedPositions = inGrid
-        healthySpares = max(0, spec.physicalCores - grid) - (map.defectCount - inGrid)
+        healthySpares = max(0, spec.physicalCores - grid) - (count - inGrid)
         defectsPerColumn = cols
         defectsPerRow = rows
+    }
+
+    /// Its defective cores: the bitmap, drawn from ``defectStream`` (about 104 KiB; built on each
+    /// access, so a caller that needs it several times keeps a copy).
+    public var defects: DefectMap {
+        var stream = defectStream
+        return DefectMap(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream)
     }
 
     /// Whether the spares cover every defective grid position (programs see the whole grid).

@@ -7,7 +7,7 @@ import SimEngine
 /// The mesh model follows docs/wafer-dataflow.md: a link moves one 32-bit word per cycle in each
 /// direction, a hop costs ``hopLatencyCycles``, and a grid position whose core is defective is
 /// served by a spare through a detour that costs ``detourLatencyCycles`` more per hop into it.
-public struct WaferSpec: Sendable, Equatable {
+public struct WaferSpec: Sendable, Hashable {
     /// Physical cores on the wafer, spares included (850,000: AnandTech WSE-2 table).
     public var physicalCores: Int = 850_000
     /// Width (columns) of the core grid programs see (750: Cerebras csl-examples).

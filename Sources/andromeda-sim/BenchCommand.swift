@@ -7,6 +7,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print figures (engine speed, memory).",
         subcommands: [BenchAllCommand.self, PholdCommand.self, BenchClusterCommand.self, BenchBurstCommand.self, BenchSweepCommand.self, BenchMergeCommand.self, BenchWaferCommand.self,
-                      BenchExactWindowCommand.self]
+                      BenchExactWindowCommand.self, BenchTrainCommand.self]
     )
 }

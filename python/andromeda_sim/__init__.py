@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 import pandas as pd
 
 from . import _native, plan
-from ._native import ProgressCallback
+from ._native import ProgressCallback, Session
 from ._scenario import ScenarioLike, path_value, request
 from .errors import (AndromedaSimError, Cancelled, CannotWriteError, InputError, OutputRefusedError,
                      SimulationError)
@@ -31,7 +31,7 @@ from .results import RunResult, SweepResult
 __version__ = "0.2.0"
 
 __all__ = [
-    "run", "train", "validate", "sweep", "plan", "builtin_scenarios", "library_version",
+    "run", "train", "validate", "sweep", "plan", "builtin_scenarios", "library_version", "Session",
     "RunResult", "SweepResult", "ScenarioLike", "ProgressCallback",
     "AndromedaSimError", "InputError", "OutputRefusedError", "CannotWriteError", "SimulationError", "Cancelled",
 ]
@@ -76,7 +76,7 @@ def run(scenario: ScenarioLike, *, full_detail: bool = False, out: Optional[Unio
 
 def train(model: str = "genslm-123m", systems: int = 1, batch: int = 32, *, seq_len: Optional[int] = None,
           steps: int = 100, seed: int = 42, full_detail: bool = False, micro_batch: Optional[int] = None,
-          system: str = "cs-2") -> Dict[str, Any]:
+          system: str = "cs-2", session: Union[Session, bool, None] = None) -> Dict[str, Any]:
     """One training job of a built-in model: a quick what-if without a scenario (``andromeda-sim train``).
 
     Args:
@@ -89,6 +89,9 @@ def train(model: str = "genslm-123m", systems: int = 1, batch: int = 32, *, seq_
         full_detail: simulate every step (no fast-forward).
         micro_batch: samples per micro-batch (default: the compiler's search).
         system: ``"cs-2"`` or ``"cs-3"``.
+        session: the :class:`Session` to call through; None (the default): the package's own
+            session, so a series of what-ifs reuses defect maps, tiling searches and jitter draws;
+            False: none (every call from scratch). The answer is the same either way.
 
     Returns:
         the run's figures: ``samples_per_s`` (and its p10-p90 ``_low``/``_high``), ``step_time_s``,
@@ -103,7 +106,8 @@ def train(model: str = "genslm-123m", systems: int = 1, batch: int = 32, *, seq_
         req["seq_len"] = seq_len
     if micro_batch is not None:
         req["micro_batch"] = micro_batch
-    return dict(_native.call(req, quick=True))
+    through = None if session is False else _native.default_session() if session is None or session is True else session
+    return dict(_native.call(req, quick=True, session=through))
 
 
 def validate(*, progress: Optional[ProgressCallback] = None, show_progress: bool = True) -> pd.DataFrame:

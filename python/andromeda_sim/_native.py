@@ -1,8 +1,10 @@
-"""The C ABI of andromeda-sim through ctypes: one function, ``andromeda_call`` (JSON in, JSON out).
+"""The C ABI of andromeda-sim through ctypes: ``andromeda_call`` (JSON in, JSON out), and
+``andromeda_session_call`` through a session (a cache of deterministic work owned by a
+:class:`Session`; the replies are the same bytes).
 
-Nothing here holds state between calls besides the loaded library: every call has its own
-progress callback and cancellation flag, so calls from several threads run at once (ctypes
-releases the GIL for the whole native call).
+Nothing here holds state between calls besides the loaded library and the sessions: every call
+has its own progress callback and cancellation flag, so calls from several threads run at once
+(ctypes releases the GIL for the whole native call; a session has a lock inside).
 """
 
 import ctypes
@@ -48,12 +50,79 @@ def _library() -> ctypes.CDLL:
             lib.andromeda_call.argtypes = [ctypes.c_char_p, PROGRESS_FN, ctypes.c_void_p]
             lib.andromeda_free.restype = None
             lib.andromeda_free.argtypes = [ctypes.c_void_p]
+            lib.andromeda_session_new.restype = ctypes.c_void_p
+            lib.andromeda_session_new.argtypes = []
+            lib.andromeda_session_call.restype = ctypes.c_void_p
+            lib.andromeda_session_call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, PROGRESS_FN, ctypes.c_void_p]
+            lib.andromeda_session_free.restype = None
+            lib.andromeda_session_free.argtypes = [ctypes.c_void_p]
             lib.andromeda_abi_version.restype = ctypes.c_int
             lib.andromeda_abi_version.argtypes = []
             if lib.andromeda_abi_version() != 1:
                 raise ImportError(f"andromeda_sim: {path} has ABI version {lib.andromeda_abi_version()}; this package needs 1")
             _lib = lib
         return _lib
+
+
+class Session:
+    """A session of calls: the library keeps what they may reuse (defect maps, the mapping model's
+    tiling searches, run-time jitter draws) in a cache this object owns, bounded in size and safe to
+    share between threads. Replies are the same as without a session, only faster when questions
+    share wafers, models and seeds (a grid of ``train`` what-ifs). ``close()`` (or the ``with``
+    block's end, or garbage collection) releases it.
+
+    >>> with sim.Session() as s:
+    ...     rates = [s.train(model="genslm-1.3b", systems=n, batch=16)["samples_per_s"] for n in range(1, 17)]
+    """
+
+    def __init__(self) -> None:
+        self._lib = _library()
+        self._handle: Optional[int] = self._lib.andromeda_session_new()
+        if not self._handle:
+            raise MemoryError("andromeda_sim: the library could not allocate a session")
+
+    @property
+    def handle(self) -> int:
+        if self._handle is None:
+            raise ValueError("andromeda_sim: the session is closed")
+        return self._handle
+
+    def close(self) -> None:
+        """Releases the session's cache (no call may be using it; later calls raise ValueError)."""
+        handle, self._handle = self._handle, None
+        if handle:
+            self._lib.andromeda_session_free(handle)
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit the library may be gone
+            pass
+
+    def train(self, model: str = "genslm-123m", systems: int = 1, batch: int = 32, **kwargs: Any) -> Dict[str, Any]:
+        """:func:`andromeda_sim.train` through this session."""
+        from . import train
+        return train(model, systems, batch, session=self, **kwargs)
+
+
+_default: Optional[Session] = None
+_session_lock = threading.Lock()
+
+
+def default_session() -> Session:
+    """The package's session, made on first use: the one the module's functions call through when
+    given no session (a bounded cache with a lock inside, so threads share it safely)."""
+    global _default
+    with _session_lock:
+        if _default is None:
+            _default = Session()
+        return _default
 
 
 def _encode(request: Dict[str, Any]) -> bytes:
@@ -114,31 +183,33 @@ class _Progress:
 
 
 def call(request: Dict[str, Any], *, label: Optional[str] = None, show_progress: bool = True,
-         progress: Optional[ProgressCallback] = None, quick: bool = False) -> Any:
+         progress: Optional[ProgressCallback] = None, quick: bool = False, session: Optional[Session] = None) -> Any:
     """Sends `request` to ``andromeda_call`` and returns the reply's ``"ok"`` value, or raises.
 
     On the main thread the native call runs on a helper thread while the main thread waits, so a
     KeyboardInterrupt (Ctrl-C) is seen at once: the call is asked to stop (through the progress
     callback), the helper is waited for (the library writes nothing once stopped, and a folder is
     swapped in whole or not at all), and the KeyboardInterrupt is raised. `quick` calls (a
-    training what-if) are made directly: they take milliseconds.
+    training what-if) are made directly: they take milliseconds. With a `session`, the call goes
+    through it (``andromeda_session_call``).
     """
     payload = _encode(request)
     lib = _library()
+    handle = session.handle if session is not None else None
     if quick and progress is None:
-        return _decode(_invoke(lib, payload, PROGRESS_FN(), None))
+        return _decode(_invoke(lib, payload, _NO_PROGRESS, None, handle))
     state = _Progress(label, show_progress, progress)
     callback = PROGRESS_FN(state)
     try:
         if threading.current_thread() is not threading.main_thread():
-            reply = _invoke(lib, payload, callback, state)
+            reply = _invoke(lib, payload, callback, state, handle)
         else:
             box: Dict[str, Any] = {}
             done = threading.Event()
 
             def work() -> None:
                 try:
-                    box["reply"] = _invoke(lib, payload, callback, state)
+                    box["reply"] = _invoke(lib, payload, callback, state, handle)
                 except BaseException as e:  # noqa: BLE001 - handed to the waiting thread
                     box["exception"] = e
                 finally:
@@ -169,8 +240,14 @@ def call(request: Dict[str, Any], *, label: Optional[str] = None, show_progress:
     return _decode(reply)
 
 
-def _invoke(lib: ctypes.CDLL, payload: bytes, callback: Any, state: Any) -> str:
-    pointer = lib.andromeda_call(payload, callback, None)
+_NO_PROGRESS = PROGRESS_FN()
+
+
+def _invoke(lib: ctypes.CDLL, payload: bytes, callback: Any, state: Any, session: Optional[int] = None) -> str:
+    if session is not None:
+        pointer = lib.andromeda_session_call(session, payload, callback, None)
+    else:
+        pointer = lib.andromeda_call(payload, callback, None)
     if not pointer:
         raise MemoryError("andromeda_sim: the library could not allocate its reply")
     try:
