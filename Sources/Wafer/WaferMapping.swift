@@ -46,18 +46,22 @@ public struct WaferMapper: Sendable {
     /// prefetched while the previous pass computed).
     public init(wafer: Wafer, kernelEfficiency: Double, ingressBytesPerSecond: Double? = nil, exponentialCycles: Double = 0,
                 attentionEfficiency: Double = 1) {
+        let s = wafer.spec
+        self.init(mesh: s.mesh, kernelEfficiency: kernelEfficiency,
+                  ingressWordsPerCycle: ingressBytesPerSecond.map { $0 / 4 / s.clockHz } ?? .infinity,
+                  columnDetours: wafer.worstColumnDetours, rowDetours: wafer.worstRowDetours)
         self.exponentialCycles = exponentialCycles
         self.attentionEfficiency = attentionEfficiency
-        let s = wafer.spec
-        rows = s.gridHeight
-        columns = s.gridWidth
-        hop = s.hopLatencyCycles
-        detour = s.detourLatencyCycles
-        fmacRate = Double(s.fmacsPerCorePerCycle) * kernelEfficiency
-        ingressWordsPerCycle = ingressBytesPerSecond.map { $0 / 4 / s.clockHz } ?? .infinity
-        columnDetours = wafer.worstColumnDetours
-        rowDetours = wafer.worstRowDetours
-        clockHz = s.clockHz
+    }
+
+    /// The mapper for `mesh` at kernel efficiency `kernelEfficiency`, weights arriving at
+    /// `ingressWordsPerCycle` (infinity: buffered at the edge), the worst column's and row's
+    /// detour counts given.
+    public init(mesh: MeshParameters, kernelEfficiency: Double, ingressWordsPerCycle: Double = .infinity,
+                columnDetours: Int = 0, rowDetours: Int = 0) {
+        self.init(rows: mesh.rows, columns: mesh.columns, hop: mesh.hopLatencyCycles, detour: mesh.detourLatencyCycles,
+                  fmacRate: Double(mesh.fmacsPerCorePerCycle) * kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
+                  columnDetours: columnDetours, rowDetours: rowDetours, clockHz: mesh.clockHz)
     }
 
     /// A mapper for an explicit grid (tests and the referee's command).
