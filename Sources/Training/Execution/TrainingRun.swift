@@ -88,8 +88,8 @@ public enum TrainingRun {
         guard spec.systems >= 1, spec.systems <= cluster.systems else {
             throw TrainingError("\(spec.model.name): \(spec.systems) systems requested, the cluster has \(cluster.systems)")
         }
-        guard spec.systems < 512, spec.perSystemBatch >= 1 else {
-            throw TrainingError("\(spec.model.name): at most 511 systems and a batch of at least 1")
+        guard spec.systems <= ClusterSpec.maxSystems, spec.perSystemBatch >= 1 else {
+            throw TrainingError("\(spec.model.name): at most \(ClusterSpec.maxSystems) systems and a batch of at least 1")
         }
         let systems = Array(0..<spec.systems)
         let wafers = TrainingTestbed.wafers(systems, cluster: cluster, seed: seed, cache: cache)
