@@ -173,11 +173,9 @@ public struct WaferLayerStudy {
                 estimate = best
             }
             let t = estimate.tiling
-            let problem = GemmProblem(rows: o.rows, columns: o.columns, hopLatencyCycles: ws.hopLatencyCycles,
-                                      detourLatencyCycles: ws.detourLatencyCycles, fmacsPerCycle: Double(ws.fmacsPerCorePerCycle),
-                                      kernelEfficiency: o.kernelEfficiency, ingressWordsPerCycle: o.ingressWordsPerCycle, clockHz: ws.clockHz,
-                                      sramBytesPerCore: ws.sramBytesPerCore, storedBytesPerCore: stored, workingBytesPerCore: working,
-                                      reservedBytesPerCore: ws.reservedSRAMBytesPerCore,
+            // The study's wafer (its grid is o.rows x o.columns) as one mesh, like the mapper's.
+            let problem = GemmProblem(mesh: ws.mesh, kernelEfficiency: o.kernelEfficiency, ingressWordsPerCycle: o.ingressWordsPerCycle,
+                                      storedBytesPerCore: stored, workingBytesPerCore: working,
                                       tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
                                       tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
                                                          groups: t.groups, blockColumns: t.blockColumns),
@@ -225,11 +223,7 @@ public struct WaferLayerStudy {
             throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
                 + "\(attentionFreeBytesPerCore) bytes per core left")
         }
-        let problem = AttentionProblem(rows: options.rows, columns: options.columns, hopLatencyCycles: ws.hopLatencyCycles,
-                                       fmacRate: costs.fmacRate, exponentialCycles: costs.exponentialCycles,
-                                       softmaxOpsPerScore: costs.softmaxOpsPerScore, mergeOpsPerWord: costs.mergeOpsPerWord,
-                                       vectorStartCycles: costs.vectorStartCycles, instances: shape.instances, sequence: shape.sequence,
-                                       headWidth: shape.headWidth, causal: shape.causal, stripes: best.stripes)
+        let problem = AttentionProblem(mesh: ws.mesh, costs: costs, shape: shape, stripes: best.stripes)
         let clock = ContinuousClock()
         let t0 = clock.now
         let r: Result<AttentionSimulationResult, GemmProblemError>

@@ -1,3 +1,4 @@
+import Wafer
 
 /// One attention (`instances` problems of `softmax(Q.K^T) . V`, one per sample and head) on a
 /// `stripes x stripes` square of cores, the dataflow of docs/wafer-dataflow.md ("Attention"), for
@@ -28,6 +29,15 @@ public struct AttentionProblem: Sendable, Equatable {
     public var causal: Bool
     /// Stripes `P` (the square's side): 1 to min(sequence, rows, columns).
     public var stripes: Int
+
+    /// `shape` on `stripes` x `stripes` squares of `mesh`, at the per-core `costs` the mapping
+    /// model uses (``WaferMapper/attentionCosts``).
+    public init(mesh: MeshParameters, costs: AttentionCosts, shape: AttentionShape, stripes: Int) {
+        self.init(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles, fmacRate: costs.fmacRate,
+                  exponentialCycles: costs.exponentialCycles, softmaxOpsPerScore: costs.softmaxOpsPerScore,
+                  mergeOpsPerWord: costs.mergeOpsPerWord, vectorStartCycles: costs.vectorStartCycles, instances: shape.instances,
+                  sequence: shape.sequence, headWidth: shape.headWidth, causal: shape.causal, stripes: stripes)
+    }
 
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, fmacRate: Double, exponentialCycles: Double = 0,
                 softmaxOpsPerScore: Double = 8, mergeOpsPerWord: Double = 3, vectorStartCycles: Double = 0,

@@ -54,6 +54,18 @@ public struct GemmProblem: Sendable, Equatable {
                   tokens: tokens, dIn: dIn, dOut: dOut, tiling: tiling, defects: defects)
     }
 
+    /// A problem on `mesh` (its grid, latencies, FMAC rate, clock, SRAM and reserved bytes), the
+    /// activations' bytes per core and the GEMM given.
+    public init(mesh: MeshParameters, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
+                storedBytesPerCore: Int = 0, workingBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
+                defects: DefectGrid? = nil) {
+        self.init(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles,
+                  detourLatencyCycles: mesh.detourLatencyCycles, fmacsPerCycle: Double(mesh.fmacsPerCorePerCycle),
+                  kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle, clockHz: mesh.clockHz,
+                  sramBytesPerCore: mesh.sramBytesPerCore, storedBytesPerCore: storedBytesPerCore, workingBytesPerCore: workingBytesPerCore,
+                  reservedBytesPerCore: mesh.reservedSRAMBytesPerCore, tokens: tokens, dIn: dIn, dOut: dOut, tiling: tiling, defects: defects)
+    }
+
     /// A problem from every field.
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 fmacsPerCycle: Double = 4, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,

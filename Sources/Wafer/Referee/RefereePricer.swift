@@ -31,20 +31,11 @@ public struct RefereePricer: MeshPricer {
         do {
             switch operation {
             case .gemm(let shape, let tiling):
-                let problem = GemmProblem(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles,
-                                          detourLatencyCycles: mesh.detourLatencyCycles, fmacsPerCycle: Double(mesh.fmacsPerCorePerCycle),
-                                          kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
-                                          clockHz: mesh.clockHz, sramBytesPerCore: mesh.sramBytesPerCore,
-                                          reservedBytesPerCore: mesh.reservedSRAMBytesPerCore,
+                let problem = GemmProblem(mesh: mesh, kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
                                           tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut, tiling: tiling, defects: defects)
                 return MeshTiming(cycles: try GemmReferee.simulate(problem).cycles, pacedBy: "simulated")
             case .attention(let shape, let p):
-                let c = attentionCosts
-                let problem = AttentionProblem(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles,
-                                               fmacRate: c.fmacRate, exponentialCycles: c.exponentialCycles,
-                                               softmaxOpsPerScore: c.softmaxOpsPerScore, mergeOpsPerWord: c.mergeOpsPerWord,
-                                               vectorStartCycles: c.vectorStartCycles, instances: shape.instances,
-                                               sequence: shape.sequence, headWidth: shape.headWidth, causal: shape.causal, stripes: p)
+                let problem = AttentionProblem(mesh: mesh, costs: attentionCosts, shape: shape, stripes: p)
                 return MeshTiming(cycles: try AttentionReferee.simulate(problem).cycles, pacedBy: "simulated")
             }
         } catch {
