@@ -54,7 +54,7 @@ let package = Package(
         // The wafer: its spec, defects and tiling, and the mapping model that prices every GEMM and
         // attention on the mesh (the closed form); its core-level referee is Wafer/Referee.
         .target(name: "Wafer", dependencies: ["SimEngine"], exclude: ["Referee"], swiftSettings: optimisedInDebug),
-        .target(name: "WaferReferee", dependencies: ["SimEngine", "Wafer", "TextEscaping"], path: "Sources/Wafer/Referee",
+        .target(name: "WaferReferee", dependencies: ["SimEngine", "Wafer", "Charts"], path: "Sources/Wafer/Referee",
                 swiftSettings: optimisedInDebug),
         .target(name: "Hardware", dependencies: ["SimEngine", "Wafer", "FlowNetwork"], swiftSettings: optimisedInDebug),
         .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Wafer", "Hardware"], swiftSettings: optimisedInDebug),
