@@ -52,7 +52,7 @@ struct BenchTrainCommand: ParsableCommand {
                     results.append(try TrainingRun.simulate(spec, cluster: ClusterSpec(), seed: seed, cache: cache))
                 }
             } catch {
-                fail("\(error)")
+                fail(describe(error))
             }
             let seconds = (clock.now - t0) / .seconds(1)
             var h: UInt64 = 0xcbf2_9ce4_8422_2325

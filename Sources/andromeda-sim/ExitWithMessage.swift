@@ -18,3 +18,10 @@ func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("andromeda-sim: \(message)\n".utf8))
     Foundation.exit(2)
 }
+
+/// How the command line states an error: the output parameters a library error names by their
+/// API names (`out`, `trace`) said by their flags (`--out`, `--trace`); anything else as it is.
+func describe(_ error: any Error) -> String {
+    if let e = error as? OutputRefused { return e.commandLineMessage }
+    return OutputParameter.show("\(error)", flags: true)
+}

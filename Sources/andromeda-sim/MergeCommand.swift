@@ -39,15 +39,15 @@ struct MergeCommand: ParsableCommand {
         do {
             try OutputSafety.checkFolder(OutputLock.checked(out), shown: out,
                                          against: OutputSafety.inputs(scenarioFile: SweepCommand.sourceFile(def.source), sweep.scenario))
-        } catch { fail("\(error)") }
+        } catch { fail(describe(error)) }
         do {
             let complete = try SweepRunner.merge(sweep, source: def.source, shards: shards, into: out)
             print(complete ? "wrote \(out)/sweep_scaling.csv and sweep_cluster.csv"
                            : "merged; some points are still missing (run the remaining shards)")
         } catch let e as SweepError {
-            fail("\(e)")
+            fail(describe(e))
         } catch let e as OutputRefused {
-            fail("\(e)")
+            fail(e.commandLineMessage)
         } catch {
             cannotWrite(error)
         }

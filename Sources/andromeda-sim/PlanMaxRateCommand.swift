@@ -28,7 +28,7 @@ struct PlanMaxRateCommand: ParsableCommand {
 
     func run() throws {
         var s: Scenario
-        do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        do { s = try Andromeda.load(scenario) } catch { fail(describe(error)) }
         guard s.multitenant?.generator != nil else { fail("\(scenario): no generated multitenant workload") }
         let p = PolicyName(rawValue: policy)!   // validate() checked it
         if let j = jobs { s.multitenant?.generator?.jobs = j }

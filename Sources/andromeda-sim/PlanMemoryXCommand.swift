@@ -18,7 +18,7 @@ struct PlanMemoryXCommand: ParsableCommand {
 
     func run() throws {
         let s: Scenario
-        do { s = try Andromeda.load(scenario) } catch { fail("\(error)") }
+        do { s = try Andromeda.load(scenario) } catch { fail(describe(error)) }
         guard s.multitenant != nil else { fail("\(scenario): no multitenant section") }
         let p = PolicyName(rawValue: policy)!   // validate() checked it
         let a: Planning.MemoryXAnswer

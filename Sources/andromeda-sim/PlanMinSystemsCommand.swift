@@ -35,7 +35,7 @@ struct PlanMinSystemsCommand: ParsableCommand {
         do {
             let deadline = try SimDuration(seconds: deadlineH * 3600)
             a = try ProgressBar.around("plan min-systems") { try Planning.fewestSystems(for: job, deadline: deadline, cluster: cluster) }
-        } catch { fail("\(error)") }
+        } catch { fail(describe(error)) }
         // Every count in order, simulated or not (with the reason).
         // Each time with the range the throughput model's leave-one-out errors give (p10-p90).
         var lines: [(Int, String)] = zip(a.tried, a.triedFixedCosts).map { t, f in

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
             let loaded = try ScenarioLocator.load(scenario)
             parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
             if case .file(let path) = loaded.source { scenarioFile = path } else { scenarioFile = nil }
-        } catch { fail("\(error)") }
+        } catch { fail(describe(error)) }
         if let trace {
             var isDirectory: ObjCBool = false
             guard !trace.isEmpty, !trace.hasSuffix("/"),
@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
         let folder: RunFolder
         do {
             folder = try RunFolder(dir, scenario: parsed, scenarioFile: scenarioFile, trace: trace)
-        } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
+        } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
         let timeline = trace.map { _ in ChromeTrace() }
         let run: Andromeda.Results
         do {
@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         do {
             try folder.write(run, timing: timing, timeline: timeline)
         } catch let e as OutputRefused {
-            fail("\(e)")
+            fail(e.commandLineMessage)
         } catch {
             cannotWrite(error)
         }

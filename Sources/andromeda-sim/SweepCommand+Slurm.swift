@@ -18,9 +18,9 @@ extension SweepCommand {
             job = try SlurmSweep(executable: exe, scenario: source, parameters: params, shards: shards,
                                  workers: workers ?? 1, out: URL(fileURLWithPath: absolute(directory)).standardizedFileURL.path,
                                  sbatchOptions: sbatchOptions, maxArraySize: arraySize)
-        } catch { fail("\(error)") }
+        } catch { fail(describe(error)) }
         let paths: [String]
-        do { paths = try job.write() } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
+        do { paths = try job.write() } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
         let chunks = job.chunks.count
         print("wrote \(paths.joined(separator: ", ")) and \(job.shardListPath)")
         print("\(shards) shards in \(chunks) job array\(chunks == 1 ? "" : "s") of at most \(arraySize) tasks (MaxArraySize from \(origin))")

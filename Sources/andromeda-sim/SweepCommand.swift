@@ -58,7 +58,7 @@ struct SweepCommand: ParsableCommand {
         do {
             return try Sweep(scenario: try Andromeda.load(scenario), parameters: params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) })
         } catch {
-            fail("\(error)")
+            fail(describe(error))
         }
     }
 
@@ -79,7 +79,7 @@ struct SweepCommand: ParsableCommand {
         do {
             try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir,
                                          against: OutputSafety.inputs(scenarioFile: Self.sourceFile(source), sweep.scenario))
-        } catch { fail("\(error)") }
+        } catch { fail(describe(error)) }
         if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
@@ -108,9 +108,9 @@ struct SweepCommand: ParsableCommand {
                                                : "shard done; join the shards with andromeda-sim merge") as NSString))
             }
         } catch let e as SweepError {
-            fail("\(e)")
+            fail(describe(e))
         } catch let e as OutputRefused {
-            fail("\(e)")
+            fail(e.commandLineMessage)
         } catch {
             cannotWrite(error)
         }

@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
             print("events \(r.eventsSimulated), wall \(el)")
             if mapping { print(MappingTable.render(r.mappings, passOverheadNanoseconds: r.passOverhead.nanoseconds, passesPerStep: r.passesPerStep)) }
         } catch {
-            fail("\(error)")
+            fail(describe(error))
         }
     }
 }

@@ -24,12 +24,12 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let folder: OutputFolder?
         if let out {
-            do { folder = try OutputFolder(out, kind: .validation) } catch let e as OutputRefused { fail("\(e)") } catch { cannotWrite(error) }
+            do { folder = try OutputFolder(out, kind: .validation) } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
         } else {
             folder = nil
         }
         let report: ValidationReport
-        do { report = try ProgressBar.around("validate") { try Validation.evaluate() } } catch { fail("\(error)") }
+        do { report = try ProgressBar.around("validate") { try Validation.evaluate() } } catch { fail(describe(error)) }
         print(report.table, terminator: "")
         if let folder {
             do {

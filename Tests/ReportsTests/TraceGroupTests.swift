@@ -11,3 +11,21 @@ final class TraceGroupTests: XCTestCase {
         XCTAssertEqual(ChromeTrace.defaultGroup(ofTrack: "job-7"), "Jobs")
     }
 }
+
+/// Library errors name parameters, the command line maps them to flags (issue 19, item 5): an
+/// output refusal says `out` to a library caller (the C ABI's and Python's name) and `--out` on
+/// the command line, and holds no marker either way.
+final class OutputParameterTests: XCTestCase {
+    func testARefusalNamesTheParameterForTheLibraryAndTheFlagForTheCommandLine() throws {
+        XCTAssertThrowsError(try OutputLock.checked("")) { e in
+            guard let r = e as? OutputRefused else { return XCTFail("\(e)") }
+            XCTAssertEqual(r.message, "out is empty; give an output folder such as out/run1")
+            XCTAssertEqual(r.commandLineMessage, "--out is empty; give an output folder such as out/run1")
+            XCTAssertEqual("\(r)", r.message)
+            XCTAssertFalse(r.message.contains("\u{1}") || r.commandLineMessage.contains("\u{1}"))
+        }
+        let t = OutputRefused("\(OutputParameter.trace.marker) x: is the output folder (\(OutputParameter.out.marker))")
+        XCTAssertEqual(t.message, "trace x: is the output folder (out)")
+        XCTAssertEqual(t.commandLineMessage, "--trace x: is the output folder (--out)")
+    }
+}

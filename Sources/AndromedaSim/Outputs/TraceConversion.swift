@@ -14,7 +14,7 @@ public enum TraceConversion {
 
         public var description: String {
             switch self {
-            case .badInput(let m), .cannotWrite(let m): return m
+            case .badInput(let m), .cannotWrite(let m): return OutputParameter.show(m, flags: false)
             }
         }
     }
@@ -25,9 +25,9 @@ public enum TraceConversion {
                            convert: (String) throws -> String) throws(Failure) -> Int {
         var isDirectory: ObjCBool = false
         guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            throw .badInput("--out must name a file (got \"\(out)\")")
+            throw .badInput("\(OutputParameter.out.marker) must name a file (got \"\(out)\")")
         }
-        do { try OutputSafety.checkFile(out, flag: "--out", against: input, what: what) } catch { throw .badInput("\(error)") }
+        do { try OutputSafety.checkFile(out, parameter: .out, against: input, what: what) } catch { throw .badInput(error.template) }
         let data: Data
         do { data = try TraceReader.readFile(input, what: what) } catch { throw .badInput("\(error)") }
         guard let text = String(data: data, encoding: .utf8) else { throw .badInput("\(input): the \(what) is not UTF-8 text") }
