@@ -10,26 +10,26 @@ import Foundation
 /// An output folder that cannot be used as asked: an empty or root path, a folder another run
 /// is writing (its lock is held), or a folder that holds something else. Bad input (exit 2).
 public struct OutputRefused: Error, CustomStringConvertible, Equatable, Sendable {
-    /// What is wrong, naming the folder; the parameters it names are ``OutputParameter`` markers.
+    /// What is wrong, naming the folder; the parameters it names are ``NamedParameter`` markers.
     public let template: String
-    /// Creates an error from `template` (parameters as ``OutputParameter/marker``).
+    /// Creates an error from `template` (parameters as ``NamedParameter/marker``).
     public init(_ template: String) { self.template = template }
     /// The message as the library says it: parameters by their API names (`out`, `trace`).
-    public var message: String { OutputParameter.show(template, flags: false) }
+    public var message: String { NamedParameter.show(template, flags: false) }
     /// The message.
     public var description: String { message }
     /// The message as the command line says it: parameters by their flags (`--out`, `--trace`).
-    public var commandLineMessage: String { OutputParameter.show(template, flags: true) }
+    public var commandLineMessage: String { NamedParameter.show(template, flags: true) }
 }
 
-/// A parameter an output error names. The library says it by the name its callers pass it under
-/// (`out`, `trace`: the C ABI's and the Python package's), the command line by its flag (`--out`,
-/// `--trace`); a message holds a marker until it is shown.
-public enum OutputParameter: String, Sendable, CaseIterable {
-    case out, trace
+/// A parameter a library error names. The library says it by the name its callers pass it under
+/// (`out`, `trace`, `params`: the C ABI's and the Python package's), the command line by its flag
+/// (`--out`, `--trace`, `--param`); a message holds a marker until it is shown.
+public enum NamedParameter: String, Sendable, CaseIterable {
+    case out, trace, params
 
     /// The command-line flag.
-    public var flag: String { "--" + rawValue }
+    public var flag: String { self == .params ? "--param" : "--" + rawValue }
     /// What a message holds in its place.
     public var marker: String { "\u{1}" + rawValue + "\u{1}" }
 
@@ -85,7 +85,7 @@ public enum OutputMarker {
         var st = stat()
         guard lstat(folder, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFDIR else {
-            throw OutputRefused("\(shown): exists and is not a folder; choose another \(OutputParameter.out.marker)")
+            throw OutputRefused("\(shown): exists and is not a folder; choose another \(NamedParameter.out.marker)")
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         if entries.isEmpty { return }
@@ -93,10 +93,10 @@ public enum OutputMarker {
         case kind?: return
         case let other?:
             throw OutputRefused("\(shown): holds a \(other.rawValue)'s outputs; a \(kind.rawValue) never replaces or mixes into "
-                + "them; choose another \(OutputParameter.out.marker)")
+                + "them; choose another \(NamedParameter.out.marker)")
         case nil:
             throw OutputRefused("\(shown): the folder is not empty and was not created by andromeda-sim (no \(file) in it); "
-                + "nothing in it is touched: choose a new or empty \(OutputParameter.out.marker)")
+                + "nothing in it is touched: choose a new or empty \(NamedParameter.out.marker)")
         }
     }
 
@@ -167,7 +167,7 @@ public final class OutputLock: @unchecked Sendable {
             case .replaced: continue
             case .busy:
                 throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
-                    + "(it holds \(lockFile)); wait for it to finish or choose another \(OutputParameter.out.marker)")
+                    + "(it holds \(lockFile)); wait for it to finish or choose another \(NamedParameter.out.marker)")
             case .failed(let why): throw ReportError("\(lockFile): \(why)")
             }
             break
@@ -231,9 +231,9 @@ public final class OutputLock: @unchecked Sendable {
     /// once the program's own file names are added.
     public static func checked(_ path: String) throws(OutputRefused) -> String {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw OutputRefused("\(OutputParameter.out.marker) is empty; give an output folder such as out/run1")
+            throw OutputRefused("\(NamedParameter.out.marker) is empty; give an output folder such as out/run1")
         }
-        guard !path.utf8.contains(0) else { throw OutputRefused("\(OutputParameter.out.marker) contains a NUL character") }
+        guard !path.utf8.contains(0) else { throw OutputRefused("\(NamedParameter.out.marker) contains a NUL character") }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard absolute != "/", !absolute.isEmpty else {
             throw OutputRefused("\(path): the root folder cannot be an output folder; give a folder such as out/run1")

@@ -23,5 +23,6 @@ func fail(_ message: String) -> Never {
 /// API names (`out`, `trace`) said by their flags (`--out`, `--trace`); anything else as it is.
 func describe(_ error: any Error) -> String {
     if let e = error as? OutputRefused { return e.commandLineMessage }
-    return OutputParameter.show("\(error)", flags: true)
+    if let e = error as? SweepError { return e.commandLineMessage }
+    return NamedParameter.show("\(error)", flags: true)
 }

@@ -10,7 +10,7 @@ extension TraceConversion {
             print("wrote \(out): \(jobs) jobs")
         } catch {
             switch error {
-            case .badInput(let m): fail(OutputParameter.show(m, flags: true))
+            case .badInput(let m): fail(NamedParameter.show(m, flags: true))
             case .cannotWrite: cannotWrite(error)
             }
         }

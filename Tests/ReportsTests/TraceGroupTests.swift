@@ -15,7 +15,7 @@ final class TraceGroupTests: XCTestCase {
 /// Library errors name parameters, the command line maps them to flags (issue 19, item 5): an
 /// output refusal says `out` to a library caller (the C ABI's and Python's name) and `--out` on
 /// the command line, and holds no marker either way.
-final class OutputParameterTests: XCTestCase {
+final class NamedParameterTests: XCTestCase {
     func testARefusalNamesTheParameterForTheLibraryAndTheFlagForTheCommandLine() throws {
         XCTAssertThrowsError(try OutputLock.checked("")) { e in
             guard let r = e as? OutputRefused else { return XCTFail("\(e)") }
@@ -24,8 +24,16 @@ final class OutputParameterTests: XCTestCase {
             XCTAssertEqual("\(r)", r.message)
             XCTAssertFalse(r.message.contains("\u{1}") || r.commandLineMessage.contains("\u{1}"))
         }
-        let t = OutputRefused("\(OutputParameter.trace.marker) x: is the output folder (\(OutputParameter.out.marker))")
+        let t = OutputRefused("\(NamedParameter.trace.marker) x: is the output folder (\(NamedParameter.out.marker))")
         XCTAssertEqual(t.message, "trace x: is the output folder (out)")
         XCTAssertEqual(t.commandLineMessage, "--trace x: is the output folder (--out)")
+    }
+}
+
+extension NamedParameterTests {
+    func testTheSweepsParameterIsParamsToTheLibraryAndParamOnTheCommandLine() {
+        XCTAssertEqual(NamedParameter.params.flag, "--param")
+        XCTAssertEqual(NamedParameter.show("\(NamedParameter.params.marker) x=1: unknown", flags: false), "params x=1: unknown")
+        XCTAssertEqual(NamedParameter.show("\(NamedParameter.params.marker) x=1: unknown", flags: true), "--param x=1: unknown")
     }
 }

@@ -32,11 +32,11 @@ public enum OutputSafety {
     public static func checkFolder(_ folder: String, shown: String, against inputs: [(what: String, path: String)]) throws(OutputRefused) {
         for (what, path) in inputs {
             if PathIdentity.same(folder, path) {
-                throw OutputRefused("\(OutputParameter.out.marker) \(shown): is \(what); choose another \(OutputParameter.out.marker)")
+                throw OutputRefused("\(NamedParameter.out.marker) \(shown): is \(what); choose another \(NamedParameter.out.marker)")
             }
             if let inside = PathIdentity.relative(path, inside: folder) {
-                throw OutputRefused("\(OutputParameter.out.marker) \(shown): holds \(what) (as \(inside)); the outputs written there could replace it, "
-                    + "so move the input out of the folder or choose another \(OutputParameter.out.marker)")
+                throw OutputRefused("\(NamedParameter.out.marker) \(shown): holds \(what) (as \(inside)); the outputs written there could replace it, "
+                    + "so move the input out of the folder or choose another \(NamedParameter.out.marker)")
             }
         }
     }
@@ -47,22 +47,22 @@ public enum OutputSafety {
     /// name is fine. Returns its path relative to the folder when it is inside.
     public static func checkTrace(_ trace: String, folder: String, inputs: [(what: String, path: String)]) throws(OutputRefused) -> String? {
         for (what, path) in inputs where PathIdentity.same(trace, path) {
-            throw OutputRefused("\(OutputParameter.trace.marker) \(trace): is \(what); it would be overwritten: choose another \(OutputParameter.trace.marker) path")
+            throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is \(what); it would be overwritten: choose another \(NamedParameter.trace.marker) path")
         }
         if PathIdentity.same(trace, folder) {
-            throw OutputRefused("\(OutputParameter.trace.marker) \(trace): is the output folder (\(OutputParameter.out.marker)); choose a file such as \(folder)/trace.json")
+            throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is the output folder (\(NamedParameter.out.marker)); choose a file such as \(folder)/trace.json")
         }
         guard let inside = PathIdentity.relative(trace, inside: folder) else { return nil }
         let first = String(inside.prefix { $0 != "/" })
         if first.hasPrefix(".") || runNames.contains(first) {
-            throw OutputRefused("\(OutputParameter.trace.marker) \(trace): is \(inside) in the output folder, under a name the run writes itself "
+            throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is \(inside) in the output folder, under a name the run writes itself "
                 + "(\(runNames.sorted().joined(separator: ", "))) or a hidden one; choose another name, such as trace.json")
         }
         return inside
     }
 
     /// Refuses an output file `out` (given as `parameter`) that is the input file `input`.
-    public static func checkFile(_ out: String, parameter: OutputParameter, against input: String, what: String) throws(OutputRefused) {
+    public static func checkFile(_ out: String, parameter: NamedParameter, against input: String, what: String) throws(OutputRefused) {
         if PathIdentity.same(out, input) {
             throw OutputRefused("\(parameter.marker) \(out): is the \(what) being read (\(input)); it would be overwritten: choose another \(parameter.marker)")
         }

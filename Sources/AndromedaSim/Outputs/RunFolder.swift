@@ -70,7 +70,7 @@ public final class RunFolder: @unchecked Sendable {
         if let traceInside, let timeline {
             // Checked before the run; a file the outputs gained since is never replaced either.
             guard !FileManager.default.fileExists(atPath: folder.staged(traceInside)) else {
-                throw OutputRefused("\(OutputParameter.trace.marker) \(trace ?? traceInside): \(traceInside) is a file the run writes; choose another name, such as trace.json")
+                throw OutputRefused("\(NamedParameter.trace.marker) \(trace ?? traceInside): \(traceInside) is a file the run writes; choose another name, such as trace.json")
             }
             try timeline.write(to: folder.staged(traceInside))
         }

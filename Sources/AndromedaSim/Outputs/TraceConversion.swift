@@ -14,7 +14,7 @@ public enum TraceConversion {
 
         public var description: String {
             switch self {
-            case .badInput(let m), .cannotWrite(let m): return OutputParameter.show(m, flags: false)
+            case .badInput(let m), .cannotWrite(let m): return NamedParameter.show(m, flags: false)
             }
         }
     }
@@ -25,7 +25,7 @@ public enum TraceConversion {
                            convert: (String) throws -> String) throws(Failure) -> Int {
         var isDirectory: ObjCBool = false
         guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            throw .badInput("\(OutputParameter.out.marker) must name a file (got \"\(out)\")")
+            throw .badInput("\(NamedParameter.out.marker) must name a file (got \"\(out)\")")
         }
         do { try OutputSafety.checkFile(out, parameter: .out, against: input, what: what) } catch { throw .badInput(error.template) }
         let data: Data

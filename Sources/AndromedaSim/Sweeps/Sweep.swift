@@ -22,7 +22,7 @@ public struct Sweep: Sendable {
     /// 1,000,000 points or a value does not apply to the scenario.
     public init(scenario: Scenario, parameters: [SweepParameter]) throws(SweepError) {
         let names = parameters.map(\.name)
-        guard Set(names).count == names.count else { throw SweepError("a --param is given twice") }
+        guard Set(names).count == names.count else { throw SweepError("a \(NamedParameter.params.marker) is given twice") }
         // The size first, from the value counts (with saturation): nothing is built for a grid
         // that is too large.
         var size = 1

@@ -82,25 +82,25 @@ public struct SweepParameter: Sendable, Equatable {
 
     /// Parses `name=v1,v2,...`.
     public init(parsing text: String) throws(SweepError) {
-        guard let eq = text.firstIndex(of: "=") else { throw SweepError("--param \(text): expected name=value1,value2,...") }
+        guard let eq = text.firstIndex(of: "=") else { throw SweepError("\(NamedParameter.params.marker) \(text): expected name=value1,value2,...") }
         let name = String(text[..<eq])
         let values = text[text.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
-        guard !values.isEmpty, values.allSatisfy({ !$0.isEmpty }) else { throw SweepError("--param \(name): empty value") }
-        guard values.count <= 10_000 else { throw SweepError("--param \(name): at most 10,000 values") }
+        guard !values.isEmpty, values.allSatisfy({ !$0.isEmpty }) else { throw SweepError("\(NamedParameter.params.marker) \(name): empty value") }
+        guard values.count <= 10_000 else { throw SweepError("\(NamedParameter.params.marker) \(name): at most 10,000 values") }
         switch name {
         case "policy":
             for v in values where !PolicyName.names.contains(v) {
-                throw SweepError("--param policy=\(v): allowed: \(PolicyName.names.joined(separator: ", "))")
+                throw SweepError("\(NamedParameter.params.marker) policy=\(v): allowed: \(PolicyName.names.joined(separator: ", "))")
             }
         case "contention":
             for v in values where ContentionMode(rawValue: v) == nil {
-                throw SweepError("--param contention=\(v): allowed: \(ContentionMode.names.joined(separator: ", "))")
+                throw SweepError("\(NamedParameter.params.marker) contention=\(v): allowed: \(ContentionMode.names.joined(separator: ", "))")
             }
         default:
             guard let d = Self.definitions[name] else {
-                throw SweepError("--param \(name): unknown parameter; allowed: \((Self.definitions.keys.sorted() + ["contention", "policy"]).joined(separator: ", "))")
+                throw SweepError("\(NamedParameter.params.marker) \(name): unknown parameter; allowed: \((Self.definitions.keys.sorted() + ["contention", "policy"]).joined(separator: ", "))")
             }
             for v in values { _ = try Self.number(v, name: name, d) }
         }
@@ -133,7 +133,7 @@ public struct SweepParameter: Sendable, Equatable {
     static func number(_ text: String, name: String, _ d: Definition) throws(SweepError) -> Number {
         let expected = d.integer ? "an integer in \(d.intRange.lowerBound)...\(d.intRange.upperBound)"
                                  : "a decimal number in \(d.range.lowerBound)...\(d.range.upperBound)"
-        func refuse(_ why: String = "") -> SweepError { SweepError("--param \(name)=\(text): \(why)expected \(expected)") }
+        func refuse(_ why: String = "") -> SweepError { SweepError("\(NamedParameter.params.marker) \(name)=\(text): \(why)expected \(expected)") }
         guard isDecimal(text), let x = Double(text), x.isFinite else { throw refuse() }
         guard d.integer else {
             guard d.range.contains(x) else { throw refuse() }

@@ -104,11 +104,11 @@ public enum SweepRunner {
         if OutputMarker.kind(of: directory) == nil { try OutputMarker.write(.sweep, into: directory) }
         if try AtomicFile.createExclusively(manifestJSON(sweep, source: source).render(), at: directory + "/sweep.json") { return }
         guard let existing = storedFingerprint(directory) else {
-            throw SweepError("\(directory)/sweep.json is not a readable sweep manifest; choose another --out or remove the folder")
+            throw SweepError("\(directory)/sweep.json is not a readable sweep manifest; choose another \(NamedParameter.out.marker) or remove the folder")
         }
         guard existing == sweep.fingerprint else {
             throw SweepError("\(directory) holds the results of a different sweep (its sweep.json has another fingerprint: "
-                + "another scenario, grid or trace contents); choose another --out or remove it")
+                + "another scenario, grid or trace contents); choose another \(NamedParameter.out.marker) or remove it")
         }
     }
 
