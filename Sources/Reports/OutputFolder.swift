@@ -9,16 +9,26 @@ import Foundation
 
 /// An output folder that cannot be used as asked: an empty or root path, a folder another run
 /// is writing (its lock is held), or a folder that holds something else. Bad input (exit 2).
-public struct OutputRefused: Error, CustomStringConvertible, Equatable, Sendable {
+public struct OutputRefused: ParameterNamingError, Equatable {
     /// What is wrong, naming the folder; the parameters it names are ``NamedParameter`` markers.
     public let template: String
     /// Creates an error from `template` (parameters as ``NamedParameter/marker``).
     public init(_ template: String) { self.template = template }
-    /// The message as the library says it: parameters by their API names (`out`, `trace`).
+}
+
+/// An error whose message names parameters (``NamedParameter`` markers in its `template`): the
+/// library says them by their API names, the command line by their flags.
+public protocol ParameterNamingError: Error, CustomStringConvertible, Sendable {
+    /// The message with its parameters as markers.
+    var template: String { get }
+}
+
+extension ParameterNamingError {
+    /// The message as the library says it: parameters by their API names (`out`, `trace`, `params`).
     public var message: String { NamedParameter.show(template, flags: false) }
     /// The message.
     public var description: String { message }
-    /// The message as the command line says it: parameters by their flags (`--out`, `--trace`).
+    /// The message as the command line says it: parameters by their flags (`--out`, `--trace`, `--param`).
     public var commandLineMessage: String { NamedParameter.show(template, flags: true) }
 }
 

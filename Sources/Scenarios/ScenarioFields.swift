@@ -69,8 +69,7 @@ public struct ScenarioField<Root>: @unchecked Sendable {
             set(&root, try r.double(name, default: get(root), range: range, unit: messageUnit))
         case .seconds:
             guard let getDuration, let setDuration else { return }
-            let v = try r.double(name, default: getDuration(root).seconds, range: range, unit: "s")
-            do { setDuration(&root, try SimDuration(seconds: v, name)) } catch { throw r.error(name, "\(error)") }
+            setDuration(&root, try ScenarioDecoder.seconds(r, name, getDuration(root), max: range.upperBound))
         }
         try check?(root, r)
     }

@@ -22,7 +22,5 @@ func fail(_ message: String) -> Never {
 /// How the command line states an error: the output parameters a library error names by their
 /// API names (`out`, `trace`) said by their flags (`--out`, `--trace`); anything else as it is.
 func describe(_ error: any Error) -> String {
-    if let e = error as? OutputRefused { return e.commandLineMessage }
-    if let e = error as? SweepError { return e.commandLineMessage }
-    return NamedParameter.show("\(error)", flags: true)
+    (error as? any ParameterNamingError)?.commandLineMessage ?? "\(error)"
 }

@@ -106,17 +106,18 @@ final class LayerTimer {
     /// SRAM per core in use at `samples`, the fullest moment of a pass: activations and reserved
     /// bytes beside the largest GEMM tile, or beside the attention's squares.
     func sramBytesPerCore(samples: Int, mapper: WaferMapper) -> Int {
-        var tile = 0, squares = 0, anyAttention = false
+        var tile = 0, squares = 0
         for kind in LayerCost.Kind.allCases {
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
                 if case .gemm(_, let shape) = op, let e = gemm(shape, samples: samples, mapper: mapper) { tile = max(tile, e.tileBytesPerCore) }
                 if case .attention(_, let shape) = op, let e = attention(shape, samples: samples, mapper: mapper) {
                     squares = max(squares, e.bytesPerCore)
-                    anyAttention = true
                 }
             }
         }
-        let gemms = wafer.sramBytesPerCore - freeBytes(samples: samples) + tile
-        return anyAttention ? max(gemms, wafer.sramBytesPerCore - freeBytes(samples: samples, attention: true) + squares) : gemms
+        // Attention's budget is never below the GEMMs' (its working set, 5 d per token, is within
+        // theirs), so without attention the second term cannot exceed the first.
+        return max(wafer.sramBytesPerCore - freeBytes(samples: samples) + tile,
+                   wafer.sramBytesPerCore - freeBytes(samples: samples, attention: true) + squares)
     }
 }
