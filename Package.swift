@@ -70,14 +70,14 @@ let package = Package(
                            "TextEscaping"]
         ),
         // The C ABI over AndromedaSim: andromeda_call (JSON in, JSON out), andromeda_free.
-        .target(name: "AndromedaSimC", dependencies: ["AndromedaSim"], exclude: ["andromeda_sim.h"]),
+        .target(name: "AndromedaSimC", dependencies: ["AndromedaSim", "Reports", "ScenarioFormat", "Scenarios", "SimEngine", "SimHost"], exclude: ["andromeda_sim.h"]),
         .target(name: "ScenarioFormat", dependencies: ["TextEscaping"]),
         // C's fixed-point formatting of doubles, called directly (CSV and JSON numbers).
         .target(name: "CNumberFormat"),
         .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping", "CNumberFormat"]),
         // PHOLD and every benchmark the command line's `bench` commands run (measurements and
         // their references; the commands parse flags and print).
-        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine"], swiftSettings: optimisedInDebug),
+        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine", "Cluster", "Scenarios", "SimHost"], swiftSettings: optimisedInDebug),
         // PHOLD and the flow network under ordo-one/benchmark (wall clock, mallocs, memory):
         // `swift package --disable-sandbox benchmark` runs it.
         .executableTarget(
@@ -91,6 +91,15 @@ let package = Package(
             dependencies: [
                 "AndromedaSim",
                 "Benchmarks",
+                "Cluster",
+                "Reports",
+                "ScenarioFormat",
+                "Scenarios",
+                "SimEngine",
+                "SimHost",
+                "Training",
+                "Wafer",
+                "Workloads",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -102,11 +111,11 @@ let package = Package(
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Wafer", "FlowNetwork", "SimEngine"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Wafer", "Hardware"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Wafer", "Hardware", "SimEngine"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Hardware", "ScenarioFormat", "SimEngine", "Training"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Training", "Hardware", "SimEngine"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Cluster", "Training", "SimEngine"]),
-        .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim"]),
+        .testTarget(name: "AndromedaSimTests", dependencies: ["AndromedaSim", "Charts", "Cluster", "Hardware", "Reports", "ScenarioFormat", "Scenarios", "SimEngine", "TextEscaping", "Training"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "WaferRefereeTests", dependencies: ["WaferReferee", "Wafer", "Hardware", "SimEngine", "SimHost", "Training"]),
     ]

@@ -7,6 +7,9 @@ import Darwin
 #endif
 import AndromedaSim
 import Foundation
+import Reports
+import ScenarioFormat
+import SimEngine
 
 // The C ABI of andromeda-sim (the dynamic library libandromeda_sim_c): JSON in, JSON out.
 // andromeda_sim.h in this folder is its header; docs/api.md documents it beside the Python API.

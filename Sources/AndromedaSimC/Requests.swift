@@ -1,5 +1,10 @@
 import AndromedaSim
 import Foundation
+import Reports
+import ScenarioFormat
+import Scenarios
+import SimEngine
+import SimHost
 
 /// The operations of ``andromeda_call(_:_:_:)``: each reads its members from the request (an
 /// unknown or out-of-range member is an error naming its JSON path, such as `$.systems`) and calls

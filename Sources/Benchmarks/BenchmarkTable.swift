@@ -1,5 +1,8 @@
 import AndromedaSim
+import Cluster
 import Foundation
+import Scenarios
+import SimHost
 
 /// Every benchmark beside its reference and its ratio, measured in one run (`bench all`).
 ///

@@ -1,4 +1,5 @@
 import AndromedaSim
+import Cluster
 
 /// Shared-cluster speed (`bench cluster`, `bench burst`): N generated jobs of the
 /// andromeda-multitenant mix on a cluster of N systems under one policy.

@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import SimHost
 
 /// Merge speed (`bench merge`): N shard folders of one point each, merged, against N/4 (linear
 /// merging gives a ratio near 4; quadratic, near 16).

@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Reports
 
 @main
 struct AndromedaSimCommand: ParsableCommand {

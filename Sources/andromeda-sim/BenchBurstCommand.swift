@@ -2,6 +2,7 @@ import AndromedaSim
 import ArgumentParser
 import Benchmarks
 import Foundation
+import SimHost
 
 struct BenchBurstCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

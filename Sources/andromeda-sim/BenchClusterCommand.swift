@@ -1,7 +1,9 @@
 import AndromedaSim
 import ArgumentParser
 import Benchmarks
+import Cluster
 import Foundation
+import SimHost
 
 struct BenchClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import Cluster
 import Foundation
 
 struct BenchExactWindowCommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import SimHost
+import Wafer
 
 /// `bench wafer`: the core-level referee's speed and memory on one GEMM (default: GenSLM-1.3B's
 /// FFN-up at micro-batch 16 on the full 994 x 750 grid).

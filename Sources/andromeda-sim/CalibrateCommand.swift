@@ -1,6 +1,8 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import SimEngine
+import Training
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Workloads
 
 struct ConvertPhillyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

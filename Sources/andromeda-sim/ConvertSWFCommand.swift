@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Workloads
 
 struct ConvertSWFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 
 // How every command ends on an error: a message on standard error, temporary files removed,
 // status 2 for bad input and 1 for an output that cannot be written.

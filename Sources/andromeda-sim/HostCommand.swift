@@ -1,5 +1,6 @@
 import AndromedaSim
 import ArgumentParser
+import SimHost
 
 struct HostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Reports
+import Workloads
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import AndromedaSim
 import ArgumentParser
 import Benchmarks
 import Foundation
+import ScenarioFormat
 
 struct PholdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

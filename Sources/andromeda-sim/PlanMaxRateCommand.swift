@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Scenarios
 
 struct PlanMaxRateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

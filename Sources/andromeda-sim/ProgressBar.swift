@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import SimEngine
 
 /// The progress bar with an ETA that long commands draw on standard error, only when standard
 /// error is a terminal (redirected output stays clean). It appears after one second (or after

@@ -1,6 +1,8 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Reports
+import SimHost
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

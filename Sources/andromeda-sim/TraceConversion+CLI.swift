@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 
 extension TraceConversion {
     /// Runs a conversion for a command: prints what was written; bad input exits 2, an output

@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Reports
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 import XCTest
 
 /// Runs the built `andromeda-sim` binary as a user would.

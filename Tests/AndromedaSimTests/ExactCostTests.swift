@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import SimEngine
 import XCTest
 
 /// Exact contention states its cost before it starts (issue 22, item 6): the estimate grows with

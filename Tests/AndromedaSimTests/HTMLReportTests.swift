@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 import XCTest
 
 final class HTMLReportTests: XCTestCase {

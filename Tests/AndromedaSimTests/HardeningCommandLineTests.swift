@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Scenarios
 import XCTest
 
 /// Issue 10, command-line cases: every input the documentation allows ends with exit 0 or 2 and a

@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 import XCTest
 
 /// Issue 10, output folders and sweep integrity: a folder never mixes two runs, a second writer

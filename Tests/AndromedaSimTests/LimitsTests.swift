@@ -1,5 +1,8 @@
 import AndromedaSim
 import Foundation
+import Reports
+import ScenarioFormat
+import Scenarios
 import XCTest
 
 /// Issue 21, item 4: every documented limit is met or refused with exit 2 naming the flag or

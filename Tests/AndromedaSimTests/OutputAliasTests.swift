@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 import XCTest
 
 /// Issue 22, item 2: an output path never names the scenario, the trace it reads or a file the

@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import SimEngine
 import XCTest
 
 final class ProgressReportingTests: XCTestCase {

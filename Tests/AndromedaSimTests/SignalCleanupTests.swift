@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Reports
 import XCTest
 
 /// Issue 22, items 3 and 4: every spelling of a folder meets the same lock, and a handled signal

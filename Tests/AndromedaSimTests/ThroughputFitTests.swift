@@ -1,5 +1,6 @@
 import AndromedaSim
 import Foundation
+import Training
 import XCTest
 
 /// Issue 18: one calibration protocol (the fitted constants come from a reproducible joint least

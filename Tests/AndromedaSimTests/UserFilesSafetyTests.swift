@@ -1,6 +1,7 @@
 import AndromedaSim
 import Charts
 import Foundation
+import Reports
 import XCTest
 
 /// Issue 21, items 1 and 2: the program never clears a folder it did not create, never reuses a

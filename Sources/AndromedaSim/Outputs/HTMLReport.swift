@@ -3,6 +3,7 @@ import Cluster
 import Foundation
 import Reports
 import Scenarios
+import Training
 
 /// report.html: the page to open first after a run. One self-contained file (inline CSS and SVG,
 /// nothing fetched) beside the CSV files it links to, holding the scenario's summary and

@@ -9,6 +9,7 @@ import Foundation
 import Reports
 import Scenarios
 import TextEscaping
+import Cluster
 
 /// The output folder of one scenario run, written exactly as `andromeda-sim run` writes it; the
 /// command line and the C ABI (`andromeda_call` with `"op": "run"`, used by the Python package)

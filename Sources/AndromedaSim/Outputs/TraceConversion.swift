@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Workloads
 
 /// The file handling both log converters share (`convert-philly`, `convert-swf`): refuse an

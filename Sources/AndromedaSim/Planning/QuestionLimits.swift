@@ -1,3 +1,5 @@
+import Hardware
+import Scenarios
 /// The allowed ranges of the quick questions (a training what-if, the planning searches), shared
 /// by the command line's flags (`train`, `plan ...`) and the C ABI's requests, so both refuse the
 /// same values.

@@ -3,7 +3,9 @@ import Foundation
 import Hardware
 import ScenarioFormat
 import Scenarios
+import SimEngine
 import Training
+import Workloads
 
 /// The front door of the library: load a scenario (or build one in code), run it, read typed
 /// results.

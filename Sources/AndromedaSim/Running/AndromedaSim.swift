@@ -1,15 +1,16 @@
-// The library product users import: it re-exports every layer below it, so `import AndromedaSim`
-// is all a capacity-planning program needs.
-@_exported import Cluster
-@_exported import Hardware
-@_exported import Reports
-@_exported import ScenarioFormat
-@_exported import Scenarios
-@_exported import SimEngine
-@_exported import SimHost
-@_exported import Training
-@_exported import Wafer
-@_exported import Workloads
+// The library product users import. It re-exports no module: its façade (Facade.swift) names the
+// types a capacity-planning program needs, so `import AndromedaSim` is all such a program writes;
+// a program that reaches below the façade imports (and declares) that module itself.
+import Cluster
+import Hardware
+import Reports
+import ScenarioFormat
+import Scenarios
+import SimEngine
+import SimHost
+import Training
+import Wafer
+import Workloads
 
 /// The version of andromeda-sim, written into every summary.
 public enum AndromedaVersion {

@@ -1,4 +1,6 @@
 import Foundation
+import Reports
+import SimHost
 
 /// The wall-clock figures of one scenario run: `timing.json`, the one output that differs from
 /// run to run (everything else depends only on the scenario and its seed).

@@ -1,6 +1,8 @@
 import Foundation
-import WaferReferee
+import SimEngine
+import SimHost
 import Wafer
+import WaferReferee
 
 /// One GEMM as events on every core of a grid, timed, with the memory it allocates: the work of
 /// `andromeda-sim bench wafer` (the core-level referee's speed, docs/performance.md).

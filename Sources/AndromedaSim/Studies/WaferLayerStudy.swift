@@ -1,6 +1,9 @@
 import Foundation
-import WaferReferee
+import Reports
+import SimEngine
+import Training
 import Wafer
+import WaferReferee
 
 /// One layer's weight-streamed GEMMs simulated core by core by the referee (module `WaferReferee`,
 /// docs/referee.md) beside the mapping model's prediction for the same tiling: the work of

@@ -4,6 +4,7 @@ import Reports
 import Scenarios
 import SimHost
 import Training
+import Workloads
 
 /// A grid of scenario variants: the Cartesian product of the parameters' values (the first
 /// parameter varies slowest). Each point is simulated independently, so the results do not depend

@@ -180,3 +180,5 @@ public struct SweepParameter: Sendable, Equatable {
 }
 
 import Foundation
+import Reports
+import ScenarioFormat

@@ -1,4 +1,6 @@
 import Foundation
+import Scenarios
+import Training
 
 /// Where the calibration and the fits read their published figures, so that each figure exists
 /// once: the GenSLM times to train are the `published` entries of the built-in scenarios
