@@ -42,7 +42,7 @@ final class BrowserReportTests: XCTestCase {
 
     func report(_ name: String, into dir: URL) throws -> String {
         let results = try Andromeda.run(try Andromeda.load(name))
-        try ScalingOutputs.write(results.scaling, policies: results.policies, to: dir.path)
+        try RunOutputs(results).write(to: dir.path)
         return dir.appendingPathComponent("report.html").path
     }
 

@@ -19,8 +19,8 @@ final class HTMLReportTests: XCTestCase {
         let d = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: d) }
         let r = try Andromeda.run(try Andromeda.load("genslm"))
-        try ScalingOutputs.write(r.scaling, policies: [], to: d + "/a")
-        try ScalingOutputs.write(r.scaling, policies: [], to: d + "/b")
+        try RunOutputs(r).write(to: d + "/a")
+        try RunOutputs(r).write(to: d + "/b")
         let a = try Data(contentsOf: URL(fileURLWithPath: d + "/a/report.html"))
         XCTAssertEqual(a, try Data(contentsOf: URL(fileURLWithPath: d + "/b/report.html")), "same results, same bytes")
         let html = String(decoding: a, as: UTF8.self)
@@ -48,7 +48,7 @@ final class HTMLReportTests: XCTestCase {
         let d = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: d) }
         let r = try Andromeda.run(try Andromeda.parse(MultitenantTests.scenario))
-        try ScalingOutputs.write(r.scaling, policies: r.policies, trace: .init(inside: nil, shown: "../t.json"), to: d)
+        try RunOutputs(r, trace: .init(inside: nil, shown: "../t.json")).write(to: d)
         let html = try String(contentsOfFile: d + "/report.html", encoding: .utf8)
         for p in r.policies {
             XCTAssert(html.contains("<td>\(p.policy)</td>"), p.policy)
@@ -66,6 +66,35 @@ final class HTMLReportTests: XCTestCase {
         // The utilisation file is the same small multiples, valid for rsvg like every chart.
         let svg = try String(contentsOfFile: d + "/utilization.svg", encoding: .utf8)
         XCTAssertEqual(svg.components(separatedBy: "<svg ").count - 1, 1 + r.policies.count)
+    }
+
+    /// The charts are drawn once, in `RunOutputs`, and handed as they are to both their .svg files
+    /// and the report: charts replaced in the value show in both, and the report draws none of
+    /// its own. Its policy table is the rows of the policies.csv it is handed.
+    func testChartsAreDrawnOnceForTheFilesAndTheReport() throws {
+        for r in [try Andromeda.run(try Andromeda.load("genslm-2to4")), try Andromeda.run(try Andromeda.parse(MultitenantTests.scenario))] {
+            var o = try RunOutputs(r)
+            let charts = o.scalingCharts + o.clusterCharts
+            XCTAssertFalse(charts.isEmpty)
+            XCTAssertEqual(o.report, try RunOutputs(r).report, "drawn twice, the same bytes")
+            func standIn(_ c: RunOutputs.Chart) -> RunOutputs.Chart {
+                (c.file, "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc>stand-in for \(c.file)</desc></svg>")
+            }
+            o.scalingCharts = o.scalingCharts.map(standIn)
+            o.clusterCharts = o.clusterCharts.map(standIn)
+            if var policies = o.table("policies.csv"), let k = o.tables.firstIndex(where: { $0.path == "policies.csv" }) {
+                try policies.append([.string("handed-in-row")] + ClusterOutputs.policyFields(r.policies[0]).dropFirst())
+                o.tables[k].table = policies
+            }
+            let files = Dictionary(uniqueKeysWithValues: o.files().map { ($0.path, $0.text) })
+            let html = try XCTUnwrap(files["report.html"])
+            for c in charts {
+                XCTAssertEqual(files[c.file], standIn(c).svg, c.file)
+                XCTAssert(html.contains("<desc>stand-in for \(c.file)</desc>"), c.file)
+            }
+            XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, charts.count, "only the handed-in charts")
+            XCTAssertEqual(html.contains("<td>handed-in-row</td>"), !r.policies.isEmpty)
+        }
     }
 
     func testSweepReportIsTheSameForWorkersAndShards() throws {

@@ -100,6 +100,32 @@ final class VerifiedMergeTests: XCTestCase {
         XCTAssertEqual(one, try String(contentsOfFile: d + "/m2/sweep_scaling.csv", encoding: .utf8))
     }
 
+    /// The merged files are staged and committed as one set (as a run's folder is): a merge that
+    /// fails while putting them in place leaves the previous merge's files, never some of each,
+    /// and keeps the points; the next merge writes the whole set.
+    func testAFailedMergeLeavesThePreviousMergedSet() throws {
+        let sw = try sweep()
+        let one = try shards(sw)
+        XCTAssertTrue(try merge(sw, into: "m"))
+        XCTAssertEqual(SweepRunner.mergedFiles, ["sweep_scaling.csv", "sweep_cluster.csv", "report.html"])
+        // An earlier merge's set, and a sweep_cluster.csv that cannot be replaced (a folder).
+        for name in ["sweep_scaling.csv", "report.html"] { try Data("earlier merge\n".utf8).write(to: URL(fileURLWithPath: d + "/m/" + name)) }
+        try fm.removeItem(atPath: d + "/m/sweep_cluster.csv")
+        try fm.createDirectory(atPath: d + "/m/sweep_cluster.csv", withIntermediateDirectories: false)
+        XCTAssertThrowsError(try merge(sw, into: "m")) { XCTAssert("\($0)".contains("sweep_cluster.csv: cannot replace it"), "\($0)") }
+        for name in ["sweep_scaling.csv", "report.html"] {
+            XCTAssertEqual(try String(contentsOfFile: d + "/m/" + name, encoding: .utf8), "earlier merge\n", name)
+        }
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: d + "/m/points").filter { $0.hasSuffix(".done") }.count, 3)
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: d).filter { $0.contains(".staging-") }, [], "no staging folder left")
+        try fm.removeItem(atPath: d + "/m/sweep_cluster.csv")
+        XCTAssertTrue(try merge(sw, into: "m"))
+        for name in SweepRunner.mergedFiles {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: d + "/m/" + name)), try Data(contentsOf: URL(fileURLWithPath: d + "/one/" + name)))
+        }
+        XCTAssertEqual(one, try String(contentsOfFile: d + "/m/sweep_scaling.csv", encoding: .utf8))
+    }
+
     func testAShardOfAnotherSweepIsRefused() throws {
         let sw = try sweep()
         _ = try shards(sw)

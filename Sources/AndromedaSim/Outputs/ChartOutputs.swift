@@ -109,8 +109,7 @@ public enum ChartOutputs {
         for (i, run) in runs.enumerated() {
             let points = bin.map { binnedMeans(steps[i], width: $0) } ?? steps[i]
             utilization.append(Series(name: run.policy, points: points, style: .step, colorIndex: i))
-            let hours = run.jobs.compactMap { job in job.firstStart.map { $0.since(job.spec.submit).seconds / 3600 } }
-            waits.append(Series(name: run.policy, points: LineChart.cdf(hours), style: .step, colorIndex: i))
+            waits.append(Series(name: run.policy, points: LineChart.cdf(run.waitHours), style: .step, colorIndex: i))
         }
         // Small multiples: overlaid, five staircases are hard to tell apart.
         let top = runs.flatMap { $0.utilization.map { $0.busySystems + $0.downSystems } }.max() ?? 1
@@ -128,13 +127,6 @@ public enum ChartOutputs {
             ("wait_cdf.svg", LineChart(title: "Wait before first start", xAxis: Axis(label: "wait (h)", min: 0),
                                        yAxis: Axis(label: "fraction of started jobs", min: 0, max: 1), series: waits).svg()),
         ]
-    }
-
-    /// Writes each chart to `directory`/`file`, atomically, creating the directory if needed.
-    public static func write(_ charts: [(file: String, svg: String)], to directory: String) throws(ReportError) {
-        for chart in charts {
-            try AtomicFile.write(chart.svg, to: directory + "/" + chart.file)
-        }
     }
 
     /// A y axis for `series`: linear from 0, or log10 when the values span more than a factor

@@ -109,15 +109,16 @@ public enum ClusterOutputs {
         })
     }
 
-    /// Writes policies.csv into `directory` and each policy's files into `directory/<policy>/`.
-    public static func write(_ runs: [PolicyRun], to directory: String) throws(ReportError) {
-        try policiesCSV(runs).write(to: directory + "/policies.csv")
+    /// policies.csv and each policy's jobs.csv, segments.csv and utilization.csv, with their paths
+    /// relative to the run's folder, in that order.
+    public static func tables(_ runs: [PolicyRun]) throws(ReportError) -> [(path: String, table: CSVTable)] {
+        var out: [(path: String, table: CSVTable)] = [("policies.csv", try policiesCSV(runs))]
         for r in runs {
-            let d = directory + "/" + r.policy
-            try jobsCSV(r).write(to: d + "/jobs.csv")
-            try segmentsCSV(r).write(to: d + "/segments.csv")
-            try utilizationCSV(r).write(to: d + "/utilization.csv")
+            out.append((r.policy + "/jobs.csv", try jobsCSV(r)))
+            out.append((r.policy + "/segments.csv", try segmentsCSV(r)))
+            out.append((r.policy + "/utilization.csv", try utilizationCSV(r)))
         }
+        return out
     }
 
     /// The readable comparison printed on the terminal.

@@ -26,9 +26,11 @@ public enum HTMLReport {
         }
     }
 
-    /// The report of a run: `r` and `policies` as ``ScalingOutputs/write(_:policies:trace:to:)`` writes
-    /// them; `trace`, when given, is the Perfetto trace written with the run.
-    public static func run(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile? = nil) -> String {
+    /// The report of a run from its rendered files (``RunOutputs/report`` is the same): the charts
+    /// are embedded as `outputs` holds them, never drawn again, and the policy table is the rows
+    /// of its policies.csv.
+    public static func run(_ outputs: RunOutputs) -> String {
+        let r = outputs.results.scaling, policies = outputs.results.policies
         let s = r.scenario
         var page = HTMLPage(title: "andromeda-sim report: \(s.name)")
         if !s.description.isEmpty { page.paragraph(s.description) }
@@ -43,17 +45,17 @@ public enum HTMLReport {
         }
         page.heading("Summary", id: "summary")
         page.facts(facts, id: "facts")
-        if !r.rows.isEmpty { scalingSection(&page, r) }
-        if !policies.isEmpty { clusterSection(&page, policies) }
+        if !r.rows.isEmpty { scalingSection(&page, r, charts: outputs.scalingCharts) }
+        if !policies.isEmpty { clusterSection(&page, policies, table: outputs.table("policies.csv"), charts: outputs.clusterCharts) }
         page.heading("Files", id: "files")
-        page.links(files(r, policies: policies, trace: trace), id: "file-list")
+        page.links(files(outputs), id: "file-list")
         page.heading("Resolved inputs", id: "inputs")
         page.paragraph("Every input of this run with its defaults filled in, as in summary.json.", className: "note")
         page.details("inputs (JSON)", preformatted: ScenarioEcho.json(s).render(), id: "inputs-json")
         return page.render()
     }
 
-    static func scalingSection(_ page: inout HTMLPage, _ r: ScenarioResults) {
+    static func scalingSection(_ page: inout HTMLPage, _ r: ScenarioResults, charts: [RunOutputs.Chart]) {
         page.heading("Scaling", id: "scaling")
         let hasTime = r.rows.contains { $0.published?.timeToTrainHours != nil }
         let hasRate = r.rows.contains { $0.published?.samplesPerSecond != nil }
@@ -85,21 +87,21 @@ public enum HTMLReport {
             + "simulated/published - 1 over the public CS-2 points P1-P11, each predicted by constants fitted without it: "
             + String(format: "%+.0f%% to %+.0f%%", i.p10 * 100, i.p90 * 100) + "); the time to train scales only its steps, "
             + "not the fixed costs. The command andromeda-sim validate --out DIR shows every point.", className: "note")
-        for (k, chart) in ChartOutputs.scalingCharts(r).enumerated() {
+        for (k, chart) in charts.enumerated() {
             page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "s\(k)-"), caption: caption(chart.file), file: chart.file)
         }
     }
 
-    static func clusterSection(_ page: inout HTMLPage, _ runs: [PolicyRun]) {
+    static func clusterSection(_ page: inout HTMLPage, _ runs: [PolicyRun], table: CSVTable?, charts: [RunOutputs.Chart]) {
         page.heading("Shared cluster: policies", id: "policies")
-        page.table(ClusterOutputs.policyColumns, runs.map { ClusterOutputs.policyFields($0).map(\.displayText) },
+        page.table(ClusterOutputs.policyColumns, (table?.rows ?? []).map { $0.map(\.displayText) },
                    id: "policies-table", caption: "One row per scheduling policy (as in policies.csv; hours, fractions)")
         page.heading("Waits per user", level: 3, id: "users")
         // One row per user, the policies side by side: mean and P95 wait, hours.
         let users = Array(Set(runs.flatMap { $0.metrics.perUser.map(\.user) })).sorted()
         var rows: [[String]] = []
         for user in users {
-            var row = [user, String(runs[0].jobs.filter { $0.spec.user == user }.count)]
+            var row = [user, String(runs[0].jobCount(user: user))]
             for run in runs {
                 let u = run.metrics.perUser.first { $0.user == user }
                 row += [u.map { fixed($0.wait.mean / 3600, 2) } ?? "-", u.map { fixed($0.wait.p95 / 3600, 2) } ?? "-"]
@@ -109,30 +111,31 @@ public enum HTMLReport {
         page.table(["user", "jobs"] + runs.flatMap { ["\($0.policy) mean", "\($0.policy) P95"] }, rows, id: "users-table",
                    caption: "Wait before first start per user, hours: mean and 95th percentile under each policy")
         page.heading("Utilisation and waits", level: 3, id: "cluster-charts")
-        for (k, chart) in ChartOutputs.clusterCharts(runs).enumerated() {
+        for (k, chart) in charts.enumerated() {
             page.figure(svg: SVGEmbed.inline(chart.svg, idPrefix: "c\(k)-"), caption: caption(chart.file), file: chart.file)
         }
     }
 
     /// Every file of the run, relative to the report.
-    static func files(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile?) -> [(href: String?, text: String, note: String)] {
+    static func files(_ outputs: RunOutputs) -> [(href: String?, text: String, note: String)] {
+        let r = outputs.results.scaling, policies = outputs.results.policies
         var out: [(String?, String, String)] = []
         if !r.rows.isEmpty {
             out.append(("scaling.csv", "scaling.csv", "one row per model and system count"))
-            for f in ChartOutputs.scalingCharts(r).map(\.file) { out.append((f, f, "chart")) }
+            for f in outputs.scalingCharts.map(\.file) { out.append((f, f, "chart")) }
         }
         if !policies.isEmpty {
             out.append(("policies.csv", "policies.csv", "one row per policy"))
             for p in policies {
                 for f in ["jobs.csv", "segments.csv", "utilization.csv"] { out.append(("\(p.policy)/\(f)", "\(p.policy)/\(f)", "")) }
             }
-            for f in ChartOutputs.clusterCharts(policies).map(\.file) { out.append((f, f, "chart")) }
+            for f in outputs.clusterCharts.map(\.file) { out.append((f, f, "chart")) }
         }
         // The replayed job trace lives outside the folder: its path is shown, never linked.
         if let t = r.scenario.multitenant?.tracePath { out.append((nil, t, "the job trace this run replayed")) }
         out.append(("summary.json", "summary.json", "every figure and the resolved inputs"))
         out.append(("timing.json", "timing.json", "wall-clock figures of the run (the only file that differs between runs)"))
-        if let trace { out.append((trace.inside, trace.shown, "Chrome/Perfetto trace; open it in ui.perfetto.dev")) }
+        if let trace = outputs.trace { out.append((trace.inside, trace.shown, "Chrome/Perfetto trace; open it in ui.perfetto.dev")) }
         return out
     }
 
@@ -156,10 +159,5 @@ public enum HTMLReport {
         let e = RelativeError.of(simulated, published) * 100
         guard e.isFinite else { return "-" }
         return (e >= 0 ? "+" : "") + fixed(e, 1) + "%"
-    }
-
-    /// Writes report.html into `directory` (through a temporary file).
-    public static func write(_ r: ScenarioResults, policies: [PolicyRun], trace: TraceFile? = nil, to directory: String) throws(ReportError) {
-        try AtomicFile.write(run(r, policies: policies, trace: trace), to: directory + "/report.html")
     }
 }

@@ -65,8 +65,7 @@ public final class RunFolder: @unchecked Sendable {
     public func stage(_ run: Andromeda.Results, timing: RunTiming, timeline: ChromeTrace? = nil) throws {
         let staging = folder.staging
         // The report links the trace only when it is inside the folder; elsewhere it shows the path.
-        try ScalingOutputs.write(run.scaling, policies: run.policies,
-                                 trace: trace.map { HTMLReport.TraceFile(inside: traceInside, shown: $0) }, to: staging)
+        try RunOutputs(run, trace: trace.map { HTMLReport.TraceFile(inside: traceInside, shown: $0) }).write(to: staging)
         try timing.write(toFolder: staging)
         if let traceInside, let timeline {
             // Checked before the run; a file the outputs gained since is never replaced either.

@@ -1,11 +1,13 @@
 import Foundation
+import Cluster
 import Hardware
 import Reports
 import Scenarios
 import SimEngine
 import Training
 
-/// The files and the terminal table of a scaling run. Every byte depends only on the scenario
+/// The scaling tables of a run (scaling.csv, summary.json) and its terminal table; ``RunOutputs``
+/// renders every file of a run. Every byte depends only on the scenario
 /// and the seed; wall-clock figures go to timing.json alone.
 public enum ScalingOutputs {
     /// The columns of scaling.csv, in order.
@@ -94,21 +96,5 @@ public enum ScalingOutputs {
     static func published(_ h: Double?) -> String { h.map { String(format: "%.1f h", $0) } ?? "-" }
     static func errorPct(_ sim: Double, _ h: Double?) -> String {
         h.map { String(format: "%+.1f%%", RelativeError.of(sim, $0) * 100) } ?? "-"
-    }
-
-    /// Writes scaling.csv, the cluster files, the SVG charts, summary.json and report.html into
-    /// `directory` (each through a temporary file). `trace` is the Perfetto trace the report names.
-    public static func write(_ r: ScenarioResults, policies: [PolicyRun] = [], trace: HTMLReport.TraceFile? = nil,
-                             to directory: String) throws(ReportError) {
-        if !r.rows.isEmpty {
-            try scalingCSV(r).write(to: directory + "/scaling.csv")
-            try ChartOutputs.write(ChartOutputs.scalingCharts(r), to: directory)
-        }
-        if !policies.isEmpty {
-            try ClusterOutputs.write(policies, to: directory)
-            try ChartOutputs.write(ChartOutputs.clusterCharts(policies), to: directory)
-        }
-        try summaryJSON(r, policies: policies).write(to: directory + "/summary.json")
-        try HTMLReport.write(r, policies: policies, trace: trace, to: directory)
     }
 }

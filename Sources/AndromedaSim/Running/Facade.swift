@@ -111,6 +111,8 @@ public typealias ProbeWindow = Cluster.ProbeWindow
 public typealias MixStore = Cluster.MixStore
 /// A thread-safe store of compiled plans and pass timelines (module Cluster).
 public typealias ProbeWork = Cluster.ProbeWork
+/// One policy's run of a shared cluster: every job's outcome, the utilisation, the metrics (module Cluster).
+public typealias PolicyRun = Cluster.PolicyRun
 /// A policy's headline metrics (module Cluster).
 public typealias ClusterMetrics = Cluster.ClusterMetrics
 /// One job's wait, completion, slowdown and deadline (module Cluster).

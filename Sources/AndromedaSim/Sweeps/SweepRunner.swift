@@ -9,7 +9,8 @@ import SimHost
 /// `points/p<k>.cluster.csv` and `points/p<k>.done` per finished point (written in that order,
 /// each through a temporary file; the `.done` marker records each file's rows, size and checksum,
 /// `SweepPointRecord`, and a point counts as done only when its files match it), and, once every point is done, `sweep_scaling.csv` and
-/// `sweep_cluster.csv` assembled in point order. The folder is locked while a run or merge writes
+/// `sweep_cluster.csv` assembled in point order with `report.html`, committed as one set
+/// (``assemble(_:directory:)``). The folder is locked while a run or merge writes
 /// to it (`OutputLock`), sweep.json is created exclusively, and its `source` is the absolute
 /// path of the scenario file (or a built-in name), so `merge` works from any folder. An
 /// interrupted run leaves its finished points on disk; running again into the same folder skips
@@ -44,6 +45,7 @@ public enum SweepRunner {
         let lock = try OutputLock(directory)
         defer { lock.release() }
         try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
+        OutputFolder.recover(lock)
         try claim(directory, for: sweep, source: source)
         let mine = sweep.points.indices.filter { $0 % shard.count == shard.index }
         // A point is done when its completion marker and files verify; any other is run (again).
@@ -82,7 +84,7 @@ public enum SweepRunner {
         group.wait()
         if let e = state.error { throw state.cannotWrite ? ReportError(e) as Error : SweepError(e) }
         if state.stopped { throw SimulationError.cancelled }
-        let complete = try assemble(sweep, directory: directory)
+        let complete = try assemble(sweep, lock: lock, shown: directory)
         return Outcome(points: sweep.points.count, ran: todo.count, skipped: mine.count - todo.count, complete: complete)
     }
 
@@ -112,20 +114,37 @@ public enum SweepRunner {
         }
     }
 
-    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html if every point is done; returns
-    /// whether it did. Every point is verified against its completion marker first.
+    /// The merged files of a sweep folder, written as one set.
+    public static let mergedFiles = ["sweep_scaling.csv", "sweep_cluster.csv", "report.html"]
+
+    /// Writes sweep_scaling.csv, sweep_cluster.csv and report.html into `directory` if every point
+    /// is done (taking the folder's lock); returns whether it did. See
+    /// `assemble(_:lock:shown:)`, which the run and the merge call holding the lock.
     @discardableResult
     public static func assemble(_ sweep: Sweep, directory: String) throws -> Bool {
+        let lock = try OutputLock(directory)
+        defer { lock.release() }
+        try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
+        return try assemble(sweep, lock: lock, shown: directory)
+    }
+
+    /// Writes the merged files (``mergedFiles``) into the sweep folder `lock` holds if every
+    /// point is done; returns whether it did. Every point is verified against its completion
+    /// marker first. The three files are staged and committed as one set, as a run's folder is
+    /// (`OutputFolder`, updating the folder): the points and sweep.json stay, and a failed or
+    /// killed merge never leaves the files of two merges side by side.
+    static func assemble(_ sweep: Sweep, lock: OutputLock, shown: String) throws -> Bool {
         var scaling = sweep.headers.scaling.joined(separator: ",") + "\n"
         var cluster = sweep.headers.cluster.joined(separator: ",") + "\n"
         for k in sweep.points.indices {
-            guard let rows = try verifiedPoint(sweep, k, in: directory) else { return false }
+            guard let rows = try verifiedPoint(sweep, k, in: shown) else { return false }
             scaling += rows.scaling
             cluster += rows.cluster
         }
-        try AtomicFile.write(scaling, to: directory + "/sweep_scaling.csv")
-        try AtomicFile.write(cluster, to: directory + "/sweep_cluster.csv")
-        try AtomicFile.write(HTMLReport.sweep(sweep, scaling: scaling, cluster: cluster), to: directory + "/report.html")
+        let set = try OutputFolder(updating: lock, kind: .sweep, shown: shown)
+        let texts = [scaling, cluster, HTMLReport.sweep(sweep, scaling: scaling, cluster: cluster)]
+        for (name, text) in zip(mergedFiles, texts) { try AtomicFile.write(text, to: set.staged(name)) }
+        try set.commit()
         return true
     }
 
@@ -208,6 +227,7 @@ public enum SweepRunner {
         let lock = try OutputLock(directory)
         defer { lock.release() }
         try OutputMarker.checkReusable(lock.folder, as: .sweep, shown: directory)
+        OutputFolder.recover(lock)
         try claim(directory, for: sweep, source: source)
         let isOutput = shards.map { PathIdentity.same($0, lock.folder) }
         for k in sweep.points.indices where owner[k] >= 0 && !isOutput[Int(owner[k])] {
@@ -227,7 +247,7 @@ public enum SweepRunner {
             try AtomicFile.write(rows.cluster, to: base + ".cluster.csv", durable: false)
             try AtomicFile.write(rows.marker, to: base + ".done", durable: false)
         }
-        return try assemble(sweep, directory: directory)
+        return try assemble(sweep, lock: lock, shown: directory)
     }
 
     /// The scenario argument and parameters recorded in a sweep folder (for `merge`).

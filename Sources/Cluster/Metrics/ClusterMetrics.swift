@@ -161,17 +161,6 @@ public struct ClusterMetrics: Sendable {
         makespanSeconds = horizon.since(first).seconds
         let busy = busySystemSeconds(horizon)
         utilization = makespanSeconds > 0 ? busy / (Double(systems) * makespanSeconds) : 0
-        // The per-job figures of jobs.csv (JobFigures), from the compact facts.
-        func waitOf(_ r: JobFacts) -> Double {
-            JobFigures.waitSeconds(submit: SimTime(nanoseconds: r.submit), firstStart: SimTime(nanoseconds: r.firstStart == none ? r.submit : r.firstStart))
-        }
-        func completionOf(_ r: JobFacts) -> Double {
-            JobFigures.completionSeconds(submit: SimTime(nanoseconds: r.submit), end: SimTime(nanoseconds: r.end == none ? r.submit : r.end))
-        }
-        func slowdownOf(_ r: JobFacts) -> Double {
-            JobFigures.slowdown(submit: SimTime(nanoseconds: r.submit), end: SimTime(nanoseconds: r.end == none ? r.submit : r.end),
-                                soloRun: SimDuration(nanoseconds: r.soloRun))
-        }
         // Per user (by name), the indexes of their jobs in job order.
         var byUser: [[Int]] = Array(repeating: [], count: acc.users.count)
         var waits: [Double] = [], completions: [Double] = []
@@ -179,10 +168,11 @@ public struct ClusterMetrics: Sendable {
         for i in acc.facts.indices where acc.filled[i] {
             let r = acc.facts[i]
             byUser[Int(r.user)].append(i)
-            if r.firstStart != none { waits.append(waitOf(r)) }
+            // The per-job figures of jobs.csv (JobFigures); a finished job has ended.
+            if let w = r.waitSeconds { waits.append(w) }
             if r.state == .finished {
-                completions.append(completionOf(r))
-                slowdownSum += slowdownOf(r)
+                completions.append(r.completionSeconds ?? 0)
+                slowdownSum += r.slowdown ?? 0
             }
         }
         wait = Summary(waits)
@@ -197,10 +187,10 @@ public struct ClusterMetrics: Sendable {
             var sum = 0.0, done = 0
             for i in byUser[k] {
                 let r = acc.facts[i]
-                if r.firstStart != none { w.append(waitOf(r)) }
+                if let x = r.waitSeconds { w.append(x) }
                 if r.state == .finished {
-                    c.append(completionOf(r))
-                    sum += slowdownOf(r)
+                    c.append(r.completionSeconds ?? 0)
+                    sum += r.slowdown ?? 0
                     done += 1
                 }
             }
@@ -218,8 +208,7 @@ public struct ClusterMetrics: Sendable {
             energy += r.energyKWh
             lostSeconds += SimDuration(nanoseconds: r.lostWork).seconds
             restarts += Int(r.restarts)
-            if r.deadline != none, !JobFigures.deadlineMet(end: r.end == none ? nil : SimTime(nanoseconds: r.end),
-                                                          deadline: SimTime(nanoseconds: r.deadline)) { missed += 1 }
+            if r.deadlineMet == false { missed += 1 }
         }
         goodput = held > 0 ? (held - lost) / held : 1
         energyKWh = energy
