@@ -107,8 +107,9 @@ public struct FieldSpec: Sendable {
     }
 
     /// An array of objects with the fields of `section`.
-    static func objects(_ name: String, _ section: SectionSpec, minItems: Int? = nil, default d: JSONValue? = nil, _ doc: String) -> FieldSpec {
-        array(name, of: object("", section), minItems: minItems, default: d, doc)
+    static func objects(_ name: String, _ section: SectionSpec, minItems: Int? = nil, default d: JSONValue? = nil, required: Bool = false,
+                        _ doc: String) -> FieldSpec {
+        array(name, of: object("", section), minItems: minItems, default: d, required: required, doc)
     }
 
     /// The free-text `comment` every object may hold.

@@ -89,7 +89,7 @@ extension ScenarioFields {
         public static let arrivalRate = FieldSpec.number("arrival_rate_per_h", 1e-6...1e9, unit: "jobs/h", required: true,
             "Mean arrival rate, at least (jobs + 10 sqrt(jobs)) / 1279800 (the arrivals span at most 146 years).")
         public static let start = FieldSpec.hours("start_h", default: 0, "Arrivals start here: the first job arrives one exponential gap after it.")
-        public static let classes = FieldSpec(FieldSpec.objects("classes", Classes.section, minItems: 1, "The job mix."), required: true)
+        public static let classes = FieldSpec.objects("classes", Classes.section, minItems: 1, required: true, "The job mix.")
         public static let section = SectionSpec(
             "A generated workload: Poisson arrivals, users drawn by weight, classes by weight, gang sizes uniformly, samples log-uniformly.",
             [jobs, arrivalRate, start, classes])
@@ -128,12 +128,5 @@ extension ScenarioFields {
              FieldSpec.comment],
             rules: [.init(keyword: "anyOf", value: .array([ScenarioSchema.required([jobs.name], nonEmpty: true),
                                                            ScenarioSchema.required([generate.name]), ScenarioSchema.required([trace.name])]))])
-    }
-}
-
-extension FieldSpec {
-    /// `field`, required.
-    init(_ field: FieldSpec, required: Bool) {
-        self.init(field.name, field.shape, unit: field.unit, messageUnit: field.messageUnit, default: field.defaultValue, required: required, field.doc)
     }
 }
