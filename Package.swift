@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
         .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
-        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "SimEngine", "Wafer", "Hardware", "Training", "Cluster", "Workloads"],
+        .target(name: "Scenarios", dependencies: ["ScenarioFormat", "TextEscaping", "SimEngine", "Wafer", "Hardware", "Training", "Cluster", "Workloads"],
                 resources: [.embedInCode("Builtin")]),
         .target(name: "Charts", dependencies: ["TextEscaping"]),
         .target(

@@ -11,30 +11,29 @@ public enum ScenarioDecoder {
 
     /// Decodes a scenario from parsed JSON; `file` names it in messages.
     public static func decode(_ json: JSONValue, file: String) throws(ScenarioError) -> Scenario {
-        let root = try ObjectReader(json, file: file, allowed: [
-            "version", "name", "description", "seed", "cluster", "efficiency", "models", "scaling", "multitenant", "comment",
-        ])
-        let version = try root.int("version", range: supportedVersions)
-        let name = try root.string("name", nonEmpty: true)
+        typealias F = ScenarioFields.Top
+        let root = try ObjectReader(json, file: file, allowed: F.section.names)
+        let version = try F.version.int(root)
+        let name = try F.name.string(root)
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), name.first != "." else {
-            throw root.error("name", "use letters, digits, '-', '_' and '.' only, not starting with '.' (it names the output folder)")
+            throw root.error(F.name.name, "use letters, digits, '-', '_' and '.' only, not starting with '.' (it names the output folder)")
         }
-        let description = try root.string("description", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
-        _ = try root.string("comment", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
-        let seed = try root.int("seed", default: 42, range: 0...Int.max)
-        let cluster = try decodeCluster(try root.object("cluster"))
-        let efficiency = try decodeEfficiency(try root.object("efficiency"))
+        let description = try F.description.string(root, maxBytes: ObjectReader.maxTextBytes, multiline: true)
+        _ = try FieldSpec.comment.string(root, maxBytes: ObjectReader.maxTextBytes, multiline: true)
+        let seed = try F.seed.int(root)
+        let cluster = try decodeCluster(try root.object(F.cluster.name))
+        let efficiency = try decodeEfficiency(try root.object(F.efficiency.name))
         var models: [ModelSpec] = []
-        for m in try root.objectArray("models") ?? [] { models.append(try decodeModel(m)) }
+        for m in try root.objectArray(F.models.name) ?? [] { models.append(try decodeModel(m)) }
         var scaling: [ScalingExperiment] = []
-        for s in try root.objectArray("scaling") ?? [] { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
+        for s in try root.objectArray(F.scaling.name) ?? [] { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
         var multitenant: MultitenantSpec?
-        if let m = try root.object("multitenant") {
+        if let m = try root.object(F.multitenant.name) {
             let dir = file.contains("/") && !file.hasPrefix("<") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : ""
             multitenant = try decodeMultitenant(m, models: models, cluster: cluster, scenarioDirectory: dir)
         }
         guard !scaling.isEmpty || multitenant != nil else {
-            throw root.error("scaling", "required: a non-empty list of scaling experiments, or a \"multitenant\" section")
+            throw root.error(F.scaling.name, "required: a non-empty list of scaling experiments, or a \"\(F.multitenant.name)\" section")
         }
         try root.finish()
         return Scenario(version: version, name: name, description: description, seed: UInt64(seed), cluster: cluster,
@@ -49,10 +48,10 @@ public enum ScenarioDecoder {
     static func decodeCluster(_ r: ObjectReader?) throws(ScenarioError) -> ClusterSpec {
         var c = ClusterSpec()
         guard let r else { return c }
-        r.allow(["system", "systems", "wafer", "cs2", "memoryx", "swarmx", "input_workers", "runtime"])
+        r.allow(ScenarioFields.Cluster.section.names)
         // A system preset first; the objects below override single fields of it.
-        c = ClusterSpec.preset(named: try r.choice("system", default: "cs-2", allowed: ClusterSpec.presetNames)) ?? c
-        c.systems = try r.int("systems", default: c.systems, range: ClusterSpec.systemsRange)
+        c = ClusterSpec.preset(named: try ScenarioFields.Cluster.system.choice(r)) ?? c
+        c.systems = try ScenarioFields.Cluster.systems.int(r, default: c.systems)
         // Each section's fields are declared once (ScenarioFields): read in their order.
         if let o = try r.object("wafer") {
             try ScenarioFields.decode(ScenarioFields.wafer, o, into: &c.cs2.wafer)
@@ -86,89 +85,73 @@ public enum ScenarioDecoder {
         var e = EfficiencyModel()
         guard let r else { return e }
         try ScenarioFields.decode(ScenarioFields.efficiency, r, into: &e)
-        e.recomputeInBackward = try r.bool("recompute_in_backward", default: e.recomputeInBackward)
         try r.finish()
         return e
     }
 
     static func decodeModel(_ r: ObjectReader) throws(ScenarioError) -> ModelSpec {
-        let m = ModelSpec(
-            name: try r.string("name", nonEmpty: true),
-            layers: try r.int("layers", range: 1...1000),
-            dModel: try r.int("d_model", range: 1...65_536),
-            heads: try r.int("heads", range: 1...1024),
-            dFFN: try r.int("d_ffn", range: 1...262_144),
-            vocabulary: try r.int("vocabulary", range: 1...10_000_000),
-            seqLen: try r.int("seq_len", range: 1...1_048_576),
-            gatedFFN: try r.bool("gated_ffn", default: false),
-            learnedPositions: try r.bool("learned_positions", default: true),
-            tiedEmbeddings: try r.bool("tied_embeddings", default: true))
+        var m = ModelSpec(name: try ScenarioFields.customModelName.string(r), layers: 0, dModel: 0, heads: 0, dFFN: 0, vocabulary: 0, seqLen: 0)
+        try ScenarioFields.decode(ScenarioFields.model, r, into: &m)
         try r.finish()
         return m
     }
 
     static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
-        r.allow(["model", "seq_len", "systems", "per_system_batch", "global_batch", "micro_batch", "stopping", "checkpoint_every_steps",
-                 "final_checkpoint", "fixed_costs", "published", "comment"])
-        _ = try r.string("comment", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)
+        typealias F = ScenarioFields.Scaling
+        typealias S = ScenarioFields.Stopping
+        r.allow(F.section.names)
+        _ = try FieldSpec.comment.string(r, maxBytes: ObjectReader.maxTextBytes, multiline: true)
         let model = try self.model(r, models: models)
-        let systems = try r.intArray("systems", range: 1...cluster.systems, count: 1...64)
-        let global = r.raw("global_batch") == nil ? nil : try r.int("global_batch", range: 1...100_000_000)
+        let systems = try F.systems.intArray(r, range: 1...cluster.systems)
+        let global = r.raw(F.globalBatch.name) == nil ? nil : try F.globalBatch.int(r)
         // With a fixed global batch the per-system batch follows from it (global / systems).
-        let perSystem = try r.int("per_system_batch", default: global == nil ? nil : 1, range: 1...1_000_000)
+        let perSystem = try F.perSystemBatch.int(r, default: global == nil ? nil : 1)
         if let g = global {
             for (i, n) in systems.enumerated() where g % n != 0 {
-                throw r.error("global_batch", "\(g) does not split evenly over \(n) systems (systems[\(i)])")
+                throw r.error(F.globalBatch.name, "\(g) does not split evenly over \(n) systems (\(F.systems.name)[\(i)])")
             }
         }
-        let lawFields = ["law", "critical_batch_tokens", "min_tokens", "critical_batch_exponent", "loss_exponent",
-                         "loss_scale_parameters", "min_tokens_parameter_exponent"]
-        guard let st = try r.object("stopping", allowed: ["rule", "samples", "steps", "min_samples", "noise_batch"] + lawFields) else {
-            throw r.error("stopping", "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\"|\"convergence_law\", ...}")
+        guard let st = try r.object(F.stopping.name, allowed: S.section.names) else {
+            throw r.error(F.stopping.name, "required: {\"rule\": \"samples\"|\"steps\"|\"convergence\"|\"convergence_law\", ...}")
         }
         let stopping: StoppingRule
         var law: ConvergenceLaw?
-        let rule = try st.choice("rule", allowed: ["samples", "steps", "convergence", "convergence_law"])
-        let fieldsOf = ["samples": ["samples"], "steps": ["steps"],
-                        "convergence": ["min_samples", "noise_batch", "min_tokens", "critical_batch_tokens"],
-                        "convergence_law": lawFields]
-        let mine = fieldsOf[rule] ?? []
-        for (other, fields) in fieldsOf.sorted(by: { $0.key < $1.key }) where other != rule {
+        let rule = try S.rule.choice(st)
+        let mine = S.fieldsOf[rule] ?? []
+        for (other, fields) in S.fieldsOf.sorted(by: { $0.key < $1.key }) where other != rule {
             for f in fields where st.has(f) && !mine.contains(f) {
                 throw st.error(f, "\"\(f)\" belongs to rule \"\(other)\", not \"\(rule)\"")
             }
         }
         switch rule {
-        case "samples": stopping = .samples(Int64(try st.int("samples", range: 1...1_000_000_000_000_000)))
-        case "steps": stopping = .steps(Int64(try st.int("steps", range: 1...1_000_000_000_000)))
+        case "samples": stopping = .samples(Int64(try S.samples.int(st)))
+        case "steps": stopping = .steps(Int64(try S.steps.int(st)))
         case "convergence_law":
-            let named = try st.choice("law", default: "genslm", allowed: ConvergenceLaw.catalog.keys.sorted())
+            let named = try S.law.choice(st)
             var l = ConvergenceLaw.catalog[named] ?? .genslm
-            l.criticalBatchTokens = try st.double("critical_batch_tokens", default: l.criticalBatchTokens, range: 1...1e15, unit: "tokens")
-            l.minTokens = try st.double("min_tokens", default: l.minTokens, range: 1...1e18, unit: "tokens")
-            l.criticalBatchExponent = try st.double("critical_batch_exponent", default: l.criticalBatchExponent, range: 0.01...10, unit: "")
-            l.lossExponent = try st.double("loss_exponent", default: l.lossExponent, range: 0...2, unit: "")
-            l.lossScaleParameters = try st.double("loss_scale_parameters", default: l.lossScaleParameters, range: 1...1e20, unit: "parameters")
-            l.minTokensParameterExponent = try st.double("min_tokens_parameter_exponent", default: l.minTokensParameterExponent, range: -2...2, unit: "")
+            try ScenarioFields.decode(ScenarioFields.convergenceLaw, st, into: &l)
             if l != ConvergenceLaw.catalog[named] { l.name = named + " (modified)" }
             law = l
             stopping = l.stopping(for: model)
             guard case .convergence(let e, let b) = stopping, e.isFinite, b.isFinite, e >= 1, e < 1e15, b > 1e-3, b < 1e12 else {
-                throw st.error("law", "gives samples outside the allowed ranges for \(model.name): \(stopping)")
+                throw st.error(S.law.name, "gives samples outside the allowed ranges for \(model.name): \(stopping)")
             }
         default:
-            // The model's own law (McCandlish et al. 2018), in samples or in tokens (one pair).
+            // The model's own law (McCandlish et al. 2018), in samples or in tokens (one pair):
+            // the token pair's ranges are the sample pair's times the sequence length.
             let seq = Double(max(1, model.seqLen))
-            if st.has("min_tokens") || st.has("critical_batch_tokens") {
-                for f in ["min_samples", "noise_batch"] where st.has(f) {
-                    throw st.error(f, "give min_tokens and critical_batch_tokens, or min_samples and noise_batch, not both")
+            if st.has(S.minTokens.name) || st.has(S.criticalBatchTokens.name) {
+                for f in [S.minSamples.name, S.noiseBatch.name] where st.has(f) {
+                    throw st.error(f, "give \(S.minTokens.name) and \(S.criticalBatchTokens.name), or \(S.minSamples.name) and \(S.noiseBatch.name), not both")
                 }
-                let eMin = try st.double("min_tokens", range: seq...(1e15 * seq), unit: "tokens")
-                let bCrit = try st.double("critical_batch_tokens", range: (1e-3 * seq)...(1e12 * seq), unit: "tokens")
+                let eMin = try st.double(S.minTokens.name, range: (S.minSamples.numberRange.lowerBound * seq)...(S.minSamples.numberRange.upperBound * seq),
+                                         unit: S.minTokens.messageUnit)
+                let bCrit = try st.double(S.criticalBatchTokens.name,
+                                          range: (S.noiseBatch.numberRange.lowerBound * seq)...(S.noiseBatch.numberRange.upperBound * seq),
+                                          unit: S.criticalBatchTokens.messageUnit)
                 stopping = .convergence(minSamples: eMin / seq, noiseBatch: bCrit / seq)
             } else {
-                stopping = .convergence(minSamples: try st.double("min_samples", range: 1...1e15, unit: "samples"),
-                                        noiseBatch: try st.double("noise_batch", range: 1e-3...1e12, unit: "samples"))
+                stopping = .convergence(minSamples: try S.minSamples.double(st), noiseBatch: try S.noiseBatch.double(st))
             }
         }
         try st.finish()
@@ -182,24 +165,25 @@ public enum ScenarioDecoder {
         }
         var fc = FixedCosts()
         var profile = SoftwareRelease.defaultName
-        if let f = try r.object("fixed_costs") { (fc, profile) = try decodeFixedCostsWithProfile(f) }
+        if let f = try r.object(F.fixedCosts.name) { (fc, profile) = try decodeFixedCostsWithProfile(f) }
         var published: [PublishedPoint] = []
-        for p in try r.objectArray("published") ?? [] {
+        for p in try r.objectArray(F.published.name) ?? [] {
+            typealias P = ScenarioFields.Published
             published.append(PublishedPoint(
-                systems: try p.int("systems", range: ClusterSpec.systemsRange),
-                timeToTrainHours: try p.raw("time_to_train_h") == nil ? nil : p.double("time_to_train_h", range: 0...1e6, unit: "h"),
-                samplesPerSecond: try p.raw("samples_per_s") == nil ? nil : p.double("samples_per_s", range: 0...1e12, unit: "samples/s"),
-                source: try p.string("source", default: "", maxBytes: ObjectReader.maxTextBytes, multiline: true)))
+                systems: try P.systems.int(p),
+                timeToTrainHours: try p.raw(P.timeToTrain.name) == nil ? nil : P.timeToTrain.double(p),
+                samplesPerSecond: try p.raw(P.samplesPerSecond.name) == nil ? nil : P.samplesPerSecond.double(p),
+                source: try P.source.string(p, maxBytes: ObjectReader.maxTextBytes, multiline: true)))
             try p.finish()
         }
         let exp = ScalingExperiment(
             model: model, systems: systems, perSystemBatch: perSystem, globalBatch: global, stopping: stopping,
-            checkpointEverySteps: Int64(try r.int("checkpoint_every_steps", default: Int(TrainingSpec.defaultCheckpointEverySteps), range: 0...1_000_000_000_000)),
-            finalCheckpoint: try r.bool("final_checkpoint", default: true), fixedCosts: fc, published: published)
+            checkpointEverySteps: Int64(try F.checkpointEverySteps.int(r)),
+            finalCheckpoint: try F.finalCheckpoint.bool(r), fixedCosts: fc, published: published)
         var result = exp
         result.convergenceLaw = law
         result.releaseProfile = profile
-        if r.raw("micro_batch") != nil { result.microBatch = try r.int("micro_batch", range: 1...1_000_000) }
+        if r.raw(F.microBatch.name) != nil { result.microBatch = try F.microBatch.int(r) }
         try r.finish()
         return result
     }

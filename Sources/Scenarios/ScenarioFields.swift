@@ -4,13 +4,14 @@ import SimEngine
 import Training
 import Wafer
 
-/// One numeric field of a scenario section, declared once: its JSON name, where it lives in the
-/// Swift value, its range, its unit and its description. The decoder reads it, summary.json
-/// echoes it, and the test run checks docs/scenario.schema.json against it (issue 19, item 4:
-/// the hardware sections and `efficiency` are declared here; the rest of the format is not yet).
+/// One field of a scenario section bound to a property of a Swift value, declared once: its JSON
+/// name, where it lives in the value, its range, its unit and its description. The decoder reads
+/// it, summary.json echoes it, and docs/scenario.schema.json is generated from it (``spec(_:)``,
+/// ``ScenarioSchema``). Fields that no single Swift value holds are ``FieldSpec``s.
 public struct ScenarioField<Root>: @unchecked Sendable {
-    /// How the field is written: a JSON integer, a number, or seconds held as whole nanoseconds.
-    public enum Kind: Sendable { case integer, number, seconds }
+    /// How the field is written: a JSON integer, a number, seconds held as whole nanoseconds, or
+    /// a boolean.
+    public enum Kind: Sendable { case integer, number, seconds, boolean }
     /// The JSON name.
     public let name: String
     /// Its kind.
@@ -21,6 +22,8 @@ public struct ScenarioField<Root>: @unchecked Sendable {
     public let unit: String
     /// What the field is (the schema's description, without the unit).
     public let doc: String
+    /// Whether the field must be given (it has no default: a model's shape).
+    public let required: Bool
     /// The unit as the decoder's messages give it ("" for none).
     let messageUnit: String
     let get: @Sendable (Root) -> Double
@@ -32,14 +35,30 @@ public struct ScenarioField<Root>: @unchecked Sendable {
     /// A check once the field is read (the grid within the physical cores).
     let check: (@Sendable (Root, ObjectReader) throws(ScenarioError) -> Void)?
 
-    /// The field's value in `root`, as a Double (seconds for a duration).
+    /// The field's value in `root`, as a Double (seconds for a duration, 1 or 0 for a boolean).
     public func value(_ root: Root) -> Double { get(root) }
+
+    /// The field as the format states it, its default taken from `defaults` (nil: no default).
+    public func spec(_ defaults: Root?) -> FieldSpec {
+        // A duration's default is whole nanoseconds, written as such (240, not 240.00000000000003).
+        let d = defaults.map { kind == .seconds ? Double(getDuration?($0).nanoseconds ?? 0) / 1e9 : value($0) }
+        switch kind {
+        case .integer:
+            return .integer(name, Int(range.lowerBound)...Int(range.upperBound), unit: unit, default: d.map { Int($0) },
+                            required: required, doc)
+        case .number, .seconds:
+            return .number(name, range, unit: unit, messageUnit: messageUnit, default: d, required: required, doc)
+        case .boolean:
+            return .boolean(name, default: d.map { $0 != 0 } ?? false, doc)
+        }
+    }
 
     /// An integer field.
     static func integer(_ name: String, _ path: WritableKeyPath<Root, Int> & Sendable, _ range: ClosedRange<Int>, unit: String, _ doc: String,
-                        upperBound: (@Sendable (Root) -> Double)? = nil,
+                        required: Bool = false, upperBound: (@Sendable (Root) -> Double)? = nil,
                         check: (@Sendable (Root, ObjectReader) throws(ScenarioError) -> Void)? = nil) -> Self {
-        Self(name: name, kind: .integer, range: Double(range.lowerBound)...Double(range.upperBound), unit: unit, doc: doc, messageUnit: "",
+        Self(name: name, kind: .integer, range: Double(range.lowerBound)...Double(range.upperBound), unit: unit, doc: doc, required: required,
+             messageUnit: "",
              get: { Double($0[keyPath: path]) }, set: { $0[keyPath: path] = Int($1) }, setDuration: nil, getDuration: nil,
              upperBound: upperBound, check: check)
     }
@@ -47,24 +66,33 @@ public struct ScenarioField<Root>: @unchecked Sendable {
     /// A number field; `messageUnit` is the unit the decoder's messages print.
     static func number(_ name: String, _ path: WritableKeyPath<Root, Double> & Sendable, _ range: ClosedRange<Double>, unit: String,
                        messageUnit: String? = nil, _ doc: String) -> Self {
-        Self(name: name, kind: .number, range: range, unit: unit, doc: doc, messageUnit: messageUnit ?? unit,
+        Self(name: name, kind: .number, range: range, unit: unit, doc: doc, required: false, messageUnit: messageUnit ?? unit,
              get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 }, setDuration: nil, getDuration: nil, upperBound: nil, check: nil)
     }
 
     /// A duration in seconds, 0 to `max`, held as whole nanoseconds.
     static func seconds(_ name: String, _ path: WritableKeyPath<Root, SimDuration> & Sendable, max: Double, _ doc: String) -> Self {
-        Self(name: name, kind: .seconds, range: 0...max, unit: "s", doc: doc, messageUnit: "s",
+        Self(name: name, kind: .seconds, range: 0...max, unit: "s", doc: doc, required: false, messageUnit: "s",
              get: { $0[keyPath: path].seconds }, set: { _, _ in }, setDuration: { $0[keyPath: path] = $1 },
              getDuration: { $0[keyPath: path] }, upperBound: nil, check: nil)
     }
 
-    /// Reads the field from `r` into `root` (its present value is the default), with the range
-    /// and the message of the decoder.
+    /// A boolean field.
+    static func boolean(_ name: String, _ path: WritableKeyPath<Root, Bool> & Sendable, _ doc: String) -> Self {
+        Self(name: name, kind: .boolean, range: 0...1, unit: "", doc: doc, required: false, messageUnit: "",
+             get: { $0[keyPath: path] ? 1 : 0 }, set: { $0[keyPath: path] = $1 != 0 }, setDuration: nil, getDuration: nil,
+             upperBound: nil, check: nil)
+    }
+
+    /// Reads the field from `r` into `root` (its present value is the default unless the field
+    /// is required), with the range and the message of the decoder.
     func decode(_ r: ObjectReader, into root: inout Root) throws(ScenarioError) {
         switch kind {
         case .integer:
             let upper = upperBound.map { Int(Swift.max(range.lowerBound, $0(root))) } ?? Int(range.upperBound)
-            set(&root, Double(try r.int(name, default: Int(get(root)), range: Int(range.lowerBound)...upper)))
+            set(&root, Double(try r.int(name, default: required ? nil : Int(get(root)), range: Int(range.lowerBound)...upper)))
+        case .boolean:
+            set(&root, try r.bool(name, default: get(root) != 0) ? 1 : 0)
         case .number:
             set(&root, try r.double(name, default: get(root), range: range, unit: messageUnit))
         case .seconds:
@@ -157,7 +185,7 @@ public enum ScenarioFields {
                  "Added per doubling of the job's systems (ceil(log2 N) barrier rounds; rounded to a whole nanosecond)."),
     ]
 
-    /// `efficiency` (its one boolean, `recompute_in_backward`, is read beside these).
+    /// `efficiency`.
     public static let efficiency: [ScenarioField<EfficiencyModel>] = [
         .number("kernel_efficiency", \.kernelEfficiency, EfficiencyModel.kernelEfficiencyRange, unit: "fraction", messageUnit: "",
                 "Fraction of each core's FMAC and vector rate the compiled kernels sustain inside an operation; fitted jointly with pass_overhead_s on the public CS-2 points P1-P11."),
@@ -169,6 +197,7 @@ public enum ScenarioFields {
                 "Share of the GEMM rate the attention products sustain: a mechanism examined and not fitted (1: as fast as a GEMM)."),
         .number("vector_start_cycles", \.vectorStartCycles, EfficiencyModel.vectorStartCyclesRange, unit: "cycles",
                 "Cycles a core spends starting one vector instruction (attention's dot products and weighted-sum rows are one head wide): a mechanism examined and not fitted (0: off)."),
+        .boolean("recompute_in_backward", \.recomputeInBackward, "Backward recomputes the forward pass."),
     ]
 
     /// The declared range of field `name` of `fields` (a sweep parameter that sets it takes the

@@ -21,7 +21,8 @@ struct AndromedaSimCommand: ParsableCommand {
             """,
         version: AndromedaVersion.string,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ConvertPhillyCommand.self, ConvertSWFCommand.self,
-                      ValidateCommand.self, TrainCommand.self, WaferCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self]
+                      ValidateCommand.self, TrainCommand.self, WaferCommand.self, CalibrateCommand.self, BenchCommand.self, HostCommand.self,
+                      ScenarioSchemaCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but a bad flag exits with status 2 like any other

@@ -10,7 +10,6 @@ import Training
 enum ScenarioEcho {
     static func d(_ x: Double) -> JSONOutput { .double(x, decimals: nil) }
     static func i(_ x: Int) -> JSONOutput { .int(Int64(x)) }
-    static func sec(_ x: SimDuration) -> JSONOutput { .double(x.seconds, decimals: 9) }
 
     /// The fields of one section as summary.json writes them: integers as integers, numbers
     /// with every digit, durations in seconds to the nanosecond.
@@ -20,6 +19,7 @@ enum ScenarioEcho {
             case .integer: return (f.name, .int(Int64(f.value(root))))
             case .number: return (f.name, d(f.value(root)))
             case .seconds: return (f.name, .double(f.value(root), decimals: 9))
+            case .boolean: return (f.name, .bool(f.value(root) != 0))
             }
         }
     }
@@ -38,8 +38,7 @@ enum ScenarioEcho {
             ("input_workers", section(ScenarioFields.inputWorkers, c.inputWorkers)),
             ("runtime", section(ScenarioFields.runtime, c.runtime)),
         ])
-        let eff: JSONOutput = .object(fields(ScenarioFields.efficiency, s.efficiency)
-                                      + [("recompute_in_backward", .bool(s.efficiency.recomputeInBackward))])
+        let eff = section(ScenarioFields.efficiency, s.efficiency)
         let scaling: [JSONOutput] = s.scaling.map { e in
             let m = e.model
             let stopping: JSONOutput
@@ -48,36 +47,22 @@ enum ScenarioEcho {
             case .steps(let n): stopping = .object([("rule", .string("steps")), ("steps", .int(n))])
             case .convergence(let a, let b):
                 if let l = e.convergenceLaw {
-                    stopping = .object([("rule", .string("convergence_law")), ("law", .string(l.name)),
-                                        ("critical_batch_tokens", d(l.criticalBatchTokens)), ("min_tokens", d(l.minTokens)),
-                                        ("critical_batch_exponent", d(l.criticalBatchExponent)), ("loss_exponent", d(l.lossExponent)),
-                                        ("loss_scale_parameters", d(l.lossScaleParameters)),
-                                        ("min_tokens_parameter_exponent", d(l.minTokensParameterExponent)),
-                                        ("min_samples", d(a)), ("noise_batch", d(b))])
+                    stopping = .object([("rule", .string("convergence_law")), ("law", .string(l.name))]
+                                       + fields(ScenarioFields.convergenceLaw, l) + [("min_samples", d(a)), ("noise_batch", d(b))])
                 } else {
                     stopping = .object([("rule", .string("convergence")), ("min_samples", d(a)), ("noise_batch", d(b))])
                 }
             }
             let f = e.fixedCosts
             return .object([
-                ("model", .object([
-                    ("name", .string(m.name)), ("layers", i(m.layers)), ("d_model", i(m.dModel)), ("heads", i(m.heads)),
-                    ("d_ffn", i(m.dFFN)), ("vocabulary", i(m.vocabulary)), ("seq_len", i(m.seqLen)),
-                    ("gated_ffn", .bool(m.gatedFFN)), ("learned_positions", .bool(m.learnedPositions)),
-                    ("tied_embeddings", .bool(m.tiedEmbeddings)), ("parameters", i(m.parameters)),
-                ])),
+                ("model", .object([("name", .string(m.name))] + fields(ScenarioFields.model, m) + [("parameters", i(m.parameters))])),
                 ("systems", .array(e.systems.map(i))),
                 ("per_system_batch", i(e.perSystemBatch)),
                 ("global_batch", e.globalBatch.map(i) ?? .null),
                 ("stopping", stopping),
                 ("checkpoint_every_steps", .int(e.checkpointEverySteps)),
                 ("final_checkpoint", .bool(e.finalCheckpoint)),
-                ("fixed_costs", .object([
-                    ("profile", .string(e.releaseProfile)),
-                    ("queue_wait_s", sec(f.queueWait)), ("compile_s", sec(f.compile)), ("compile_cached", .bool(f.compileCached)),
-                    ("initial_weight_load_s", sec(f.initialWeightLoad)), ("programming_s", sec(f.programming)),
-                    ("checkpoint_base_s", sec(f.checkpointBase)), ("checkpoint_bytes_per_s", d(f.checkpointBytesPerSecond)),
-                ])),
+                ("fixed_costs", .object([("profile", .string(e.releaseProfile))] + fields(ScenarioFields.fixedCosts, f))),
             ])
         }
         return .object([

@@ -1,5 +1,8 @@
 import Cluster
+import Foundation
 import Hardware
+import Reports
+import ScenarioFormat
 import Scenarios
 import Training
 
@@ -33,23 +36,23 @@ public struct SweepParameter: Sendable, Equatable {
     }
 
     static let definitions: [String: Definition] = [
-        "systems": Definition(help: "system count of every scaling experiment (1-\(ClusterSpec.maxSystems))", range: 1...Double(ClusterSpec.maxSystems), integer: true) { s, v throws(SweepError) in
+        "systems": Definition(help: "system count of every scaling experiment (1-\(ClusterSpec.maxSystems))", field: ScenarioFields.Scaling.systems) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("systems: the scenario has no scaling experiments (use cluster_systems)") }
             for k in s.scaling.indices { s.scaling[k].systems = [v.int] }
             if v.int > s.cluster.systems { s.cluster.systems = v.int }
         },
-        "cluster_systems": Definition(help: "systems in the cluster (1-\(ClusterSpec.maxSystems))", range: 1...Double(ClusterSpec.maxSystems), integer: true) { s, v throws(SweepError) in
+        "cluster_systems": Definition(help: "systems in the cluster (1-\(ClusterSpec.maxSystems))", field: ScenarioFields.Cluster.systems) { s, v throws(SweepError) in
             s.cluster.systems = v.int
             if let groups = s.multitenant?.config.memoryXNodeGroups { s.multitenant?.config.memoryXNodeGroups = max(groups, v.int) }
         },
-        "seed": Definition(help: "random seed (0-9223372036854775807)", range: 0...9.223372036854775807e18, integer: true) { s, v throws(SweepError) in
+        "seed": Definition(help: "random seed (0-9223372036854775807)", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)
         },
         "arrival_rate_per_h": Definition(help: "generated jobs per hour (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
             s.multitenant?.generator?.arrivalRatePerHour = v.real
         },
-        "jobs": Definition(help: "generated job count (1-1,000,000)", range: 1...Double(MultitenantSpec.maxJobs), integer: true) { s, v throws(SweepError) in
+        "jobs": Definition(help: "generated job count (1-1,000,000)", field: ScenarioFields.Generate.jobs) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("jobs: the scenario generates no jobs") }
             s.multitenant?.generator?.jobs = v.int
         },
@@ -59,7 +62,7 @@ public struct SweepParameter: Sendable, Equatable {
         "memoryx_gbps": Definition(help: "MemoryX stream bandwidth, GB/s (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
             s.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
         },
-        "memoryx_node_groups": Definition(help: "MemoryX node groups (1-1024)", range: 1...1024, integer: true) { s, v throws(SweepError) in
+        "memoryx_node_groups": Definition(help: "MemoryX node groups (1-1024)", field: ScenarioFields.Multitenant.nodeGroups) { s, v throws(SweepError) in
             guard s.multitenant != nil else { throw SweepError("memoryx_node_groups: the scenario has no multitenant section") }
             s.multitenant?.config.memoryXNodeGroups = v.int
         },
@@ -74,7 +77,7 @@ public struct SweepParameter: Sendable, Equatable {
                                       integer: false) { s, v throws(SweepError) in
             s.efficiency.passOverheadSeconds = v.real
         },
-        "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", range: 1...1_000_000, integer: true) { s, v throws(SweepError) in
+        "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", field: ScenarioFields.Scaling.perSystemBatch) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }
             for k in s.scaling.indices { s.scaling[k].perSystemBatch = v.int; s.scaling[k].globalBatch = nil }
         },
@@ -179,6 +182,9 @@ public struct SweepParameter: Sendable, Equatable {
     }
 }
 
-import Foundation
-import Reports
-import ScenarioFormat
+extension SweepParameter.Definition {
+    /// A parameter that sets a scenario field of the same name: the field's range and kind.
+    init(help: String, field: FieldSpec, apply: @escaping @Sendable (inout Scenario, SweepParameter.Number) throws(SweepError) -> Void) {
+        self.init(help: help, range: field.bounds, integer: field.isInteger, apply: apply)
+    }
+}
