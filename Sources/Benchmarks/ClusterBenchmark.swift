@@ -45,7 +45,7 @@ public enum ClusterBenchmark {
         scenario.cluster.systems = systems
         m.policies = [p]
         m.config.horizon = nil
-        if let groups = m.config.memoryXNodeGroups { m.config.memoryXNodeGroups = max(groups, systems) }
+        m.config.keepNodeGroups(atLeast: systems)
         m.contention = mode
         scenario.multitenant = m
         scenario.seed = seed

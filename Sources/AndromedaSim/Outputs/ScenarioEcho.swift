@@ -77,7 +77,7 @@ enum ScenarioEcho {
         var members: [(String, JSONOutput)] = [
             ("policies", .array(m.policies.map { .string($0.rawValue) })),
             ("contention", .string(m.contention.rawValue)),
-            ("memoryx_node_groups", i(c.memoryXNodeGroups ?? systems)),
+            ("memoryx_node_groups", i(c.nodeGroups(systems: systems))),
             ("horizon_h", c.horizon.map { d($0.seconds / 3600) } ?? .null),
             ("failures", c.failures.map { f in .object([("mtbf_h", d(f.mtbf.seconds / 3600)), ("repair_h", d(f.repair.seconds / 3600))]) } ?? .null),
             ("maintenance", .array(c.maintenance.map { w in

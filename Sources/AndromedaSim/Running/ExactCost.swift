@@ -41,7 +41,7 @@ public struct ExactCost: Sendable, Equatable {
         policies = max(1, m?.policies.count ?? 1)
         let systems = Double(scenario.cluster.systems)
         let meanGang = specs.isEmpty ? 1 : Double(specs.reduce(0) { $0 + max(1, $1.training.systems) }) / Double(specs.count)
-        let groups = Double(m?.config.memoryXNodeGroups ?? scenario.cluster.systems)
+        let groups = Double((m?.config ?? ClusterConfig()).nodeGroups(systems: scenario.cluster.systems))
         runningAtOnce = max(1, min(systems / meanGang, groups, Double(max(1, specs.count))))
         // Multisets of size k from c configurations: C(c + k - 1, k), in logs (it overflows fast).
         let k = runningAtOnce.rounded(), c = Double(max(1, configurations))

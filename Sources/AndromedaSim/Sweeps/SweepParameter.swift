@@ -43,7 +43,7 @@ public struct SweepParameter: Sendable, Equatable {
         },
         "cluster_systems": Definition(help: "systems in the cluster (1-\(ClusterSpec.maxSystems))", field: ScenarioFields.Cluster.systems) { s, v throws(SweepError) in
             s.cluster.systems = v.int
-            if let groups = s.multitenant?.config.memoryXNodeGroups { s.multitenant?.config.memoryXNodeGroups = max(groups, v.int) }
+            s.multitenant?.config.keepNodeGroups(atLeast: v.int)
         },
         "seed": Definition(help: "random seed (0-9223372036854775807)", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)

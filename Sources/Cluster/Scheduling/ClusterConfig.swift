@@ -28,4 +28,14 @@ public struct ClusterConfig: Sendable, Equatable {
         self.userShares = userShares
         checkInvariants = true
     }
+
+    /// The MemoryX node groups of a cluster of `systems` systems: the configured number, or one
+    /// per system when none is (the one place that default is resolved).
+    public func nodeGroups(systems: Int) -> Int { memoryXNodeGroups ?? systems }
+
+    /// Grows a configured number of node groups to at least `systems` (a sweep or benchmark that
+    /// grows the cluster keeps one group per system available); nil stays nil (one per system).
+    public mutating func keepNodeGroups(atLeast systems: Int) {
+        if let groups = memoryXNodeGroups { memoryXNodeGroups = max(groups, systems) }
+    }
 }

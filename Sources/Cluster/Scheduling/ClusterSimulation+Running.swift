@@ -385,7 +385,6 @@ extension ClusterSimulation {
             }
             memory += jobs[j].solo.memoryXBytes
         }
-        if memory > pool.memoryXCapacityBytes * (1 + 1e-12) { throw .model("invariant: MemoryX over capacity") }
-        if active.count > pool.nodeGroups { throw .model("invariant: more jobs than MemoryX node groups") }
+        if let v = pool.capacityViolation(memoryXBytes: memory, holders: active.count) { throw .model(v) }
     }
 }

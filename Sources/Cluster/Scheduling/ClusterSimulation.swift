@@ -150,7 +150,7 @@ public final class ClusterSimulation: Component {
         jobs = JobTable(count: count)
         let n = cluster.systems
         pool = SystemPool(systems: n, memoryXCapacityBytes: cluster.memoryX.capacityBytes,
-                          nodeGroups: config.memoryXNodeGroups ?? n)
+                          nodeGroups: config.nodeGroups(systems: n))
         let root = Xoshiro256(seed: seed)
         failureStreams = (0..<n).map { root.substream(named: "failure-\($0)") }
     }

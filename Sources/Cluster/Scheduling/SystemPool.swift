@@ -114,8 +114,15 @@ struct SystemPool {
             mem += h.memoryXBytes
         }
         if let s = held.firstIndex(where: { $0 > 1 }) { return "invariant: system \(s) held by two jobs" }
-        if mem > memoryXCapacityBytes * (1 + 1e-12) { return "invariant: MemoryX over capacity" }
-        if holders.count > nodeGroups { return "invariant: more jobs than MemoryX node groups" }
+        return capacityViolation(memoryXBytes: mem, holders: holders.count)
+    }
+
+    /// MemoryX and the node groups against their capacity, for `holders` jobs holding
+    /// `memoryXBytes` in all: the one statement of these two invariants (``violation(holders:)``
+    /// and the simulation's check after every event both ask it).
+    func capacityViolation(memoryXBytes: Double, holders: Int) -> String? {
+        if memoryXBytes > memoryXCapacityBytes * (1 + 1e-12) { return "invariant: MemoryX over capacity" }
+        if holders > nodeGroups { return "invariant: more jobs than MemoryX node groups" }
         return nil
     }
 }
