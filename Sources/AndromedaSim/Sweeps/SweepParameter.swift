@@ -48,7 +48,7 @@ public struct SweepParameter: Sendable, Equatable {
         "seed": Definition(help: "random seed (0-9223372036854775807)", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)
         },
-        "arrival_rate_per_h": Definition(help: "generated jobs per hour (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
+        "arrival_rate_per_h": Definition(help: "generated jobs per hour (1e-6-1e9)", field: ScenarioFields.Generate.arrivalRate) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
             s.multitenant?.generator?.arrivalRatePerHour = v.real
         },
