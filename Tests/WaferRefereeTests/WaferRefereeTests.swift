@@ -123,7 +123,7 @@ final class WaferRefereeTests: XCTestCase {
         let read = DefectMap(rows: 40, columns: 30, reading: flat)
         XCTAssertEqual(drawn, read)
         XCTAssertEqual(drawn.defectCount, flat.defectCount)
-        XCTAssertEqual((drawn.rows, drawn.columns), (40, 30))
+        XCTAssertEqual([drawn.rows, drawn.columns], [40, 30])
         for r in 0..<40 { for c in 0..<30 { XCTAssertEqual(drawn.isDefective(row: r, column: c), flat.isDefective(r * 30 + c)) } }
         let corner = DefectMap(rows: 3, columns: 7, reading: flat)
         XCTAssertEqual(corner.defectCount, (0..<21).filter(flat.isDefective).count)
