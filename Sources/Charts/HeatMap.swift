@@ -3,7 +3,7 @@ import TextEscaping
 /// A heat map of values in 0...1 on a grid of cells, drawn as a deterministic SVG: a title line,
 /// the cells (north at the top, west at the left; equal neighbours in a row merge into one
 /// rectangle) in one of 64 levels of a viridis-like ramp, and a legend with its caption. The
-/// referee's utilisation map (`UtilisationHeatMap`) is drawn by it.
+/// referee's utilisation map (`UtilizationHeatMap`) is drawn by it.
 public struct HeatMap: Sendable, Equatable {
     /// Cells down and across.
     public let rows: Int, columns: Int

@@ -1,17 +1,18 @@
 import FlowNetwork
 import SimEngine
 
-/// The links of the cluster in the engine's shared-bandwidth model (``FlowNetwork``):
+/// The links of the cluster in a shared-bandwidth network model (any `NetworkModel`; the runs
+/// use `FlowNetwork`, max-min fair sharing):
 /// MemoryX's stream-out and gradient-in ports, each system's I/O in and out, each system's input
 /// feed, and per job a SwarmX broadcast-reduce tree over the job's systems.
 ///
 /// Every transfer of the training model is a flow over some of these links, so two transfers
-/// that share a link share its bandwidth by max-min fairness.
+/// that share a link share its bandwidth by the model's rule (max-min fairness in `FlowNetwork`).
 public final class ClusterFabric {
     /// The cluster whose links these are.
     public let spec: ClusterSpec
-    /// The flow network that holds the links.
-    public let network: FlowNetwork
+    /// The network model that holds the links.
+    public let network: any NetworkModel
     /// MemoryX weight stream out.
     public let memoryXOut: LinkID
     /// MemoryX gradient stream in.
@@ -24,7 +25,7 @@ public final class ClusterFabric {
     public let inputFeed: [LinkID]
 
     /// Builds the fabric's links in `network` (which must already be registered).
-    public init(spec: ClusterSpec, network: FlowNetwork) throws(SimulationError) {
+    public init(spec: ClusterSpec, network: any NetworkModel) throws(SimulationError) {
         self.spec = spec
         self.network = network
         let mx = spec.memoryX

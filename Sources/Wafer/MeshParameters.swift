@@ -34,10 +34,19 @@ public struct MeshParameters: Sendable, Hashable {
 
 extension WaferSpec {
     /// The wafer's mesh: its grid (rows = grid height), latencies, FMAC rate, clock and SRAM.
+    /// Setting it sets those fields (the physical cores and the defect rate are left as they are).
     public var mesh: MeshParameters {
-        MeshParameters(rows: gridHeight, columns: gridWidth, hopLatencyCycles: hopLatencyCycles, detourLatencyCycles: detourLatencyCycles,
-                       fmacsPerCorePerCycle: fmacsPerCorePerCycle, clockHz: clockHz, sramBytesPerCore: sramBytesPerCore,
-                       reservedSRAMBytesPerCore: reservedSRAMBytesPerCore)
+        get {
+            MeshParameters(rows: gridHeight, columns: gridWidth, hopLatencyCycles: hopLatencyCycles, detourLatencyCycles: detourLatencyCycles,
+                           fmacsPerCorePerCycle: fmacsPerCorePerCycle, clockHz: clockHz, sramBytesPerCore: sramBytesPerCore,
+                           reservedSRAMBytesPerCore: reservedSRAMBytesPerCore)
+        }
+        set {
+            (gridHeight, gridWidth) = (newValue.rows, newValue.columns)
+            (hopLatencyCycles, detourLatencyCycles) = (newValue.hopLatencyCycles, newValue.detourLatencyCycles)
+            (fmacsPerCorePerCycle, clockHz) = (newValue.fmacsPerCorePerCycle, newValue.clockHz)
+            (sramBytesPerCore, reservedSRAMBytesPerCore) = (newValue.sramBytesPerCore, newValue.reservedSRAMBytesPerCore)
+        }
     }
 }
 

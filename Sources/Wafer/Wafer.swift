@@ -62,11 +62,11 @@ public struct Wafer: Sendable, Equatable {
         defectsPerRow = rows
     }
 
-    /// Its defective cores: the bitmap, drawn from ``defectStream`` (about 104 KiB; built on each
-    /// access, so a caller that needs it several times keeps a copy).
+    /// Its defective cores: the bitmap, grid width cores per row, drawn from ``defectStream``
+    /// (about 104 KiB; built on each access, so a caller that needs it several times keeps a copy).
     public var defects: DefectMap {
         var stream = defectStream
-        return DefectMap(cores: spec.physicalCores, rate: spec.defectRate, rng: &stream)
+        return DefectMap(cores: spec.physicalCores, columns: spec.gridWidth, rate: spec.defectRate, rng: &stream)
     }
 
     /// Whether the spares cover every defective grid position (programs see the whole grid).

@@ -60,7 +60,7 @@ struct BenchWaferCommand: ParsableCommand {
                              Double(allocated) / 1_048_576, Double(allocated) / Double(max(r.events, 1))))
                 print(String(format: "peak_rss_mib=%.1f jemalloc_allocated_mib=%.1f jemalloc_resident_mib=%.1f utilisation_used=%.4f max_resident_blocks=%d",
                              Double(Allocator.peakResidentBytes()) / 1_048_576, Double(stats?.allocatedBytes ?? 0) / 1_048_576,
-                             Double(stats?.residentBytes ?? 0) / 1_048_576, r.usedUtilisation, r.maxResidentWeightBlocks))
+                             Double(stats?.residentBytes ?? 0) / 1_048_576, r.usedUtilization, r.maxResidentWeightBlocks))
             }
         } catch {
             fail(Self.namingFlags("\(error)"))

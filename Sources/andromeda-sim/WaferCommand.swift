@@ -57,7 +57,7 @@ struct WaferCommand: ParsableCommand {
             print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
                          r.cycles, r.cycles / study.wafer.clockHz * 1e6, e.cycles, (r.cycles - e.cycles) / e.cycles * 100))
             print(String(format: "  busiest core %.1f%%, mean %.1f%% of the square; events %llu, wall %.3f s",
-                         r.busiestCoreUtilisation * 100, r.meanCoreUtilisation * 100, r.events, a.wallSeconds))
+                         r.busiestCoreUtilization * 100, r.meanCoreUtilization * 100, r.events, a.wallSeconds))
         case .failure(let error):
             print("  referee not run: \(error)")
         }
@@ -105,9 +105,9 @@ struct WaferCommand: ParsableCommand {
         o.layer = layer
         o.op = op
         o.microBatch = microBatch
-        (o.rows, o.columns) = gridShape
-        o.hopLatencyCycles = hopLatency
-        o.detourLatencyCycles = detourLatency
+        (o.mesh.rows, o.mesh.columns) = gridShape
+        if let h = hopLatency { o.mesh.hopLatencyCycles = h }
+        if let d = detourLatency { o.mesh.detourLatencyCycles = d }
         o.ingressWordsPerCycle = parsedIngress ?? .infinity
         o.kernelEfficiency = efficiency
         o.defectRate = defectRate
@@ -135,7 +135,7 @@ struct WaferCommand: ParsableCommand {
                 print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
                              r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
                 print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
-                             r.usedUtilisation * 100, r.gridUtilisation * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
+                             r.usedUtilization * 100, r.gridUtilization * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
                              r.maxResidentWeightBlocks))
                 print(String(format: "  events %llu, wall %.3f s, %.2f M events/s", r.events, g.wallSeconds, Double(r.events) / max(g.wallSeconds, 1e-9) / 1e6))
             }

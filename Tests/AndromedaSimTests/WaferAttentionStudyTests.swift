@@ -15,7 +15,7 @@ final class WaferAttentionStudyTests: XCTestCase {
             XCTAssertLessThanOrEqual(a.estimate.bytesPerCore, study.freeBytesPerCore)
             let r = try a.referee.get()
             XCTAssertEqual(r.cycles, a.estimate.cycles, accuracy: a.estimate.cycles * 0.05, name)
-            XCTAssertGreaterThan(r.busiestCoreUtilisation, 0.5, "\(name): compute-bound")
+            XCTAssertGreaterThan(r.busiestCoreUtilization, 0.5, "\(name): compute-bound")
         }
     }
 }

@@ -124,4 +124,23 @@ final class ContentionLayerTests: XCTestCase {
         XCTAssertLessThan(probes.events &- before, windowEvents, "a shorter window simulates less")
         for i in mix.indices { XCTAssertGreaterThan(quick[i], alone[i], "job \(i)") }
     }
+
+    /// The shared cluster's per-change path is a requirement of `ContentionModel` (nothing
+    /// downcasts to mean-field): through `any ContentionModel`, both models give the step times
+    /// of `sharing(_:)` from the jobs' facts and table ids.
+    func testThePerChangePathGivesTheSharingStepTimes() throws {
+        let mix = [try spec("cerebras-gpt-6.7b", systems: 4, batch: 8), try spec("llama-7b", systems: 4, batch: 8)]
+            .map(ContentionProbes.probeSpec)
+        for mode in [ContentionMode.meanField, .exact] {
+            let model: any ContentionModel = mode.make(probes: ContentionProbes(cluster: ClusterSpec(), efficiency: EfficiencyModel(), seed: 3))
+            let solos = try mix.map { (s) throws(TrainingError) in try model.solo(s) }
+            let duties = solos.map(\.memoryXDuty), steps = solos.map(\.stepNanoseconds), ids = mix.map { model.tableID($0) }
+            var out = [Int64](repeating: 0, count: mix.count)
+            try out.withUnsafeMutableBufferPointer { (o) throws(TrainingError) in
+                try model.sharing(count: mix.count, duties: duties, solos: steps, ids: ids, spec: { mix[$0] }, into: o.baseAddress!)
+            }
+            XCTAssertEqual(out, try model.sharing(mix), "\(mode)")
+            XCTAssertGreaterThan(out[0], steps[0], "\(mode): the mix contends")
+        }
+    }
 }

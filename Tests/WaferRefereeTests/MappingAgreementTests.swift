@@ -21,7 +21,7 @@ final class MappingAgreementTests: XCTestCase {
         let wafer = Wafer(spec: ws, index: 0, rng: Xoshiro256(seed: 9))
         let mapper = WaferMapper(wafer: wafer, kernelEfficiency: 0.3569,
                                  ingressBytesPerSecond: rho.isInfinite ? nil : rho * 4 * ws.clockHz)
-        let defects = try DefectGrid(rows: rows, columns: columns, map: wafer.defects)
+        let defects = try DefectMap.grid(rows: rows, columns: columns, reading: wafer.defects)
         var out: [Row] = []
         // Small (GenSLM-123M, ESM-2, BERT-large, Cerebras-GPT-111M) and wide (GenSLM-1.3B,
         // DiT-2B, Llama-7B, Cerebras-GPT-13B) models; wide ones at fewer tokens.
@@ -44,7 +44,7 @@ final class MappingAgreementTests: XCTestCase {
                                         ingressWordsPerCycle: rho, tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
                                         tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
                                                               groups: t.groups, blockColumns: t.blockColumns),
-                                        defects: defects.count > 0 ? defects : nil)
+                                        defects: defects.defectCount > 0 ? defects : nil)
                     // Debug builds handle about a million events a second: keep each case small.
                     let events = 3 * t.rowsUsed * t.columnsPerGroup * t.groups * e.blocks
                     if events > maxEvents { skipped.append("\(name) \(opName)"); continue }

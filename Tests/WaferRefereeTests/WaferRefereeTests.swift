@@ -36,7 +36,7 @@ final class WaferRefereeTests: XCTestCase {
     /// sent 19 (its link is free at 17), reaches (1,2) at 21, done 23.
     func testHandComputedDefect() throws {
         var p = tinyProblem()
-        p.defects = try DefectGrid(rows: 2, columns: 3, defective: [(1, 1)])
+        p.defects = try DefectMap.grid(rows: 2, columns: 3, defective: [(1, 1)])
         let r = try GemmReferee.simulate(p)
         XCTAssertEqual(r.cycles, 23)
         XCTAssertEqual(r.criticalRow, 1)
@@ -90,7 +90,7 @@ final class WaferRefereeTests: XCTestCase {
                                 ingressWordsPerCycle: rhos[Int(rng.next() % 4)],
                                 tokens: tokens, dIn: dIn, dOut: dOut,
                                 tiling: GemmTiling(rowsUsed: pt, columnsPerGroup: pk, groups: pn, blockColumns: nb))
-            p.defects = try DefectGrid.random(rows: rows, columns: columns, rate: 0.2, rng: Xoshiro256(seed: UInt64(i)))
+            p.defects = try DefectMap.random(rows: rows, columns: columns, rate: 0.2, rng: Xoshiro256(seed: UInt64(i)))
             let sim = try GemmReferee.simulate(p)
             let reference = SpecReference.recurrence(p)
             XCTAssertEqual(sim.cycles, reference, accuracy: 1e-9 * max(1, reference), "case \(i): \(p)")
@@ -105,19 +105,35 @@ final class WaferRefereeTests: XCTestCase {
                             tokens: 6, dIn: 2, dOut: 4,
                             tiling: GemmTiling(rowsUsed: 6, columnsPerGroup: 1, groups: 2, blockColumns: 1))
         let clean = try GemmReferee.simulate(p).cycles
-        p.defects = try DefectGrid(rows: 6, columns: 2, defective: [(3, 1)])
+        p.defects = try DefectMap.grid(rows: 6, columns: 2, defective: [(3, 1)])
         let defective = try GemmReferee.simulate(p).cycles
         XCTAssertEqual(defective - clean, 10, accuracy: 1e-9)
         // A defect in row 0 costs nothing (the edge has no hop).
-        p.defects = try DefectGrid(rows: 6, columns: 2, defective: [(0, 1)])
+        p.defects = try DefectMap.grid(rows: 6, columns: 2, defective: [(0, 1)])
         XCTAssertEqual(try GemmReferee.simulate(p).cycles, clean)
+    }
+
+    /// One defect type for the wafer and the referee: a grid drawn at a rate holds the bits of a
+    /// wafer-style map of the same cores read as the grid, and reading keeps exactly the map's
+    /// first rows x columns cores.
+    func testGridDefectsAreTheWafersMapReadAsAGrid() throws {
+        let drawn = try DefectMap.random(rows: 40, columns: 30, rate: 0.05, rng: Xoshiro256(seed: 8))
+        var stream = Xoshiro256(seed: 8).substream(named: "grid-defects")
+        let flat = DefectMap(cores: 1200, rate: 0.05, rng: &stream)
+        let read = DefectMap(rows: 40, columns: 30, reading: flat)
+        XCTAssertEqual(drawn, read)
+        XCTAssertEqual(drawn.defectCount, flat.defectCount)
+        XCTAssertEqual([drawn.rows, drawn.columns], [40, 30])
+        for r in 0..<40 { for c in 0..<30 { XCTAssertEqual(drawn.isDefective(row: r, column: c), flat.isDefective(r * 30 + c)) } }
+        let corner = DefectMap(rows: 3, columns: 7, reading: flat)
+        XCTAssertEqual(corner.defectCount, (0..<21).filter(flat.isDefective).count)
     }
 
     func testDeterministic() throws {
         var p = GemmProblem(rows: 60, columns: 80, hopLatencyCycles: 1, detourLatencyCycles: 7, kernelEfficiency: 0.77,
                             ingressWordsPerCycle: 33.3, tokens: 5003, dIn: 1001, dOut: 777,
                             tiling: GemmTiling(rowsUsed: 60, columnsPerGroup: 13, groups: 6, blockColumns: 9))
-        p.defects = try DefectGrid.random(rows: 60, columns: 80, rate: 0.01, rng: Xoshiro256(seed: 3))
+        p.defects = try DefectMap.random(rows: 60, columns: 80, rate: 0.01, rng: Xoshiro256(seed: 3))
         let a = try GemmReferee.simulate(p), b = try GemmReferee.simulate(p)
         XCTAssertEqual(a, b)
         XCTAssertEqual(a.cycles, SpecReference.recurrence(p), accuracy: 1e-9 * a.cycles)
@@ -145,8 +161,8 @@ final class WaferRefereeTests: XCTestCase {
         XCTAssertEqual(parameter { $0.tiling.columnsPerGroup = 4 }, "tiling.columnsPerGroup")
         XCTAssertEqual(parameter { $0.tiling.groups = 2 }, "tiling.groups")
         XCTAssertEqual(parameter { $0.tiling.blockColumns = 3 }, "tiling.blockColumns")
-        XCTAssertEqual(parameter { $0.defects = try? DefectGrid(rows: 3, columns: 3) }, "defects")
-        XCTAssertThrowsError(try DefectGrid(rows: 2, columns: 2, defective: [(2, 0)]))
+        XCTAssertEqual(parameter { $0.defects = try? DefectMap.grid(rows: 3, columns: 3) }, "defects")
+        XCTAssertThrowsError(try DefectMap.grid(rows: 2, columns: 2, defective: [(2, 0)]))
         XCTAssertThrowsError(try GemmReferee.simulate(tinyProblem(), trace: GemmTraceRequest(sink: NullSink(), rows: 0..<3, columns: 0..<1)))
     }
 
@@ -208,7 +224,7 @@ final class WaferOutputsTests: XCTestCase {
 
     func testHeatMapDownsamplesAndRendersDeterministically() throws {
         let r = try GemmReferee.simulate(problem())
-        let map = UtilisationHeatMap(r, maxCells: 20)
+        let map = UtilizationHeatMap(r, maxCells: 20)
         XCTAssertEqual(map.factor, 4)
         XCTAssertEqual(map.rows, 15)
         XCTAssertEqual(map.columns, 20)
@@ -217,18 +233,18 @@ final class WaferOutputsTests: XCTestCase {
         XCTAssertGreaterThan(map.values[0], 0.1)
         XCTAssertLessThanOrEqual(map.values.max() ?? 2, 1)
         // The mean of the cells (all full here: 60 and 80 divide by 4) is the grid utilisation.
-        XCTAssertEqual(map.values.reduce(0, +) / Double(map.values.count), r.gridUtilisation, accuracy: 1e-12)
+        XCTAssertEqual(map.values.reduce(0, +) / Double(map.values.count), r.gridUtilization, accuracy: 1e-12)
         let svg = map.svg(title: "a <test> & more")
         XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertTrue(svg.contains("a &lt;test&gt; &amp; more"))
-        XCTAssertEqual(svg, UtilisationHeatMap(try GemmReferee.simulate(problem()), maxCells: 20).svg(title: "a <test> & more"))
+        XCTAssertEqual(svg, UtilizationHeatMap(try GemmReferee.simulate(problem()), maxCells: 20).svg(title: "a <test> & more"))
     }
 
     func testHeatMapOfTheFullGridIs150By199() {
         let rows = 994, columns = 750
         var busy = [Double](repeating: 0, count: rows * columns)
         for r in 0..<rows { for c in 0..<704 { busy[r * columns + c] = 50 } }
-        let map = UtilisationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: 100)
+        let map = UtilizationHeatMap(busyCycles: busy, gridRows: rows, gridColumns: columns, totalCycles: 100)
         XCTAssertEqual(map.factor, 5)
         XCTAssertEqual(map.rows, 199)
         XCTAssertEqual(map.columns, 150)

@@ -31,14 +31,14 @@ public struct RefereeBenchmark {
                               tiling: GemmTiling(rowsUsed: max(1, min(rows, tokens)), columnsPerGroup: pk, groups: pn, blockColumns: nb))
         try problem.validate()
         if defectRate > 0 {
-            problem.defects = try DefectGrid.random(rows: rows, columns: columns, rate: defectRate, rng: Xoshiro256(seed: seed))
+            problem.defects = try DefectMap.random(rows: rows, columns: columns, rate: defectRate, rng: Xoshiro256(seed: seed))
         }
     }
 
     /// Rows of the grid the tiling uses.
     public var rowsUsed: Int { problem.tiling.rowsUsed }
     /// Defective positions.
-    public var defectCount: Int { problem.defects?.count ?? 0 }
+    public var defectCount: Int { problem.defects?.defectCount ?? 0 }
 
     /// Simulates the GEMM once.
     public func run() throws -> Run {

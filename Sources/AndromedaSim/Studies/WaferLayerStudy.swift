@@ -27,10 +27,9 @@ public struct WaferLayerStudy {
         public var op: String?
         /// Samples per micro-batch.
         public var microBatch = 1
-        /// Grid rows and columns (default 994 x 750, a WSE-2).
-        public var rows = 994, columns = 750
-        /// Per-hop and detour latency, cycles (nil: the WSE-2's).
-        public var hopLatencyCycles: Double?, detourLatencyCycles: Double?
+        /// The mesh: grid, hop and detour latencies, FMAC rate, clock and SRAM (default: a
+        /// WSE-2's, `WaferSpec().mesh`, 994 x 750).
+        public var mesh = WaferSpec().mesh
         /// Weight ingress, 32-bit words per cycle (infinity: buffered at the edge, as training prices GEMMs).
         public var ingressWordsPerCycle = Double.infinity
         /// Kernel efficiency (default: the calibrated one).
@@ -95,7 +94,7 @@ public struct WaferLayerStudy {
     /// The resolved wafer (grid, latencies, defect rate).
     public let wafer: WaferSpec
     /// Defective grid positions.
-    public var defectCount: Int { defects.count }
+    public var defectCount: Int { defects.defectCount }
     /// Tokens of the micro-batch.
     public let tokens: Int
     /// SRAM left per core for GEMM tiles after the stored layer inputs and the block's working set.
@@ -105,7 +104,7 @@ public struct WaferLayerStudy {
     /// The GEMMs simulated (the layer's, or the one of ``Options/op``).
     public let gemms: [(name: String, shape: GemmShape)]
 
-    private let defects: DefectGrid
+    private let defects: DefectMap
     private let mapper: WaferMapper
     private let stored: Int, working: Int
     private var busy: [Double]
@@ -129,31 +128,28 @@ public struct WaferLayerStudy {
     public init(_ o: Options) throws(Failure) {
         options = o
         var ws = WaferSpec()
-        ws.gridHeight = o.rows
-        ws.gridWidth = o.columns
-        ws.physicalCores = max(ws.physicalCores, o.rows * o.columns)
+        ws.mesh = o.mesh
+        ws.physicalCores = max(ws.physicalCores, o.mesh.cores)
         ws.defectRate = o.defectRate
-        if let h = o.hopLatencyCycles { ws.hopLatencyCycles = h }
-        if let d = o.detourLatencyCycles { ws.detourLatencyCycles = d }
         wafer = ws
         let rho = o.ingressWordsPerCycle
         let w = Wafer(spec: ws, index: 0, rng: Xoshiro256(seed: o.seed))
         mapper = WaferMapper(wafer: w, kernelEfficiency: o.kernelEfficiency,
                              ingressBytesPerSecond: rho.isInfinite ? nil : rho * 4 * ws.clockHz)
-        do { defects = try DefectGrid(rows: o.rows, columns: o.columns, map: w.defects) } catch { throw .grid("\(error)") }
+        do { defects = try DefectMap.grid(rows: ws.gridHeight, columns: ws.gridWidth, reading: w.defects) } catch { throw .grid("\(error)") }
         let m = o.model
-        let tokens = Double(o.microBatch) * Double(m.seqLen), cores = Double(o.rows * o.columns)
+        let tokens = Double(o.microBatch) * Double(m.seqLen), cores = Double(o.mesh.cores)
         self.tokens = Int(tokens)
         stored = Int((tokens * Double(LayerOps.storedLayerInputs(blocks: m.layers)) * 2 * Double(m.dModel) / cores).rounded(.up))
         working = Int((tokens * LayerOps.workingBytesPerToken(m) / cores).rounded(.up))
         // The one SRAM budget training uses (LayerOps), on this grid's cores.
-        freeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.rows * o.columns,
+        freeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.mesh.cores,
                                                      sramBytesPerCore: ws.sramBytesPerCore, reservedBytesPerCore: ws.reservedSRAMBytesPerCore)
-        attentionFreeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.rows * o.columns,
+        attentionFreeBytesPerCore = LayerOps.freeBytesPerCore(m, samples: o.microBatch, gridCores: o.mesh.cores,
                                                               sramBytesPerCore: ws.sramBytesPerCore,
                                                               reservedBytesPerCore: ws.reservedSRAMBytesPerCore, attention: true)
         gemms = Self.gemms(of: m, layer: o.layer, samples: o.microBatch).filter { o.op == nil || $0.name == o.op }
-        busy = [Double](repeating: 0, count: o.rows * o.columns)
+        busy = [Double](repeating: 0, count: o.mesh.cores)
         trace = o.traceCorner.map { _ in ChromeTrace() }
     }
 
@@ -165,7 +161,7 @@ public struct WaferLayerStudy {
             let estimate: GemmEstimate
             if o.pk != nil || o.pn != nil || o.nb != nil {
                 let best = mapper.bestTiling(shape, freeBytesPerCore: max(free, 0))
-                let tiling = GemmTiling(rowsUsed: min(o.rows, shape.tokens),
+                let tiling = GemmTiling(rowsUsed: min(o.mesh.rows, shape.tokens),
                                         columnsPerGroup: o.pk ?? best?.tiling.columnsPerGroup ?? 1,
                                         groups: o.pn ?? best?.tiling.groups ?? 1, blockColumns: o.nb ?? best?.tiling.blockColumns ?? 1)
                 estimate = mapper.estimate(shape, tiling)
@@ -176,16 +172,16 @@ public struct WaferLayerStudy {
                 estimate = best
             }
             let t = estimate.tiling
-            // The study's wafer (its grid is o.rows x o.columns) as one mesh, like the mapper's.
+            // The study's wafer (the options' mesh) as one mesh, like the mapper's.
             let problem = GemmProblem(mesh: ws.mesh, kernelEfficiency: o.kernelEfficiency, ingressWordsPerCycle: o.ingressWordsPerCycle,
                                       storedBytesPerCore: stored, workingBytesPerCore: working,
                                       tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut,
                                       tiling: GemmTiling(rowsUsed: t.rowsUsed, columnsPerGroup: t.columnsPerGroup,
                                                          groups: t.groups, blockColumns: t.blockColumns),
-                                      defects: defects.count > 0 ? defects : nil)
+                                      defects: defects.defectCount > 0 ? defects : nil)
             let request = trace.flatMap { chrome in
                 o.traceCorner.map {
-                    GemmTraceRequest(sink: chrome.group("wafer \(name)"), rows: 0..<min($0.rows, o.rows), columns: 0..<min($0.columns, o.columns))
+                    GemmTraceRequest(sink: chrome.group("wafer \(name)"), rows: 0..<min($0.rows, o.mesh.rows), columns: 0..<min($0.columns, o.mesh.columns))
                 }
             }
             let clock = ContinuousClock()
@@ -221,7 +217,7 @@ public struct WaferLayerStudy {
         let shape = AttentionShape(instances: options.microBatch * m.heads, sequence: m.seqLen,
                                    headWidth: max(1, m.dModel / max(1, m.heads)), causal: m.causal)
         let costs = mapper.attentionCosts
-        guard let best = AttentionMapping.best(shape, rows: options.rows, columns: options.columns, hop: ws.hopLatencyCycles,
+        guard let best = AttentionMapping.best(shape, rows: options.mesh.rows, columns: options.mesh.columns, hop: ws.hopLatencyCycles,
                                                costs: costs, freeBytesPerCore: attentionFreeBytesPerCore) else {
             throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
                 + "\(attentionFreeBytesPerCore) bytes per core left")
@@ -240,8 +236,8 @@ public struct WaferLayerStudy {
     /// titled with the model, layer, operation and grid.
     public func writeHeatMap(to path: String) throws {
         let o = options
-        let map = UtilisationHeatMap(busyCycles: busy, gridRows: o.rows, gridColumns: o.columns, totalCycles: totals.refereeCycles)
-        let title = "\(o.model.name) layer \(o.layer) \(o.op ?? "all GEMMs"): compute utilisation per core, \(o.rows) x \(o.columns) grid"
+        let map = UtilizationHeatMap(busyCycles: busy, gridRows: o.mesh.rows, gridColumns: o.mesh.columns, totalCycles: totals.refereeCycles)
+        let title = "\(o.model.name) layer \(o.layer) \(o.op ?? "all GEMMs"): compute utilisation per core, \(o.mesh.rows) x \(o.mesh.columns) grid"
         try AtomicFile.write(map.svg(title: title), to: path)
     }
 

@@ -1,3 +1,4 @@
+import FlowNetwork
 import Hardware
 import SimEngine
 import Training
@@ -12,7 +13,7 @@ extension ContentionProbes {
         let bed = try makeTestbed(c, ratesOnly: ratesOnly)
         var next = 0
         for (i, s) in specs.enumerated() {
-            let job = try addJob(s, on: Array(next..<(next + s.systems)), to: bed, label: "p\(i)")
+            let job = try addJob(s, on: Array(next..<(next + s.systems)), to: bed, label: "p\(i)", oneLane: ratesOnly)
             next += s.systems
             try startJob(job, in: bed, at: try offset(i))
         }
@@ -23,23 +24,27 @@ extension ContentionProbes {
     /// caches: a probe reads only the jobs' pass times, and its sharing states rarely recur
     /// (docs/performance.md); rates and completions are the same either way.
     func makeTestbed(_ c: ClusterSpec, ratesOnly: Bool = false) throws(TrainingError) -> TrainingTestbed {
-        let bed = try engine { () throws(SimulationError) in try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed) }
+        let network = FlowNetwork()
         if ratesOnly {
-            bed.network.cachesRates = false
-            bed.network.keepsStatistics = false
-            bed.network.mergesLinks = true
+            network.cachesRates = false
+            network.keepsStatistics = false
+            network.mergesLinks = true
         }
-        return bed
+        return try engine { () throws(SimulationError) in
+            try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed, network: network)
+        }
     }
 
     /// Adds `spec` to `bed` on `systems` for steps without end, checkpoints removed (the
-    /// cluster simulation accounts for them), every step simulated.
-    func addJob(_ spec: TrainingSpec, on systems: [Int], to bed: TrainingTestbed, label: String) throws(TrainingError) -> WeightStreamingJob {
+    /// cluster simulation accounts for them), every step simulated; with `oneLane` (the
+    /// rates-only testbeds, whose network merges links) its systems run as one lane.
+    func addJob(_ spec: TrainingSpec, on systems: [Int], to bed: TrainingTestbed, label: String,
+                oneLane: Bool) throws(TrainingError) -> WeightStreamingJob {
         let plan = try probePlan(spec, on: systems, cluster: bed.cluster)
         // Rates-only probes (the window) also run each job's systems as one lane paced by its
         // slowest wafer, pass by pass (docs/cluster.md).
         let job = try engine { () throws(SimulationError) in
-            try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label, oneLane: bed.network.mergesLinks)
+            try bed.add(plan, on: systems, totalSteps: 1 << 40, label: label, oneLane: oneLane)
         }
         job.fullDetail = true
         return job
@@ -83,7 +88,7 @@ extension ContentionProbes {
         var c = cluster
         c.systems = clusterSystems
         let bed = try makeTestbed(c, ratesOnly: true)
-        let job = try addJob(spec, on: Array(firstSystem..<(firstSystem + spec.systems)), to: bed, label: "p")
+        let job = try addJob(spec, on: Array(firstSystem..<(firstSystem + spec.systems)), to: bed, label: "p", oneLane: true)
         job.recordsPasses = true
         try startJob(job, in: bed, at: 0)
         try runProbe(bed) { job.stepEnds.count >= 3 }

@@ -166,26 +166,22 @@ extension ClusterSimulation {
             scratchIDs = Array(repeating: 0, count: c)
         }
         do {
-            if let meanField {
-                for k in 0..<n {
-                    let j = running[k]
-                    scratchDuties[k] = jobs[j].solo.memoryXDuty
-                    scratchSolos[k] = jobs[j].solo.stepNanoseconds
-                    scratchIDs[k] = jobs[j].tableID
-                }
-                try scratchDuties.withUnsafeBufferPointer { (d) throws(TrainingError) in
-                    try scratchSolos.withUnsafeBufferPointer { (so) throws(TrainingError) in
-                        try scratchIDs.withUnsafeBufferPointer { (ids) throws(TrainingError) in
-                            try scratchSteps.withUnsafeMutableBufferPointer { (out) throws(TrainingError) in
-                                try meanField.sharing(count: n, duties: d.baseAddress!, solos: so.baseAddress!, ids: ids.baseAddress!,
-                                                      spec: { self.jobs[self.running[$0]].spec.training }, into: out.baseAddress!)
-                            }
+            for k in 0..<n {
+                let j = running[k]
+                scratchDuties[k] = jobs[j].solo.memoryXDuty
+                scratchSolos[k] = jobs[j].solo.stepNanoseconds
+                scratchIDs[k] = jobs[j].tableID
+            }
+            let model = contention
+            try scratchDuties.withUnsafeBufferPointer { (d) throws(TrainingError) in
+                try scratchSolos.withUnsafeBufferPointer { (so) throws(TrainingError) in
+                    try scratchIDs.withUnsafeBufferPointer { (ids) throws(TrainingError) in
+                        try scratchSteps.withUnsafeMutableBufferPointer { (out) throws(TrainingError) in
+                            try model.sharing(count: n, duties: d.baseAddress!, solos: so.baseAddress!, ids: ids.baseAddress!,
+                                              spec: { self.jobs[self.running[$0]].spec.training }, into: out.baseAddress!)
                         }
                     }
                 }
-            } else {
-                let steps = try contention.sharing(running.map { jobs[$0].spec.training })
-                for k in 0..<n { scratchSteps[k] = steps[k] }
             }
         } catch {
             throw .model("step times: \(error.message)")

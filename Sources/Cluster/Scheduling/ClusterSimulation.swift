@@ -78,8 +78,6 @@ public final class ClusterSimulation: Component {
     /// How many times the invariants were checked.
     public internal(set) var invariantChecks = 0
     var stopped = false
-    /// The contention model when it is mean-field (its per-change path skips the hashing).
-    let meanField: MeanFieldContention?
     /// Scratch space of ``rebalance(_:)``: the running jobs and their facts.
     @exclusivity(unchecked) var running: [Int] = []
     @exclusivity(unchecked) var scratchDuties: [Double] = []
@@ -144,7 +142,6 @@ public final class ClusterSimulation: Component {
             queueIndex = QueueIndex(grouping: p.grouping)
         }
         self.contention = contention
-        meanField = contention as? MeanFieldContention
         cluster = contention.probes.cluster
         self.source = source
         jobs = JobTable(count: count)
@@ -336,7 +333,7 @@ public final class ClusterSimulation: Component {
                     + String(format: "%.3g", Double(Self.maxSoloRunNanoseconds) / 3.15576e16) + " years (a quarter of the "
                     + "292 years simulated nanoseconds can represent)")
             }
-            if let meanField { jobs[i].tableID = meanField.tableID(spec) }
+            jobs[i].tableID = contention.tableID(spec)
         } catch {
             return reject(i, error.message)
         }

@@ -67,7 +67,7 @@ struct JobRecord {
 
     /// Each step's share of the periodic checkpoints, ns (set by ``prepare(solo:totalSteps:)``).
     var checkpointShare: Int64 = 0
-    /// The contention model's dense id of its configuration (mean-field only).
+    /// The contention model's dense id of its configuration (``ContentionModel/tableID(_:)``).
     var tableID = 0
 
     /// Sets the facts the arithmetic reads once the job's solo step and length are known.

@@ -21,20 +21,22 @@ public final class TrainingTestbed {
     public let sim: Simulation
     /// Its components: the network, the jobs and whatever the caller registers.
     public var components = ComponentSet()
-    /// The shared flow network (MemoryX, SwarmX, inputs, ...).
-    public let network: FlowNetwork
+    /// The shared network model (MemoryX, SwarmX, inputs, ...).
+    public let network: any NetworkModel
     /// The cluster's links on `network`.
     public let fabric: ClusterFabric
     /// Jobs added so far, in order.
     public private(set) var jobs: [WeightStreamingJob] = []
 
-    /// An empty testbed of `cluster` (no job yet).
-    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64) throws(SimulationError) {
+    /// An empty testbed of `cluster` (no job yet) whose transfers run on `network` (by default a
+    /// fresh ``FlowNetwork``; not registered anywhere yet, and without links).
+    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64,
+                network: any NetworkModel = FlowNetwork()) throws(SimulationError) {
         self.cluster = cluster
         self.efficiency = efficiency
         self.seed = seed
         sim = Simulation()
-        network = FlowNetwork()
+        self.network = network
         network.register(in: &components)
         fabric = try ClusterFabric(spec: cluster, network: network)
     }

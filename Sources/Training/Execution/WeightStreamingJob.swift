@@ -11,7 +11,8 @@ import SimEngine
 /// every system its gradients are reduced up the tree into MemoryX (one reduction flow), and
 /// after the last micro-batch MemoryX runs that layer's optimizer update (one FIFO optimizer).
 /// The next step's first layer needs its update, so only the iteration boundary is exposed.
-/// The slowest system paces every pass. All transfers are flows of the shared ``FlowNetwork``.
+/// The slowest system paces every pass. All transfers are flows of the shared network model
+/// (the fabric's `NetworkModel`).
 public final class WeightStreamingJob: Component {
     enum Kind: UInt32 {
         case streamDone = 1, computeDone, gradientDone, updateDone, inputDone, checkpointDone, start, overheadDone
@@ -337,7 +338,7 @@ public final class WeightStreamingJob: Component {
 
     /// Prepares the job's link lists in the network (once; preparing again gives the same paths).
     /// The job does it when it starts; a caller may do it earlier, e.g. to prepare every job's
-    /// paths before the first flow (``FlowNetwork/mergesLinks`` then sets its merged links once).
+    /// paths before the first flow (`FlowNetwork.mergesLinks` then sets its merged links once).
     public func preparePaths() throws(SimulationError) {
         guard broadcastPath == nil else { return }
         let network = fabric.network

@@ -90,8 +90,8 @@ public struct AttentionSimulationResult: Sendable, Equatable {
     /// Events handled.
     public var events: UInt64
     /// The busiest core's compute and merge cycles, and the square's mean, over `cycles`.
-    public var busiestCoreUtilisation: Double
-    public var meanCoreUtilisation: Double
+    public var busiestCoreUtilization: Double
+    public var meanCoreUtilization: Double
 }
 
 /// The core-level referee for attention: the busiest square (it runs `waves` problems in turn; the
@@ -246,7 +246,7 @@ public enum AttentionReferee {
         let busiest = cores.map(\.busyCycles).max() ?? 0
         let mean = cores.reduce(0) { $0 + $1.busyCycles } / Double(n * n)
         return AttentionSimulationResult(cycles: end, events: events,
-                                         busiestCoreUtilisation: end > 0 ? busiest / end : 0,
-                                         meanCoreUtilisation: end > 0 ? mean / end : 0)
+                                         busiestCoreUtilization: end > 0 ? busiest / end : 0,
+                                         meanCoreUtilization: end > 0 ? mean / end : 0)
     }
 }

@@ -40,13 +40,13 @@ public struct GemmProblem: Sendable, Equatable {
     /// The tiling.
     public var tiling: GemmTiling
     /// Defective grid positions (links into them cost `h + d`); nil: none. Must be rows x columns.
-    public var defects: DefectGrid?
+    public var defects: DefectMap?
 
     /// A problem on the grid of `wafer` (rows = gridHeight, columns = gridWidth, F, clock and SRAM
     /// from it) with the mesh parameters given explicitly.
     public init(wafer: WaferSpec = WaferSpec(), hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
                 kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
-                tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling, defects: DefectGrid? = nil) {
+                tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling, defects: DefectMap? = nil) {
         self.init(rows: wafer.gridHeight, columns: wafer.gridWidth, hopLatencyCycles: hopLatencyCycles,
                   detourLatencyCycles: detourLatencyCycles, fmacsPerCycle: Double(wafer.fmacsPerCorePerCycle),
                   kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
@@ -58,7 +58,7 @@ public struct GemmProblem: Sendable, Equatable {
     /// activations' bytes per core and the GEMM given.
     public init(mesh: MeshParameters, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
                 storedBytesPerCore: Int = 0, workingBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
-                defects: DefectGrid? = nil) {
+                defects: DefectMap? = nil) {
         self.init(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles,
                   detourLatencyCycles: mesh.detourLatencyCycles, fmacsPerCycle: Double(mesh.fmacsPerCorePerCycle),
                   kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle, clockHz: mesh.clockHz,
@@ -71,7 +71,7 @@ public struct GemmProblem: Sendable, Equatable {
                 fmacsPerCycle: Double = 4, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
                 clockHz: Double = 1.1e9, sramBytesPerCore: Int = 48 * 1024, storedBytesPerCore: Int = 0,
                 workingBytesPerCore: Int = 0, reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
-                defects: DefectGrid? = nil) {
+                defects: DefectMap? = nil) {
         self.rows = rows
         self.columns = columns
         self.hopLatencyCycles = hopLatencyCycles

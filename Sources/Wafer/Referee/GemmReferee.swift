@@ -74,7 +74,7 @@ public enum GemmReferee {
             h = problem.hopLatencyCycles
             d = problem.detourLatencyCycles
             rate = problem.fmacsPerCycle * problem.kernelEfficiency
-            defects = problem.defects.flatMap { $0.count > 0 ? $0.words : nil } ?? []
+            defects = problem.defects.flatMap { $0.defectCount > 0 ? $0.words : nil } ?? []
             coreCount = problem.rows * problem.columns
             cores = UnsafeMutablePointer<Core>.allocate(capacity: coreCount)
             cores.initialize(repeating: Core(), count: coreCount)
@@ -242,8 +242,8 @@ public enum GemmReferee {
                 peakPendingEvents: queue.peakPending, usedRows: l.pt, usedColumns: l.usedColumns,
                 blocks: l.maxBlocks, coreBlocks: coreBlocks, gridRows: p.rows, gridColumns: p.columns,
                 busyCycles: busy,
-                gridUtilisation: end > 0 ? total / (end * Double(coreCount)) : 0,
-                usedUtilisation: end > 0 ? total / (end * used) : 0,
+                gridUtilization: end > 0 ? total / (end * Double(coreCount)) : 0,
+                usedUtilization: end > 0 ? total / (end * used) : 0,
                 criticalRow: criticalRow, criticalGroup: criticalGroup,
                 sramBytesPerCore: sram, sramFits: sram <= p.sramBytesPerCore,
                 maxResidentWeightBlocks: maxResident,

@@ -30,9 +30,9 @@ public struct GemmSimulationResult: Sendable, Equatable {
     /// positions are 0. Utilisation is busy / `cycles`.
     public var busyCycles: [Double]
     /// Mean utilisation over the whole grid (busy cycles / (cycles x R x C)).
-    public var gridUtilisation: Double
+    public var gridUtilization: Double
     /// Mean utilisation over the used cores only.
-    public var usedUtilisation: Double
+    public var usedUtilization: Double
     /// The row and group whose last block finished last (the critical chain).
     public var criticalRow: Int
     /// The group of the critical chain.
@@ -51,7 +51,7 @@ public struct GemmSimulationResult: Sendable, Equatable {
     public var observedSRAMBytesPerCore: Int
 
     /// Utilisation of grid position (row, column): busy / cycles, 0 outside the grid.
-    public func utilisation(row: Int, column: Int) -> Double {
+    public func utilization(row: Int, column: Int) -> Double {
         guard (0..<gridRows).contains(row), (0..<gridColumns).contains(column), cycles > 0 else { return 0 }
         return busyCycles[row * gridColumns + column] / cycles
     }

@@ -15,11 +15,11 @@ public struct RefereePricer: MeshPricer {
     /// The attention's per-core costs (the mapping model's ``WaferMapper/attentionCosts``).
     public var attentionCosts: AttentionCosts
     /// Defective grid positions (nil: none).
-    public var defects: DefectGrid?
+    public var defects: DefectMap?
 
     /// A referee for `mesh`; `attentionCosts` defaults to the GEMM rate with no exponential cost.
     public init(mesh: MeshParameters, kernelEfficiency: Double, ingressWordsPerCycle: Double = .infinity,
-                attentionCosts: AttentionCosts? = nil, defects: DefectGrid? = nil) {
+                attentionCosts: AttentionCosts? = nil, defects: DefectMap? = nil) {
         self.mesh = mesh
         self.kernelEfficiency = kernelEfficiency
         self.ingressWordsPerCycle = ingressWordsPerCycle

@@ -3,7 +3,7 @@ import Charts
 /// Per-core compute utilisation of one referee run, downsampled to at most `maxCells` cells on
 /// the longer side (each cell the mean of the `factor x factor` grid positions it covers), and
 /// rendered as a deterministic SVG: north edge at the top, west edge at the left.
-public struct UtilisationHeatMap: Sendable, Equatable {
+public struct UtilizationHeatMap: Sendable, Equatable {
     /// Grid positions per cell side.
     public let factor: Int
     /// Cells down (grid rows / factor, rounded up).
@@ -50,3 +50,7 @@ public struct UtilisationHeatMap: Sendable, Equatable {
             .svg(title: title, caption: "compute utilisation per core (\(factor) x \(factor) cores per cell)", cellPixels: cellPixels)
     }
 }
+
+/// The heat map's former name (docs/api.md named it before identifiers settled on "Utilization").
+@available(*, deprecated, renamed: "UtilizationHeatMap")
+public typealias UtilisationHeatMap = UtilizationHeatMap
