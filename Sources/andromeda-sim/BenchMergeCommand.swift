@@ -17,17 +17,21 @@ struct BenchMergeCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Shard folders (4 to 100000).") var shards: Int = 2000
 
+    func validate() throws {
+        guard (4...100_000).contains(shards) else { throw ValidationError("--shards must be 4 to 100000") }
+        let b = (shards + 9_999) / 10_000, a = shards / b
+        guard a * b == shards, (a / 4) * 4 == a else {
+            throw ValidationError("--shards must be a multiple of 4, and above 10000 of \(4 * b) (for example \(4 * b * (shards / (4 * b))))")
+        }
+    }
+
     func run() throws {
-        guard (4...100_000).contains(shards) else { fail("--shards must be 4 to 100000") }
         let fm = FileManager.default
         let base = fm.temporaryDirectory.appendingPathComponent("asim-bench-merge-\(getpid())").path
         defer { try? fm.removeItem(atPath: base) }
         try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
         // A --param holds at most 10,000 values: past that, a second one (defect_rate) multiplies the grid.
         let b = (shards + 9_999) / 10_000, a = shards / b
-        guard a * b == shards, (a / 4) * 4 == a else {
-            fail("--shards must be a multiple of 4, and above 10000 of \(4 * b) (for example \(4 * b * (shards / (4 * b))))")
-        }
         let whole = try MergeBenchmark.measure(shards: shards, seeds: a, defectRates: b, in: base + "/whole")
         let quarter = try MergeBenchmark.measure(shards: shards / 4, seeds: a / 4, defectRates: b, in: base + "/quarter")
         print(String(format: "shards=%d setup_s=%.2f merge_s=%.3f shards_quarter=%d merge_quarter_s=%.3f ratio=%.2f (4 linear, 16 quadratic) identical=%@",

@@ -12,8 +12,11 @@ struct BenchSweepCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Workers of the parallel run (2 to 1024).") var workers: Int = 2
 
+    func validate() throws {
+        guard (2...1024).contains(workers) else { throw ValidationError("--workers must be 2 to 1024") }
+    }
+
     func run() throws {
-        guard (2...1024).contains(workers) else { fail("--workers must be 2 to 1024") }
         let m = try SweepBenchmark.measure(workers: workers)
         print(String(format: "points=%d workers_1_s=%.3f workers_%d_s=%.3f speedup=%.2f identical=%@", m.points, m.one,
                      workers, m.many, m.one / m.many, m.identical ? "yes" : "NO"))

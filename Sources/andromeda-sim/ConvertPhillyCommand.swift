@@ -16,10 +16,13 @@ struct ConvertPhillyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12
 
-    func run() throws {
+    func validate() throws {
         guard (1...1024).contains(gpusPerSystem), ClusterSpec.systemsRange.contains(maxSystems), (1e9...1e16).contains(flopsPerGpu) else {
-            fail("--gpus-per-system 1-1024, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-gpu 1e9-1e16")
+            throw ValidationError("--gpus-per-system 1-1024, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-gpu 1e9-1e16")
         }
+    }
+
+    func run() throws {
         var o = PhillyConverter.Options()
         o.gpusPerSystem = gpusPerSystem
         o.maxSystems = maxSystems

@@ -19,11 +19,14 @@ struct ConvertSWFCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10
 
-    func run() throws {
+    func validate() throws {
         guard (1...1_000_000).contains(processorsPerSystem), ClusterSpec.systemsRange.contains(maxSystems),
               flopsPerProcessor.isFinite, (1e6...1e16).contains(flopsPerProcessor) else {
-            fail("--processors-per-system 1-1000000, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-processor 1e6-1e16")
+            throw ValidationError("--processors-per-system 1-1000000, --max-systems 1-\(ClusterSpec.maxSystems), --flops-per-processor 1e6-1e16")
         }
+    }
+
+    func run() throws {
         var o = SWFConverter.Options()
         o.processorsPerSystem = processorsPerSystem
         o.maxSystems = maxSystems

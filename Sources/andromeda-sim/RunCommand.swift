@@ -25,6 +25,16 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print nothing but errors.") var quiet = false
     @Option(help: "Write a Chrome/Perfetto trace JSON here (capped at 500,000 events).") var trace: String?
 
+    func validate() throws {
+        if let trace {
+            var isDirectory: ObjCBool = false
+            guard !trace.isEmpty, !trace.hasSuffix("/"),
+                  !(FileManager.default.fileExists(atPath: trace, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+                throw ValidationError("--trace must name a file (got \"\(trace)\")")
+            }
+        }
+    }
+
     func run() throws {
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -35,13 +45,6 @@ struct RunCommand: ParsableCommand {
             parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
             if case .file(let path) = loaded.source { scenarioFile = path } else { scenarioFile = nil }
         } catch { fail(describe(error)) }
-        if let trace {
-            var isDirectory: ObjCBool = false
-            guard !trace.isEmpty, !trace.hasSuffix("/"),
-                  !(FileManager.default.fileExists(atPath: trace, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-                fail("--trace must name a file (got \"\(trace)\")")
-            }
-        }
         let dir = out ?? "out/\(parsed.name)"
         // Checked against the inputs and locked before the run; staged and swapped in as one set after it.
         let folder: RunFolder
