@@ -200,7 +200,7 @@ final class TrainingTests: XCTestCase {
         let s = try spec("genslm-123m", systems: 2, batch: 4)
         let systems = [0, 1]
         let plan = try TrainingTestbed.plan(s, on: systems, cluster: cluster, efficiency: EfficiencyModel(), seed: 5)
-        let bed = try TrainingTestbed(cluster: cluster, efficiency: EfficiencyModel(), seed: 5)
+        let bed = try TrainingTestbed(cluster: cluster)
         let job = try bed.add(plan, on: systems, totalSteps: 10, label: "j", jitterSeed: 77)
         XCTAssertEqual(job.lanes, 2)
         let root = Xoshiro256(seed: 77)

@@ -31,7 +31,7 @@ extension ContentionProbes {
             network.mergesLinks = true
         }
         return try engine { () throws(SimulationError) in
-            try TrainingTestbed(cluster: c, efficiency: efficiency, seed: seed, network: network)
+            try TrainingTestbed(cluster: c, network: network)
         }
     }
 

@@ -105,7 +105,7 @@ public enum TrainingRun {
         let steps = max(1, Int64((samplesNeeded / Double(global)).rounded(.up)))
 
         do {
-            let bed = try TrainingTestbed(cluster: cluster, efficiency: efficiency, seed: seed)
+            let bed = try TrainingTestbed(cluster: cluster)
             let sim = bed.sim
             let job = try bed.add(plan, on: systems, totalSteps: steps, label: "job0", jitterSeed: seed)
             job.fullDetail = fullDetail

@@ -5,18 +5,15 @@ import Wafer
 
 /// One event simulation of training jobs on a cluster: the simulation, its components, the
 /// shared flow network and the cluster fabric built on it. Jobs are added on systems of the
-/// caller's choosing, each with its own wafers (defect maps drawn from the testbed's seed, by
-/// system index), plan, data path and ``WeightStreamingJob``.
+/// caller's choosing, each with its plan (compiled by ``plan(_:on:cluster:efficiency:seed:)``
+/// for its wafers, their defect maps drawn from a seed by system index), data path and
+/// ``WeightStreamingJob``.
 ///
 /// Both ``TrainingRun`` (one job alone) and the shared cluster's contention probes (several jobs
 /// and synthetic traffic sharing MemoryX) build their simulations here, so the two cannot drift.
 public final class TrainingTestbed {
     /// The hardware.
     public let cluster: ClusterSpec
-    /// The compute-efficiency model of every plan.
-    public let efficiency: EfficiencyModel
-    /// Seeds every wafer's defect map (system `s` draws from substream `s`).
-    public let seed: UInt64
     /// The event simulation.
     public let sim: Simulation
     /// Its components: the network, the jobs and whatever the caller registers.
@@ -30,11 +27,8 @@ public final class TrainingTestbed {
 
     /// An empty testbed of `cluster` (no job yet) whose transfers run on `network` (by default a
     /// fresh ``FlowNetwork``; not registered anywhere yet, and without links).
-    public init(cluster: ClusterSpec, efficiency: EfficiencyModel, seed: UInt64,
-                network: any NetworkModel = FlowNetwork()) throws(SimulationError) {
+    public init(cluster: ClusterSpec, network: any NetworkModel = FlowNetwork()) throws(SimulationError) {
         self.cluster = cluster
-        self.efficiency = efficiency
-        self.seed = seed
         sim = Simulation()
         self.network = network
         network.register(in: &components)
