@@ -52,30 +52,12 @@ public enum ScenarioDecoder {
         // A system preset first; the objects below override single fields of it.
         c = ClusterSpec.preset(named: try ScenarioFields.Cluster.system.choice(r)) ?? c
         c.systems = try ScenarioFields.Cluster.systems.int(r, default: c.systems)
-        // Each section's fields are declared once (ScenarioFields): read in their order.
-        if let o = try r.object("wafer") {
-            try ScenarioFields.decode(ScenarioFields.wafer, o, into: &c.cs2.wafer)
-            try o.finish()
-        }
-        if let o = try r.object("cs2") {
-            try ScenarioFields.decode(ScenarioFields.cs2, o, into: &c.cs2)
-            try o.finish()
-        }
-        if let o = try r.object("memoryx") {
-            try ScenarioFields.decode(ScenarioFields.memoryX, o, into: &c.memoryX)
-            try o.finish()
-        }
-        if let o = try r.object("swarmx") {
-            try ScenarioFields.decode(ScenarioFields.swarmX, o, into: &c.swarmX)
-            try o.finish()
-        }
-        if let o = try r.object("input_workers") {
-            try ScenarioFields.decode(ScenarioFields.inputWorkers, o, into: &c.inputWorkers)
-            try o.finish()
-        }
-        if let o = try r.object("runtime") {
-            try ScenarioFields.decode(ScenarioFields.runtime, o, into: &c.runtime)
-            try o.finish()
+        // Each object's fields are declared once (ScenarioFields.hardware): read in their order.
+        for section in ScenarioFields.hardware {
+            if let o = try r.object(section.name) {
+                try section.decode(o, &c)
+                try o.finish()
+            }
         }
         try r.finish()
         return c

@@ -4,6 +4,10 @@ import SimEngine
 import Training
 import Wafer
 
+/// How a ``ScenarioField`` is written: a JSON integer, a number, seconds held as whole
+/// nanoseconds, or a boolean.
+public enum ScenarioFieldKind: Sendable { case integer, number, seconds, boolean }
+
 /// One field of a scenario section bound to a property of a Swift value, declared once: its JSON
 /// name, where it lives in the value, its range, its unit and its description. The decoder reads
 /// it, summary.json echoes it, and docs/scenario.schema.json is generated from it (``spec(_:)``,
@@ -11,7 +15,7 @@ import Wafer
 public struct ScenarioField<Root>: @unchecked Sendable {
     /// How the field is written: a JSON integer, a number, seconds held as whole nanoseconds, or
     /// a boolean.
-    public enum Kind: Sendable { case integer, number, seconds, boolean }
+    public typealias Kind = ScenarioFieldKind
     /// The JSON name.
     public let name: String
     /// Its kind.

@@ -34,18 +34,8 @@ extension ScenarioFields {
             "CS-2 systems in the cluster; every system count of scaling and multitenant must be at most this, and maintenance system ids below it (checked by the decoder only).")
         public static var section: SectionSpec {
             let c = ClusterSpec()
-            func object<Root>(_ name: String, _ doc: String, _ fields: [ScenarioField<Root>], _ defaults: Root) -> FieldSpec {
-                .object(name, SectionSpec(doc, fields.map { $0.spec(defaults) }))
-            }
-            return SectionSpec("The hardware; every field defaults to the Andromeda value.", [
-                system, systems,
-                object("wafer", "The WSE-2 wafer of every system.", wafer, c.cs2.wafer),
-                object("cs2", "CS-2 system I/O and power.", cs2, c.cs2),
-                object("memoryx", "MemoryX.", memoryX, c.memoryX),
-                object("swarmx", "SwarmX broadcast-reduce tree.", swarmX, c.swarmX),
-                object("input_workers", "Input servers.", inputWorkers, c.inputWorkers),
-                object("runtime", "Host runtime that coordinates each step (assumed values).", runtime, c.runtime),
-            ])
+            return SectionSpec("The hardware; every field defaults to the Andromeda value.",
+                               [system, systems] + ScenarioFields.hardware.map { $0.spec(c) })
         }
     }
 }

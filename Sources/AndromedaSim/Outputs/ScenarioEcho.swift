@@ -8,19 +8,34 @@ import Training
 /// The resolved inputs of a scenario (every default filled in), in the scenario format's own
 /// field names, for summary.json.
 enum ScenarioEcho {
+    // Every key below is a declared field's name (ScenarioFields), but for the few values the
+    // echo derives: `parameters`, `listed_jobs` and `user_shares` (ScenarioEchoTests).
+    typealias T = ScenarioFields.Top
+    typealias Sc = ScenarioFields.Scaling
+    typealias St = ScenarioFields.Stopping
+    typealias M = ScenarioFields.Multitenant
+    typealias F = ScenarioFields.Failures
+    typealias W = ScenarioFields.Maintenance
+    typealias U = ScenarioFields.Users
+    typealias G = ScenarioFields.Generate
+    typealias K = ScenarioFields.Classes
+
     static func d(_ x: Double) -> JSONOutput { .double(x, decimals: nil) }
     static func i(_ x: Int) -> JSONOutput { .int(Int64(x)) }
 
     /// The fields of one section as summary.json writes them: integers as integers, numbers
     /// with every digit, durations in seconds to the nanosecond.
     static func fields<Root>(_ fields: [ScenarioField<Root>], _ root: Root) -> [(String, JSONOutput)] {
-        fields.map { f in
-            switch f.kind {
-            case .integer: return (f.name, .int(Int64(f.value(root))))
-            case .number: return (f.name, d(f.value(root)))
-            case .seconds: return (f.name, .double(f.value(root), decimals: 9))
-            case .boolean: return (f.name, .bool(f.value(root) != 0))
-            }
+        fields.map { value($0.name, $0.kind, $0.value(root)) }
+    }
+
+    /// One field's value as summary.json writes it.
+    static func value(_ name: String, _ kind: ScenarioFieldKind, _ x: Double) -> (String, JSONOutput) {
+        switch kind {
+        case .integer: return (name, .int(Int64(x)))
+        case .number: return (name, d(x))
+        case .seconds: return (name, .double(x, decimals: 9))
+        case .boolean: return (name, .bool(x != 0))
         }
     }
 
@@ -29,76 +44,69 @@ enum ScenarioEcho {
     static func json(_ s: Scenario) -> JSONOutput {
         let c = s.cluster
         // Each section's fields as declared once (ScenarioFields), in their order.
-        let cluster: JSONOutput = .object([
-            ("systems", i(c.systems)),
-            ("wafer", section(ScenarioFields.wafer, c.cs2.wafer)),
-            ("cs2", section(ScenarioFields.cs2, c.cs2)),
-            ("memoryx", section(ScenarioFields.memoryX, c.memoryX)),
-            ("swarmx", section(ScenarioFields.swarmX, c.swarmX)),
-            ("input_workers", section(ScenarioFields.inputWorkers, c.inputWorkers)),
-            ("runtime", section(ScenarioFields.runtime, c.runtime)),
-        ])
+        let cluster: JSONOutput = .object([(ScenarioFields.Cluster.systems.name, i(c.systems))]
+            + ScenarioFields.hardware.map { h in (h.name, .object(h.values(c).map { value($0.name, $0.kind, $0.value) })) })
         let eff = section(ScenarioFields.efficiency, s.efficiency)
         let scaling: [JSONOutput] = s.scaling.map { e in
             let m = e.model
             let stopping: JSONOutput
             switch e.stopping {
-            case .samples(let n): stopping = .object([("rule", .string("samples")), ("samples", .int(n))])
-            case .steps(let n): stopping = .object([("rule", .string("steps")), ("steps", .int(n))])
+            case .samples(let n): stopping = .object([(St.rule.name, .string("samples")), (St.samples.name, .int(n))])
+            case .steps(let n): stopping = .object([(St.rule.name, .string("steps")), (St.steps.name, .int(n))])
             case .convergence(let a, let b):
                 if let l = e.convergenceLaw {
-                    stopping = .object([("rule", .string("convergence_law")), ("law", .string(l.name))]
-                                       + fields(ScenarioFields.convergenceLaw, l) + [("min_samples", d(a)), ("noise_batch", d(b))])
+                    stopping = .object([(St.rule.name, .string("convergence_law")), (St.law.name, .string(l.name))]
+                                       + fields(ScenarioFields.convergenceLaw, l) + [(St.minSamples.name, d(a)), (St.noiseBatch.name, d(b))])
                 } else {
-                    stopping = .object([("rule", .string("convergence")), ("min_samples", d(a)), ("noise_batch", d(b))])
+                    stopping = .object([(St.rule.name, .string("convergence")), (St.minSamples.name, d(a)), (St.noiseBatch.name, d(b))])
                 }
             }
             let f = e.fixedCosts
             return .object([
-                ("model", .object([("name", .string(m.name))] + fields(ScenarioFields.model, m) + [("parameters", i(m.parameters))])),
-                ("systems", .array(e.systems.map(i))),
-                ("per_system_batch", i(e.perSystemBatch)),
-                ("global_batch", e.globalBatch.map(i) ?? .null),
-                ("stopping", stopping),
-                ("checkpoint_every_steps", .int(e.checkpointEverySteps)),
-                ("final_checkpoint", .bool(e.finalCheckpoint)),
-                ("fixed_costs", .object([("profile", .string(e.releaseProfile))] + fields(ScenarioFields.fixedCosts, f))),
+                (ScenarioFields.modelName.name, .object([(ScenarioFields.customModelName.name, .string(m.name))] + fields(ScenarioFields.model, m) + [("parameters", i(m.parameters))])),
+                (Sc.systems.name, .array(e.systems.map(i))),
+                (Sc.perSystemBatch.name, i(e.perSystemBatch)),
+                (Sc.globalBatch.name, e.globalBatch.map(i) ?? .null),
+                (Sc.stopping.name, stopping),
+                (Sc.checkpointEverySteps.name, .int(e.checkpointEverySteps)),
+                (Sc.finalCheckpoint.name, .bool(e.finalCheckpoint)),
+                (Sc.fixedCosts.name, .object([(ScenarioFields.releaseProfile.name, .string(e.releaseProfile))] + fields(ScenarioFields.fixedCosts, f))),
             ])
         }
         return .object([
-            ("version", i(s.version)), ("name", .string(s.name)), ("description", .string(s.description)),
-            ("seed", .int(Int64(bitPattern: s.seed))), ("cluster", cluster), ("efficiency", eff), ("scaling", .array(scaling)),
-            ("multitenant", s.multitenant.map { multitenant($0, systems: s.cluster.systems) } ?? .null),
+            (T.version.name, i(s.version)), (T.name.name, .string(s.name)), (T.description.name, .string(s.description)),
+            (T.seed.name, .int(Int64(bitPattern: s.seed))), (T.cluster.name, cluster), (T.efficiency.name, eff), (T.scaling.name, .array(scaling)),
+            (T.multitenant.name, s.multitenant.map { multitenant($0, systems: s.cluster.systems) } ?? .null),
         ])
     }
 
     static func multitenant(_ m: MultitenantSpec, systems: Int) -> JSONOutput {
         let c = m.config
         var members: [(String, JSONOutput)] = [
-            ("policies", .array(m.policies.map { .string($0.rawValue) })),
-            ("contention", .string(m.contention.rawValue)),
-            ("memoryx_node_groups", i(c.nodeGroups(systems: systems))),
-            ("horizon_h", c.horizon.map { d($0.seconds / 3600) } ?? .null),
-            ("failures", c.failures.map { f in .object([("mtbf_h", d(f.mtbf.seconds / 3600)), ("repair_h", d(f.repair.seconds / 3600))]) } ?? .null),
-            ("maintenance", .array(c.maintenance.map { w in
-                .object([("start_h", d(w.start.seconds / 3600)), ("duration_h", d(w.duration.seconds / 3600)),
-                         ("systems", .array(w.systems.map(i)))])
+            (M.policies.name, .array(m.policies.map { .string($0.rawValue) })),
+            (M.contention.name, .string(m.contention.rawValue)),
+            (M.nodeGroups.name, i(c.nodeGroups(systems: systems))),
+            (M.horizon.name, c.horizon.map { d($0.seconds / 3600) } ?? .null),
+            (M.failures.name, c.failures.map { f in .object([(F.mtbf.name, d(f.mtbf.seconds / 3600)), (F.repair.name, d(f.repair.seconds / 3600))]) } ?? .null),
+            (M.maintenance.name, .array(c.maintenance.map { w in
+                .object([(W.start.name, d(w.start.seconds / 3600)), (W.duration.name, d(w.duration.seconds / 3600)),
+                         (W.systems.name, .array(w.systems.map(i)))])
             })),
             ("user_shares", .object(c.userShares.keys.sorted().map { ($0, d(c.userShares[$0] ?? 1)) })),
-            ("checkpoint_every_steps", .int(m.checkpointEverySteps)),
+            (M.checkpointEverySteps.name, .int(m.checkpointEverySteps)),
             ("listed_jobs", i(m.jobs.count)),
-            ("trace", m.tracePath.map { .string($0) } ?? .null),
+            (M.trace.name, m.tracePath.map { .string($0) } ?? .null),
         ]
         if let g = m.generator {
-            members.append(("generate", .object([
-                ("jobs", i(g.jobs)), ("arrival_rate_per_h", d(g.arrivalRatePerHour)), ("start_h", d(g.startAt.seconds / 3600)),
-                ("users", .array(g.users.map { u in .object([("name", .string(u.name)), ("weight", d(u.weight)), ("share", d(c.userShares[u.name] ?? 1))]) })),
-                ("classes", .array(g.mix.map { k in
-                    .object([("name", .string(k.name)), ("weight", d(k.weight)), ("model", .string(k.model.name)),
-                             ("seq_len", i(k.model.seqLen)), ("systems", .array(k.systemsChoices.map(i))),
-                             ("per_system_batch", i(k.perSystemBatch)), ("samples_min", d(k.samplesRange.lowerBound)),
-                             ("samples_max", d(k.samplesRange.upperBound)), ("priority", i(k.priority)),
-                             ("checkpoint_every_steps", .int(k.checkpointEverySteps))])
+            members.append((M.generate.name, .object([
+                (G.jobs.name, i(g.jobs)), (G.arrivalRate.name, d(g.arrivalRatePerHour)), (G.start.name, d(g.startAt.seconds / 3600)),
+                (M.users.name, .array(g.users.map { u in .object([(U.name.name, .string(u.name)), (U.weight.name, d(u.weight)), (U.share.name, d(c.userShares[u.name] ?? 1))]) })),
+                (G.classes.name, .array(g.mix.map { k in
+                    .object([(K.name.name, .string(k.name)), (K.weight.name, d(k.weight)), (ScenarioFields.modelName.name, .string(k.model.name)),
+                             (ScenarioFields.seqLenOverride.name, i(k.model.seqLen)), (K.systems.name, .array(k.systemsChoices.map(i))),
+                             (K.perSystemBatch.name, i(k.perSystemBatch)), (K.samplesMin.name, d(k.samplesRange.lowerBound)),
+                             (K.samplesMax.name, d(k.samplesRange.upperBound)), (K.priority.name, i(k.priority)),
+                             (K.checkpointEverySteps.name, .int(k.checkpointEverySteps))])
                 })),
             ])))
         }
