@@ -8,8 +8,9 @@ import Training
 /// The resolved inputs of a scenario (every default filled in), in the scenario format's own
 /// field names, for summary.json.
 enum ScenarioEcho {
-    // Every key below is a declared field's name (ScenarioFields), but for the few values the
-    // echo derives: `parameters`, `listed_jobs` and `user_shares` (ScenarioEchoTests).
+    // Every key below is a declared field's name (ScenarioFields), but for the values the echo
+    // derives: a model's `parameters`, `listed_jobs`, `user_shares` and the generator's `users`
+    // (ScenarioEchoTests).
     typealias T = ScenarioFields.Top
     typealias Sc = ScenarioFields.Scaling
     typealias St = ScenarioFields.Stopping
