@@ -182,6 +182,9 @@ final class Call: @unchecked Sendable {
             return errorReply(kind: "cannot_write", message: "\(e)", path: nil)
         case let e as SweepError:
             return errorReply(kind: "input", message: "\(e)", path: nil)
+        case let e as WorkloadError:
+            // A workload that cannot be built (a trace row, a generator setting, too many jobs).
+            return errorReply(kind: "input", message: e.message, path: nil)
         default:
             return errorReply(kind: "simulation", message: "\(error)", path: nil)
         }

@@ -28,8 +28,8 @@ public enum MultitenantRunner {
     /// at most ``maxJobs`` of them.
     public static func jobs(_ scenario: Scenario) throws -> [JobSpec] {
         let spec = try section(scenario)
-        func tooMany(_ n: Int) -> TrainingError {
-            TrainingError("the workload has \(n) jobs (listed, generated and replayed); allowed: at most \(maxJobs)")
+        func tooMany(_ n: Int) -> WorkloadError {
+            WorkloadError("the workload has \(n) jobs (listed, generated and replayed); allowed: at most \(maxJobs)")
         }
         let planned = spec.jobs.count + (spec.generator?.jobs ?? 0)
         guard planned <= maxJobs else { throw tooMany(planned) }
@@ -42,7 +42,7 @@ public enum MultitenantRunner {
         guard all.count <= maxJobs else { throw tooMany(all.count) }
         var seen = Set<String>()
         for j in all where !seen.insert(j.id).inserted {
-            throw TrainingError("job id \"\(j.id)\" appears twice across the listed, generated and replayed jobs")
+            throw WorkloadError("job id \"\(j.id)\" appears twice across the listed, generated and replayed jobs")
         }
         return all.enumerated().sorted { ($0.element.submit, $0.offset) < ($1.element.submit, $1.offset) }.map(\.element)
     }
@@ -188,9 +188,9 @@ public enum MultitenantRunner {
     public static func runStreaming(_ scenario: Scenario, allAt instant: SimTime? = nil) throws -> PolicyRun {
         let spec = try section(scenario)
         guard let g = spec.generator, spec.jobs.isEmpty, spec.tracePath == nil, let policy = spec.policies.first else {
-            throw TrainingError("a streamed run needs a generated workload only, and a policy")
+            throw WorkloadError("a streamed run needs a generated workload only, and a policy")
         }
-        guard g.jobs <= maxGeneratedJobs else { throw TrainingError("the workload has \(g.jobs) jobs; allowed: at most \(maxGeneratedJobs)") }
+        guard g.jobs <= maxGeneratedJobs else { throw WorkloadError("the workload has \(g.jobs) jobs; allowed: at most \(maxGeneratedJobs)") }
         let stream = try g.stream(seed: scenario.seed)
         let probes = ContentionProbes(cluster: scenario.cluster, efficiency: scenario.efficiency, seed: scenario.seed)
         let contention = spec.contention.make(probes: probes)
