@@ -85,6 +85,8 @@ public typealias UserSpec = Workloads.UserSpec
 public typealias JobClass = Workloads.JobClass
 /// Draws a workload of jobs from users and classes (module Workloads).
 public typealias WorkloadGenerator = Workloads.WorkloadGenerator
+/// A workload that cannot be built: a generator setting, a trace row, too many jobs (module Workloads).
+public typealias WorkloadError = Workloads.WorkloadError
 /// Reads a job trace (CSV) into jobs (module Workloads).
 public typealias TraceReader = Workloads.TraceReader
 /// Converts a Philly trace to the job-trace format (module Workloads).
