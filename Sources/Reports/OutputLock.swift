@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SimEngine
 
 /// The lock of an output folder: an exclusive `flock` on the file `.<name>.lock` next to the
 /// folder (in the folder's resolved parent, so every spelling of the folder meets the same lock),
@@ -96,9 +97,7 @@ public final class OutputLock: @unchecked Sendable {
     /// for NAME_MAX whatever the folder's name.
     static func auxiliaryName(_ name: String) -> String {
         if name.utf8.count <= maxDirectAuxiliaryName { return "." + name }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return ".andromeda-sim-" + String(h, radix: 16)
+        return ".andromeda-sim-" + String(FNV1a.hash(name), radix: 16)
     }
 
     /// `absolute` with its parent's symbolic links resolved, and the folder's own link resolved

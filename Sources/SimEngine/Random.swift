@@ -66,9 +66,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
 
     /// A generator for the substream named `name` (stable across runs and platforms: FNV-1a).
     public func substream(named name: String) -> Xoshiro256 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return substream(h)
+        substream(FNV1a.hash(name))
     }
 }
 

@@ -2,6 +2,7 @@ import Cluster
 import Foundation
 import Reports
 import Scenarios
+import SimEngine
 import SimHost
 import Training
 import Workloads
@@ -122,13 +123,3 @@ public struct Sweep: Sendable {
     }
 }
 
-/// The 64-bit FNV-1a hash, fed in pieces.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        for b in bytes { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-    }
-
-    mutating func add(_ text: String) { add(text.utf8) }
-}

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SimEngine
 
 /// What a sweep wrote for one point: its completion marker `points/p<k>.done`, written after the
 /// point's two CSV files. It records the sweep's fingerprint, the point, and for each file its
