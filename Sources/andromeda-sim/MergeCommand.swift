@@ -22,6 +22,13 @@ struct MergeCommand: ParsableCommand {
     /// The most shard folders a merge takes (one per point at most).
     static let maxShards = Sweep.maxPoints
 
+    func validate() throws {
+        guard !shards.isEmpty || shardList != nil else { throw ValidationError("give the shard folders as arguments or with --shard-list FILE") }
+        guard shards.count <= Self.maxShards else {
+            throw ValidationError("\(shards.count) shard folders; allowed: 1...\(Self.maxShards) (one per point at most)")
+        }
+    }
+
     func run() throws {
         var shards = self.shards
         if let list = shardList {
@@ -30,6 +37,7 @@ struct MergeCommand: ParsableCommand {
             guard let text = String(data: data, encoding: .utf8) else { fail("--shard-list \(list): not UTF-8 text") }
             shards += text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         }
+        // A shard list may name no folder, or too many with the arguments.
         guard !shards.isEmpty else { fail("give the shard folders as arguments or with --shard-list FILE") }
         guard shards.count <= Self.maxShards else {
             fail("\(shards.count) shard folders; allowed: 1...\(Self.maxShards) (one per point at most)")

@@ -23,23 +23,18 @@ struct ValidateCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let folder: OutputFolder?
+        // Checked and locked before the evaluation; both files swapped in as one set after it.
+        let folder: ValidationFolder?
         if let out {
-            do { folder = try OutputFolder(out, kind: .validation) } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
+            do { folder = try ValidationFolder(out) } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
         } else {
             folder = nil
         }
         let report: ValidationReport
-        do { report = try ProgressBar.around("validate") { try Validation.evaluate() } } catch { fail(describe(error)) }
+        do { report = try ProgressBar.around("validate") { try Validation.evaluate() } } catch { folder?.abandon(); fail(describe(error)) }
         print(report.table, terminator: "")
         if let folder {
-            do {
-                try ValidationPage.write(report, to: folder.staging)
-                try folder.commit()
-            } catch {
-                folder.abandon()
-                cannotWrite(error)
-            }
+            do { try folder.write(report) } catch { cannotWrite(error) }
             print("wrote \(out ?? "")/validation.html and validation.csv")
         }
         if !report.passed {
