@@ -31,7 +31,8 @@ extension ScenarioDecoder {
         }
         let policies = names.compactMap(PolicyName.init(rawValue:))
         var config = ClusterConfig()
-        config.memoryXNodeGroups = try F.nodeGroups.int(r, default: cluster.systems)
+        // The default (one group per system) is the one ClusterConfig resolves, pinned to this cluster.
+        config.memoryXNodeGroups = try F.nodeGroups.int(r, default: config.nodeGroups(systems: cluster.systems))
         if r.has(F.horizon.name) { config.horizon = SimTime(nanoseconds: try F.horizon.hours(r).nanoseconds) }
         if let f = try r.object(F.failures.name) {
             typealias W = ScenarioFields.Failures

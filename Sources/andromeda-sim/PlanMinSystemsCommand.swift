@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Training
 
 struct PlanMinSystemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct PlanMinSystemsCommand: ParsableCommand {
         discussion: "Example: andromeda-sim plan min-systems --model genslm-1.3b --batch 16 --samples 700000 --deadline-h 12"
     )
     @Option(help: "Built-in model.") var model: String
-    @Option(parsing: .unconditional, help: "Samples per system per step (1-1e6; a step must fit in 65,534 passes: micro-batches x layers x 2).") var batch: Int
+    @Option(parsing: .unconditional, help: "Samples per system per step (1-1e6; a step must fit in \(ExecutionPlan.maxPasses) passes: micro-batches x layers x 2).") var batch: Int
     @Option(parsing: .unconditional, help: "Samples to train (1-1e15).") var samples: Double
     @Option(parsing: .unconditional, help: "Deadline, hours (0 to 1e6, above 0).") var deadlineH: Double
     @Option(parsing: .unconditional, help: "Systems in the cluster (1-\(ClusterSpec.maxSystems)).") var clusterSystems: Int = 16

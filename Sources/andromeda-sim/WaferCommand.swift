@@ -55,7 +55,7 @@ struct WaferCommand: ParsableCommand {
         switch a.referee {
         case .success(let r):
             print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
-                         r.cycles, r.cycles / study.wafer.clockHz * 1e6, e.cycles, (r.cycles - e.cycles) / e.cycles * 100))
+                         r.cycles, r.cycles / study.wafer.clockHz * 1e6, e.cycles, RelativeError.of(r.cycles, e.cycles) * 100))
             print(String(format: "  busiest core %.1f%%, mean %.1f%% of the square; events %llu, wall %.3f s",
                          r.busiestCoreUtilization * 100, r.meanCoreUtilization * 100, r.events, a.wallSeconds))
         case .failure(let error):
@@ -133,7 +133,7 @@ struct WaferCommand: ParsableCommand {
                 let (shape, t, r, estimate) = (g.shape, g.estimate.tiling, g.referee, g.estimate)
                 print("\(g.name): T=\(shape.tokens) K=\(shape.dIn) N=\(shape.dOut); tiling pt=\(t.rowsUsed) pk=\(t.columnsPerGroup) pn=\(t.groups) Nb=\(t.blockColumns), \(r.blocks) blocks, \(estimate.bound)-bound")
                 print(String(format: "  referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
-                             r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, (r.cycles - estimate.cycles) / estimate.cycles * 100))
+                             r.cycles, Double(r.nanoseconds) / 1e3, estimate.cycles, RelativeError.of(r.cycles, estimate.cycles) * 100))
                 print(String(format: "  utilisation %.1f%% of used cores, %.1f%% of the grid; SRAM %d B/core (%@), %d weight blocks held at most",
                              r.usedUtilization * 100, r.gridUtilization * 100, r.sramBytesPerCore, (r.sramFits ? "fits" : "does not fit") as NSString,
                              r.maxResidentWeightBlocks))
@@ -150,7 +150,7 @@ struct WaferCommand: ParsableCommand {
         if totals.gemms > 1 {
             print(String(format: "layer GEMMs: referee %.0f cycles = %.3f us; mapping model %.0f cycles; referee - model = %+.2f%%",
                          totals.refereeCycles, Double(totals.refereeNanoseconds) / 1e3, totals.modelCycles,
-                         (totals.refereeCycles - totals.modelCycles) / totals.modelCycles * 100))
+                         RelativeError.of(totals.refereeCycles, totals.modelCycles) * 100))
         }
         do {
             if let path = heatmap {

@@ -68,6 +68,14 @@ final class SystemNameTests: XCTestCase {
             let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
             XCTAssert(report.contains("4 \(name) systems"), preset)
             XCTAssertFalse(report.contains("\(other) systems"), preset)
+            // The charts' system axis too, in the files and in the report.
+            XCTAssert(report.contains("systems (\(name))"), preset)
+            let svgs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".svg") }
+            XCTAssertFalse(svgs.isEmpty, preset)
+            for svg in svgs {
+                let text = try String(contentsOf: out.appendingPathComponent(svg), encoding: .utf8)
+                XCTAssertFalse(text.contains(other), "\(preset): \(svg)")
+            }
             let trace = try String(contentsOf: URL(fileURLWithPath: out.path + "-trace.json"), encoding: .utf8)
             XCTAssert(trace.contains("\"\(name) 0-1\"") || trace.contains("\"\(name) 0\""), "\(preset): a system track named \(name)")
             XCTAssertFalse(trace.contains("\"\(other) "), preset)

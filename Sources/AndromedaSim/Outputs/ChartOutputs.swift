@@ -24,7 +24,7 @@ public enum ChartOutputs {
     public static func scalingCharts(_ r: ScenarioResults) -> [(file: String, svg: String)] {
         guard !r.rows.isEmpty else { return [] }
         let groups = modelGroups(r.rows)
-        let systems = Axis(label: "systems (CS-2)", scale: .log2)
+        let systems = Axis(label: "systems (\(r.scenario.cluster.systemName))", scale: .log2)
         let name = r.scenario.name
 
         var throughput: [Series] = []

@@ -94,9 +94,6 @@ public enum TrainingRun {
         let systems = Array(0..<spec.systems)
         let wafers = TrainingTestbed.wafers(systems, cluster: cluster, seed: seed, cache: cache)
         let plan = try ExecutionPlan(spec: spec, cluster: cluster, wafers: wafers, efficiency: efficiency, cache: cache)
-        guard plan.passes.count < 0xffff else {
-            throw TrainingError("\(spec.model.name): \(plan.passes.count) passes per step exceed the simulator's limit of 65,535")
-        }
         let global = spec.effectiveGlobalBatch
         let samplesNeeded = spec.stopping.samples(atGlobalBatch: global)
         guard samplesNeeded.isFinite, samplesNeeded >= 0, samplesNeeded <= 1e15 else {

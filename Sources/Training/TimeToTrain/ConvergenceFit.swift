@@ -131,7 +131,7 @@ extension Calibration {
         /// Its predicted time, hours.
         public let predictedHours: Double
         /// (predicted - published) / published.
-        public var error: Double { (predictedHours - point.hours) / point.hours }
+        public var error: Double { RelativeError.of(predictedHours, point.hours) }
     }
 
     /// Fits on all points but one, predicts that one, for each point in turn.
