@@ -33,13 +33,23 @@ extension ParameterNamingError {
 }
 
 /// A parameter a library error names. The library says it by the name its callers pass it under
-/// (`out`, `trace`, `params`: the C ABI's and the Python package's), the command line by its flag
-/// (`--out`, `--trace`, `--param`); a message holds a marker until it is shown.
+/// (`out`, `trace`, `params`: the C ABI's and the Python package's; `shards`, `workers`,
+/// `maxArraySize`, `sbatchOptions`: `SlurmSweep`'s), the command line by its flag (`--out`,
+/// `--trace`, `--param`, `--slurm`, `--workers`, `--max-array-size`, `--sbatch-option`); a message
+/// holds a marker until it is shown.
 public enum NamedParameter: String, Sendable, CaseIterable {
-    case out, trace, params
+    case out, trace, params, shards, workers, maxArraySize, sbatchOptions
 
     /// The command-line flag.
-    public var flag: String { self == .params ? "--param" : "--" + rawValue }
+    public var flag: String {
+        switch self {
+        case .out, .trace, .workers: return "--" + rawValue
+        case .params: return "--param"
+        case .shards: return "--slurm"
+        case .maxArraySize: return "--max-array-size"
+        case .sbatchOptions: return "--sbatch-option"
+        }
+    }
     /// What a message holds in its place.
     public var marker: String { "\u{1}" + rawValue + "\u{1}" }
 

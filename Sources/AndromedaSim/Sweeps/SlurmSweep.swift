@@ -40,20 +40,21 @@ public struct SlurmSweep: Sendable, Equatable {
     /// A description of the jobs; throws when a value would break the scripts.
     public init(executable: String, scenario: String, parameters: [String], shards: Int, workers: Int, out: String,
                 sbatchOptions: [String] = [], maxArraySize: Int = SlurmSweep.defaultMaxArraySize) throws(SweepError) {
-        guard (1...100_000).contains(shards) else { throw SweepError("--slurm must be 1 to 100000 shards") }
+        typealias P = NamedParameter
+        guard (1...100_000).contains(shards) else { throw SweepError("\(P.shards.marker) must be 1 to 100000 shards") }
         guard (1...Self.maxArraySizeLimit).contains(maxArraySize) else {
-            throw SweepError("--max-array-size \(maxArraySize): allowed range 1...\(Self.maxArraySizeLimit) (the cluster's MaxArraySize; "
+            throw SweepError("\(P.maxArraySize.marker) \(maxArraySize): allowed range 1...\(Self.maxArraySizeLimit) (the cluster's MaxArraySize; "
                 + "0 there means it allows no job arrays)")
         }
-        guard out.hasPrefix("/") else { throw SweepError("--out \"\(out)\" must be an absolute path in a batch script") }
-        guard (1...1024).contains(workers) else { throw SweepError("--workers must be 1 to 1024") }
-        let values = [("the executable", executable), ("the scenario", scenario), ("--out", out)]
-            + parameters.map({ ("--param", $0) }) + sbatchOptions.map({ ("--sbatch-option", $0) })
+        guard out.hasPrefix("/") else { throw SweepError("\(P.out.marker) \"\(out)\" must be an absolute path in a batch script") }
+        guard (1...1024).contains(workers) else { throw SweepError("\(P.workers.marker) must be 1 to 1024") }
+        let values = [("the executable", executable), ("the scenario", scenario), (P.out.marker, out)]
+            + parameters.map({ (P.params.marker, $0) }) + sbatchOptions.map({ (P.sbatchOptions.marker, $0) })
         for (what, v) in values where v.isEmpty || v.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
             throw SweepError("\(what) \"\(v)\" cannot go into a batch script (empty, or holds a line break)")
         }
         for o in sbatchOptions where !o.hasPrefix("--") {
-            throw SweepError("--sbatch-option \"\(o)\" must be a long sbatch option such as --partition=cpu")
+            throw SweepError("\(P.sbatchOptions.marker) \"\(o)\" must be a long sbatch option such as --partition=cpu")
         }
         self.executable = executable
         self.scenario = scenario
