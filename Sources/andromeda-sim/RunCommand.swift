@@ -40,11 +40,7 @@ struct RunCommand: ParsableCommand {
         let t0 = clock.now
         let parsed: Scenario
         let scenarioFile: String?
-        do {
-            let loaded = try ScenarioLocator.load(scenario)
-            parsed = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
-            if case .file(let path) = loaded.source { scenarioFile = path } else { scenarioFile = nil }
-        } catch { fail(describe(error)) }
+        do { (parsed, scenarioFile) = try Andromeda.open(scenario) } catch { fail(describe(error)) }
         let dir = out ?? "out/\(parsed.name)"
         // Checked against the inputs and locked before the run; staged and swapped in as one set after it.
         let folder: RunFolder

@@ -30,8 +30,16 @@ public enum Andromeda {
     /// Loads a scenario by path (`Scenarios/genslm.json`) or built-in name (`genslm`). Errors are
     /// `ScenarioError` values naming the file, the JSON path and what is allowed.
     public static func load(_ nameOrPath: String) throws -> Scenario {
+        try open(nameOrPath).scenario
+    }
+
+    /// Loads a scenario as ``load(_:)`` does, and says which file it came from (nil for a
+    /// built-in one): the run's output folder is checked against that file (``RunFolder``).
+    public static func open(_ nameOrPath: String) throws -> (scenario: Scenario, file: String?) {
         let loaded = try ScenarioLocator.load(nameOrPath)
-        return try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+        let scenario = try ScenarioDecoder.decode(loaded.json, file: loaded.file)
+        if case .file(let path) = loaded.source { return (scenario, path) }
+        return (scenario, nil)
     }
 
     /// Decodes a scenario from JSON text (`file` names it in messages).
