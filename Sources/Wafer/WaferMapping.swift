@@ -172,6 +172,13 @@ public struct WaferMapper: Sendable {
         return best
     }
 
+    /// The fastest partition of `shape` on this grid whose bytes fit in `freeBytesPerCore`, at
+    /// this mapper's hop and ``attentionCosts`` (``AttentionMapping/best(_:rows:columns:hop:costs:freeBytesPerCore:)``;
+    /// nil: none fits).
+    public func bestAttention(_ shape: AttentionShape, freeBytesPerCore: Int) -> AttentionEstimate? {
+        AttentionMapping.best(shape, rows: rows, columns: columns, hop: hop, costs: attentionCosts, freeBytesPerCore: freeBytesPerCore)
+    }
+
     /// The per-element costs of attention on one core (``AttentionMapping``): the GEMMs' rate
     /// times ``attentionEfficiency``, the exponential's and a vector instruction's start cycles.
     public var attentionCosts: AttentionCosts {
