@@ -18,9 +18,15 @@ public struct MeshParameters: Sendable, Hashable {
     /// Cores of the programmable grid.
     public var cores: Int { rows * columns }
 
-    /// A mesh from every field.
-    public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0, fmacsPerCorePerCycle: Int = 4,
-                clockHz: Double = 1.1e9, sramBytesPerCore: Int = 48 * 1024, reservedSRAMBytesPerCore: Int = 0) {
+    /// The WSE-2's mesh: ``WaferSpec``'s defaults (docs/model.md), the one statement of its FMAC
+    /// rate, clock and SRAM that every other default of the mapping model and the referee takes.
+    public static let wse2 = WaferSpec().mesh
+
+    /// A mesh from every field; the FMAC rate, clock and SRAM left out are the WSE-2's (``wse2``),
+    /// the detour latency and the reserved SRAM left out are none.
+    public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
+                fmacsPerCorePerCycle: Int = MeshParameters.wse2.fmacsPerCorePerCycle, clockHz: Double = MeshParameters.wse2.clockHz,
+                sramBytesPerCore: Int = MeshParameters.wse2.sramBytesPerCore, reservedSRAMBytesPerCore: Int = 0) {
         self.rows = rows
         self.columns = columns
         self.hopLatencyCycles = hopLatencyCycles

@@ -64,9 +64,10 @@ public struct WaferMapper: Sendable {
                   columnDetours: columnDetours, rowDetours: rowDetours, clockHz: mesh.clockHz)
     }
 
-    /// A mapper for an explicit grid (tests and the referee's command).
+    /// A mapper for an explicit grid (tests and the referee's command); the clock left out is the
+    /// WSE-2's (``MeshParameters/wse2``).
     public init(rows: Int, columns: Int, hop: Double, detour: Double = 0, fmacRate: Double, ingressWordsPerCycle: Double = .infinity,
-                columnDetours: Int = 0, rowDetours: Int = 0, clockHz: Double = 1.1e9) {
+                columnDetours: Int = 0, rowDetours: Int = 0, clockHz: Double = MeshParameters.wse2.clockHz) {
         self.rows = rows
         self.columns = columns
         self.hop = hop
@@ -169,6 +170,13 @@ public struct WaferMapper: Sendable {
             pk = max(pk + 1, Self.ceilDiv(shape.dIn, nextKc))
         }
         return best
+    }
+
+    /// The fastest partition of `shape` on this grid whose bytes fit in `freeBytesPerCore`, at
+    /// this mapper's hop and ``attentionCosts`` (``AttentionMapping/best(_:rows:columns:hop:costs:freeBytesPerCore:)``;
+    /// nil: none fits).
+    public func bestAttention(_ shape: AttentionShape, freeBytesPerCore: Int) -> AttentionEstimate? {
+        AttentionMapping.best(shape, rows: rows, columns: columns, hop: hop, costs: attentionCosts, freeBytesPerCore: freeBytesPerCore)
     }
 
     /// The per-element costs of attention on one core (``AttentionMapping``): the GEMMs' rate

@@ -217,8 +217,7 @@ public struct WaferLayerStudy {
         let shape = AttentionShape(instances: options.microBatch * m.heads, sequence: m.seqLen,
                                    headWidth: max(1, m.dModel / max(1, m.heads)), causal: m.causal)
         let costs = mapper.attentionCosts
-        guard let best = AttentionMapping.best(shape, rows: options.mesh.rows, columns: options.mesh.columns, hop: ws.hopLatencyCycles,
-                                               costs: costs, freeBytesPerCore: attentionFreeBytesPerCore) else {
+        guard let best = mapper.bestAttention(shape, freeBytesPerCore: attentionFreeBytesPerCore) else {
             throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
                 + "\(attentionFreeBytesPerCore) bytes per core left")
         }

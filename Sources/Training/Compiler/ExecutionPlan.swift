@@ -136,8 +136,7 @@ public struct ExecutionPlan: Sendable {
         }
         let passOverhead = Int64(overhead.rounded(.up))
         passOverheadNanoseconds = passOverhead
-        var ideal = WaferMapper(rows: ws.gridHeight, columns: ws.gridWidth, hop: ws.hopLatencyCycles,
-                                fmacRate: Double(ws.fmacsPerCorePerCycle) * eta, clockHz: ws.clockHz)
+        var ideal = WaferMapper(mesh: ws.mesh, kernelEfficiency: eta)
         ideal.exponentialCycles = efficiency.exponentialCycles
         ideal.attentionEfficiency = efficiency.attentionEfficiency
         ideal.vectorStartCycles = efficiency.vectorStartCycles

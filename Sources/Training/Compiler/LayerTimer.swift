@@ -43,7 +43,7 @@ final class LayerTimer {
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop)
         if let hit = attentionCache[key] { return hit }
         let e = shared.map { $0.attention(shape, free: free, mapper: mapper) }
-            ?? AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
+            ?? mapper.bestAttention(shape, freeBytesPerCore: free)
         attentionCache[key] = e
         return e
     }

@@ -151,7 +151,7 @@ public final class TrainingCache: @unchecked Sendable {
         let c = mapper.attentionCosts
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop, rows: mapper.rows, columns: mapper.columns)
         if let e = find(\.attentions, key) { return e }
-        let e = AttentionMapping.best(shape, rows: mapper.rows, columns: mapper.columns, hop: mapper.hop, costs: c, freeBytesPerCore: free)
+        let e = mapper.bestAttention(shape, freeBytesPerCore: free)
         lock.lock(); defer { lock.unlock() }
         if attentions.count >= capacity { attentions.removeAll(keepingCapacity: true) }
         attentions[key] = e

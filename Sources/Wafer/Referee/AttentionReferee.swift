@@ -39,8 +39,9 @@ public struct AttentionProblem: Sendable, Equatable {
                   sequence: shape.sequence, headWidth: shape.headWidth, causal: shape.causal, stripes: stripes)
     }
 
-    public init(rows: Int, columns: Int, hopLatencyCycles: Double, fmacRate: Double, exponentialCycles: Double = 0,
-                softmaxOpsPerScore: Double = 8, mergeOpsPerWord: Double = 3, vectorStartCycles: Double = 0,
+    /// A problem from every field (the per-core costs as ``AttentionCosts`` states them).
+    public init(rows: Int, columns: Int, hopLatencyCycles: Double, fmacRate: Double, exponentialCycles: Double,
+                softmaxOpsPerScore: Double, mergeOpsPerWord: Double, vectorStartCycles: Double,
                 instances: Int, sequence: Int, headWidth: Int, causal: Bool, stripes: Int) {
         self.rows = rows
         self.columns = columns

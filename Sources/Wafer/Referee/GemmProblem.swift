@@ -42,18 +42,6 @@ public struct GemmProblem: Sendable, Equatable {
     /// Defective grid positions (links into them cost `h + d`); nil: none. Must be rows x columns.
     public var defects: DefectMap?
 
-    /// A problem on the grid of `wafer` (rows = gridHeight, columns = gridWidth, F, clock and SRAM
-    /// from it) with the mesh parameters given explicitly.
-    public init(wafer: WaferSpec = WaferSpec(), hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
-                kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
-                tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling, defects: DefectMap? = nil) {
-        self.init(rows: wafer.gridHeight, columns: wafer.gridWidth, hopLatencyCycles: hopLatencyCycles,
-                  detourLatencyCycles: detourLatencyCycles, fmacsPerCycle: Double(wafer.fmacsPerCorePerCycle),
-                  kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
-                  clockHz: wafer.clockHz, sramBytesPerCore: wafer.sramBytesPerCore,
-                  tokens: tokens, dIn: dIn, dOut: dOut, tiling: tiling, defects: defects)
-    }
-
     /// A problem on `mesh` (its grid, latencies, FMAC rate, clock, SRAM and reserved bytes), the
     /// activations' bytes per core and the GEMM given.
     public init(mesh: MeshParameters, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
@@ -66,10 +54,12 @@ public struct GemmProblem: Sendable, Equatable {
                   reservedBytesPerCore: mesh.reservedSRAMBytesPerCore, tokens: tokens, dIn: dIn, dOut: dOut, tiling: tiling, defects: defects)
     }
 
-    /// A problem from every field.
+    /// A problem from every field; the FMAC rate, clock and SRAM left out are the WSE-2's
+    /// (`MeshParameters.wse2`).
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, detourLatencyCycles: Double = 0,
-                fmacsPerCycle: Double = 4, kernelEfficiency: Double = 1, ingressWordsPerCycle: Double = .infinity,
-                clockHz: Double = 1.1e9, sramBytesPerCore: Int = 48 * 1024, storedBytesPerCore: Int = 0,
+                fmacsPerCycle: Double = Double(MeshParameters.wse2.fmacsPerCorePerCycle), kernelEfficiency: Double = 1,
+                ingressWordsPerCycle: Double = .infinity, clockHz: Double = MeshParameters.wse2.clockHz,
+                sramBytesPerCore: Int = MeshParameters.wse2.sramBytesPerCore, storedBytesPerCore: Int = 0,
                 workingBytesPerCore: Int = 0, reservedBytesPerCore: Int = 0, tokens: Int, dIn: Int, dOut: Int, tiling: GemmTiling,
                 defects: DefectMap? = nil) {
         self.rows = rows
