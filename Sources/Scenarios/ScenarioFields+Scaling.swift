@@ -6,12 +6,12 @@ import Training
 /// `fixed_costs`, declared once: the decoder reads them, summary.json echoes the bound ones and
 /// docs/scenario.schema.json is generated from them.
 extension ScenarioFields {
-    /// Samples per system per step, wherever a batch is given (the `per_system_batch` sweep too).
-    public static let perSystemBatchRange = 1...1_000_000
+    /// Samples per system per step, wherever a batch is given.
+    public static let perSystemBatchRange = TrainingSpec.perSystemBatchRange
     /// A periodic checkpoint interval, steps.
-    public static let checkpointStepsRange = 0...1_000_000_000_000
+    public static let checkpointStepsRange = Int(TrainingSpec.checkpointEveryStepsRange.lowerBound)...Int(TrainingSpec.checkpointEveryStepsRange.upperBound)
     /// A sequence length, tokens.
-    static let seqLenRange = 1...1_048_576
+    static let seqLenRange = ModelSpec.seqLenRange
 
     /// `model` of a scaling experiment, a listed job or a job class.
     public static let modelName = FieldSpec.text("model", nonEmpty: true, required: true,

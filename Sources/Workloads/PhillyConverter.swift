@@ -133,8 +133,8 @@ public enum PhillyConverter {
         guard ClusterSpec.systemsRange.contains(o.maxSystems) else {
             throw WorkloadError("Philly options: maxSystems \(o.maxSystems) is out of range; allowed range: \(ClusterSpec.systemsRange)")
         }
-        guard (1...1_000_000).contains(o.perSystemBatch) else {
-            throw WorkloadError("Philly options: perSystemBatch \(o.perSystemBatch) is out of range; allowed range: 1...1000000")
+        guard TrainingSpec.perSystemBatchRange.contains(o.perSystemBatch) else {
+            throw WorkloadError("Philly options: perSystemBatch \(o.perSystemBatch) is out of range; allowed range: \(TrainingSpec.perSystemBatchRange)")
         }
         guard o.flopsPerGPUSecond.isFinite, (1e9...1e16).contains(o.flopsPerGPUSecond) else {
             throw WorkloadError("Philly options: flopsPerGPUSecond \(o.flopsPerGPUSecond) is out of range; allowed range: 1e9...1e16")

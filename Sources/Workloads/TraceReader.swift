@@ -116,14 +116,14 @@ public enum TraceReader {
             let user = try row.text("user")
             let submitS = try row.number("submit_s", range: 0...1e9, unit: "s") ?? 0
             let name = try row.text("model").trimmingCharacters(in: .whitespaces)
-            let seqLen = try row.integer("seq_len", range: 1...1_048_576, required: false).map { Int($0) }
+            let seqLen = try row.integer("seq_len", range: ModelSpec.seqLenRange.int64, required: false).map { Int($0) }
             let model: ModelSpec
             switch ModelCatalog.resolve(name, seqLen: seqLen, custom: models) {
             case .success(let m): model = m
             case .failure(let e): throw row.error("model", e.message)
             }
             let systems = Int(try row.integer("systems", range: 1...Int64(ClusterSpec.maxSystems)) ?? 1)
-            let batch = Int(try row.integer("per_system_batch", range: 1...1_000_000) ?? 1)
+            let batch = Int(try row.integer("per_system_batch", range: TrainingSpec.perSystemBatchRange.int64) ?? 1)
             let samples = try row.integer("samples", range: 1...1_000_000_000_000_000) ?? 1
             let priority = Int(try row.integer("priority", range: -1_000_000...1_000_000, required: false) ?? 0)
             let deadlineS = try row.number("deadline_s", range: submitS...1e9, unit: "s", required: false)
@@ -315,4 +315,9 @@ struct TraceCSV {
         if !field.isEmpty || !fields.isEmpty || recordQuoted { try endRecord() }
         return out
     }
+}
+
+extension ClosedRange<Int> {
+    /// The same bounds as `Int64`, as a trace column's reader takes them.
+    fileprivate var int64: ClosedRange<Int64> { Int64(lowerBound)...Int64(upperBound) }
 }

@@ -93,15 +93,15 @@ public struct WorkloadGenerator: Sendable, Equatable {
             for n in c.systemsChoices where !ClusterSpec.systemsRange.contains(n) {
                 throw WorkloadError("\(at): systems \(n) is out of range; allowed range: \(ClusterSpec.systemsRange)")
             }
-            guard (1...1_000_000).contains(c.perSystemBatch) else {
-                throw WorkloadError("\(at): perSystemBatch \(c.perSystemBatch) is out of range; allowed range: 1...1000000")
+            guard TrainingSpec.perSystemBatchRange.contains(c.perSystemBatch) else {
+                throw WorkloadError("\(at): perSystemBatch \(c.perSystemBatch) is out of range; allowed range: \(TrainingSpec.perSystemBatchRange)")
             }
             let lo = c.samplesRange.lowerBound, hi = c.samplesRange.upperBound
             guard lo >= 1, hi <= 1e15, lo.rounded(.up) <= hi.rounded(.down) else {
                 throw WorkloadError("\(at): samplesRange \(lo)...\(hi) must lie within 1...1e15 and contain an integer")
             }
-            guard (0...1_000_000_000_000).contains(c.checkpointEverySteps) else {
-                throw WorkloadError("\(at): checkpointEverySteps \(c.checkpointEverySteps) is out of range; allowed range: 0...1000000000000")
+            guard TrainingSpec.checkpointEveryStepsRange.contains(c.checkpointEverySteps) else {
+                throw WorkloadError("\(at): checkpointEverySteps \(c.checkpointEverySteps) is out of range; allowed range: \(TrainingSpec.checkpointEveryStepsRange)")
             }
         }
         try Self.checkTotal(mix.map(\.weight), "mix")

@@ -19,7 +19,7 @@ struct PlanMinSystemsCommand: ParsableCommand {
         guard ModelCatalog.model(named: model) != nil else {
             throw ValidationError("unknown model \(model); known: \(ModelCatalog.all.map(\.name).joined(separator: ", "))")
         }
-        guard QuestionLimits.planBatch.contains(batch) else { throw ValidationError("--batch must be 1 to 1000000") }
+        guard QuestionLimits.planBatch.contains(batch) else { throw ValidationError("--batch must be \(QuestionLimits.planBatch.lowerBound) to \(QuestionLimits.planBatch.upperBound)") }
         guard samples.isFinite, QuestionLimits.samples.contains(samples), samples == samples.rounded() else {
             throw ValidationError("--samples must be a whole number from 1 to 1e15")
         }

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
         guard QuestionLimits.trainSystems.contains(systems) else { throw ValidationError("--systems must be 1 to 16") }
         guard QuestionLimits.trainBatch.contains(batch) else { throw ValidationError("--batch must be 1 to 100000") }
         guard QuestionLimits.steps.contains(steps) else { throw ValidationError("--steps must be 1 to 10^9") }
-        if let s = seqLen, !QuestionLimits.seqLen.contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        if let s = seqLen, !QuestionLimits.seqLen.contains(s) { throw ValidationError("--seq-len must be \(QuestionLimits.seqLen.lowerBound) to \(QuestionLimits.seqLen.upperBound)") }
         if let m = microBatch, !(1...batch).contains(m) { throw ValidationError("--micro-batch must be 1 to --batch (\(batch))") }
         guard ClusterSpec.preset(named: system) != nil else { throw ValidationError("--system must be cs-2 or cs-3") }
     }

@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Training
 
 /// `andromeda-sim wafer`: one layer's weight-streamed GEMMs simulated by the core-level referee,
 /// beside the mapping model's prediction.
@@ -77,7 +78,9 @@ struct WaferCommand: ParsableCommand {
             throw ValidationError("--layer must be 1 to \(m.layers + 1) for \(model) (layer 0, the embedding, has no GEMM)")
         }
         guard (1...65_536).contains(microBatch) else { throw ValidationError("--micro-batch must be 1 to 65536") }
-        if let s = seqLen, !(1...1_048_576).contains(s) { throw ValidationError("--seq-len must be 1 to 1048576") }
+        if let s = seqLen, !ModelSpec.seqLenRange.contains(s) {
+            throw ValidationError("--seq-len must be \(ModelSpec.seqLenRange.lowerBound) to \(ModelSpec.seqLenRange.upperBound)")
+        }
         guard let g = parsedGrid, g.0 * g.1 <= WaferLayerStudy.maxGridCores else {
             throw ValidationError("--grid must be ROWSxCOLUMNS, each 1 to 16384, at most \(WaferLayerStudy.maxGridCores) cores")
         }

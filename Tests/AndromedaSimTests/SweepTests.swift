@@ -56,4 +56,29 @@ final class SweepTests: XCTestCase {
         XCTAssertThrowsError(try Sweep(scenario: try Andromeda.load("genslm"), parameters: [try SweepParameter(parsing: "policy=fifo")]),
                              "a policy sweep needs a multitenant section")
     }
+
+    /// `sweep --help` states each parameter's range as the one it checks (its "(lo-hi)" is written
+    /// from that range): both ends are accepted, the values just outside refused.
+    func testEachParameterHelpStatesTheRangeItChecks() throws {
+        var checked = 0
+        for line in SweepParameter.help.split(separator: "\n") {
+            guard let open = line.lastIndex(of: "("), line.hasSuffix(")") else { continue }
+            let name = String(line[..<line.firstIndex(of: ":")!])
+            let ends = line[line.index(after: open)..<line.index(before: line.endIndex)]
+            // The dash after a digit ("1e-6-1e9": not the exponent's).
+            let dash = try XCTUnwrap(ends.indices.dropFirst().first { ends[$0] == "-" && ends[ends.index(before: $0)].isNumber }, "\(line)")
+            let lowText = String(ends[..<dash]), highText = String(ends[ends.index(after: dash)...])
+            let low = try XCTUnwrap(Double(lowText), "\(line)"), high = try XCTUnwrap(Double(highText), "\(line)")
+            func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
+            let whole = low == low.rounded() && high == high.rounded()
+            XCTAssertNoThrow(try SweepParameter(parsing: "\(name)=\(high < 1e15 ? text(high) : highText)"), "\(line): the high end")
+            XCTAssertNoThrow(try SweepParameter(parsing: "\(name)=\(text(low))"), "\(line): the low end")
+            XCTAssertThrowsError(try SweepParameter(parsing: "\(name)=\(text(whole ? low - 1 : low == 0 ? -1e-6 : low * (1 - 1e-6)))"), "\(line): below")
+            if high < 1e15 {
+                XCTAssertThrowsError(try SweepParameter(parsing: "\(name)=\(text(whole ? high + 1 : high * (1 + 1e-6)))"), "\(line): above")
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 12, "every numeric parameter's help states its range")
+    }
 }

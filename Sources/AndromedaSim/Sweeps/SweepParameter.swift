@@ -15,12 +15,44 @@ public struct SweepParameter: Sendable, Equatable {
 
     /// What a parameter changes, its range, and how it is applied.
     struct Definition: Sendable {
-        let help: String
+        /// What it changes.
+        let what: String
         let range: ClosedRange<Double>
         let integer: Bool
         /// The exact range of an integer parameter (`range` rounded to Doubles is only for help).
         var intRange: ClosedRange<Int> { Int(range.lowerBound)...(range.upperBound >= 9.2e18 ? Int.max : Int(range.upperBound)) }
         let apply: @Sendable (inout Scenario, Number) throws(SweepError) -> Void
+
+        init(help what: String, range: ClosedRange<Double>, integer: Bool,
+             apply: @escaping @Sendable (inout Scenario, Number) throws(SweepError) -> Void) {
+            self.what = what
+            self.range = range
+            self.integer = integer
+            self.apply = apply
+        }
+
+        /// What it changes and its range, "(lo-hi)", written from `range` so the two cannot differ.
+        var help: String {
+            integer ? "\(what) (\(Self.text(intRange.lowerBound))-\(Self.text(intRange.upperBound)))"
+                : "\(what) (\(Self.text(range.lowerBound))-\(Self.text(range.upperBound)))"
+        }
+
+        /// A bound as the help writes it: a power of ten from 1e6 up, or below 0.001, as `1eN`;
+        /// otherwise the shortest decimal (whole numbers without ".0").
+        static func text(_ x: Double) -> String {
+            if x > 0, x >= 1e6 || x < 1e-3 {
+                let k = Int(log10(x).rounded())
+                if Double("1e\(k)") == x { return "1e\(k)" }
+            }
+            if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+            return "\(x)"
+        }
+
+        static func text(_ n: Int) -> String {
+            var m = n, k = 0
+            while m >= 10, m % 10 == 0 { m /= 10; k += 1 }
+            return m == 1 && k >= 6 ? "1e\(k)" : String(n)
+        }
     }
 
     /// A parsed value: integer parameters keep their exact integer (a seed past 2^53 is not
@@ -36,48 +68,48 @@ public struct SweepParameter: Sendable, Equatable {
     }
 
     static let definitions: [String: Definition] = [
-        "systems": Definition(help: "system count of every scaling experiment (1-\(ClusterSpec.maxSystems))", field: ScenarioFields.Scaling.systems) { s, v throws(SweepError) in
+        "systems": Definition(help: "system count of every scaling experiment", field: ScenarioFields.Scaling.systems) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("systems: the scenario has no scaling experiments (use cluster_systems)") }
             for k in s.scaling.indices { s.scaling[k].systems = [v.int] }
             if v.int > s.cluster.systems { s.cluster.systems = v.int }
         },
-        "cluster_systems": Definition(help: "systems in the cluster (1-\(ClusterSpec.maxSystems))", field: ScenarioFields.Cluster.systems) { s, v throws(SweepError) in
+        "cluster_systems": Definition(help: "systems in the cluster", field: ScenarioFields.Cluster.systems) { s, v throws(SweepError) in
             s.cluster.systems = v.int
             s.multitenant?.config.keepNodeGroups(atLeast: v.int)
         },
-        "seed": Definition(help: "random seed (0-9223372036854775807)", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
+        "seed": Definition(help: "random seed", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)
         },
-        "arrival_rate_per_h": Definition(help: "generated jobs per hour (1e-6-1e9)", field: ScenarioFields.Generate.arrivalRate) { s, v throws(SweepError) in
+        "arrival_rate_per_h": Definition(help: "generated jobs per hour", field: ScenarioFields.Generate.arrivalRate) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
             s.multitenant?.generator?.arrivalRatePerHour = v.real
         },
-        "jobs": Definition(help: "generated job count (1-1,000,000)", field: ScenarioFields.Generate.jobs) { s, v throws(SweepError) in
+        "jobs": Definition(help: "generated job count", field: ScenarioFields.Generate.jobs) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("jobs: the scenario generates no jobs") }
             s.multitenant?.generator?.jobs = v.int
         },
-        "memoryx_capacity_tb": Definition(help: "MemoryX capacity, TB (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
+        "memoryx_capacity_tb": Definition(help: "MemoryX capacity, TB", scaled: ScenarioFields.range(of: "capacity_bytes", in: ScenarioFields.memoryX), by: 1e12) { s, v throws(SweepError) in
             s.cluster.memoryX.capacityBytes = v.real * 1e12
         },
-        "memoryx_gbps": Definition(help: "MemoryX stream bandwidth, GB/s (0.001-1e6)", range: 0.001...1e6, integer: false) { s, v throws(SweepError) in
+        "memoryx_gbps": Definition(help: "MemoryX stream bandwidth, GB/s", scaled: ScenarioFields.range(of: "stream_bytes_per_s", in: ScenarioFields.memoryX), by: 1e9) { s, v throws(SweepError) in
             s.cluster.memoryX.streamBytesPerSecond = v.real * 1e9
         },
-        "memoryx_node_groups": Definition(help: "MemoryX node groups (1-1024)", field: ScenarioFields.Multitenant.nodeGroups) { s, v throws(SweepError) in
+        "memoryx_node_groups": Definition(help: "MemoryX node groups", field: ScenarioFields.Multitenant.nodeGroups) { s, v throws(SweepError) in
             guard s.multitenant != nil else { throw SweepError("memoryx_node_groups: the scenario has no multitenant section") }
             s.multitenant?.config.memoryXNodeGroups = v.int
         },
-        "defect_rate": Definition(help: "wafer defect rate (0-0.5)", range: ScenarioFields.range(of: "defect_rate", in: ScenarioFields.wafer),
+        "defect_rate": Definition(help: "wafer defect rate", range: ScenarioFields.range(of: "defect_rate", in: ScenarioFields.wafer),
                                   integer: false) { s, v throws(SweepError) in
             s.cluster.cs2.wafer.defectRate = v.real
         },
-        "kernel_efficiency": Definition(help: "fitted kernel efficiency (0.001-1)", range: EfficiencyModel.kernelEfficiencyRange, integer: false) { s, v throws(SweepError) in
+        "kernel_efficiency": Definition(help: "fitted kernel efficiency", range: EfficiencyModel.kernelEfficiencyRange, integer: false) { s, v throws(SweepError) in
             s.efficiency.kernelEfficiency = v.real
         },
-        "pass_overhead_s": Definition(help: "fitted fixed cost of every layer pass, seconds (0-10)", range: EfficiencyModel.passOverheadRange,
+        "pass_overhead_s": Definition(help: "fitted fixed cost of every layer pass, seconds", range: EfficiencyModel.passOverheadRange,
                                       integer: false) { s, v throws(SweepError) in
             s.efficiency.passOverheadSeconds = v.real
         },
-        "per_system_batch": Definition(help: "per-system batch of every scaling experiment (1-1e6)", field: ScenarioFields.Scaling.perSystemBatch) { s, v throws(SweepError) in
+        "per_system_batch": Definition(help: "per-system batch of every scaling experiment", field: ScenarioFields.Scaling.perSystemBatch) { s, v throws(SweepError) in
             guard !s.scaling.isEmpty else { throw SweepError("per_system_batch: the scenario has no scaling experiments") }
             for k in s.scaling.indices { s.scaling[k].perSystemBatch = v.int; s.scaling[k].globalBatch = nil }
         },
@@ -186,5 +218,11 @@ extension SweepParameter.Definition {
     /// A parameter that sets a scenario field of the same name: the field's range and kind.
     init(help: String, field: FieldSpec, apply: @escaping @Sendable (inout Scenario, SweepParameter.Number) throws(SweepError) -> Void) {
         self.init(help: help, range: field.bounds, integer: field.isInteger, apply: apply)
+    }
+
+    /// A parameter in a larger unit than its field's (TB for bytes): the field's range divided by `scale`.
+    init(help: String, scaled range: ClosedRange<Double>, by scale: Double,
+         apply: @escaping @Sendable (inout Scenario, SweepParameter.Number) throws(SweepError) -> Void) {
+        self.init(help: help, range: range.lowerBound / scale...range.upperBound / scale, integer: false, apply: apply)
     }
 }

@@ -5,6 +5,9 @@
 /// pass costs 2 x (weight matrix elements) for the dense layers plus 4 x seq_len x d_model for
 /// attention scores and the weighted sum; backward costs twice the forward.
 public struct ModelSpec: Sendable, Hashable {
+    /// The allowed sequence lengths, tokens (a scenario's model or override, a trace row, `train`
+    /// and `wafer --seq-len`).
+    public static let seqLenRange = 1...1_048_576
     /// Model name, as scenarios and the catalog use it.
     public var name: String
     /// Transformer blocks.

@@ -12,6 +12,11 @@ public struct TrainingSpec: Sendable, Equatable {
     public var globalBatch: Int?
     /// How much training: samples, steps or convergence.
     public var stopping: StoppingRule
+    /// Samples per system per step, wherever a batch is given (a scenario, a trace row, a
+    /// generated job class, the Philly converter, the `per_system_batch` sweep).
+    public static let perSystemBatchRange = 1...1_000_000
+    /// A periodic checkpoint interval, steps (0: only at the end).
+    public static let checkpointEveryStepsRange: ClosedRange<Int64> = 0...1_000_000_000_000
     /// The default checkpoint interval, in steps (`checkpoint_every_steps`): the one place it is stated.
     public static let defaultCheckpointEverySteps: Int64 = 5000
     /// A checkpoint every this many steps (0: only at the end).
