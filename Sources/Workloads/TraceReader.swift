@@ -17,7 +17,7 @@ import Training
 /// `job_id`, `user`, `submit_s` (0...1e9 s), `model` (a built-in or given model), `systems`
 /// (1...`ClusterSpec.maxSystems`), `per_system_batch` (1...1,000,000), `samples` (1...1e15) are required;
 /// `priority` (-1,000,000...1,000,000, default 0), `deadline_s` (absolute, submit_s...1e9 s, default
-/// none) and `seq_len` (1...1,048,576 tokens, default the model's) are optional and may be empty.
+/// none) and `seq_len` (`ModelSpec.seqLenRange` tokens, default the model's) are optional and may be empty.
 /// Integer columns accept integral numbers written any way (`16`, `16.0`, `1e3`). See
 /// docs/workloads.md.
 ///

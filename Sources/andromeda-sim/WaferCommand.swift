@@ -23,7 +23,7 @@ struct WaferCommand: ParsableCommand {
     @Option(help: "Layer index (1 to layers + 1; default 1, the first block).") var layer: Int = 1
     @Option(help: "One GEMM of the layer (default: all of them).") var op: String?
     @Option(help: "Samples per micro-batch (1 to 65536).") var microBatch: Int = 1
-    @Option(help: "Sequence length (default: the model's; 1 to 1048576).") var seqLen: Int?
+    @Option(help: "Sequence length (default: the model's; \(ModelSpec.seqLenRange.lowerBound) to \(ModelSpec.seqLenRange.upperBound)).") var seqLen: Int?
     @Option(help: "Grid as ROWSxCOLUMNS (default 994x750, a WSE-2), each 1 to 16384, at most 4194304 cores in all.") var grid: String = "994x750"
     @Option(help: "Per-hop latency, cycles (0 to 1e6; default: the WSE-2's).") var hopLatency: Double?
     @Option(help: "Detour latency into a defective position, cycles (0 to 1e9; default: the WSE-2's).") var detourLatency: Double?
