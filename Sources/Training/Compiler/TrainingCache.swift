@@ -124,14 +124,21 @@ public final class TrainingCache: @unchecked Sendable {
         return v
     }
 
+    /// `table[key] = value` under the lock, the table emptied first when it holds `limit`
+    /// entries (the bound that keeps the cache's memory fixed).
+    @inline(__always) private func store<K: Hashable, V>(_ table: ReferenceWritableKeyPath<TrainingCache, [K: V]>, _ key: K, _ value: V,
+                                                         limit: Int) {
+        lock.lock(); defer { lock.unlock() }
+        if self[keyPath: table].count >= limit { self[keyPath: table].removeAll(keepingCapacity: true) }
+        self[keyPath: table][key] = value
+    }
+
     /// Wafer `index` of `spec` with defects from `seed` (``TrainingTestbed/wafers(_:cluster:seed:)``).
     func wafer(spec: WaferSpec, seed: UInt64, index: Int, root: Xoshiro256) -> Wafer {
         let key = WaferKey(spec: spec, seed: seed, index: index)
         if let w = find(\.wafers, key) { return w }
         let w = Wafer(spec: spec, index: index, rng: root)
-        lock.lock(); defer { lock.unlock() }
-        if wafers.count >= min(capacity, 1024) { wafers.removeAll(keepingCapacity: true) }
-        wafers[key] = w
+        store(\.wafers, key, w, limit: min(capacity, 1024))
         return w
     }
 
@@ -140,9 +147,7 @@ public final class TrainingCache: @unchecked Sendable {
         let key = GemmKey(shape: shape, free: free, mesh: MeshKey(mapper))
         if let e = find(\.gemms, key) { return e }
         let e = mapper.bestTiling(shape, freeBytesPerCore: free)
-        lock.lock(); defer { lock.unlock() }
-        if gemms.count >= capacity { gemms.removeAll(keepingCapacity: true) }
-        gemms[key] = e
+        store(\.gemms, key, e, limit: capacity)
         return e
     }
 
@@ -152,27 +157,17 @@ public final class TrainingCache: @unchecked Sendable {
         let key = AttentionKey(shape: shape, free: free, costs: c, hop: mapper.hop, rows: mapper.rows, columns: mapper.columns)
         if let e = find(\.attentions, key) { return e }
         let e = mapper.bestAttention(shape, freeBytesPerCore: free)
-        lock.lock(); defer { lock.unlock() }
-        if attentions.count >= capacity { attentions.removeAll(keepingCapacity: true) }
-        attentions[key] = e
+        store(\.attentions, key, e, limit: capacity)
         return e
     }
 
     func searched(_ key: SearchKey) -> Searched? { find(\.searches, key) }
 
-    func storeSearched(_ key: SearchKey, _ value: Searched) {
-        lock.lock(); defer { lock.unlock() }
-        if searches.count >= capacity { searches.removeAll(keepingCapacity: true) }
-        searches[key] = value
-    }
+    func storeSearched(_ key: SearchKey, _ value: Searched) { store(\.searches, key, value, limit: capacity) }
 
     func forward(_ key: ForwardKey) -> Int64? { find(\.forwards, key) }
 
-    func storeForward(_ key: ForwardKey, _ value: Int64) {
-        lock.lock(); defer { lock.unlock() }
-        if forwards.count >= capacity { forwards.removeAll(keepingCapacity: true) }
-        forwards[key] = value
-    }
+    func storeForward(_ key: ForwardKey, _ value: Int64) { store(\.forwards, key, value, limit: capacity) }
 
     /// The cached jitter factors of the stream that starts at `rng` with spread `sigma` (nil: none).
     func jitterPrefix(_ rng: Xoshiro256, sigma: Double) -> JitterPrefix? {
