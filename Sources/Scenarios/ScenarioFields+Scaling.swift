@@ -27,7 +27,7 @@ extension ScenarioFields {
     public static let model: [ScenarioField<ModelSpec>] = [
         .integer("layers", \.layers, 1...1000, unit: "blocks", "Transformer blocks.", required: true),
         .integer("d_model", \.dModel, 1...65_536, unit: "elements", "Hidden size.", required: true),
-        .integer("heads", \.heads, 1...1024, unit: "heads", "Attention heads (no cost depends on it).", required: true),
+        .integer("heads", \.heads, 1...1024, unit: "heads", "Attention heads: the head width d_model / heads sets how attention maps on the mesh (its squares of cores and dot-product length).", required: true),
         .integer("d_ffn", \.dFFN, 1...262_144, unit: "elements", "Feed-forward inner size.", required: true),
         .integer("vocabulary", \.vocabulary, 1...10_000_000, unit: "tokens", "Vocabulary size.", required: true),
         .integer("seq_len", \.seqLen, seqLenRange, unit: "tokens", "Sequence length.", required: true),

@@ -14,7 +14,7 @@ public struct ModelSpec: Sendable, Hashable {
     public var layers: Int
     /// Hidden size, elements.
     public var dModel: Int
-    /// Attention heads (recorded; no cost depends on it).
+    /// Attention heads: the head width `dModel / heads` sets how attention maps on the mesh.
     public var heads: Int
     /// Feed-forward inner size, elements.
     public var dFFN: Int
