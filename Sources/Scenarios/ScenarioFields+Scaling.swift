@@ -15,7 +15,7 @@ extension ScenarioFields {
 
     /// `model` of a scaling experiment, a listed job or a job class.
     public static let modelName = FieldSpec.text("model", nonEmpty: true, required: true,
-        "A model of $.models or of the built-in catalog (genslm-123m, genslm-1.3b, llama-7b, cerebras-gpt-111m, -256m, -590m, -1.3b, -2.7b, -6.7b, -13b).")
+        "A model of $.models or of the built-in catalog (" + ModelCatalog.all.map(\.name).joined(separator: ", ") + ").")
     /// `seq_len` beside a `model`.
     public static let seqLenOverride = FieldSpec.integer("seq_len", seqLenRange, unit: "tokens", "Overrides the model's sequence length.")
 
@@ -34,6 +34,11 @@ extension ScenarioFields {
         .boolean("gated_ffn", \.gatedFFN, "SwiGLU feed-forward (three matrices)."),
         .boolean("learned_positions", \.learnedPositions, "Learned position embeddings (false: rotary)."),
         .boolean("tied_embeddings", \.tiedEmbeddings, "The output head shares the token embedding."),
+        .boolean("causal", \.causal, "Causal (decoder) attention; false: an encoder attending both ways (BERT, ESM-2, DiT), whose score and weighted-sum products do twice the work."),
+        .number("head_token_fraction", \.headTokenFraction, 1e-6...1, unit: "",
+                "Share of tokens the output head projects onto the vocabulary (a masked-LM head on 20 of 128 positions: 0.15625)."),
+        .integer("per_sample_block_parameters", \.perSampleBlockParameters, 0...100_000_000_000, unit: "parameters",
+                 "Parameters per block applied once per sample rather than per token (DiT's adaLN modulation, 6 d^2 + 6 d): streamed with the block, nearly free to compute."),
     ]
 
     /// A custom model's fields as the format states them (its defaults those of a model built in code).
