@@ -28,6 +28,13 @@ extension ScenarioFields {
         .integer("layers", \.layers, 1...1000, unit: "blocks", "Transformer blocks.", required: true),
         .integer("d_model", \.dModel, 1...65_536, unit: "elements", "Hidden size.", required: true),
         .integer("heads", \.heads, 1...1024, unit: "heads", "Attention heads: the head width d_model / heads sets how attention maps on the mesh (its squares of cores and dot-product length).", required: true),
+        .integer(kvHeadsName, \.kvHeads, 1...1024, unit: "heads",
+                 "Key-value heads (grouped-query attention, as in Llama-2-70B or Llama 3): the query heads of a group share one key and one value head, so the QKV projection is d_model + 2 x d_model x kv_heads / heads wide. Default: heads; at most heads, and a divisor of it.",
+                 statesDefault: false, upperBound: { Double($0.heads) }, check: { m, r throws(ScenarioError) in
+                     guard m.heads % m.kvHeads == 0 else {
+                         throw r.error(kvHeadsName, "kv_heads (\(m.kvHeads)) must divide heads (\(m.heads)): every key-value head serves the same number of query heads")
+                     }
+                 }),
         .integer("d_ffn", \.dFFN, 1...262_144, unit: "elements", "Feed-forward inner size.", required: true),
         .integer("vocabulary", \.vocabulary, 1...10_000_000, unit: "tokens", "Vocabulary size.", required: true),
         .integer("seq_len", \.seqLen, seqLenRange, unit: "tokens", "Sequence length.", required: true),
@@ -40,6 +47,9 @@ extension ScenarioFields {
         .integer("per_sample_block_parameters", \.perSampleBlockParameters, 0...100_000_000_000, unit: "parameters",
                  "Parameters per block applied once per sample rather than per token (DiT's adaLN modulation, 6 d^2 + 6 d): streamed with the block, nearly free to compute."),
     ]
+
+    /// `kv_heads`, whose default is another field's value (`heads`).
+    static let kvHeadsName = "kv_heads"
 
     /// A custom model's fields as the format states them (its defaults those of a model built in code).
     public static var modelSection: SectionSpec {

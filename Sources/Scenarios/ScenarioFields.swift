@@ -34,6 +34,9 @@ public struct ScenarioField<Root>: @unchecked Sendable {
     let set: @Sendable (inout Root, Double) -> Void
     let setDuration: (@Sendable (inout Root, SimDuration) -> Void)?
     let getDuration: (@Sendable (Root) -> SimDuration)?
+    /// Whether the format states a default (false: the default is another field's value, as
+    /// `kv_heads` reads `heads`).
+    public internal(set) var statesDefault = true
     /// An upper bound set by fields read before it (reserved SRAM below the SRAM).
     let upperBound: (@Sendable (Root) -> Double)?
     /// A check once the field is read (the grid within the physical cores).
@@ -45,7 +48,7 @@ public struct ScenarioField<Root>: @unchecked Sendable {
     /// The field as the format states it, its default taken from `defaults` (nil: no default).
     public func spec(_ defaults: Root?) -> FieldSpec {
         // A duration's default is whole nanoseconds, written as such (240, not 240.00000000000003).
-        let d = defaults.map { kind == .seconds ? Double(getDuration?($0).nanoseconds ?? 0) / 1e9 : value($0) }
+        let d = (statesDefault ? defaults : nil).map { kind == .seconds ? Double(getDuration?($0).nanoseconds ?? 0) / 1e9 : value($0) }
         switch kind {
         case .integer:
             return .integer(name, Int(range.lowerBound)...Int(range.upperBound), unit: unit, default: d.map { Int($0) },
@@ -59,12 +62,14 @@ public struct ScenarioField<Root>: @unchecked Sendable {
 
     /// An integer field.
     static func integer(_ name: String, _ path: WritableKeyPath<Root, Int> & Sendable, _ range: ClosedRange<Int>, unit: String, _ doc: String,
-                        required: Bool = false, upperBound: (@Sendable (Root) -> Double)? = nil,
+                        required: Bool = false, statesDefault: Bool = true, upperBound: (@Sendable (Root) -> Double)? = nil,
                         check: (@Sendable (Root, ObjectReader) throws(ScenarioError) -> Void)? = nil) -> Self {
-        Self(name: name, kind: .integer, range: Double(range.lowerBound)...Double(range.upperBound), unit: unit, doc: doc, required: required,
-             messageUnit: "",
-             get: { Double($0[keyPath: path]) }, set: { $0[keyPath: path] = Int($1) }, setDuration: nil, getDuration: nil,
-             upperBound: upperBound, check: check)
+        var f = Self(name: name, kind: .integer, range: Double(range.lowerBound)...Double(range.upperBound), unit: unit, doc: doc, required: required,
+                     messageUnit: "",
+                     get: { Double($0[keyPath: path]) }, set: { $0[keyPath: path] = Int($1) }, setDuration: nil, getDuration: nil,
+                     upperBound: upperBound, check: check)
+        f.statesDefault = statesDefault
+        return f
     }
 
     /// A number field; `messageUnit` is the unit the decoder's messages print.

@@ -81,3 +81,52 @@ final class CustomModelShapeTests: XCTestCase {
         }
     }
 }
+
+/// Grouped-query attention (`kv_heads`): fewer key-value heads narrow the QKV projection and the
+/// parameters, and the default is the multi-head model unchanged.
+final class GroupedQueryAttentionTests: XCTestCase {
+    static func llama2_70b(kvHeads: Int?) -> ModelSpec {
+        var m = ModelSpec(name: "llama2-70b", layers: 80, dModel: 8192, heads: 64, dFFN: 28672, vocabulary: 32000, seqLen: 4096,
+                          gatedFFN: true, learnedPositions: false, tiedEmbeddings: false)
+        if let kvHeads { m.kvHeads = kvHeads }
+        return m
+    }
+
+    func testLlama2_70BCountsItsPublishedParametersWithEightKVHeads() {
+        // Meta's count is 68,976,648,192; the simulator adds QKV and projection biases and a
+        // LayerNorm's shift per norm (2.8 M, 0.004 %).
+        let m = Self.llama2_70b(kvHeads: 8)
+        XCTAssertEqual(Double(m.parameters), 68_976_648_192, accuracy: 68_976_648_192 * 1e-4)
+        XCTAssertGreaterThan(Self.llama2_70b(kvHeads: nil).parameters - m.parameters, 9_000_000_000)
+        XCTAssertEqual(m.kvWidth, 1024)
+    }
+
+    func testKVHeadsEqualToHeadsIsTheMultiHeadModel() {
+        XCTAssertEqual(Self.llama2_70b(kvHeads: 64), Self.llama2_70b(kvHeads: nil))
+        let gpt = ModelCatalog.model(named: "cerebras-gpt-1.3b")!
+        XCTAssertEqual(gpt.kvHeads, gpt.heads)
+        XCTAssertEqual(gpt.blockParameters, 12 * 2048 * 2048 + 13 * 2048)
+    }
+
+    func testFewerKVHeadsNarrowTheQKVProjectionAndTheWorkingSet() {
+        let gqa = Self.llama2_70b(kvHeads: 8), mha = Self.llama2_70b(kvHeads: nil)
+        func qkvWidth(_ m: ModelSpec) -> Int? {
+            for op in LayerOps.forward(m, kind: .block, samples: 1) { if case .gemm("qkv", let shape) = op { return shape.dOut } }
+            return nil
+        }
+        XCTAssertEqual(qkvWidth(mha), 3 * 8192)
+        XCTAssertEqual(qkvWidth(gqa), 8192 + 2 * 1024)
+        XCTAssertLessThan(LayerOps.attentionWorkingBytesPerToken(gqa), LayerOps.attentionWorkingBytesPerToken(mha))
+        XCTAssertLessThan(gqa.trainingFLOPsPerToken, mha.trainingFLOPsPerToken)
+    }
+
+    func testAScenarioRefusesKVHeadsThatDoNotDivideHeads() {
+        for (value, message) in [("3", "must divide heads"), ("65", "1...64"), ("0", "1...64")] {
+            let json = #"{"version": 1, "name": "t", "models": [{"name": "m", "layers": 1, "d_model": 64, "heads": 64, "kv_heads": "#
+                + value + #", "d_ffn": 64, "vocabulary": 8, "seq_len": 8}], "scaling": [{"model": "m", "systems": [1], "per_system_batch": 1, "stopping": {"rule": "steps", "steps": 1}}]}"#
+            XCTAssertThrowsError(try ScenarioDecoder.decode(try JSONValue.parse(json, file: "t"), file: "t")) {
+                XCTAssertTrue("\($0)".contains("$.models[0].kv_heads") && "\($0)".contains(message), "\($0)")
+            }
+        }
+    }
+}

@@ -35,7 +35,7 @@ final class ScenarioFieldsTests: XCTestCase {
         for f in fields {
             let where_ = (path + [f.name]).joined(separator: ".")
             guard let p = props[f.name] as? [String: Any] else { XCTFail("\(where_): not in the schema", file: file, line: line); continue }
-            let value = f.required ? nil : defaults.map(f.value)
+            let value = f.required || !f.statesDefault ? nil : defaults.map(f.value)
             guard f.kind != .boolean else {
                 XCTAssertEqual(p["type"] as? String, "boolean", where_, file: file, line: line)
                 XCTAssertEqual(p["default"] as? Bool, value.map { $0 != 0 }, "\(where_).default", file: file, line: line)

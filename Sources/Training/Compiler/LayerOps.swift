@@ -47,7 +47,7 @@ public enum LayerOps {
         case .block:
             var ops: [WaferOp] = [
                 .elementwise(name: "norm1", elements: td * Double(d), opsPerElement: normOpsPerElement),
-                .gemm(name: "qkv", shape: GemmShape(tokens: t, dIn: d, dOut: 3 * d)),
+                .gemm(name: "qkv", shape: GemmShape(tokens: t, dIn: d, dOut: d + 2 * m.kvWidth)),
                 .attention(name: "attention", shape: AttentionShape(instances: samples * m.heads, sequence: m.seqLen,
                                                                     headWidth: max(1, d / max(1, m.heads)), causal: m.causal)),
                 .gemm(name: "proj", shape: GemmShape(tokens: t, dIn: d, dOut: d)),
@@ -94,18 +94,19 @@ public enum LayerOps {
     }
 
     /// Bytes per token live inside one block while it runs (16-bit): its input plus the widest
-    /// intermediate (Q, K, V and the attention output: 4 d; or the feed-forward's 2 f gated, f
-    /// otherwise).
+    /// intermediate (Q, K, V and the attention output: 4 d, or 2 d + 2 kv width with grouped
+    /// keys and values; or the feed-forward's 2 f gated, f otherwise).
     public static func workingBytesPerToken(_ m: ModelSpec) -> Double {
         let d = Double(m.dModel), f = Double(m.dFFN)
-        return 2 * (d + max(4 * d, (m.gatedFFN ? 2 : 1) * f))
+        return 2 * (d + max(2 * d + 2 * Double(m.kvWidth), (m.gatedFFN ? 2 : 1) * f))
     }
 
     /// Bytes per token live inside one block while its attention runs (16-bit): its input, Q, K,
-    /// V and the attention output (5 d). The feed-forward's intermediate is not live yet, so a
-    /// gated model's wider 2 f does not take SRAM from the attention.
+    /// V and the attention output (5 d; 3 d + 2 kv width with grouped keys and values). The
+    /// feed-forward's intermediate is not live yet, so a gated model's wider 2 f does not take
+    /// SRAM from the attention.
     public static func attentionWorkingBytesPerToken(_ m: ModelSpec) -> Double {
-        2 * 5 * Double(m.dModel)
+        2 * (3 * Double(m.dModel) + 2 * Double(m.kvWidth))
     }
 
     /// Bytes per core a micro-batch of `samples` holds before any GEMM tile: stored layer inputs

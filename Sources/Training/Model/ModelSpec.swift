@@ -16,6 +16,15 @@ public struct ModelSpec: Sendable, Hashable {
     public var dModel: Int
     /// Attention heads: the head width `dModel / heads` sets how attention maps on the mesh.
     public var heads: Int
+    /// Key-value heads (grouped-query attention: Llama-2-70B, Llama 3); the query heads of a
+    /// group share one key and one value head. Reads `heads` unless set to fewer.
+    public var kvHeads: Int {
+        get { groupedKVHeads ?? heads }
+        set { groupedKVHeads = newValue == heads ? nil : newValue }
+    }
+    private var groupedKVHeads: Int?
+    /// Width of the keys (and of the values) per token: `dModel` x `kvHeads` / `heads`.
+    public var kvWidth: Int { heads > 0 ? dModel * kvHeads / heads : dModel }
     /// Feed-forward inner size, elements.
     public var dFFN: Int
     /// Vocabulary size, tokens.
@@ -79,7 +88,8 @@ public struct ModelSpec: Sendable, Hashable {
     /// feed-forward matrices, and two layer norms.
     public var blockParameters: Int {
         let d = dModel, f = dFFN
-        let attention = 4 * d * d + 4 * d
+        let kv = kvWidth
+        let attention = 2 * d * d + 2 * d * kv + 2 * d + 2 * kv
         let ffn = gatedFFN ? 3 * d * f : 2 * d * f + f + d
         return attention + ffn + 4 * d + perSampleBlockParameters
     }
@@ -105,7 +115,7 @@ public struct ModelSpec: Sendable, Hashable {
         let d = Double(dModel), f = Double(dFFN), s = Double(seqLen), v = Double(vocabulary)
         var out: [LayerCost] = []
         out.append(LayerCost(kind: .embedding, index: 0, parameters: embeddingParameters, forwardFLOPsPerToken: 0))
-        let matrixElements = 4 * d * d + (gatedFFN ? 3 : 2) * d * f
+        let matrixElements = 2 * d * d + 2 * d * Double(kvWidth) + (gatedFFN ? 3 : 2) * d * f
         // Attention counted in full, as utilisation figures are quoted (the wafer skips the
         // masked half of a causal model's products: LayerOps).
         let attention = 4 * s * d
