@@ -5,22 +5,22 @@ import Foundation
 extension SweepCommand {
     /// `sweep ... --slurm N [--submit]`: writes the job arrays (chunks of the cluster's
     /// MaxArraySize) and the merge job, and submits them.
-    func writeSlurm(shards: Int, directory: String) throws {
-        let fm = FileManager.default
-        let cwd = fm.currentDirectoryPath
+    /// `source` is the scenario as sweep.json records it (``recordedSource(_:)``): the absolute
+    /// path of its file, or a built-in name.
+    func writeSlurm(_ sweep: Sweep, source: String, shards: Int, directory: String) throws {
+        let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : cwd + "/" + p }
-        // The jobs may start in another folder: paths become absolute; a built-in name stays.
-        let source = fm.fileExists(atPath: scenario) ? absolute(scenario) : scenario
         let exe = OwnExecutable.path
         let (arraySize, origin) = maxArraySize.map { ($0, "--max-array-size") } ?? Self.clusterMaxArraySize()
-        let job: SlurmSweep
+        var job: SlurmSweep
         do {
             job = try SlurmSweep(executable: exe, scenario: source, parameters: params, shards: shards,
                                  workers: workers ?? 1, out: URL(fileURLWithPath: absolute(directory)).standardizedFileURL.path,
                                  sbatchOptions: sbatchOptions, maxArraySize: arraySize)
         } catch { fail(describe(error)) }
+        job.fingerprint = sweep.fingerprint
         let paths: [String]
-        do { paths = try job.write() } catch let e as OutputRefused { fail(e.commandLineMessage) } catch { cannotWrite(error) }
+        do { paths = try job.write() } catch let e as OutputRefused { fail(e.commandLineMessage) } catch let e as SweepError { fail(describe(e)) } catch { cannotWrite(error) }
         let chunks = job.chunks.count
         print("wrote \(paths.joined(separator: ", ")) and \(job.shardListPath)")
         print("\(shards) shards in \(chunks) job array\(chunks == 1 ? "" : "s") of at most \(arraySize) tasks (MaxArraySize from \(origin))")

@@ -82,7 +82,7 @@ struct SweepCommand: ParsableCommand {
             try OutputSafety.checkFolder(OutputLock.checked(dir), shown: dir,
                                          against: OutputSafety.inputs(scenarioFile: Self.sourceFile(source), sweep.scenario))
         } catch { fail(describe(error)) }
-        if let n = slurm { return try writeSlurm(shards: n, directory: dir) }
+        if let n = slurm { return try writeSlurm(sweep, source: source, shards: n, directory: dir) }
         let count = workers ?? max(1, CPUBinder.shared.allowedCPUs.count)
         let sh = shard.flatMap(Self.parseShard) ?? (0, 1)
         let tty = isatty(2) == 1 && !quiet

@@ -33,8 +33,8 @@ final class SlurmSweepTests: XCTestCase {
         XCTAssert(s.arrayScript(2).contains("#SBATCH --array=0-497\n"))
         XCTAssert(s.arrayScript(2).contains("shard=$((SLURM_ARRAY_TASK_ID + 2002))\n"))
         XCTAssert(s.arrayScript(2).contains("--shard \"$shard/2500\""))
-        XCTAssertEqual(try SlurmSweep(executable: "/b", scenario: "g", parameters: [], shards: 3, workers: 1, out: "/o", maxArraySize: 1).chunks.count, 3)
-        XCTAssertThrowsError(try SlurmSweep(executable: "/b", scenario: "g", parameters: [], shards: 3, workers: 1, out: "/o", maxArraySize: 0))
+        XCTAssertEqual(try SlurmSweep(executable: "/b", scenario: "genslm", parameters: [], shards: 3, workers: 1, out: "/o", maxArraySize: 1).chunks.count, 3)
+        XCTAssertThrowsError(try SlurmSweep(executable: "/b", scenario: "genslm", parameters: [], shards: 3, workers: 1, out: "/o", maxArraySize: 0))
     }
 
     func testBadValuesAreRefused() {
@@ -43,6 +43,45 @@ final class SlurmSweepTests: XCTestCase {
         XCTAssertThrowsError(try SlurmSweep(executable: "/b", scenario: "genslm", parameters: [], shards: 2, workers: 1, out: "/o",
                                             sbatchOptions: ["partition=x"]))
         XCTAssertThrowsError(try SlurmSweep(executable: "/b", scenario: "genslm", parameters: [], shards: 2, workers: 1, out: "relative"))
+    }
+
+    /// A compute node starts the job in another folder: the scenario is an absolute path or a
+    /// built-in name, and the job runs in the sweep's slurm folder, where no file shadows a
+    /// built-in name.
+    func testTheScenarioIsAnAbsolutePathOrABuiltinNameAndTheJobRunsInTheSlurmFolder() throws {
+        for bad in ["scenarios/genslm.json", "genslm.json", "nope"] {
+            XCTAssertThrowsError(try SlurmSweep(executable: "/b", scenario: bad, parameters: ["seed=1"], shards: 2, workers: 1, out: "/o"), bad) {
+                XCTAssert("\($0)".contains("absolute path or a built-in name"), "\($0)")
+            }
+        }
+        for good in ["genslm", "/data/genslm.json"] {
+            let s = try SlurmSweep(executable: "/b", scenario: good, parameters: ["seed=1"], shards: 2, workers: 1, out: "/o")
+            XCTAssert(s.arrayScript(0).contains("set -euo pipefail\ncd '/o/slurm'\n"), s.arrayScript(0))
+        }
+    }
+
+    /// The command resolves the scenario as sweep.json records it (a folder named like a built-in
+    /// is not a scenario; a relative file becomes absolute) and refuses a folder holding the
+    /// results of another sweep before writing any job.
+    func testTheCommandWritesAResolvedScenarioAndRefusesAnotherSweepsFolder() throws {
+        let cli = try CLIHarness()
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("genslm-2to4"), withIntermediateDirectories: true)
+        var r = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1,2", "--slurm", "2", "--out", "w1"], cwd: base)
+        XCTAssertEqual(r.status, 0, r.err)
+        var script = try String(contentsOf: base.appendingPathComponent("w1/slurm/array-0.sbatch"), encoding: .utf8)
+        XCTAssert(script.contains(" sweep 'genslm-2to4' --param"), script)
+        let root = CLIHarness.root.path
+        r = try cli.run(["sweep", "scenarios/genslm-2to4.json", "--param", "systems=1,2", "--slurm", "2", "--out", base.path + "/w2"])
+        XCTAssertEqual(r.status, 0, r.err)
+        script = try String(contentsOf: base.appendingPathComponent("w2/slurm/array-0.sbatch"), encoding: .utf8)
+        XCTAssert(script.contains(" sweep '\(root)/Scenarios/genslm-2to4.json' --param"), script)
+        r = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1,2", "--out", "w3", "--quiet", "--workers", "1"], cwd: base)
+        XCTAssertEqual(r.status, 0, r.err)
+        try cli.refused(["sweep", "genslm-2to4", "--param", "systems=1,4", "--slurm", "2", "--out", "w3"], "holds the results of a different sweep",
+                        cwd: base)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.path + "/w3/slurm"))
     }
 
     func testWriteCreatesExecutableScripts() throws {

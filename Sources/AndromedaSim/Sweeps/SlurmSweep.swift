@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Scenarios
 
 /// The batch scripts that run a sweep on a Slurm cluster: job arrays of at most `maxArraySize`
 /// tasks each (the cluster's `MaxArraySize`; a larger sweep is split into chunks), task t of
@@ -47,6 +48,11 @@ public struct SlurmSweep: Sendable, Equatable {
                 + "0 there means it allows no job arrays)")
         }
         guard out.hasPrefix("/") else { throw SweepError("\(P.out.marker) \"\(out)\" must be an absolute path in a batch script") }
+        // A relative path would be read from wherever the job starts on a compute node.
+        guard scenario.hasPrefix("/") || BuiltinScenarios.all[scenario] != nil else {
+            throw SweepError("the scenario \"\(scenario)\" must be an absolute path or a built-in name in a batch script "
+                + "(built-in: \(BuiltinScenarios.all.keys.sorted().joined(separator: ", ")))")
+        }
         guard (1...1024).contains(workers) else { throw SweepError("\(P.workers.marker) must be 1 to 1024") }
         let values = [("the executable", executable), ("the scenario", scenario), (P.out.marker, out)]
             + parameters.map({ (P.params.marker, $0) }) + sbatchOptions.map({ (P.sbatchOptions.marker, $0) })
@@ -65,6 +71,10 @@ public struct SlurmSweep: Sendable, Equatable {
         self.sbatchOptions = sbatchOptions
         self.maxArraySize = maxArraySize
     }
+
+    /// The fingerprint of the sweep (`Sweep.fingerprint`): when set, ``write()`` refuses a
+    /// folder that already holds another sweep's results.
+    public var fingerprint: String?
 
     /// `s` quoted for a POSIX shell.
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -104,6 +114,9 @@ public struct SlurmSweep: Sendable, Equatable {
             "#SBATCH --output=/dev/null",
         ] + header + [
             "set -euo pipefail",
+            // Every path here is absolute; a built-in name must not meet a file of that name in
+            // the folder the job starts in, so the job runs in the sweep's own slurm folder.
+            "cd \(Self.quote(slurmFolder))",
             "shard=$((SLURM_ARRAY_TASK_ID + \(r.lowerBound)))",
             "exec >>\(Self.quote(slurmFolder + "/shard-"))\"$shard\".log 2>&1",
             "exec \(Self.quote(executable)) sweep \(Self.quote(scenario)) \(params) --workers \(workers) \\",
@@ -151,6 +164,15 @@ public struct SlurmSweep: Sendable, Equatable {
     /// into `out` and creates `out/shards`; returns the paths of the scripts (arrays, merge, submit).
     public func write() throws -> [String] {
         try OutputMarker.checkReusable(out, as: .sweep, shown: out)
+        if let fingerprint {
+            // The jobs would run and the merge refuse them at the end: refuse now.
+            for folder in [out, shardFolder(0)] {
+                if let existing = SweepRunner.storedFingerprint(folder), existing != fingerprint {
+                    throw SweepError("\(folder) holds the results of a different sweep (its sweep.json has another fingerprint: "
+                        + "another scenario, grid or trace contents); choose another \(NamedParameter.out.marker) or remove it")
+                }
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: out + "/shards", withIntermediateDirectories: true)
         } catch {
