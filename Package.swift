@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Hardware", dependencies: ["SimEngine", "Wafer", "FlowNetwork"], swiftSettings: optimisedInDebug),
         .target(name: "Training", dependencies: ["SimEngine", "FlowNetwork", "Wafer", "Hardware"], swiftSettings: optimisedInDebug),
         .target(name: "Cluster", dependencies: ["SimEngine", "FlowNetwork", "Hardware", "Training"]),
-        .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster"]),
+        .target(name: "Workloads", dependencies: ["SimEngine", "Hardware", "Training", "Cluster", "TextEscaping"]),
         // Builtin is a link to the repository's Scenarios/ folder: the files are compiled in.
         .target(name: "Scenarios", dependencies: ["ScenarioFormat", "TextEscaping", "SimEngine", "Wafer", "Hardware", "Training", "Cluster", "Workloads"],
                 resources: [.embedInCode("Builtin")]),

@@ -1,6 +1,9 @@
+import TextEscaping
+
 /// One field of a CSV row.
 public enum CSVField: Equatable, Sendable {
-    /// Text, quoted when it contains a comma, a double quote, CR or LF.
+    /// Text, quoted when it contains a comma, a double quote, CR or LF; a leading `=`, `+`, `-`,
+    /// `@`, tab or CR of text that is not a number gets a `'` first (``CSVText``).
     case string(String)
     /// An integer, in decimal.
     case int(Int64)
@@ -27,7 +30,8 @@ public enum CSVField: Equatable, Sendable {
 /// A CSV table (RFC 4180) with a header row, rendered byte-identically from run to run.
 ///
 /// Lines end with "\n" (including the last); fields containing a comma, a double quote, CR or LF
-/// are enclosed in double quotes with their double quotes doubled.
+/// are enclosed in double quotes with their double quotes doubled, and text a spreadsheet would
+/// run as a formula starts with `'` (``CSVText``).
 ///
 /// ```swift
 /// var t = CSVTable(columns: ["system", "utilization"])
@@ -74,13 +78,7 @@ public struct CSVTable: Equatable, Sendable {
         try AtomicFile.write(render(), to: path)
     }
 
-    /// `s`, enclosed in double quotes (with its quotes doubled) when it contains a comma, a
-    /// double quote, CR or LF; a NUL becomes U+FFFD.
-    static func quote(_ s: String) -> String {
-        // No field carries a NUL (inputs refuse control characters in names; this is the backstop).
-        if s.utf8.contains(0) { return quote(s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) }
-        let needsQuotes = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
-        guard needsQuotes else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// `s` as a CSV field: ``CSVText/field(_:)`` (quoted when needed, a spreadsheet formula
+    /// neutralised).
+    static func quote(_ s: String) -> String { CSVText.field(s) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hardware
+import TextEscaping
 import Training
 
 /// Converts a Microsoft Philly GPU-cluster trace (Jeon et al., ATC 2019, github.com/msr-fiddle/
@@ -109,7 +110,7 @@ public enum PhillyConverter {
             guard samples <= 1e15 else {
                 throw WorkloadError("\(at): \(j.gpus) GPUs x \(j.duration) s maps to \(samples) samples of \(name); at most 1e15")
             }
-            let fields = [quote(j.id), quote(j.user), number(relative), name, String(systems),
+            let fields = [CSVText.field(j.id), CSVText.field(j.user), number(relative), name, String(systems),
                           String(options.perSystemBatch), String(Int64(samples))]
             out += fields.joined(separator: ",") + "\n"
         }
@@ -183,11 +184,6 @@ public enum PhillyConverter {
         }
     }
 
-    /// A field quoted per RFC 4180 when it holds a comma, a double quote, CR or LF.
-    static func quote(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 
     /// Whole seconds as an integer, otherwise the shortest exact decimal.
     static func number(_ x: Double) -> String {

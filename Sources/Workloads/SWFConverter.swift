@@ -1,4 +1,5 @@
 import Foundation
+import TextEscaping
 import Training
 
 /// Converts a log in the Parallel Workloads Archive's Standard Workload Format (SWF; Feitelson et
@@ -136,7 +137,7 @@ public enum SWFConverter {
             guard samples <= 1e15 else {
                 throw WorkloadError("\(file) line \(j.line): \(j.processors) processors x \(j.runTime) s maps to \(samples) samples of \(name); at most 1e15")
             }
-            out += [j.id, j.user, PhillyConverter.number(j.submit - origin), name, String(systems),
+            out += [CSVText.field(j.id), CSVText.field(j.user), PhillyConverter.number(j.submit - origin), name, String(systems),
                     String(options.perSystemBatch), String(Int64(samples))].joined(separator: ",") + "\n"
         }
         return out

@@ -21,6 +21,23 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(t.rows.count, 4)
     }
 
+    /// Text a spreadsheet would run as a formula gets a leading ' (OWASP's CSV-injection advice);
+    /// numbers, and text that only contains such a character later, are left alone.
+    func testFormulaTextIsNeutralisedAndNumbersAreNot() throws {
+        var t = CSVTable(columns: ["id", "user", "note"])
+        try t.append([.string("=cmd|' /C calc'!A0"), .string("@SUM(1)"), .string("+1 555")])
+        try t.append([.string("-2+3"), .string("\tx"), .string("=a,b")])
+        try t.append([.string("-1.5"), .string("+42"), .string("1e-3")])
+        try t.append([.string("a=b"), .string("x-@"), .string("-")])
+        XCTAssertEqual(t.render(), [
+            "id,user,note",
+            "'=cmd|' /C calc'!A0,'@SUM(1),'+1 555",
+            "'-2+3,'\tx,\"'=a,b\"",
+            "-1.5,+42,1e-3",
+            "a=b,x-@,'-",
+        ].map { $0 + "\n" }.joined())
+    }
+
     func testEmptyTableIsTheHeader() {
         XCTAssertEqual(CSVTable(columns: ["a", "b"]).render(), "a,b\n")
     }

@@ -186,6 +186,21 @@ final class WorkloadTests: XCTestCase {
 
     // MARK: Philly
 
+    /// A job id or user a spreadsheet would run as a formula is written with a leading ' (the
+    /// converters share the CSV escaping of every other CSV file), and reads back as that text.
+    func testPhillyConversionNeutralisesFormulaText() throws {
+        let text = """
+            jobid,vc,user,submitted_time,num_gpus,duration_s
+            "=cmd|' /C calc'!A0",vc1,@SUM(1),2017-10-03 09:00:00,1,3600
+
+            """
+        let out = try PhillyConverter.convert(text: text, file: "philly.csv", options: .init())
+        let row = try XCTUnwrap(out.split(separator: "\n").dropFirst().first)
+        XCTAssert(row.hasPrefix("'=cmd|' /C calc'!A0,'@SUM(1),0,"), String(row))
+        let jobs = try TraceReader.parse(text: out, file: "converted.csv")
+        XCTAssertEqual(jobs.first?.id, "'=cmd|' /C calc'!A0")
+    }
+
     func testPhillyConversionRule() throws {
         let text = """
             jobid,vc,user,submitted_time,num_gpus,duration_s
