@@ -57,6 +57,22 @@ final class SweepTests: XCTestCase {
                              "a policy sweep needs a multitenant section")
     }
 
+    /// A point whose values together break a rule of a scenario file (the generated arrivals of
+    /// 500 jobs at 1e-6 jobs/h would span 724 million hours) is refused when the sweep is built,
+    /// before any folder is made, naming the point; jobs and rate swept together are checked as a
+    /// pair, so a point that is fine as a whole is accepted.
+    func testAPointWhoseArrivalsDoNotFitIsRefusedBeforeAnythingRuns() throws {
+        let mt = try Andromeda.load("andromeda-multitenant")
+        XCTAssertThrowsError(try Sweep(scenario: mt, parameters: [try SweepParameter(parsing: "arrival_rate_per_h=1e-6,3")])) {
+            XCTAssert("\($0)".contains("point 0 (arrival_rate_per_h=1e-6)") && "\($0)".contains("an arrival rate of at least"), "\($0)")
+        }
+        XCTAssertNoThrow(try Sweep(scenario: mt, parameters: [try SweepParameter(parsing: "jobs=1"), try SweepParameter(parsing: "arrival_rate_per_h=1e-5")]))
+        let cli = try CLIHarness()
+        let out = cli.scratch.appendingPathComponent("ar").path
+        try cli.refused(["sweep", "andromeda-multitenant", "--param", "arrival_rate_per_h=1e-6", "--out", out], "point 0", "at least")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
     /// `sweep --help` states each parameter's range as the one it checks (its "(lo-hi)" is written
     /// from that range): both ends are accepted, the values just outside refused.
     func testEachParameterHelpStatesTheRangeItChecks() throws {

@@ -49,11 +49,20 @@ public struct Sweep: Sendable {
         for k in points.indices { _ = try variant(k) }
     }
 
-    /// The scenario of point `k`.
+    /// The scenario of point `k`; throws when its values together break a rule the decoder checks
+    /// of a scenario file (a generated workload's arrivals must fit in simulated time).
     public func variant(_ k: Int) throws(SweepError) -> Scenario {
         var s = scenario
         for (p, v) in zip(parameters, points[k]) { try p.apply(v, to: &s) }
+        if let g = s.multitenant?.generator {
+            do { try g.validate() } catch { throw SweepError("point \(k) (\(label(k))): \(error)") }
+        }
         return s
+    }
+
+    /// Point `k`'s values, `name=value` separated by spaces.
+    public func label(_ k: Int) -> String {
+        zip(parameters, points[k]).map { "\($0.name)=\($1)" }.joined(separator: " ")
     }
 
     /// A fingerprint of the sweep: the resolved scenario, the grid and the contents of every file

@@ -80,7 +80,7 @@ public struct SweepParameter: Sendable, Equatable {
         "seed": Definition(help: "random seed", field: ScenarioFields.Top.seed) { s, v throws(SweepError) in
             s.seed = UInt64(v.int)
         },
-        "arrival_rate_per_h": Definition(help: "generated jobs per hour", field: ScenarioFields.Generate.arrivalRate) { s, v throws(SweepError) in
+        "arrival_rate_per_h": Definition(help: "generated jobs per hour, at least (jobs + 10 sqrt(jobs)) / 1279800 so that the arrivals fit in simulated time", field: ScenarioFields.Generate.arrivalRate) { s, v throws(SweepError) in
             guard s.multitenant?.generator != nil else { throw SweepError("arrival_rate_per_h: the scenario generates no jobs") }
             s.multitenant?.generator?.arrivalRatePerHour = v.real
         },

@@ -72,7 +72,7 @@ public enum SweepRunner {
                         state.finished()
                     } catch {
                         // A file that cannot be written (full disk) is exit status 1, not bad input.
-                        state.fail("point \(k) (\(zip(sweep.parameters, sweep.points[k]).map { "\($0.name)=\($1)" }.joined(separator: " "))): \(error)",
+                        state.fail("point \(k) (\(sweep.label(k))): \(error)",
                                    cannotWrite: error is ReportError)
                     }
                 }
