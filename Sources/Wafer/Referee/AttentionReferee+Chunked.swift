@@ -63,6 +63,12 @@ extension AttentionReferee {
         @inline(__always) func push(_ time: Double, _ core: Int, _ kind: Kind, _ index: Int) {
             queue.push(CycleEvent(time: time, core: UInt32(core), arg: UInt32(index) << 3 | kind.rawValue))
         }
+        /// A chunk's tail passed on one hop: after the link's previous chunk, a word per cycle.
+        @inline(__always) func forward(_ linkFree: inout Double, _ now: Double, _ words: Double, _ to: Int, _ kind: Kind, _ index: Int) {
+            let tail = max(now, linkFree + words) + hop
+            linkFree = tail - hop
+            push(tail, to, kind, index)
+        }
         for i in 0..<n { push(qWords(i, 0), i * n, .qTail, 0) }
         for j in 0..<n { push(kvWords(j, 0), j, .kvTail, 0) }
 
@@ -121,23 +127,17 @@ extension AttentionReferee {
             let i = k / n, j = k % n
             switch Kind(rawValue: e.arg & 7)! {
             case .qTail:
+                // Forwarded east on an in-order link; column 0 sends the next query chunk.
                 cores[k].qArrived += 1
-                let a = index % qChunks[i]
-                if j + 1 < n {
-                    let tail = max(now, cores[k].eastLinkFree + qWords(i, a)) + hop
-                    cores[k].eastLinkFree = tail - hop
-                    push(tail, k + 1, .qTail, index)
-                }
-                if j == 0 && index + 1 < waves * qChunks[i] { push(now + qWords(i, (index + 1) % qChunks[i]), k, .qTail, index + 1) }
+                let count = waves * qChunks[i], words = { (u: Int) in qWords(i, u % qChunks[i]) }
+                if j + 1 < n { forward(&cores[k].eastLinkFree, now, words(index), k + 1, .qTail, index) }
+                if j == 0 && index + 1 < count { push(now + words(index + 1), k, .qTail, index + 1) }
             case .kvTail:
+                // Forwarded south; row 0 sends the next key/value chunk.
                 cores[k].kvArrived += 1
-                let b = index % kChunks[j]
-                if i + 1 < n {
-                    let tail = max(now, cores[k].southLinkFree + kvWords(j, b)) + hop
-                    cores[k].southLinkFree = tail - hop
-                    push(tail, k + n, .kvTail, index)
-                }
-                if i == 0 && index + 1 < waves * qPerProblem * kChunks[j] { push(now + kvWords(j, (index + 1) % kChunks[j]), k, .kvTail, index + 1) }
+                let count = waves * qPerProblem * kChunks[j], words = { (v: Int) in kvWords(j, v % kChunks[j]) }
+                if i + 1 < n { forward(&cores[k].southLinkFree, now, words(index), k + n, .kvTail, index) }
+                if i == 0 && index + 1 < count { push(now + words(index + 1), k, .kvTail, index + 1) }
             case .computeDone:
                 cores[k].busy = false
                 cores[k].subBlock += 1
