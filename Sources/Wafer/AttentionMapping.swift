@@ -76,6 +76,11 @@ public struct AttentionEstimate: Sendable, Equatable {
     public var bytesPerCore: Int
     /// What paces the waves: "compute" or "mesh".
     public var bound: String
+    /// Query chunks and key chunks a core cuts its block into (docs/wafer-dataflow.md, "Chunked
+    /// attention"): 1 and 1 for a partition whose whole stripes fit, the only kind mapped when one does.
+    public var queryChunks = 1, keyChunks = 1
+    /// Whether the block is processed in chunks.
+    public var isChunked: Bool { queryChunks > 1 || keyChunks > 1 }
 }
 
 /// Attention on the mesh (docs/wafer-dataflow.md, "Attention"). Each problem (sample, head) gets a
@@ -207,7 +212,8 @@ public enum AttentionMapping {
     }
 
     /// The fastest partition among ``candidateStripes(upTo:)`` whose bytes fit in
-    /// `freeBytesPerCore` (nil: none fits).
+    /// `freeBytesPerCore`; when no partition's whole stripes fit, the fastest chunked one
+    /// (``bestChunked(_:rows:columns:hop:costs:freeBytesPerCore:)``; nil: none fits).
     public static func best(_ shape: AttentionShape, rows: Int, columns: Int, hop: Double, costs: AttentionCosts,
                             freeBytesPerCore: Int) -> AttentionEstimate? {
         var best: AttentionEstimate?
@@ -230,6 +236,6 @@ public enum AttentionMapping {
                 if e.cycles < b.cycles * (1 - 1e-9) || (e.cycles <= b.cycles * (1 + 1e-9) && p < b.stripes) { best = e }
             } else { best = e }
         }
-        return best
+        return best ?? bestChunked(shape, rows: rows, columns: columns, hop: hop, costs: costs, freeBytesPerCore: freeBytesPerCore)
     }
 }

@@ -60,7 +60,8 @@ extension WaferSpec {
 /// referee take it: a GEMM on a tiling, or an attention on `stripes` x `stripes` squares.
 public enum MeshOperation: Sendable, Hashable {
     case gemm(GemmShape, GemmTiling)
-    case attention(AttentionShape, stripes: Int)
+    /// An attention on `stripes x stripes` squares, each block in `queryChunks x keyChunks` sub-blocks.
+    case attention(AttentionShape, stripes: Int, queryChunks: Int = 1, keyChunks: Int = 1)
 }
 
 /// What one operation costs on the mesh: cycles from its start to its last result, and what
@@ -100,14 +101,15 @@ public protocol MeshPricer: Sendable {
 
 extension WaferMapper: MeshPricer {
     /// The closed form (docs/wafer-dataflow.md): ``estimate(_:_:)`` for a GEMM, and
-    /// ``AttentionMapping/estimate(_:stripes:rows:columns:hop:costs:)`` for an attention.
+    /// ``AttentionMapping/estimate(_:stripes:queryChunks:keyChunks:rows:columns:hop:costs:)`` for an attention.
     public func price(_ operation: MeshOperation) throws(MeshOperationError) -> MeshTiming {
         switch operation {
         case .gemm(let shape, let tiling):
             let e = estimate(shape, tiling)
             return MeshTiming(cycles: e.cycles, pacedBy: e.bound)
-        case .attention(let shape, let p):
-            guard let e = AttentionMapping.estimate(shape, stripes: p, rows: rows, columns: columns, hop: hop, costs: attentionCosts) else {
+        case .attention(let shape, let p, let cq, let ck):
+            guard let e = AttentionMapping.estimate(shape, stripes: p, queryChunks: cq, keyChunks: ck, rows: rows, columns: columns,
+                                                    hop: hop, costs: attentionCosts) else {
                 throw MeshOperationError("attention \(shape) on \(p) x \(p) squares does not fit a \(rows) x \(columns) grid")
             }
             return MeshTiming(cycles: e.cycles, pacedBy: e.bound)

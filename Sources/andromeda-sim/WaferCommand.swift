@@ -51,7 +51,8 @@ struct WaferCommand: ParsableCommand {
         let a: WaferLayerStudy.AttentionOutcome
         do { a = try study.attention() } catch { fail("--micro-batch/--seq-len/--grid: \(error)") }
         let e = a.estimate
-        print("attention: \(a.shape); \(e.stripes) x \(e.stripes) squares, \(e.squares) side by side, \(e.waves) waves, \(e.bound)-bound, "
+        print("attention: \(a.shape); \(e.stripes) x \(e.stripes) squares, \(e.squares) side by side, \(e.waves) waves, "
+            + (e.isChunked ? "\(e.queryChunks) x \(e.keyChunks) chunks per block (query x key), " : "") + "\(e.bound)-bound, "
             + "\(e.bytesPerCore) B/core")
         switch a.referee {
         case .success(let r):

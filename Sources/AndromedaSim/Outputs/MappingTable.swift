@@ -22,7 +22,9 @@ public enum MappingTable {
                 case .attention(_, let s):
                     shape = "attention \(s)"
                     if let a = o.attention {
-                        tiling = "\(a.stripes) x \(a.stripes) squares x \(a.squares), \(a.waves) waves"
+                        // A chunked block (the fallback for long sequences) says its chunks, in the column's width.
+                        tiling = a.isChunked ? "\(a.stripes)x\(a.stripes) x\(a.squares), \(a.waves) waves, \(a.queryChunks)x\(a.keyChunks) chunks"
+                            : "\(a.stripes) x \(a.stripes) squares x \(a.squares), \(a.waves) waves"
                         bound = a.bound
                     }
                 case .elementwise(_, let e, let k, let x):

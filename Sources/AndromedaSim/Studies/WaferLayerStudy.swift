@@ -221,7 +221,8 @@ public struct WaferLayerStudy {
             throw .unmappable("\(m.name) layer \(options.layer) attention (\(shape)) cannot be mapped: no square's stripes fit the "
                 + "\(attentionFreeBytesPerCore) bytes per core left")
         }
-        let problem = AttentionProblem(mesh: ws.mesh, costs: costs, shape: shape, stripes: best.stripes)
+        let problem = AttentionProblem(mesh: ws.mesh, costs: costs, shape: shape, stripes: best.stripes,
+                                       queryChunks: best.queryChunks, keyChunks: best.keyChunks)
         let clock = ContinuousClock()
         let t0 = clock.now
         let r: Result<AttentionSimulationResult, GemmProblemError>

@@ -61,13 +61,23 @@ final class LayerTimer {
                     wafer.gridCores, model.seqLen))
             }
             for op in LayerOps.forward(model, kind: kind, samples: samples) {
-                // The widest partition needs the least SRAM: if it does not fit, none does.
-                if case .attention(let name, let shape) = op,
-                   AttentionMapping.bytesPerCore(shape, stripes: max(1, min(mapper.rows, mapper.columns, shape.sequence)))
-                    > freeBytes(samples: samples, attention: true) {
-                    return (layer, kind, name, "attention \(shape): no square of cores holds a problem's query, key and value stripes "
-                        + "(at most \(min(mapper.rows, mapper.columns, shape.sequence)) stripes of \(shape.sequence) tokens, head width \(shape.headWidth)) "
-                        + "in the \(max(0, freeBytes(samples: samples, attention: true))) bytes per core left of \(Int(kib)) KiB after activations and reserved bytes")
+                // The widest partition needs the least SRAM: if it does not fit, none does. Chunks
+                // are the fallback of a model whose whole stripes fit no square even at one sample
+                // (a model that fits them keeps the micro-batches they allow).
+                if case .attention(let name, let shape) = op {
+                    let top = max(1, min(mapper.rows, mapper.columns, shape.sequence))
+                    let left = freeBytes(samples: samples, attention: true)
+                    let whole = AttentionMapping.bytesPerCore(shape, stripes: top)
+                    let chunked = whole > freeBytes(samples: 1, attention: true)
+                    let need = chunked ? AttentionMapping.minimumBytesPerCore(shape, rows: mapper.rows, columns: mapper.columns) : whole
+                    if need > left {
+                        let what = chunked
+                            ? "query, key and value chunks (at most \(top) stripes of \(shape.sequence) tokens, head width \(shape.headWidth), "
+                                + "at most \(AttentionMapping.maxChunks) x \(AttentionMapping.maxChunks) chunks: \(need) bytes per core)"
+                            : "query, key and value stripes (at most \(top) stripes of \(shape.sequence) tokens, head width \(shape.headWidth))"
+                        return (layer, kind, name, "attention \(shape): no square of cores holds a problem's " + what
+                            + " in the \(max(0, left)) bytes per core left of \(Int(kib)) KiB after activations and reserved bytes")
+                    }
                 }
                 guard case .gemm(let name, let shape) = op else { continue }
                 if gemm(shape, samples: samples, mapper: mapper) == nil {

@@ -29,20 +29,24 @@ public struct AttentionProblem: Sendable, Equatable {
     public var causal: Bool
     /// Stripes `P` (the square's side): 1 to min(sequence, rows, columns).
     public var stripes: Int
+    /// Query chunks and key chunks per block (docs/wafer-dataflow.md, "Chunked attention"): each
+    /// 1 to ceil(sequence / stripes); 1 and 1 run whole stripes.
+    public var queryChunks: Int, keyChunks: Int
 
     /// `shape` on `stripes` x `stripes` squares of `mesh`, at the per-core `costs` the mapping
     /// model uses (``WaferMapper/attentionCosts``).
-    public init(mesh: MeshParameters, costs: AttentionCosts, shape: AttentionShape, stripes: Int) {
+    public init(mesh: MeshParameters, costs: AttentionCosts, shape: AttentionShape, stripes: Int, queryChunks: Int = 1, keyChunks: Int = 1) {
         self.init(rows: mesh.rows, columns: mesh.columns, hopLatencyCycles: mesh.hopLatencyCycles, fmacRate: costs.fmacRate,
                   exponentialCycles: costs.exponentialCycles, softmaxOpsPerScore: costs.softmaxOpsPerScore,
                   mergeOpsPerWord: costs.mergeOpsPerWord, vectorStartCycles: costs.vectorStartCycles, instances: shape.instances,
-                  sequence: shape.sequence, headWidth: shape.headWidth, causal: shape.causal, stripes: stripes)
+                  sequence: shape.sequence, headWidth: shape.headWidth, causal: shape.causal, stripes: stripes,
+                  queryChunks: queryChunks, keyChunks: keyChunks)
     }
 
     /// A problem from every field (the per-core costs as ``AttentionCosts`` states them).
     public init(rows: Int, columns: Int, hopLatencyCycles: Double, fmacRate: Double, exponentialCycles: Double,
                 softmaxOpsPerScore: Double, mergeOpsPerWord: Double, vectorStartCycles: Double,
-                instances: Int, sequence: Int, headWidth: Int, causal: Bool, stripes: Int) {
+                instances: Int, sequence: Int, headWidth: Int, causal: Bool, stripes: Int, queryChunks: Int = 1, keyChunks: Int = 1) {
         self.rows = rows
         self.columns = columns
         self.hopLatencyCycles = hopLatencyCycles
@@ -56,6 +60,8 @@ public struct AttentionProblem: Sendable, Equatable {
         self.headWidth = headWidth
         self.causal = causal
         self.stripes = stripes
+        self.queryChunks = queryChunks
+        self.keyChunks = keyChunks
     }
 
     /// Squares side by side on the grid, and the problems the busiest one runs in turn.
@@ -81,6 +87,11 @@ public struct AttentionProblem: Sendable, Equatable {
         try check(stripes >= 1 && stripes <= min(sequence, rows, columns), "stripes", "1 to min(sequence, rows, columns)")
         // The square's cores times its waves bound the events: keep a run in memory and seconds.
         try check(Double(stripes) * Double(stripes) * Double(waves) <= 10_000_000, "stripes^2 x waves", "at most 1e7")
+        let longest = (sequence + stripes - 1) / stripes
+        try check((1...longest).contains(queryChunks), "query chunks", "1 to ceil(sequence / stripes) = \(longest)")
+        try check((1...longest).contains(keyChunks), "key chunks", "1 to ceil(sequence / stripes) = \(longest)")
+        try check(Double(stripes) * Double(stripes) * Double(waves) * Double(queryChunks) * Double(keyChunks) <= 10_000_000,
+                  "stripes^2 x waves x query chunks x key chunks", "at most 1e7")
     }
 }
 
@@ -121,6 +132,7 @@ public enum AttentionReferee {
 
     public static func simulate(_ p: AttentionProblem) throws(GemmProblemError) -> AttentionSimulationResult {
         try p.validate()
+        if p.queryChunks > 1 || p.keyChunks > 1 { return simulateChunked(p) }
         let n = p.stripes, waves = p.waves
         let hop = p.hopLatencyCycles, wd = Double(p.headWidth)
         var cores = [Core](repeating: Core(), count: n * n)

@@ -34,8 +34,8 @@ public struct RefereePricer: MeshPricer {
                 let problem = GemmProblem(mesh: mesh, kernelEfficiency: kernelEfficiency, ingressWordsPerCycle: ingressWordsPerCycle,
                                           tokens: shape.tokens, dIn: shape.dIn, dOut: shape.dOut, tiling: tiling, defects: defects)
                 return MeshTiming(cycles: try GemmReferee.simulate(problem).cycles, pacedBy: "simulated")
-            case .attention(let shape, let p):
-                let problem = AttentionProblem(mesh: mesh, costs: attentionCosts, shape: shape, stripes: p)
+            case .attention(let shape, let p, let cq, let ck):
+                let problem = AttentionProblem(mesh: mesh, costs: attentionCosts, shape: shape, stripes: p, queryChunks: cq, keyChunks: ck)
                 return MeshTiming(cycles: try AttentionReferee.simulate(problem).cycles, pacedBy: "simulated")
             }
         } catch {
