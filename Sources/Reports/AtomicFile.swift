@@ -100,6 +100,11 @@ public enum AtomicFile {
     /// fails when `path` exists, as `O_EXCL` would). Returns false, writing nothing, when `path`
     /// already exists; two processes racing for it never both return true.
     public static func createExclusively(_ text: String, at path: String) throws(ReportError) -> Bool {
+        try createExclusively(Data(text.utf8), at: path)
+    }
+
+    /// Creates `path` with `data` only if nothing is there yet (see the text overload).
+    public static func createExclusively(_ data: Data, at path: String) throws(ReportError) -> Bool {
         let url = URL(fileURLWithPath: path)
         let staging = url.deletingLastPathComponent().path + "/." + String(url.lastPathComponent.prefix(100)) + "."
             + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".new.tmp"
@@ -108,7 +113,7 @@ public enum AtomicFile {
             _ = unlink(staging)
             TemporaryFiles.unregister(staging)
         }
-        try write(Data(text.utf8), to: staging)
+        try write(data, to: staging)
         guard let linked = guardedCall({ link(staging, path) }) else { throw ReportError("\(path): not written: the process is ending") }
         if linked.status == 0 { return true }
         if linked.errno == EEXIST { return false }

@@ -151,15 +151,46 @@ public final class ChromeTrace: TraceSink {
         String(decoding: renderBytes(), as: UTF8.self)
     }
 
-    /// Renders the trace and writes it to `path` with ``AtomicFile``.
+    /// Renders the trace and writes it to `path` with ``AtomicFile`` (a staged file; a trace a
+    /// user names goes through the overload taking a ``SingleFileOutput``).
     public func write(to path: String) throws(ReportError) {
         try AtomicFile.write(Data(renderBytes()), to: path)
+    }
+
+    /// Renders the trace and writes it to `output` (``SingleFileOutput``: a new path or a trace
+    /// this program wrote). Throws ``OutputRefused`` or ``ReportError``.
+    public func write(to output: SingleFileOutput) throws {
+        try output.write(Data(renderBytes()))
+    }
+
+    /// How every trace starts.
+    static let opening = #"{"traceEvents":["#
+    /// What every trace holds before its three counts: its writer's mark.
+    static let generatorRecord = "\n],\n" + #""otherData":{"generator":"andromeda-sim","clock":"simulated time, microseconds","#
+        + #""max_events":"#
+
+    /// Whether a file that starts with `head` and ends with `tail` is a trace this type wrote: it
+    /// opens as every trace does and ends with the writer's record and its three counts
+    /// (`…"max_events":N,"recorded_events":N,"dropped_events":N}}` and a line end).
+    static func isWrittenByThisProgram(head: [UInt8], tail: [UInt8]) -> Bool {
+        let mark = Array(generatorRecord.utf8)
+        guard head.starts(with: opening.utf8), tail.count >= mark.count,
+              let at = (0...(tail.count - mark.count)).last(where: { tail[$0..<($0 + mark.count)].elementsEqual(mark) }) else { return false }
+        // Only ASCII follows the mark, so the bytes after it decode whole.
+        let rest = String(decoding: tail[(at + mark.count)...], as: UTF8.self)
+        guard rest.hasSuffix("}}\n") else { return false }
+        let counts = rest.dropLast(3).split(separator: ",", omittingEmptySubsequences: false)
+        let keys = ["", #""recorded_events":"#, #""dropped_events":"#]
+        guard counts.count == keys.count else { return false }
+        return zip(counts, keys).allSatisfy { count, key in
+            count.hasPrefix(key) && count.count > key.count && count.dropFirst(key.count).allSatisfy { $0.isASCII && $0.isNumber }
+        }
     }
 
     func renderBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(96 * (records.count + 2 * tracks.count) + 512)
-        out += Array(#"{"traceEvents":["#.utf8)
+        out += Array(Self.opening.utf8)
         var first = true
         func open() {
             out += first ? [0x0A] : [0x2C, 0x0A]
@@ -224,8 +255,7 @@ public final class ChromeTrace: TraceSink {
                 + String(maxEvents) + #"","args":{"dropped_events":"# + String(droppedEvents)
                 + #","max_events":"# + String(maxEvents) + "}}").utf8)
         }
-        out += Array(("\n],\n" + #""otherData":{"generator":"andromeda-sim","clock":"simulated time, microseconds","#
-            + #""max_events":"# + String(maxEvents) + #","recorded_events":"# + String(records.count)
+        out += Array((Self.generatorRecord + String(maxEvents) + #","recorded_events":"# + String(records.count)
             + #","dropped_events":"# + String(droppedEvents) + "}}\n").utf8)
         return out
     }

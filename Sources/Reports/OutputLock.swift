@@ -11,9 +11,11 @@ import SimEngine
 /// The lock of an output folder: an exclusive `flock` on the file `.<name>.lock` next to the
 /// folder (in the folder's resolved parent, so every spelling of the folder meets the same lock),
 /// held until this object is released (or the process ends, even by `kill -9`). A second run,
-/// sweep or merge into the same folder is refused instead of mixing its files in. The lock file
-/// is removed when the lock is released (and on a handled signal or an error exit); one left by a
-/// killed process is taken over and removed by the next writer.
+/// sweep or merge into the same folder is refused instead of mixing its files in. The program
+/// makes the lock file holding ``signature`` and removes it when the lock is released (and on a
+/// handled signal or an error exit); one left by a killed process is taken over and removed by the
+/// next writer. A file at that name without the signature (a user's) is never locked, replaced or
+/// removed: the writer is refused (exit 2).
 public final class OutputLock: @unchecked Sendable {
     /// The folder, as an absolute path with its parent's links resolved (the folder itself too,
     /// when it exists and is a link).
@@ -43,33 +45,19 @@ public final class OutputLock: @unchecked Sendable {
         // Each attempt (create, lock, register) runs under TemporaryFiles' lock: a signal's
         // cleanup sees no lock file of ours, or one it removes.
         for _ in 0..<1000 {
-            enum Attempt { case locked(Int32), replaced, busy, failed(String) }
             let lockFile = self.lockFile
-            guard let attempt = TemporaryFiles.guarded({ () -> Attempt in
-                let f = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o666)
-                guard f >= 0 else { return .failed("cannot create the lock file: \(String(cString: strerror(errno)))") }
-                var r: Int32
-                repeat { r = flock(f, LOCK_EX | LOCK_NB) } while r != 0 && errno == EINTR
-                if r != 0 {
-                    let busy = errno == EWOULDBLOCK
-                    let reason = String(cString: strerror(errno))
-                    _ = close(f)
-                    return busy ? .busy : .failed("cannot lock: \(reason)")
-                }
-                var a = stat(), b = stat()
-                guard fstat(f, &a) == 0, lstat(lockFile, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino else {
-                    _ = close(f)
-                    return .replaced
-                }
-                TemporaryFiles.register(lockFile)
-                return .locked(f)
-            }) else { throw ReportError("\(path): not written: the process is ending") }
+            guard let attempt = TemporaryFiles.guarded({ OutputLock.attempt(lockFile) }) else {
+                throw ReportError("\(path): not written: the process is ending")
+            }
             switch attempt {
             case .locked(let f): fd = f
             case .replaced: continue
             case .busy:
                 throw OutputRefused("\(path): another andromeda-sim run, sweep or merge is writing to this folder "
                     + "(it holds \(lockFile)); wait for it to finish or choose another \(NamedParameter.out.marker)")
+            case .foreign(let what):
+                throw OutputRefused("\(path): the folder's lock file \(lockFile) exists and \(what), so andromeda-sim did not "
+                    + "make it; it is left as it is: remove it or choose another \(NamedParameter.out.marker)")
             case .failed(let why): throw ReportError("\(lockFile): \(why)")
             }
             break
@@ -77,13 +65,92 @@ public final class OutputLock: @unchecked Sendable {
         guard fd >= 0 else { throw ReportError("\(lockFile): cannot lock: the lock file keeps being replaced") }
     }
 
+    /// What every lock file the program makes holds: a file without it is never locked, taken
+    /// over or removed.
+    public static let signature = "{\"writer\": \"andromeda-sim\", \"kind\": \"lock\", \"format\": 1}\n"
+
+    enum Attempt { case locked(Int32), replaced, busy, foreign(String), failed(String) }
+
+    /// One try at the lock file `lockFile` (under TemporaryFiles' lock): a new one is made locked
+    /// and signed before it appears (``create(_:)``); an existing one is locked only when it is
+    /// a regular file holding ``signature`` (a stale lock of a killed writer, or one a running
+    /// writer holds: then busy). Registered with TemporaryFiles once locked.
+    static func attempt(_ lockFile: String) -> Attempt {
+        var st = stat()
+        if lstat(lockFile, &st) != 0 {
+            guard errno == ENOENT else { return .failed("cannot read: \(String(cString: strerror(errno)))") }
+            return create(lockFile)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            return .foreign((st.st_mode & S_IFMT) == S_IFLNK ? "is a symbolic link" : "is not a regular file")
+        }
+        guard Int(st.st_size) == signature.utf8.count else { return .foreign("does not hold andromeda-sim's lock signature") }
+        let f = open(lockFile, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard f >= 0 else { return errno == ENOENT || errno == ELOOP ? .replaced : .failed("cannot open: \(String(cString: strerror(errno)))") }
+        var bytes = [UInt8](repeating: 0, count: signature.utf8.count + 1)
+        let n = bytes.withUnsafeMutableBytes { pread(f, $0.baseAddress, $0.count, 0) }
+        guard n == signature.utf8.count, bytes.prefix(n).elementsEqual(signature.utf8) else {
+            _ = close(f)
+            return .foreign("does not hold andromeda-sim's lock signature")
+        }
+        var r: Int32
+        repeat { r = flock(f, LOCK_EX | LOCK_NB) } while r != 0 && errno == EINTR
+        if r != 0 {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            _ = close(f)
+            return busy ? .busy : .failed("cannot lock: \(reason)")
+        }
+        guard isAt(f, lockFile) else {
+            _ = close(f)
+            return .replaced
+        }
+        TemporaryFiles.register(lockFile)
+        return .locked(f)
+    }
+
+    /// Makes the lock file: a private temporary file beside it gets the signature and the lock,
+    /// then is linked to `lockFile` (which fails when anything is there: never replaced), so the
+    /// name never shows a file without its signature or unlocked.
+    static func create(_ lockFile: String) -> Attempt {
+        let temporary = lockFile + "." + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".tmp"
+        let f = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o666)
+        guard f >= 0 else { return .failed("cannot create the lock file: \(String(cString: strerror(errno)))") }
+        TemporaryFiles.register(temporary)
+        defer {
+            _ = unlink(temporary)
+            TemporaryFiles.unregister(temporary)
+        }
+        let text = Array(signature.utf8)
+        let written = text.withUnsafeBytes { write(f, $0.baseAddress, $0.count) }
+        guard written == text.count, flock(f, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = close(f)
+            return .failed("cannot create the lock file: \(reason)")
+        }
+        guard link(temporary, lockFile) == 0 else {
+            let e = errno
+            _ = close(f)
+            return e == EEXIST ? .replaced : .failed("cannot create the lock file: \(String(cString: strerror(e)))")
+        }
+        TemporaryFiles.register(lockFile)
+        return .locked(f)
+    }
+
+    /// Whether the open file `fd` is the file at `path` now (same device and inode, not a link).
+    static func isAt(_ fd: Int32, _ path: String) -> Bool {
+        var a = stat(), b = stat()
+        return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+
     deinit { release() }
 
     /// Releases the lock and removes its file (also done when the object goes away).
     public func release() {
         guard fd >= 0 else { return }
-        // Unlinked while still held, so no other process can lock the file being removed.
-        _ = unlink(lockFile)
+        // Unlinked while still held, so no other process can lock the file being removed; only
+        // when the name still leads to it (a file put there since is not the program's).
+        if Self.isAt(fd, lockFile) { _ = unlink(lockFile) }
         TemporaryFiles.unregister(lockFile)
         _ = close(fd)
         fd = -1
@@ -98,6 +165,14 @@ public final class OutputLock: @unchecked Sendable {
     static func auxiliaryName(_ name: String) -> String {
         if name.utf8.count <= maxDirectAuxiliaryName { return "." + name }
         return ".andromeda-sim-" + String(FNV1a.hash(name), radix: 16)
+    }
+
+    /// Whether `path` names the lock file, a staging folder or an old copy of the output folder
+    /// `folder` (`.<name>.lock`, `.<name>.staging-…`, `.<name>.old-…` beside it), links resolved.
+    public static func isAuxiliary(_ path: String, of folder: String) -> Bool {
+        let p = URL(fileURLWithPath: PathIdentity.resolved(path)), f = URL(fileURLWithPath: PathIdentity.resolved(folder))
+        return p.deletingLastPathComponent().path == f.deletingLastPathComponent().path
+            && p.lastPathComponent.hasPrefix(auxiliaryName(f.lastPathComponent) + ".")
     }
 
     /// `absolute` with its parent's symbolic links resolved, and the folder's own link resolved

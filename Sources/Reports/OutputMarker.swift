@@ -33,17 +33,17 @@ extension ParameterNamingError {
 }
 
 /// A parameter a library error names. The library says it by the name its callers pass it under
-/// (`out`, `trace`, `params`: the C ABI's and the Python package's; `shards`, `workers`,
-/// `maxArraySize`, `sbatchOptions`: `SlurmSweep`'s), the command line by its flag (`--out`,
-/// `--trace`, `--param`, `--slurm`, `--workers`, `--max-array-size`, `--sbatch-option`); a message
-/// holds a marker until it is shown.
+/// (`out`, `trace`, `params`: the C ABI's and the Python package's; `heatmap`: `WaferLayerStudy`'s;
+/// `shards`, `workers`, `maxArraySize`, `sbatchOptions`: `SlurmSweep`'s), the command line by its
+/// flag (`--out`, `--trace`, `--heatmap`, `--param`, `--slurm`, `--workers`, `--max-array-size`,
+/// `--sbatch-option`); a message holds a marker until it is shown.
 public enum NamedParameter: String, Sendable, CaseIterable {
-    case out, trace, params, shards, workers, maxArraySize, sbatchOptions
+    case out, trace, heatmap, params, shards, workers, maxArraySize, sbatchOptions
 
     /// The command-line flag.
     public var flag: String {
         switch self {
-        case .out, .trace, .workers: return "--" + rawValue
+        case .out, .trace, .heatmap, .workers: return "--" + rawValue
         case .params: return "--param"
         case .shards: return "--slurm"
         case .maxArraySize: return "--max-array-size"
@@ -96,6 +96,18 @@ public enum OutputMarker {
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               obj["writer"] as? String == "andromeda-sim", let k = obj["kind"] as? String else { return nil }
         return OutputKind(rawValue: k)
+    }
+
+    /// The nearest folder holding `path` (links resolved, see `PathIdentity`) that carries an
+    /// andromeda-sim marker; nil when no folder above `path` does.
+    public static func enclosingFolder(of path: String) -> String? {
+        var folder = (PathIdentity.resolved(path) as NSString).deletingLastPathComponent
+        while !folder.isEmpty {
+            if kind(of: folder == "/" ? "" : folder) != nil { return folder }
+            if folder == "/" { return nil }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return nil
     }
 
     /// Checks that `folder` may be written as an output of `kind`: it does not exist, or it is an

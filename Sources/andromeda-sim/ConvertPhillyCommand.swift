@@ -11,7 +11,7 @@ struct ConvertPhillyCommand: ParsableCommand {
     )
 
     @Argument(help: "Flattened Philly CSV (jobid,user,submitted_time,num_gpus,duration_s).") var input: String
-    @Option(help: "Output trace CSV.") var out: String
+    @Option(help: "Output trace CSV: a new path (an existing file is refused, never replaced).") var out: String
     @Option(parsing: .unconditional, help: "GPUs that stand for one CS-2 (1-1024).") var gpusPerSystem: Int = 8
     @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one Philly GPU (1e9-1e16).") var flopsPerGpu: Double = 5e12

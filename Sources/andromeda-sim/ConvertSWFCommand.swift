@@ -14,7 +14,7 @@ struct ConvertSWFCommand: ParsableCommand {
     )
 
     @Argument(help: "SWF log (18 whitespace-separated fields per line, ';' header comments).") var input: String
-    @Option(help: "Output trace CSV.") var out: String
+    @Option(help: "Output trace CSV: a new path (an existing file is refused, never replaced).") var out: String
     @Option(parsing: .unconditional, help: "Processors that stand for one CS-2 (1-1000000).") var processorsPerSystem: Int = 64
     @Option(parsing: .unconditional, help: "Largest gang in systems (1-\(ClusterSpec.maxSystems)).") var maxSystems: Int = 16
     @Option(parsing: .unconditional, help: "Sustained FLOP/s of one logged processor (1e6-1e16).") var flopsPerProcessor: Double = 1e10

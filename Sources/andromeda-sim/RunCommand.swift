@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default out/<scenario name>).") var out: String?
     @Flag(help: "Simulate every step in detail (turn off the steady-state fast-forward).") var fullDetail = false
     @Flag(help: "Print nothing but errors.") var quiet = false
-    @Option(help: "Write a Chrome/Perfetto trace JSON here (capped at 500,000 events).") var trace: String?
+    @Option(help: "Write a Chrome/Perfetto trace JSON here (capped at 500,000 events): inside --out, or a new path or a trace andromeda-sim wrote outside any other output folder.")
+    var trace: String?
 
     func validate() throws {
         if let trace {

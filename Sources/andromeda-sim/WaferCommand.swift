@@ -1,6 +1,7 @@
 import AndromedaSim
 import ArgumentParser
 import Foundation
+import Reports
 import Training
 
 /// `andromeda-sim wafer`: one layer's weight-streamed GEMMs simulated by the core-level referee,
@@ -34,8 +35,10 @@ struct WaferCommand: ParsableCommand {
     @Option(help: "Override the tiling's columns per group pk.") var pk: Int?
     @Option(help: "Override the tiling's column groups pn.") var pn: Int?
     @Option(help: "Override the tiling's output columns per block Nb.") var nb: Int?
-    @Option(help: "Write the per-core utilisation heat map (SVG) to this path.") var heatmap: String?
-    @Option(help: "Write a Chrome/Perfetto trace of a corner of cores to this path.") var trace: String?
+    @Option(help: "Write the per-core utilisation heat map (SVG) to this path (a new file: an existing one is refused, never replaced).")
+    var heatmap: String?
+    @Option(help: "Write a Chrome/Perfetto trace of a corner of cores to this path (new, or a trace andromeda-sim wrote; not the --heatmap path).")
+    var trace: String?
     @Option(help: "Traced corner as ROWSxCOLUMNS from the north-west corner (at most 4096 cores).") var traceCores: String = "4x8"
 
     var parsedGrid: (Int, Int)? { Self.pair(grid) }
@@ -105,6 +108,8 @@ struct WaferCommand: ParsableCommand {
     func run() throws {
         guard let m = ModelCatalog.model(named: model, seqLen: seqLen), let gridShape = parsedGrid,
               let traceShape = parsedTraceCores else { throw ExitCode(2) }
+        // The output paths, before the simulation: never over a file of the user's, nor one file twice.
+        do { try WaferLayerStudy.checkOutputs(heatMap: heatmap, trace: trace) } catch { fail(error.commandLineMessage) }
         var o = WaferLayerStudy.Options(model: m)
         o.layer = layer
         o.op = op
@@ -165,9 +170,10 @@ struct WaferCommand: ParsableCommand {
                 try study.writeTrace(to: path)
                 print("wrote \(path) (\(chrome.recordedEvents) events, \(chrome.droppedEvents) dropped)")
             }
+        } catch let e as OutputRefused {
+            fail(e.commandLineMessage)
         } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
-            throw ExitCode(1)
+            cannotWrite(error)
         }
     }
 

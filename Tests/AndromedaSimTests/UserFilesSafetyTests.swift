@@ -84,7 +84,7 @@ final class UserFilesSafetyTests: XCTestCase {
         XCTAssertEqual(try cli.run(["sweep", "genslm", "--param", "systems=1,2", "--out", path("s"), "--quiet"]).status, 0)
         XCTAssertEqual(leftovers(), [])
         // A lock file left by a killed writer is taken over and removed.
-        try "".write(toFile: path(".o.lock"), atomically: true, encoding: .utf8)
+        try OutputLock.signature.write(toFile: path(".o.lock"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--quiet"]).status, 0)
         XCTAssertEqual(leftovers(), [])
     }

@@ -44,15 +44,25 @@ public enum OutputSafety {
     /// Checks a run's `--trace` path against the inputs and the output folder: refused when it is
     /// an input, the output folder itself, or inside the folder under a name the run writes or
     /// within one (a policy's folder), or under a hidden name (the marker). A subfolder of another
-    /// name is fine. Returns its path relative to the folder when it is inside.
+    /// name is fine: the trace is then written with the folder's set. Returns its path relative
+    /// to the folder when it is inside. Outside the folder it is a `SingleFileOutput` (module
+    /// Reports), checked by ``checkSingleFile(_:inputs:)``, and never the name of the folder's
+    /// lock or staging folder.
     public static func checkTrace(_ trace: String, folder: String, inputs: [(what: String, path: String)]) throws(OutputRefused) -> String? {
         for (what, path) in inputs where PathIdentity.same(trace, path) {
-            throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is \(what); it would be overwritten: choose another \(NamedParameter.trace.marker) path")
+            throw overwritten(trace, .trace, what)
         }
         if PathIdentity.same(trace, folder) {
             throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is the output folder (\(NamedParameter.out.marker)); choose a file such as \(folder)/trace.json")
         }
-        guard let inside = PathIdentity.relative(trace, inside: folder) else { return nil }
+        guard let inside = PathIdentity.relative(trace, inside: folder) else {
+            if OutputLock.isAuxiliary(trace, of: folder) {
+                throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is a name the lock or staging of the output folder "
+                    + "(\(NamedParameter.out.marker)) takes; choose another \(NamedParameter.trace.marker) path")
+            }
+            try checkSingleFile(runTrace(trace), inputs: inputs)
+            return nil
+        }
         let first = String(inside.prefix { $0 != "/" })
         if first.hasPrefix(".") || runNames.contains(first) {
             throw OutputRefused("\(NamedParameter.trace.marker) \(trace): is \(inside) in the output folder, under a name the run writes itself "
@@ -61,10 +71,24 @@ public enum OutputSafety {
         return inside
     }
 
-    /// Refuses an output file `out` (given as `parameter`) that is the input file `input`.
-    public static func checkFile(_ out: String, parameter: NamedParameter, against input: String, what: String) throws(OutputRefused) {
-        if PathIdentity.same(out, input) {
-            throw OutputRefused("\(parameter.marker) \(out): is the \(what) being read (\(input)); it would be overwritten: choose another \(parameter.marker)")
+    /// A run's `--trace` outside its output folder, as a single-file output.
+    static func runTrace(_ trace: String) -> SingleFileOutput {
+        SingleFileOutput(trace, parameter: .trace, format: .perfettoTrace)
+    }
+
+    /// Checks a single-file output (a converter's `--out`, a `--trace` or `--heatmap`) before
+    /// anything is written: it is none of `inputs` (the files the command reads, by identity),
+    /// then it obeys the rule of `SingleFileOutput` (module Reports: a new path, or a file of the
+    /// same format the program wrote; never inside an andromeda-sim output folder).
+    public static func checkSingleFile(_ output: SingleFileOutput, inputs: [(what: String, path: String)]) throws(OutputRefused) {
+        for (what, path) in inputs where PathIdentity.same(output.path, path) {
+            throw overwritten(output.path, output.parameter, what)
         }
+        try output.check()
+    }
+
+    /// The refusal of an output `path` (given as `parameter`) that is the input `what`.
+    static func overwritten(_ path: String, _ parameter: NamedParameter, _ what: String) -> OutputRefused {
+        OutputRefused("\(parameter.marker) \(path): is \(what); it would be overwritten: choose another \(parameter.marker) path")
     }
 }

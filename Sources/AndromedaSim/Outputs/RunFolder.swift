@@ -141,8 +141,9 @@ public final class RunFolder: @unchecked Sendable {
     }
 
     /// Swaps the staged set in as one (the previous contents are removed), then writes a trace
-    /// that lies outside the folder. On an error the staging folder is removed and the previous
-    /// folder is untouched.
+    /// that lies outside the folder (checked again: a new path or a trace the program wrote,
+    /// else `OutputRefused`). On an error the staging folder is removed and the previous folder
+    /// is untouched.
     public func commit(timeline: ChromeTrace? = nil) throws {
         do {
             try folder.commit()
@@ -150,7 +151,7 @@ public final class RunFolder: @unchecked Sendable {
             folder.abandon()
             throw error
         }
-        if let trace, let timeline, traceInside == nil { try timeline.write(to: trace) }
+        if let trace, let timeline, traceInside == nil { try timeline.write(to: OutputSafety.runTrace(trace)) }
     }
 
     /// Removes the staging folder without touching the output folder (a failed or cancelled run).

@@ -3,8 +3,9 @@ import Reports
 import Workloads
 
 /// The file handling both log converters share (`convert-philly`, `convert-swf`): refuse an
-/// output path that is empty or a folder, read the log within the trace size bound as UTF-8
-/// text, convert it, and write the trace CSV atomically.
+/// output path that is the log or anything but a new path (a `SingleFileOutput` of module Reports:
+/// a trace CSV carries no mark of its writer, so no existing file is ever replaced), read the log
+/// within the trace size bound as UTF-8 text, convert it, and write the trace CSV atomically.
 public enum TraceConversion {
     /// Why a conversion stopped.
     public enum Failure: Error, CustomStringConvertible {
@@ -24,11 +25,11 @@ public enum TraceConversion {
     /// writes the trace CSV to `out`; returns the number of jobs written.
     public static func run(input: String, out: String, what: String,
                            convert: (String) throws -> String) throws(Failure) -> Int {
-        var isDirectory: ObjCBool = false
-        guard !out.isEmpty, !(FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) && isDirectory.boolValue) else {
-            throw .badInput("\(NamedParameter.out.marker) must name a file (got \"\(out)\")")
-        }
-        do { try OutputSafety.checkFile(out, parameter: .out, against: input, what: what) } catch { throw .badInput(error.template) }
+        // A trace CSV carries no mark of its writer: written only to a new path, never over a file.
+        let output = SingleFileOutput(out, parameter: .out, format: .traceCSV)
+        do {
+            try OutputSafety.checkSingleFile(output, inputs: [("the \(what) being read (\(input))", input)])
+        } catch { throw .badInput(error.template) }
         let data: Data
         do { data = try TraceReader.readFile(input, what: what) } catch { throw .badInput("\(error)") }
         guard let text = String(data: data, encoding: .utf8) else { throw .badInput("\(input): the \(what) is not UTF-8 text") }
@@ -47,7 +48,9 @@ public enum TraceConversion {
         do { _ = try TraceReader.parse(text: csv, file: out) } catch {
             throw .badInput("\(input): the converted trace would be refused when read: \(error)")
         }
-        do { try AtomicFile.write(csv, to: out) } catch { throw .cannotWrite("\(error)") }
+        do { try output.write(Data(csv.utf8)) } catch let e as OutputRefused { throw .badInput(e.template) } catch {
+            throw .cannotWrite("\(error)")
+        }
         return csv.split(separator: "\n").count - 1
     }
 }

@@ -233,16 +233,30 @@ public struct WaferLayerStudy {
     }
 
     /// Writes the per-core utilisation heat map (SVG) of the GEMMs simulated so far to `path`,
-    /// titled with the model, layer, operation and grid.
+    /// titled with the model, layer, operation and grid. An SVG carries no mark of its writer, so
+    /// `path` must be new (`SingleFileOutput` of module Reports): an existing file is refused
+    /// (`OutputRefused`), never replaced.
     public func writeHeatMap(to path: String) throws {
         let o = options
         let map = UtilizationHeatMap(busyCycles: busy, gridRows: o.mesh.rows, gridColumns: o.mesh.columns, totalCycles: totals.refereeCycles)
         let title = "\(o.model.name) layer \(o.layer) \(o.op ?? "all GEMMs"): compute utilisation per core, \(o.mesh.rows) x \(o.mesh.columns) grid"
-        try AtomicFile.write(map.svg(title: title), to: path)
+        try Self.heatMapOutput(path).write(Data(map.svg(title: title).utf8))
     }
 
-    /// Writes the recorded trace to `path` (nothing when none was recorded).
+    /// Writes the recorded trace to `path` (nothing when none was recorded): a new path, or a
+    /// trace the program wrote, else `OutputRefused`.
     public func writeTrace(to path: String) throws {
-        try trace?.write(to: path)
+        try trace?.write(to: Self.traceOutput(path))
     }
+
+    /// Checks the paths ``writeHeatMap(to:)`` and ``writeTrace(to:)`` will be given, before the
+    /// simulation: each by the rule of `SingleFileOutput` (module Reports), and not the same file.
+    public static func checkOutputs(heatMap: String?, trace: String?) throws(OutputRefused) {
+        let outputs = [heatMap.map(heatMapOutput), trace.map(traceOutput)].compactMap { $0 }
+        try SingleFileOutput.checkDistinct(outputs)
+        for output in outputs { try OutputSafety.checkSingleFile(output, inputs: []) }
+    }
+
+    static func heatMapOutput(_ path: String) -> SingleFileOutput { SingleFileOutput(path, parameter: .heatmap, format: .svg) }
+    static func traceOutput(_ path: String) -> SingleFileOutput { SingleFileOutput(path, parameter: .trace, format: .perfettoTrace) }
 }
