@@ -226,6 +226,7 @@ public final class OutputLock: @unchecked Sendable {
             throw OutputRefused("\(path): the absolute path is \(absolute.utf8.count) bytes long; the allowed range is 1 to \(room) "
                 + "(PATH_MAX 4,096 less room for the files written inside)")
         }
+        try OutputMarker.checkNotInsideReplacedFolder(absolute, shown: path)
         return absolute
     }
 }

@@ -114,6 +114,7 @@ public enum OutputMarker {
     /// empty folder, or it carries a marker of the same kind. Anything else is refused (exit 2),
     /// never cleared. `shown` is the path as the user wrote it, for the message.
     public static func checkReusable(_ folder: String, as kind: OutputKind, shown: String) throws(OutputRefused) {
+        try checkNotInsideReplacedFolder(folder, shown: shown)
         var st = stat()
         guard lstat(folder, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -130,6 +131,27 @@ public enum OutputMarker {
             throw OutputRefused("\(shown): the folder is not empty and was not created by andromeda-sim (no \(file) in it); "
                 + "nothing in it is touched: choose a new or empty \(NamedParameter.out.marker)")
         }
+    }
+
+    /// The nearest folder above `path` (links resolved) whose marker says it is replaced as a
+    /// whole (a run's or a validation's), with its kind; nil when there is none. A sweep's
+    /// folder may hold other output folders (its shards); a run's may not.
+    public static func replacedAncestor(of path: String) -> (folder: String, kind: OutputKind)? {
+        var folder = (PathIdentity.resolved(path) as NSString).deletingLastPathComponent
+        while !folder.isEmpty {
+            if let k = kind(of: folder == "/" ? "" : folder), k != .sweep { return (folder, k) }
+            if folder == "/" { return nil }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// Refuses `folder` when it is inside a run's or a validation's output folder
+    /// (``replacedAncestor(of:)``): the next run into that one would replace this one with it.
+    public static func checkNotInsideReplacedFolder(_ folder: String, shown: String) throws(OutputRefused) {
+        guard let (outer, outerKind) = replacedAncestor(of: folder) else { return }
+        throw OutputRefused("\(shown): is inside \(outer), the output folder of an andromeda-sim \(outerKind.rawValue), which the next "
+            + "\(outerKind.rawValue) into it replaces as a whole (this folder with it); choose a \(NamedParameter.out.marker) outside it")
     }
 
     /// Writes the marker into `folder` (through a temporary file).

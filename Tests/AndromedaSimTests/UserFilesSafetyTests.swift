@@ -69,6 +69,25 @@ final class UserFilesSafetyTests: XCTestCase {
         XCTAssertEqual(leftovers(), [])
     }
 
+    /// A run's folder is replaced as a whole by the next run into it, so no output folder may be
+    /// made inside it (the two runs would mix, and the inner one would go with the outer); a
+    /// sweep's folder holds its shards' folders by design.
+    func testNoOutputFolderIsMadeInsideARunsFolder() throws {
+        let run = path("outer")
+        XCTAssertEqual(try cli.run(["run", "genslm-2to4", "--out", run, "--quiet"]).status, 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: run).sorted()
+        try cli.refused(["run", "genslm-2to4", "--out", run + "/inner", "--quiet"], "is inside", "replaces as a whole")
+        try cli.refused(["sweep", "genslm-2to4", "--param", "systems=1", "--out", run + "/sw", "--quiet"], "is inside")
+        try cli.refused(["validate", "--out", run + "/deeper/v"], "is inside")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run).sorted(), before)
+        let sweep = path("sweep")
+        let r = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1,2", "--slurm", "2", "--out", sweep])
+        XCTAssertEqual(r.status, 0, r.err)
+        let shard = try cli.run(["sweep", "genslm-2to4", "--param", "systems=1,2", "--shard", "0/2", "--out", sweep + "/shards/0", "--quiet",
+                                 "--workers", "1"])
+        XCTAssertEqual(shard.status, 0, shard.err)
+    }
+
     func testNoLockOrStagingIsLeftOnAnyExit() throws {
         let out = path("o")
         XCTAssertEqual(try cli.run(["run", "genslm", "--out", out, "--quiet"]).status, 0)
