@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["SimEngine", "TextEscaping", "CNumberFormat"]),
         // PHOLD and every benchmark the command line's `bench` commands run (measurements and
         // their references; the commands parse flags and print).
-        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine", "Cluster", "Scenarios", "SimHost"], swiftSettings: optimisedInDebug),
+        .target(name: "Benchmarks", dependencies: ["AndromedaSim", "SimEngine", "Cluster", "Scenarios", "SimHost", "Reports"], swiftSettings: optimisedInDebug),
         // PHOLD and the flow network under ordo-one/benchmark (wall clock, mallocs, memory):
         // `swift package --disable-sandbox benchmark` runs it.
         .executableTarget(

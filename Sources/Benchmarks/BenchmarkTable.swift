@@ -1,6 +1,7 @@
 import AndromedaSim
 import Cluster
 import Foundation
+import Reports
 import Scenarios
 import SimHost
 
@@ -183,12 +184,8 @@ public struct BenchmarkTable {
         let exe = executable
         guard fm.isExecutableFile(atPath: exe), let week = BuiltinScenarios.all["andromeda-multitenant"],
               week.contains("\"multitenant\": {") else { return nil }
-        // A folder of its own (mkdtemp), so the one removed afterwards is the one made here.
-        var template = Array(fm.temporaryDirectory.appendingPathComponent("asim-bench-exact-XXXXXX").path.utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw BenchmarkError("cannot create a temporary folder in \(fm.temporaryDirectory.path): errno \(errno)")
-        }
-        let base = String(cString: made)
+        // A folder of its own, so the one removed afterwards is the one made here.
+        let base = try TemporaryFiles.makeFolder(prefix: "asim-bench-exact-")
         defer { try? fm.removeItem(atPath: base) }
         let files = ["mean-field": week,
                      "exact": week.replacingOccurrences(of: "\"multitenant\": {", with: "\"multitenant\": {\"contention\": \"exact\",")]

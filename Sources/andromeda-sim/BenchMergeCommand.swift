@@ -2,6 +2,7 @@ import AndromedaSim
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Reports
 
 struct BenchMergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,9 +28,9 @@ struct BenchMergeCommand: ParsableCommand {
 
     func run() throws {
         let fm = FileManager.default
-        let base = fm.temporaryDirectory.appendingPathComponent("asim-bench-merge-\(getpid())").path
+        // A folder of its own, so the one removed afterwards is the one made here.
+        let base = try TemporaryFiles.makeFolder(prefix: "asim-bench-merge-")
         defer { try? fm.removeItem(atPath: base) }
-        try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
         // A --param holds at most 10,000 values: past that, a second one (defect_rate) multiplies the grid.
         let b = (shards + 9_999) / 10_000, a = shards / b
         let whole = try MergeBenchmark.measure(shards: shards, seeds: a, defectRates: b, in: base + "/whole")
