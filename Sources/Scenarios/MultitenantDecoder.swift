@@ -59,10 +59,11 @@ extension ScenarioDecoder {
             try w.finish()
         }
         var users: [UserSpec] = []
+        var userNames = Set<String>()
         for u in try r.objectArray(F.users.name) ?? [] {
             typealias U = ScenarioFields.Users
             let name = try U.name.string(u)
-            if users.contains(where: { $0.name == name }) { throw u.error(U.name.name, "user \"\(name)\" is listed twice") }
+            guard userNames.insert(name).inserted else { throw u.error(U.name.name, "user \"\(name)\" is listed twice") }
             users.append(UserSpec(name: name, weight: try U.weight.double(u)))
             config.userShares[name] = try U.share.double(u)
             try u.finish()
