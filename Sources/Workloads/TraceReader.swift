@@ -55,7 +55,15 @@ public enum TraceReader {
     public static func readFile(_ path: String, what: String) throws -> Data {
         let file = try openRegular(path, what: what)
         defer { try? file.close() }
+        // The size is checked before reading, and the buffer sized once (a file that grows while
+        // it is read is still stopped at the limit).
+        var st = stat()
+        let size = fstat(file.fileDescriptor, &st) == 0 ? Int(st.st_size) : 0
+        guard size <= maxFileBytes else {
+            throw WorkloadError("\(path): the \(what) is larger than allowed (\(size) bytes; at most \(maxFileBytes) bytes)")
+        }
         var data = Data()
+        data.reserveCapacity(size + 1)
         while true {
             let chunk: Data?
             do { chunk = try file.read(upToCount: 1 << 20) } catch {
