@@ -165,7 +165,7 @@ struct WaferCommand: ParsableCommand {
                 print("wrote \(path) (\(chrome.recordedEvents) events, \(chrome.droppedEvents) dropped)")
             }
         } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: \(error)\n".utf8))
+            writeStandardError("andromeda-sim: \(error)\n")
             throw ExitCode(1)
         }
     }
