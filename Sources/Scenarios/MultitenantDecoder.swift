@@ -11,7 +11,7 @@ extension ScenarioDecoder {
         do { return try SimDuration(seconds: v * 3600, key) } catch { throw r.error(key, "\(error)") }
     }
 
-    static func model(_ r: ObjectReader, models: [ModelSpec]) throws(ScenarioError) -> ModelSpec {
+    static func model(_ r: ObjectReader, models: ModelCatalog.Custom) throws(ScenarioError) -> ModelSpec {
         let name = try ScenarioFields.modelName.string(r)
         let seq = r.has(ScenarioFields.seqLenOverride.name) ? try ScenarioFields.seqLenOverride.int(r) : nil
         switch ModelCatalog.resolve(name, seqLen: seq, custom: models) {
@@ -20,7 +20,7 @@ extension ScenarioDecoder {
         }
     }
 
-    static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec,
+    static func decodeMultitenant(_ r: ObjectReader, models: ModelCatalog.Custom, cluster: ClusterSpec,
                                   scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
         typealias F = ScenarioFields.Multitenant
         r.allow(F.section.names)

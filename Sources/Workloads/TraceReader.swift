@@ -115,6 +115,7 @@ public enum TraceReader {
         }
         var firstLine: [String: Int] = [:]
         var jobs: [(index: Int, job: JobSpec)] = []
+        let custom = ModelCatalog.Custom(models)  // indexed once: one lookup per row
         for (index, row) in table.rows.enumerated() {
             let id = try row.text("job_id")
             if let first = firstLine[id] {
@@ -126,7 +127,7 @@ public enum TraceReader {
             let name = try row.text("model").trimmingCharacters(in: .whitespaces)
             let seqLen = try row.integer("seq_len", range: ModelSpec.seqLenRange.int64, required: false).map { Int($0) }
             let model: ModelSpec
-            switch ModelCatalog.resolve(name, seqLen: seqLen, custom: models) {
+            switch ModelCatalog.resolve(name, seqLen: seqLen, custom: custom) {
             case .success(let m): model = m
             case .failure(let e): throw row.error("model", e.message)
             }
