@@ -93,6 +93,13 @@ struct JSONParser {
             let keyOffset = pos
             let key = try parseString(path: path)
             let memberPath = JSONPath.member(path, key)
+            // A member name too long to be held inline takes a block of its own, as a long string does.
+            if key.utf8.count > 15 {
+                let end = pos
+                pos = keyOffset
+                try count(1, path: memberPath)
+                pos = end
+            }
             if let first = firstSeen[key] {
                 let (line, column) = location(first)
                 pos = keyOffset
@@ -140,7 +147,7 @@ struct JSONParser {
         values += n
         guard values <= maxValues else {
             throw fail("too many values: the document holds more than \(maxValues) (objects, arrays, strings, numbers, "
-                + "booleans and nulls; a string of more than 15 bytes counts as two); allowed: at most \(maxValues)", path: path)
+                + "booleans and nulls; a string or member name of more than 15 bytes counts one more); allowed: at most \(maxValues)", path: path)
         }
     }
 

@@ -40,15 +40,15 @@ public enum JSONValue: Equatable, Sendable {
     /// An object: its members in document order.
     case object([(key: String, value: JSONValue)])
 
-    /// The most values one document may hold: 16,000,000, counting every object, array, string,
-    /// number, boolean and null (a member's name is not a value), and a string of more than 15
-    /// UTF-8 bytes (held in a block of its own, not inline) as two. The largest documented
-    /// scenario fits: 1,000,000 listed jobs of 11 fields take 12,000,000 (14,000,000 with long
-    /// ids and model names). Without it, a document of many small values within ``maxBytes``
-    /// (`[0,0,...]`, `[[],[],...]`) took gigabytes; at the limit a document takes at most about
-    /// 1 GB while it is parsed (docs/scenario-format.md). Below 2^24, so that an array at the
+    /// The most values one document may hold: 16,700,000, counting every object, array, string,
+    /// number, boolean and null one, and one more for each string and member name of more than 15
+    /// UTF-8 bytes (held in a block of its own, not inline). The largest documented scenario fits:
+    /// 1,000,000 listed jobs with all 11 fields take 14,000,000 (16,000,000 with ids and model
+    /// names of more than 15 bytes). Without it, a document of many small values within
+    /// ``maxBytes`` (`[0,0,...]`, `[[],[],...]`) took gigabytes; now parsing any document takes at
+    /// most about 1.3 GB (docs/scenario-format.md, "Size"). Below 2^24, so that an array at the
     /// limit never grows its storage to 2^25 elements.
-    public static let maxValues = 16_000_000
+    public static let maxValues = 16_700_000
     /// The largest document parsed, in bytes (256 MiB): the bound of ``loadJSONFile(_:)``, and of
     /// every text parsed (a request of the C API, a sweep's `sweep.json`).
     public static let maxBytes = 256 << 20

@@ -187,9 +187,15 @@ final class JSONParserTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue.parse("[\"1234567890123456\", 0]", file: "t.json", maxValues: 3)) { e in
             XCTAssertEqual((e as? ScenarioError)?.path, "$[1]")
         }
+        // A long member name counts one more too.
+        XCTAssertThrowsError(try JSONValue.parse("{\"abcdefghijklmnop\": 0}", file: "t.json", maxValues: 2)) { e in
+            XCTAssertEqual((e as? ScenarioError)?.path, "$.abcdefghijklmnop")
+        }
+        XCTAssertNoThrow(try JSONValue.parse("{\"abcdefghijklmno\": 0}", file: "t.json", maxValues: 2))
         // The default bound leaves room for the largest documented scenario (1,000,000 listed
-        // jobs of 11 fields: 12 values each, 2 more for a long id and a long model name).
-        XCTAssertGreaterThanOrEqual(JSONValue.maxValues, 1_000_000 * 14)
+        // jobs of 11 fields: 12 values each, 2 more for the names per_system_batch and
+        // checkpoint_every_steps, 2 more for a long id and a long model name).
+        XCTAssertGreaterThanOrEqual(JSONValue.maxValues, 1_000_000 * 16 + 100)
         XCTAssertLessThan(JSONValue.maxValues, 1 << 24)
     }
 
