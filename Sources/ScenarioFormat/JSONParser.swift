@@ -6,13 +6,18 @@ struct JSONParser {
 
     let bytes: [UInt8]
     let file: String
+    /// The most values the document may hold (``JSONValue/maxValues`` unless a caller lowers it).
+    let maxValues: Int
     var pos = 0
     var start = 0
     var depth = 0
+    /// The values parsed so far.
+    var values = 0
 
-    init(bytes: [UInt8], file: String) {
+    init(bytes: [UInt8], file: String, maxValues: Int = JSONValue.maxValues) {
         self.bytes = bytes
         self.file = file
+        self.maxValues = maxValues
     }
 
     mutating func parseDocument() throws(ScenarioError) -> JSONValue {
@@ -34,10 +39,22 @@ struct JSONParser {
 
     mutating func parseValue(path: String) throws(ScenarioError) -> JSONValue {
         guard pos < bytes.count else { throw fail("unexpected end of input; expected a value", path: path) }
+        // Counted before the value is built, so that memory stays bounded whatever the document.
+        try count(1, path: path)
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject(path: path)
         case UInt8(ascii: "["): return try parseArray(path: path)
-        case UInt8(ascii: "\""): return .string(try parseString(path: path))
+        case UInt8(ascii: "\""):
+            let begin = pos
+            let s = try parseString(path: path)
+            // A string too long to be held inline (over 15 bytes) takes a block of its own: it counts twice.
+            if s.utf8.count > 15 {
+                let end = pos
+                pos = begin  // a refusal points at the string
+                try count(1, path: path)
+                pos = end
+            }
+            return .string(s)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber(path: path)
         case UInt8(ascii: "t"): try literal("true", path: path); return .bool(true)
         case UInt8(ascii: "f"): try literal("false", path: path); return .bool(false)
@@ -76,6 +93,13 @@ struct JSONParser {
             let keyOffset = pos
             let key = try parseString(path: path)
             let memberPath = JSONPath.member(path, key)
+            // A member name too long to be held inline takes a block of its own, as a long string does.
+            if key.utf8.count > 15 {
+                let end = pos
+                pos = keyOffset
+                try count(1, path: memberPath)
+                pos = end
+            }
             if let first = firstSeen[key] {
                 let (line, column) = location(first)
                 pos = keyOffset
@@ -115,6 +139,15 @@ struct JSONParser {
             if peek(UInt8(ascii: ",")) { pos += 1; continue }
             if peek(UInt8(ascii: "]")) { pos += 1; return .array(elements) }
             throw fail("expected ',' or ']' after an element of the array, found \(found())", path: path)
+        }
+    }
+
+    /// Counts `n` more values; throws past `maxValues` (`JSONValue.maxValues` by default).
+    mutating func count(_ n: Int, path: String) throws(ScenarioError) {
+        values += n
+        guard values <= maxValues else {
+            throw fail("too many values: the document holds more than \(maxValues) (objects, arrays, strings, numbers, "
+                + "booleans and nulls; a string or member name of more than 15 bytes counts one more); allowed: at most \(maxValues)", path: path)
         }
     }
 

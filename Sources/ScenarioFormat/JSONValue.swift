@@ -15,7 +15,11 @@ import Foundation
 ///   field reading it reports the field's own range; integer fields refuse it.
 /// - Any other number (`16.5`, `1e3`) is ``number(_:)``, always finite.
 /// - An object keeps its members in document order; the parser rejects duplicate keys.
-public indirect enum JSONValue: Equatable, Sendable {
+///
+/// Not `indirect`: an array or object holds its elements inline (24 bytes each), not one heap box
+/// per value, so a document costs a few times its size in memory, and at most
+/// ``maxValues`` values are parsed (see ``parse(_:file:maxValues:)``).
+public enum JSONValue: Equatable, Sendable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -36,19 +40,42 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// An object: its members in document order.
     case object([(key: String, value: JSONValue)])
 
+    /// The most values one document may hold: 16,700,000, counting every object, array, string,
+    /// number, boolean and null one, and one more for each string and member name of more than 15
+    /// UTF-8 bytes (held in a block of its own, not inline). The largest documented scenario fits:
+    /// 1,000,000 listed jobs with all 11 fields take 14,000,000 (16,000,000 with ids and model
+    /// names of more than 15 bytes). Without it, a document of many small values within
+    /// ``maxBytes`` (`[0,0,...]`, `[[],[],...]`) took gigabytes; now parsing any document takes at
+    /// most about 1.3 GB (docs/scenario-format.md, "Size"). Below 2^24, so that an array at the
+    /// limit never grows its storage to 2^25 elements.
+    public static let maxValues = 16_700_000
+    /// The largest document parsed, in bytes (256 MiB): the bound of ``loadJSONFile(_:)``, and of
+    /// every text parsed (a request of the C API, a sweep's `sweep.json`).
+    public static let maxBytes = 256 << 20
+
     /// Parses a complete JSON document (RFC 8259; a leading UTF-8 byte-order mark is skipped).
     ///
     /// Throws a ``ScenarioError`` naming `file`, the JSON path where parsing stopped and the line
     /// and column, for syntax errors, invalid UTF-8, duplicate object keys, integers outside
-    /// `Double` (whether written as integers or not) and nesting deeper than 512 levels.
-    public static func parse(_ data: Data, file: String) throws(ScenarioError) -> JSONValue {
-        var parser = JSONParser(bytes: [UInt8](data), file: file)
-        return try parser.parseDocument()
+    /// `Double` (whether written as integers or not), nesting deeper than 512 levels, more than
+    /// `maxValues` values (checked as they are parsed, so memory stays bounded) and a document
+    /// larger than ``maxBytes``.
+    public static func parse(_ data: Data, file: String, maxValues: Int = JSONValue.maxValues) throws(ScenarioError) -> JSONValue {
+        try parse(bytes: [UInt8](data), file: file, maxValues: maxValues)
     }
 
-    /// Parses a complete JSON document held in a string; see ``parse(_:file:)``.
-    public static func parse(_ text: String, file: String) throws(ScenarioError) -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8), file: file)
+    /// Parses a complete JSON document held in a string; see ``parse(_:file:maxValues:)``.
+    public static func parse(_ text: String, file: String, maxValues: Int = JSONValue.maxValues) throws(ScenarioError) -> JSONValue {
+        try parse(bytes: Array(text.utf8), file: file, maxValues: maxValues)
+    }
+
+    /// Parses a complete JSON document held in bytes; see ``parse(_:file:maxValues:)``.
+    public static func parse(bytes: [UInt8], file: String, maxValues: Int = JSONValue.maxValues) throws(ScenarioError) -> JSONValue {
+        guard bytes.count <= maxBytes else {
+            throw ScenarioError(file: file, path: JSONPath.root,
+                                message: "the document is \(bytes.count) bytes; allowed: at most \(maxBytes) bytes")
+        }
+        var parser = JSONParser(bytes: bytes, file: file, maxValues: maxValues)
         return try parser.parseDocument()
     }
 
@@ -103,7 +130,7 @@ public indirect enum JSONValue: Equatable, Sendable {
 ///
 /// Throws a ``ScenarioError`` with file `path` and JSON path `$` when the file is missing, is a
 /// directory, cannot be read or is larger than 256 MiB; otherwise the errors of
-/// ``JSONValue/parse(_:file:)``.
+/// ``JSONValue/parse(_:file:maxValues:)``.
 public func loadJSONFile(_ path: String) throws(ScenarioError) -> JSONValue {
     func fail(_ message: String) -> ScenarioError {
         ScenarioError(file: path, path: JSONPath.root, message: message)
@@ -125,22 +152,26 @@ public func loadJSONFile(_ path: String) throws(ScenarioError) -> JSONValue {
         _ = close(fd)
         throw fail("is not a regular file (a named pipe, a device or a socket); give a JSON file")
     }
-    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-    defer { try? handle.close() }
-    // Read in chunks with a size limit, so that a device such as /dev/zero cannot exhaust memory.
-    let maxSize = 256 << 20
-    var data = Data()
-    do {
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            data.append(chunk)
-            if data.count > maxSize {
-                throw fail("file is too large (allowed: at most \(maxSize) bytes)")
-            }
-        }
-    } catch let error as ScenarioError {
-        throw error
-    } catch {
-        throw fail("cannot read file: \(error.localizedDescription)")
+    defer { _ = close(fd) }
+    // Read into one buffer of the file's size (plus one byte, to see a file that grew), with a
+    // size limit, so that neither a large file nor one still growing can exhaust memory.
+    let maxSize = JSONValue.maxBytes
+    guard Int(st.st_size) <= maxSize else {
+        throw fail("file is too large: \(st.st_size) bytes (allowed: at most \(maxSize) bytes)")
     }
-    return try JSONValue.parse(data, file: path)
+    var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+    var count = 0
+    while true {
+        if count == bytes.count {
+            guard count <= maxSize else { throw fail("file is too large (allowed: at most \(maxSize) bytes)") }
+            bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, maxSize + 1 - count)))
+        }
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { throw fail("cannot read file: \(String(cString: strerror(errno)))") }
+        if n == 0 { break }
+        count += n
+    }
+    bytes.removeSubrange(count...)
+    return try JSONValue.parse(bytes: bytes, file: path)
 }

@@ -11,7 +11,7 @@ extension ScenarioDecoder {
         do { return try SimDuration(seconds: v * 3600, key) } catch { throw r.error(key, "\(error)") }
     }
 
-    static func model(_ r: ObjectReader, models: [ModelSpec]) throws(ScenarioError) -> ModelSpec {
+    static func model(_ r: ObjectReader, models: ModelCatalog.Custom) throws(ScenarioError) -> ModelSpec {
         let name = try ScenarioFields.modelName.string(r)
         let seq = r.has(ScenarioFields.seqLenOverride.name) ? try ScenarioFields.seqLenOverride.int(r) : nil
         switch ModelCatalog.resolve(name, seqLen: seq, custom: models) {
@@ -20,7 +20,7 @@ extension ScenarioDecoder {
         }
     }
 
-    static func decodeMultitenant(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec,
+    static func decodeMultitenant(_ r: ObjectReader, models: ModelCatalog.Custom, cluster: ClusterSpec,
                                   scenarioDirectory: String) throws(ScenarioError) -> MultitenantSpec {
         typealias F = ScenarioFields.Multitenant
         r.allow(F.section.names)
@@ -59,10 +59,11 @@ extension ScenarioDecoder {
             try w.finish()
         }
         var users: [UserSpec] = []
+        var userNames = Set<String>()
         for u in try r.objectArray(F.users.name) ?? [] {
             typealias U = ScenarioFields.Users
             let name = try U.name.string(u)
-            if users.contains(where: { $0.name == name }) { throw u.error(U.name.name, "user \"\(name)\" is listed twice") }
+            guard userNames.insert(name).inserted else { throw u.error(U.name.name, "user \"\(name)\" is listed twice") }
             users.append(UserSpec(name: name, weight: try U.weight.double(u)))
             config.userShares[name] = try U.share.double(u)
             try u.finish()

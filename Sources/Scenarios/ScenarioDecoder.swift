@@ -26,11 +26,13 @@ public enum ScenarioDecoder {
         var models: [ModelSpec] = []
         for m in try root.objectArray(F.models.name) ?? [] { models.append(try decodeModel(m)) }
         var scaling: [ScalingExperiment] = []
-        for s in try root.objectArray(F.scaling.name) ?? [] { scaling.append(try decodeScaling(s, models: models, cluster: cluster)) }
+        // Indexed once: every experiment and job looks its model up by name.
+        let custom = ModelCatalog.Custom(models)
+        for s in try root.objectArray(F.scaling.name) ?? [] { scaling.append(try decodeScaling(s, models: custom, cluster: cluster)) }
         var multitenant: MultitenantSpec?
         if let m = try root.object(F.multitenant.name) {
             let dir = file.contains("/") && !file.hasPrefix("<") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : ""
-            multitenant = try decodeMultitenant(m, models: models, cluster: cluster, scenarioDirectory: dir)
+            multitenant = try decodeMultitenant(m, models: custom, cluster: cluster, scenarioDirectory: dir)
         }
         guard !scaling.isEmpty || multitenant != nil else {
             throw root.error(F.scaling.name, "required: a non-empty list of scaling experiments, or a \"\(F.multitenant.name)\" section")
@@ -78,7 +80,7 @@ public enum ScenarioDecoder {
         return m
     }
 
-    static func decodeScaling(_ r: ObjectReader, models: [ModelSpec], cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
+    static func decodeScaling(_ r: ObjectReader, models: ModelCatalog.Custom, cluster: ClusterSpec) throws(ScenarioError) -> ScalingExperiment {
         typealias F = ScenarioFields.Scaling
         typealias S = ScenarioFields.Stopping
         r.allow(F.section.names)

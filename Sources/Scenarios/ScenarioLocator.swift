@@ -26,10 +26,16 @@ public enum ScenarioLocator {
         if !argument.hasSuffix(".json") && !argument.contains("/") {
             candidates.append("Scenarios/\(argument).json")
         }
-        // A folder of the same name (an earlier --out, say) is not a scenario file.
+        // A folder of the same name (an earlier --out, say) is not a scenario file: skipped, and
+        // named when nothing else matches.
+        var folder: String?
         for c in candidates {
             var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: c, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard fm.fileExists(atPath: c, isDirectory: &isDirectory) else { continue }
+            guard !isDirectory.boolValue else {
+                folder = folder ?? c
+                continue
+            }
             return (try loadJSONFile(c), c, .file(c))
         }
         // Only a bare name (no folder) falls back to the built-in copy: a mistyped path must not
@@ -40,6 +46,10 @@ public enum ScenarioLocator {
             return (try JSONValue.parse(text, file: label), label, .builtin(name))
         }
         let known = BuiltinScenarios.all.keys.sorted().joined(separator: ", ")
+        if let folder {
+            throw ScenarioError(file: folder, path: JSONPath.root,
+                                message: "is a folder, not a scenario file; give a scenario file (.json) or a built-in name: \(known)")
+        }
         throw ScenarioError(file: argument, path: JSONPath.root,
                             message: "no such file, and no built-in scenario of that name; built-in: \(known)")
     }

@@ -60,8 +60,11 @@ public enum SWFConverter {
     ]
 
     /// Converts SWF `text` (`file` names it in errors) into trace CSV text with the columns
-    /// `job_id,user,submit_s,model,systems,per_system_batch,samples`.
-    public static func convert(text: String, file: String, options: Options = Options()) throws -> String {
+    /// `job_id,user,submit_s,model,systems,per_system_batch,samples`. A log of more than `maxJobs`
+    /// jobs to convert (by default what a trace holds, `TraceReader.maxJobs`) is refused at the
+    /// line of the first one too many, before the rest is read.
+    public static func convert(text: String, file: String, options: Options = Options(),
+                               maxJobs: Int = TraceReader.maxJobs) throws -> String {
         guard (1...1_000_000).contains(options.processorsPerSystem) else {
             throw WorkloadError("SWF options: processorsPerSystem \(options.processorsPerSystem) is out of range; allowed range: 1...1000000")
         }
@@ -79,7 +82,19 @@ public enum SWFConverter {
         var jobs: [(line: Int, id: String, user: String, submit: Double, processors: Int64, runTime: Double)] = []
         var seen: [String: Int] = [:]
         var lineNumber = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // Line by line as the loop goes (not split up front), so that a log of more jobs than a
+        // trace holds stops at the first one too many.
+        var remaining = Substring(text)
+        var more = true
+        while more {
+            let raw: Substring
+            if let end = remaining.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
+                raw = remaining[..<end]
+                remaining = remaining[remaining.index(after: end)...]
+            } else {
+                raw = remaining
+                more = false
+            }
             lineNumber += 1
             let line = raw.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r\u{FEFF}")))
             if line.isEmpty || line.hasPrefix(";") { continue }
@@ -117,6 +132,10 @@ public enum SWFConverter {
             let count = (seen["swf-" + number] ?? 0) + 1
             seen["swf-" + number] = count
             let user = values[11] < 0 ? "unknown" : "u" + String(Int64(values[11]))
+            guard jobs.count < maxJobs else {
+                throw WorkloadError("\(at): the SWF log converts to more than \(maxJobs) jobs (this line's is one too many); "
+                    + "a trace holds at most \(maxJobs) (what run reads): split the log into parts (by time) and convert each part")
+            }
             jobs.append((lineNumber, "swf-" + number + (count > 1 ? "-\(count)" : ""), user, values[1], processors, runTime))
         }
         guard let origin = jobs.map(\.submit).min() else {

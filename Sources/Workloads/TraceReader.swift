@@ -55,7 +55,15 @@ public enum TraceReader {
     public static func readFile(_ path: String, what: String) throws -> Data {
         let file = try openRegular(path, what: what)
         defer { try? file.close() }
+        // The size is checked before reading, and the buffer sized once (a file that grows while
+        // it is read is still stopped at the limit).
+        var st = stat()
+        let size = fstat(file.fileDescriptor, &st) == 0 ? Int(st.st_size) : 0
+        guard size <= maxFileBytes else {
+            throw WorkloadError("\(path): the \(what) is larger than allowed (\(size) bytes; at most \(maxFileBytes) bytes)")
+        }
         var data = Data()
+        data.reserveCapacity(size + 1)
         while true {
             let chunk: Data?
             do { chunk = try file.read(upToCount: 1 << 20) } catch {
@@ -107,6 +115,7 @@ public enum TraceReader {
         }
         var firstLine: [String: Int] = [:]
         var jobs: [(index: Int, job: JobSpec)] = []
+        let custom = ModelCatalog.Custom(models)  // indexed once: one lookup per row
         for (index, row) in table.rows.enumerated() {
             let id = try row.text("job_id")
             if let first = firstLine[id] {
@@ -118,7 +127,7 @@ public enum TraceReader {
             let name = try row.text("model").trimmingCharacters(in: .whitespaces)
             let seqLen = try row.integer("seq_len", range: ModelSpec.seqLenRange.int64, required: false).map { Int($0) }
             let model: ModelSpec
-            switch ModelCatalog.resolve(name, seqLen: seqLen, custom: models) {
+            switch ModelCatalog.resolve(name, seqLen: seqLen, custom: custom) {
             case .success(let m): model = m
             case .failure(let e): throw row.error("model", e.message)
             }

@@ -38,7 +38,7 @@ struct AndromedaSimCommand: ParsableCommand {
             TemporaryFiles.removeAll()
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                writeStandardError(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -32,20 +32,15 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         var shards = self.shards
         if let list = shardList {
-            let data: Data
-            do { data = try TraceReader.readFile(list, what: "shard list") } catch { fail("--shard-list \(error)") }
-            guard let text = String(data: data, encoding: .utf8) else { fail("--shard-list \(list): not UTF-8 text") }
-            shards += text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            // Read as far as the first folder too many (with those given as arguments), never further.
+            do { shards += try ShardList.read(list, limit: Self.maxShards, besides: shards.count) } catch { fail(describe(error)) }
         }
-        // A shard list may name no folder, or too many with the arguments.
+        // A shard list may name no folder.
         guard !shards.isEmpty else { fail("give the shard folders as arguments or with --shard-list FILE") }
-        guard shards.count <= Self.maxShards else {
-            fail("\(shards.count) shard folders; allowed: 1...\(Self.maxShards) (one per point at most)")
-        }
-        guard let first = shards.first, let def = SweepRunner.storedDefinition(first) else {
-            fail("\(shards.first ?? "merge"): no readable sweep.json (not a sweep output folder)")
-        }
-        let sweep = SweepCommand.load(def.source, def.parameters)
+        let stored: (source: String, parameters: [SweepParameter])?
+        do { stored = try SweepRunner.storedDefinition(shards[0]) } catch { fail(describe(error)) }
+        guard let def = stored else { fail("\(shards[0]): no readable sweep.json (not a sweep output folder)") }
+        let sweep = SweepCommand.load(def.source) { def.parameters }
         do {
             try OutputSafety.checkFolder(OutputLock.checked(out), shown: out,
                                          against: OutputSafety.inputs(scenarioFile: SweepCommand.sourceFile(def.source), sweep.scenario))

@@ -28,11 +28,11 @@ enum ProgressBar {
     /// Draws (or, when finished, erases) the bar for snapshot `s`.
     static func draw(_ label: String, _ s: WorkProgress.Snapshot) {
         if s.finished {
-            if s.elapsedSeconds >= delay { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if s.elapsedSeconds >= delay { writeStandardError("\r\u{1B}[K") }
             return
         }
         guard s.elapsedSeconds >= delay else { return }
-        FileHandle.standardError.write(Data(("\r" + line(label, fraction: s.fraction, eta: s.etaSeconds) + "\u{1B}[K").utf8))
+        writeStandardError("\r" + line(label, fraction: s.fraction, eta: s.etaSeconds) + "\u{1B}[K")
     }
 
     /// `label [##########..........]  50%  ETA 0:12` (the ETA as h:mm:ss past an hour, `?` when unknown).

@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
             run = try ProgressBar.around("run \(parsed.name)", show: !quiet) {
                 // An exact-contention run states its expected cost first (standard error).
                 try Andromeda.run(parsed, fullDetail: fullDetail, trace: timeline,
-                                  notice: quiet ? nil : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+                                  notice: quiet ? nil : { writeStandardError($0 + "\n") })
             }
         } catch { fail("\(scenario): \(error)") }
         let results = run.scaling, policyRuns = run.policies

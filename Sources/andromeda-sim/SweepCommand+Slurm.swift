@@ -34,8 +34,8 @@ extension SweepCommand {
                 arrays.append(try sbatch(["--parsable", job.arrayScriptPath(c)]))
             } catch {
                 if !arrays.isEmpty {
-                    FileHandle.standardError.write(Data(("andromeda-sim: array jobs \(arrays.joined(separator: " ")) were submitted before "
-                        + "the failure; cancel them with: scancel \(arrays.joined(separator: " "))\n").utf8))
+                    writeStandardError("andromeda-sim: array jobs \(arrays.joined(separator: " ")) were submitted before "
+                        + "the failure; cancel them with: scancel \(arrays.joined(separator: " "))\n")
                 }
                 throw error
             }
@@ -80,13 +80,13 @@ extension SweepCommand {
     func sbatch(_ args: [String]) throws -> String {
         let r: (status: Int32, out: String, err: String)
         do { r = try Self.runTool("sbatch", args) } catch {
-            FileHandle.standardError.write(Data("andromeda-sim: cannot run sbatch: \(error)\n".utf8))
+            writeStandardError("andromeda-sim: cannot run sbatch: \(error)\n")
             throw ExitCode(1)
         }
         let id = r.out.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            FileHandle.standardError.write(Data(("andromeda-sim: sbatch \(args.joined(separator: " ")) failed (status \(r.status)): "
-                + r.err + "\n").utf8))
+            writeStandardError("andromeda-sim: sbatch \(args.joined(separator: " ")) failed (status \(r.status)): "
+                + r.err + "\n")
             throw ExitCode(1)
         }
         return id

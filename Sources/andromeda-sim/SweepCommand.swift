@@ -57,8 +57,14 @@ struct SweepCommand: ParsableCommand {
     }
 
     static func load(_ scenario: String, _ params: [String]) -> Sweep {
+        load(scenario) { () throws(SweepError) in try params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) } }
+    }
+
+    /// The sweep of `parameters` (evaluated after the scenario is loaded, so that a scenario
+    /// error is reported first) over `scenario`; exits with status 2 on an error.
+    static func load(_ scenario: String, _ parameters: () throws(SweepError) -> [SweepParameter]) -> Sweep {
         do {
-            return try Sweep(scenario: try Andromeda.load(scenario), parameters: params.map { (p) throws(SweepError) in try SweepParameter(parsing: p) })
+            return try Sweep(scenario: try Andromeda.load(scenario), parameters: try parameters())
         } catch {
             fail(describe(error))
         }
@@ -98,9 +104,9 @@ struct SweepCommand: ParsableCommand {
                 let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
                 let eta = ran > 0 ? secs / Double(ran) * Double(total - done) : nil
                 let text = ProgressBar.line("sweep", fraction: total > 0 ? Double(done) / Double(total) : 1, eta: eta)
-                FileHandle.standardError.write(Data("\r\(text) \(done)/\(total) points\u{1B}[K".utf8))
+                writeStandardError("\r\(text) \(done)/\(total) points\u{1B}[K")
             }
-            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            if tty { writeStandardError("\n") }
             let el = clock.now - t0
             let secs = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
             if !quiet {

@@ -38,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
             print("wrote \(out ?? "")/validation.html and validation.csv")
         }
         if !report.passed {
-            FileHandle.standardError.write(Data("validate: \(report.failedPredictions.count) gated row(s) outside tolerance\n".utf8))
+            writeStandardError("validate: \(report.failedPredictions.count) gated row(s) outside tolerance\n")
             throw ExitCode(1)
         }
     }

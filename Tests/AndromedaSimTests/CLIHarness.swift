@@ -27,8 +27,10 @@ final class CLIHarness {
     /// Runs `executable` (default: the built binary) in `cwd` (default: the repository root) with
     /// `environment` added to this process's; the status is the exit status, or 128 + the signal
     /// when one ended it. Every command-line test runs the binary through this.
-    static func run(_ args: [String], executable: URL? = nil, cwd: URL? = nil, environment: [String: String] = [:])
-        throws -> (status: Int32, out: String, err: String)
+    /// With `mergingOutput`, standard error goes to the same pipe as standard output (`out`), as
+    /// with `2>&1`, and `err` is empty.
+    static func run(_ args: [String], executable: URL? = nil, cwd: URL? = nil, environment: [String: String] = [:],
+                    mergingOutput: Bool = false) throws -> (status: Int32, out: String, err: String)
     {
         let p = Process()
         p.executableURL = try executable ?? binary()
@@ -37,10 +39,11 @@ final class CLIHarness {
         if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
-        p.standardError = err
+        p.standardError = mergingOutput ? out : err
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        // A pipe the child was not given never ends (this process holds its writing end).
+        let e = mergingOutput ? Data() : err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
         return (status, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))

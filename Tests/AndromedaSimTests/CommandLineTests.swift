@@ -76,9 +76,16 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testValidateReportsEveryPublishedFigure() throws {
-        let v = try run(["validate"])
+        // Standard output and error in one pipe, as with 2>&1: the summary on standard error
+        // comes after the table (standard output is flushed first), not in the middle of it.
+        let v = try CLIHarness.run(["validate"], mergingOutput: true)
         // Exit 1 exactly when some prediction is outside its tolerance (the table says MISS).
-        XCTAssertEqual(v.status, v.out.contains("MISS") ? 1 : 0, v.err)
+        XCTAssertEqual(v.status, v.out.contains("MISS") ? 1 : 0, v.out)
+        if v.status == 1 {
+            let last = v.out.split(separator: "\n").last.map(String.init) ?? ""
+            XCTAssert(last.hasPrefix("validate: ") && last.hasSuffix(" gated row(s) outside tolerance"), v.out)
+            XCTAssertEqual(v.out.components(separatedBy: "validate: ").count, 2, v.out)
+        }
         for text in ["GenSLM-1.3B", "ZDNet", "Llama-7B", "ESM-2", "DiT-2B", "BERT-large", "CS-3", "leave-one-out", "fitted", "prediction",
                      "alternative", "mean |error|", "P11"] {
             XCTAssert(v.out.contains(text), "\(text) missing: \(v.out)")

@@ -171,4 +171,37 @@ final class JSONParserTests: XCTestCase {
             XCTAssertEqual((e as? ScenarioError)?.path, "$.a")
         }
     }
+
+    /// Values are counted as they are parsed: past the limit the parse stops, naming the file, the
+    /// path of the first value too many and the range; a long string counts twice.
+    func testValueLimit() throws {
+        XCTAssertEqual(try JSONValue.parse("[0,[],{}]", file: "t.json", maxValues: 4),
+                       .array([.integer(0), .array([]), .object([])]))
+        XCTAssertThrowsError(try JSONValue.parse("{\"x\": [0,0,0,0]}", file: "big.json", maxValues: 4)) { e in
+            let error = e as? ScenarioError
+            XCTAssertEqual(error?.file, "big.json")
+            XCTAssertEqual(error?.path, "$.x[2]")
+            XCTAssert(error?.message.hasSuffix("allowed: at most 4") == true, "\(e)")
+        }
+        XCTAssertNoThrow(try JSONValue.parse("[\"123456789012345\", 0]", file: "t.json", maxValues: 3))
+        XCTAssertThrowsError(try JSONValue.parse("[\"1234567890123456\", 0]", file: "t.json", maxValues: 3)) { e in
+            XCTAssertEqual((e as? ScenarioError)?.path, "$[1]")
+        }
+        // A long member name counts one more too.
+        XCTAssertThrowsError(try JSONValue.parse("{\"abcdefghijklmnop\": 0}", file: "t.json", maxValues: 2)) { e in
+            XCTAssertEqual((e as? ScenarioError)?.path, "$.abcdefghijklmnop")
+        }
+        XCTAssertNoThrow(try JSONValue.parse("{\"abcdefghijklmno\": 0}", file: "t.json", maxValues: 2))
+        // The default bound leaves room for the largest documented scenario (1,000,000 listed
+        // jobs of 11 fields: 12 values each, 2 more for the names per_system_batch and
+        // checkpoint_every_steps, 2 more for a long id and a long model name).
+        XCTAssertGreaterThanOrEqual(JSONValue.maxValues, 1_000_000 * 16 + 100)
+        XCTAssertLessThan(JSONValue.maxValues, 1 << 24)
+    }
+
+    /// Elements are held inline, not boxed one by one: an array of integers takes 24 bytes each.
+    func testValuesAreHeldInline() {
+        XCTAssertLessThanOrEqual(MemoryLayout<JSONValue>.stride, 24)
+        XCTAssertGreaterThan(MemoryLayout<JSONValue>.size, MemoryLayout<Int>.size, "an indirect enum is one pointer to a box")
+    }
 }

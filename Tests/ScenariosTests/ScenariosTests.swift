@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ScenarioFormat
+import Training
 @testable import Scenarios
 
 final class ScenariosTests: XCTestCase {
@@ -79,5 +80,55 @@ final class ScenariosTests: XCTestCase {
         FileManager.default.changeCurrentDirectoryPath("/")
         XCTAssertEqual(try ScenarioLocator.load("genslm").source, .builtin("genslm"))
         XCTAssertThrowsError(try ScenarioLocator.load("no-such-scenario"))
+    }
+
+    /// A folder given as the scenario is named as a folder, not as a missing file; a folder named
+    /// like a built-in scenario (an earlier --out) still leaves the built-in one found.
+    func testLocatorSaysAFolderIsNotAScenarioFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("adir.json"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("genslm"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cwd = FileManager.default.currentDirectoryPath
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        FileManager.default.changeCurrentDirectoryPath(dir.path)
+        for argument in ["./adir.json", "adir.json", dir.path + "/adir.json"] {
+            XCTAssertThrowsError(try ScenarioLocator.load(argument)) { e in
+                XCTAssertEqual((e as? ScenarioError)?.file, argument)
+                XCTAssert("\(e)".contains("is a folder, not a scenario file"), "\(e)")
+            }
+        }
+        XCTAssertEqual(try ScenarioLocator.load("genslm").source, .builtin("genslm"))
+    }
+
+    /// Repeated user names are found with a set: 100,000 users decode at once (the list was
+    /// searched once per user), and the first name repeated is reported at its path.
+    func testManyUsersAndTheFirstRepeatedOne() throws {
+        let users = (0..<100_000).map { #"{"name": "user\#($0)"}"# }
+        func scenario(_ users: [String]) -> String {
+            #"{"version": 1, "name": "t", "multitenant": {"users": ["# + users.joined(separator: ", ")
+                + #"], "jobs": [{"model": "genslm-123m", "systems": 1, "per_system_batch": 4, "samples": 100}]}}"#
+        }
+        XCTAssertEqual(try decode(scenario(users)).multitenant?.config.userShares.count, 100_000)
+        let repeated = users + [#"{"name": "user99999"}"#, #"{"name": "user5"}"#]
+        XCTAssert(error(scenario(repeated)).hasSuffix(#"$.multitenant.users[100000].name: user "user99999" is listed twice"#),
+                  error(scenario(repeated)))
+    }
+
+    /// Models are looked up by name once indexed: 5,000 models and 20,000 jobs naming the last
+    /// one decode at once (each job searched every model), and the first model of a name wins.
+    func testManyModelsAreLookedUpByName() throws {
+        let models = (0..<5_000).map {
+            #"{"name": "m\#($0)", "layers": 2, "d_model": 256, "heads": 4, "d_ffn": 1024, "vocabulary": 100, "seq_len": \#($0 + 1)}"#
+        }
+        let job = #"{"model": "m4999", "systems": 1, "per_system_batch": 4, "samples": 100}"#
+        let text = #"{"version": 1, "name": "t", "models": ["# + models.joined(separator: ", ") + #"], "multitenant": {"jobs": ["#
+            + Array(repeating: job, count: 20_000).joined(separator: ", ") + "]}}"
+        let jobs = try XCTUnwrap(try decode(text).multitenant?.jobs)
+        XCTAssertEqual(jobs.count, 20_000)
+        XCTAssert(jobs.allSatisfy { $0.training.model.seqLen == 5_000 })
+        let twice = [ModelSpec(name: "a", layers: 1, dModel: 8, heads: 1, dFFN: 8, vocabulary: 8, seqLen: 1),
+                     ModelSpec(name: "a", layers: 1, dModel: 8, heads: 1, dFFN: 8, vocabulary: 8, seqLen: 2)]
+        XCTAssertEqual(try ModelCatalog.resolve("a", seqLen: nil, custom: ModelCatalog.Custom(twice)).get().seqLen, 1)
     }
 }

@@ -62,6 +62,19 @@ final class SWFConverterTests: XCTestCase {
         XCTAssert(csv.contains("\nswf-1-2,u1,3600,cerebras-gpt-111m,4,32,"), csv)
     }
 
+    /// A log of more jobs than a trace holds stops at the first one too many: the lines after it
+    /// (here one that is not SWF at all) are never read, and skipped jobs do not count.
+    func testConversionStopsAtTheFirstJobTooMany() {
+        let job = "1 0 0 3600 64 -1 -1 64 -1 -1 1 1 1 1 1 -1 -1 -1"
+        let cancelled = "9 0 0 3600 64 -1 -1 64 -1 -1 5 1 1 1 1 -1 -1 -1"
+        let log = [job, cancelled, job, job, "not an SWF line"].joined(separator: "\n")
+        XCTAssertThrowsError(try SWFConverter.convert(text: log, file: "big.swf", maxJobs: 2)) { e in
+            XCTAssert("\(e)".hasPrefix("big.swf line 4: the SWF log converts to more than 2 jobs"), "\(e)")
+            XCTAssert("\(e)".contains("a trace holds at most 2"), "\(e)")
+        }
+        XCTAssertNoThrow(try SWFConverter.convert(text: [job, cancelled, job].joined(separator: "\n"), file: "ok.swf", maxJobs: 2))
+    }
+
     func testBadLinesNameTheLineAndField() {
         func message(_ text: String) -> String {
             do { _ = try SWFConverter.convert(text: text, file: "bad.swf"); return "" } catch { return "\(error)" }

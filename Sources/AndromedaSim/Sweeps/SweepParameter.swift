@@ -115,29 +115,57 @@ public struct SweepParameter: Sendable, Equatable {
         },
     ]
 
+    /// Where a parameter was written, for messages.
+    public enum Origin: Sendable, Equatable {
+        /// `--param name=v1,v2,...` on the command line (or `params` of the API).
+        case commandLine
+        /// The parameter at JSON path `path` (`$.parameters[0]`) of the sweep manifest `file`.
+        case manifest(file: String, path: String)
+
+        /// The start of a message about the parameter `name`, about one of its values (`value`:
+        /// its index and text) or about another member of the manifest's entry (`field`):
+        /// `--param systems=999: ` or `out/sweep.json: $.parameters[0].values[1]: systems=999: `.
+        func prefix(_ name: String, value: (index: Int, text: String)? = nil, field: String? = nil) -> String {
+            switch self {
+            case .commandLine:
+                return "\(NamedParameter.params.marker) \(name)" + (value.map { "=\($0.text)" } ?? "") + ": "
+            case .manifest(let file, let path):
+                let at = value.map { JSONPath.element(JSONPath.member(path, "values"), $0.index) }
+                    ?? JSONPath.member(path, field ?? "values")
+                return "\(file): \(at): \(name)" + (value.map { "=\($0.text)" } ?? "") + ": "
+            }
+        }
+    }
+
     /// Parses `name=v1,v2,...`.
     public init(parsing text: String) throws(SweepError) {
         guard let eq = text.firstIndex(of: "=") else { throw SweepError("\(NamedParameter.params.marker) \(text): expected name=value1,value2,...") }
-        let name = String(text[..<eq])
         let values = text[text.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
-        guard !values.isEmpty, values.allSatisfy({ !$0.isEmpty }) else { throw SweepError("\(NamedParameter.params.marker) \(name): empty value") }
-        guard values.count <= 10_000 else { throw SweepError("\(NamedParameter.params.marker) \(name): at most 10,000 values") }
+        try self.init(name: String(text[..<eq]), values: values, origin: .commandLine)
+    }
+
+    /// The parameter `name` taking `values` (as written, each checked against its range);
+    /// messages name `origin`.
+    public init(name: String, values: [String], origin: Origin) throws(SweepError) {
+        guard !values.isEmpty, values.allSatisfy({ !$0.isEmpty }) else { throw SweepError(origin.prefix(name) + "empty value") }
+        guard values.count <= 10_000 else { throw SweepError(origin.prefix(name) + "at most 10,000 values") }
         switch name {
         case "policy":
-            for v in values where !PolicyName.names.contains(v) {
-                throw SweepError("\(NamedParameter.params.marker) policy=\(v): allowed: \(PolicyName.names.joined(separator: ", "))")
+            for (i, v) in values.enumerated() where !PolicyName.names.contains(v) {
+                throw SweepError(origin.prefix(name, value: (i, v)) + "allowed: \(PolicyName.names.joined(separator: ", "))")
             }
         case "contention":
-            for v in values where ContentionMode(rawValue: v) == nil {
-                throw SweepError("\(NamedParameter.params.marker) contention=\(v): allowed: \(ContentionMode.names.joined(separator: ", "))")
+            for (i, v) in values.enumerated() where ContentionMode(rawValue: v) == nil {
+                throw SweepError(origin.prefix(name, value: (i, v)) + "allowed: \(ContentionMode.names.joined(separator: ", "))")
             }
         default:
             guard let d = Self.definitions[name] else {
-                throw SweepError("\(NamedParameter.params.marker) \(name): unknown parameter; allowed: \((Self.definitions.keys.sorted() + ["contention", "policy"]).joined(separator: ", "))")
+                throw SweepError(origin.prefix(name, field: "name")
+                    + "unknown parameter; allowed: \((Self.definitions.keys.sorted() + ["contention", "policy"]).joined(separator: ", "))")
             }
-            for v in values { _ = try Self.number(v, name: name, d) }
+            for (i, v) in values.enumerated() { _ = try Self.number(v, name: name, d, prefix: origin.prefix(name, value: (i, v))) }
         }
         self.name = name
         self.values = values
@@ -165,10 +193,13 @@ public struct SweepParameter: Sendable, Equatable {
     /// `text` as a value of parameter `name`: plain decimal only (`16`, `0.15`, `1e3`; no hex,
     /// `inf` or `nan`), within the range; an integer parameter takes an exact integer (digits are
     /// read exactly; a fraction or an exponent only up to 2^53, where Doubles are exact).
-    static func number(_ text: String, name: String, _ d: Definition) throws(SweepError) -> Number {
+    /// `prefix` starts a refusal (see `Origin`; by default the command line's).
+    static func number(_ text: String, name: String, _ d: Definition, prefix: String? = nil) throws(SweepError) -> Number {
         let expected = d.integer ? "an integer in \(d.intRange.lowerBound)...\(d.intRange.upperBound)"
                                  : "a decimal number in \(d.range.lowerBound)...\(d.range.upperBound)"
-        func refuse(_ why: String = "") -> SweepError { SweepError("\(NamedParameter.params.marker) \(name)=\(text): \(why)expected \(expected)") }
+        func refuse(_ why: String = "") -> SweepError {
+            SweepError((prefix ?? Origin.commandLine.prefix(name, value: (0, text))) + "\(why)expected \(expected)")
+        }
         guard isDecimal(text), let x = Double(text), x.isFinite else { throw refuse() }
         guard d.integer else {
             guard d.range.contains(x) else { throw refuse() }

@@ -250,31 +250,6 @@ public enum SweepRunner {
         return try assemble(sweep, lock: lock, shown: directory)
     }
 
-    /// The scenario argument and parameters recorded in a sweep folder (for `merge`).
-    public static func storedDefinition(_ directory: String) -> (source: String, parameters: [String])? {
-        guard let data = manifest(directory),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let source = obj["source"] as? String, let params = obj["parameters"] as? [[String: Any]] else { return nil }
-        var out: [String] = []
-        for p in params {
-            guard let n = p["name"] as? String, let v = p["values"] as? [String] else { return nil }
-            out.append("\(n)=\(v.joined(separator: ","))")
-        }
-        return (source, out)
-    }
-
-    /// The bytes of `directory`/sweep.json when it is a regular file (never a pipe or a link).
-    static func manifest(_ directory: String) -> Data? {
-        guard case .success(let bytes) = SweepPointRecord.readRegular(directory + "/sweep.json", limit: 256 << 20) else { return nil }
-        return Data(bytes)
-    }
-
-    static func storedFingerprint(_ directory: String) -> String? {
-        guard let data = manifest(directory),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return obj["fingerprint"] as? String
-    }
-
     static func manifestJSON(_ sweep: Sweep, source: String) -> JSONOutput {
         .object([
             ("scenario", .string(sweep.scenario.name)),

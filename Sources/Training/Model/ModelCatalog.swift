@@ -11,12 +11,36 @@ public enum ModelCatalog {
     /// Resolves `name` among `custom` models first, then the built-in ones, at `seqLen` if given.
     /// On failure returns the message to show: the unknown name and every known one.
     public static func resolve(_ name: String, seqLen: Int?, custom: [ModelSpec]) -> Result<ModelSpec, TrainingError> {
-        if var m = custom.first(where: { $0.name == name }) {
+        resolve(name, seqLen: seqLen, custom: Custom(custom))
+    }
+
+    /// A scenario's own models indexed by name (the first of a name wins, as in a search of the
+    /// list), so that resolving every job of a large workload costs one lookup each, not a search
+    /// of every model.
+    public struct Custom: Sendable {
+        /// The models, in the scenario's order.
+        public let models: [ModelSpec]
+        let first: [String: Int]
+
+        /// Indexes `models`.
+        public init(_ models: [ModelSpec]) {
+            self.models = models
+            var first: [String: Int] = [:]
+            for (i, m) in models.enumerated() where first[m.name] == nil { first[m.name] = i }
+            self.first = first
+        }
+    }
+
+    /// Resolves `name` among the `custom` models first, then the built-in ones; see
+    /// the other `resolve(_:seqLen:custom:)`.
+    public static func resolve(_ name: String, seqLen: Int?, custom: Custom) -> Result<ModelSpec, TrainingError> {
+        if let i = custom.first[name] {
+            var m = custom.models[i]
             if let s = seqLen { m.seqLen = s }
             return .success(m)
         }
         if let m = model(named: name, seqLen: seqLen) { return .success(m) }
-        let known = (custom.map(\.name) + all.map(\.name)).joined(separator: ", ")
+        let known = (custom.models.map(\.name) + all.map(\.name)).joined(separator: ", ")
         return .failure(TrainingError("unknown model \"\(name)\"; known: \(known)"))
     }
 
