@@ -99,11 +99,14 @@ public enum OutputMarker {
     }
 
     /// The nearest folder holding `path` (links resolved, see `PathIdentity`) that carries an
-    /// andromeda-sim marker; nil when no folder above `path` does.
-    public static func enclosingFolder(of path: String) -> String? {
+    /// andromeda-sim marker of a kind `accepted` takes (any, by default), with that kind; nil when
+    /// no folder above `path` does.
+    public static func enclosingFolder(of path: String, accepted: (OutputKind) -> Bool = { _ in true })
+        -> (folder: String, kind: OutputKind)?
+    {
         var folder = (PathIdentity.resolved(path) as NSString).deletingLastPathComponent
         while !folder.isEmpty {
-            if kind(of: folder == "/" ? "" : folder) != nil { return folder }
+            if let k = kind(of: folder == "/" ? "" : folder), accepted(k) { return (folder, k) }
             if folder == "/" { return nil }
             folder = (folder as NSString).deletingLastPathComponent
         }
@@ -133,23 +136,11 @@ public enum OutputMarker {
         }
     }
 
-    /// The nearest folder above `path` (links resolved) whose marker says it is replaced as a
-    /// whole (a run's or a validation's), with its kind; nil when there is none. A sweep's
-    /// folder may hold other output folders (its shards); a run's may not.
-    public static func replacedAncestor(of path: String) -> (folder: String, kind: OutputKind)? {
-        var folder = (PathIdentity.resolved(path) as NSString).deletingLastPathComponent
-        while !folder.isEmpty {
-            if let k = kind(of: folder == "/" ? "" : folder), k != .sweep { return (folder, k) }
-            if folder == "/" { return nil }
-            folder = (folder as NSString).deletingLastPathComponent
-        }
-        return nil
-    }
-
-    /// Refuses `folder` when it is inside a run's or a validation's output folder
-    /// (``replacedAncestor(of:)``): the next run into that one would replace this one with it.
+    /// Refuses `folder` when it is inside a run's or a validation's output folder, which the
+    /// next run into it replaces as a whole, this one with it. A sweep's folder may hold other
+    /// output folders (its shards).
     public static func checkNotInsideReplacedFolder(_ folder: String, shown: String) throws(OutputRefused) {
-        guard let (outer, outerKind) = replacedAncestor(of: folder) else { return }
+        guard let (outer, outerKind) = enclosingFolder(of: folder, accepted: { $0 != .sweep }) else { return }
         throw OutputRefused("\(shown): is inside \(outer), the output folder of an andromeda-sim \(outerKind.rawValue), which the next "
             + "\(outerKind.rawValue) into it replaces as a whole (this folder with it); choose a \(NamedParameter.out.marker) outside it")
     }

@@ -61,7 +61,7 @@ public struct SingleFileOutput: Sendable {
         guard !path.isEmpty, !path.hasSuffix("/"), !path.utf8.contains(0) else {
             throw OutputRefused("\(parameter.marker) must name a file (got \"\(path)\")")
         }
-        if let folder = OutputMarker.enclosingFolder(of: path) {
+        if let (folder, _) = OutputMarker.enclosingFolder(of: path) {
             throw OutputRefused("\(shown): is inside \(folder), an andromeda-sim output folder (it holds \(OutputMarker.file)), "
                 + "whose files a run, sweep or merge replaces; choose a path outside it")
         }

@@ -47,13 +47,7 @@ struct JSONParser {
         case UInt8(ascii: "\""):
             let begin = pos
             let s = try parseString(path: path)
-            // A string too long to be held inline (over 15 bytes) takes a block of its own: it counts twice.
-            if s.utf8.count > 15 {
-                let end = pos
-                pos = begin  // a refusal points at the string
-                try count(1, path: path)
-                pos = end
-            }
+            try countBlock(of: s, at: begin, path: path)
             return .string(s)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber(path: path)
         case UInt8(ascii: "t"): try literal("true", path: path); return .bool(true)
@@ -93,13 +87,7 @@ struct JSONParser {
             let keyOffset = pos
             let key = try parseString(path: path)
             let memberPath = JSONPath.member(path, key)
-            // A member name too long to be held inline takes a block of its own, as a long string does.
-            if key.utf8.count > 15 {
-                let end = pos
-                pos = keyOffset
-                try count(1, path: memberPath)
-                pos = end
-            }
+            try countBlock(of: key, at: keyOffset, path: memberPath)
             if let first = firstSeen[key] {
                 let (line, column) = location(first)
                 pos = keyOffset
@@ -140,6 +128,16 @@ struct JSONParser {
             if peek(UInt8(ascii: "]")) { pos += 1; return .array(elements) }
             throw fail("expected ',' or ']' after an element of the array, found \(found())", path: path)
         }
+    }
+
+    /// Counts one more value for a string or member name `text` (parsed from `offset`) too long to
+    /// be held inline (over 15 UTF-8 bytes): it takes a block of its own. A refusal points at it.
+    mutating func countBlock(of text: String, at offset: Int, path: String) throws(ScenarioError) {
+        guard text.utf8.count > 15 else { return }
+        let end = pos
+        pos = offset
+        try count(1, path: path)
+        pos = end
     }
 
     /// Counts `n` more values; throws past `maxValues` (`JSONValue.maxValues` by default).

@@ -27,7 +27,7 @@ extension AttentionMapping {
 
     /// Bytes per core of a chunked partition: one query chunk's Q and one key chunk's K and V
     /// (16-bit), the query chunk's partial result (32-bit), one query's scores over the key chunk
-    /// (32-bit). With one chunk each, ``bytesPerCore(_:stripes:)``.
+    /// (32-bit). With one chunk each, the whole stripes of ``bytesPerCore(_:stripes:)``.
     public static func bytesPerCore(_ shape: AttentionShape, stripes p: Int, queryChunks: Int, keyChunks: Int) -> Int {
         let n = stripeLength(sequence: shape.sequence, stripes: p, index: 0), w = shape.headWidth
         let a = chunkLength(longest: n, chunks: queryChunks), b = chunkLength(longest: n, chunks: keyChunks)

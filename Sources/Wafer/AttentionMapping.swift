@@ -166,8 +166,7 @@ public enum AttentionMapping {
     /// Bytes per core: the Q, K and V stripes (16-bit), the partial result (32-bit; a
     /// neighbour's is merged word by word as it arrives), one query's scores (32-bit).
     public static func bytesPerCore(_ shape: AttentionShape, stripes p: Int) -> Int {
-        let n = stripeLength(sequence: shape.sequence, stripes: p, index: 0), w = shape.headWidth
-        return 6 * w * n + 4 * n * (w + 2) + 4 * n
+        bytesPerCore(shape, stripes: p, queryChunks: 1, keyChunks: 1)
     }
 
     /// When the last problem's merged result of row `i` is complete at column 0. Walking west

@@ -168,8 +168,7 @@ public struct SlurmSweep: Sendable, Equatable {
             // The jobs would run and the merge refuse them at the end: refuse now.
             for folder in [out, shardFolder(0)] {
                 if let existing = SweepRunner.storedFingerprint(folder), existing != fingerprint {
-                    throw SweepError("\(folder) holds the results of a different sweep (its sweep.json has another fingerprint: "
-                        + "another scenario, grid or trace contents); choose another \(NamedParameter.out.marker) or remove it")
+                    throw SweepRunner.differentSweep(folder)
                 }
             }
         }

@@ -108,10 +108,13 @@ public enum SweepRunner {
         guard let existing = storedFingerprint(directory) else {
             throw SweepError("\(directory)/sweep.json is not a readable sweep manifest; choose another \(NamedParameter.out.marker) or remove the folder")
         }
-        guard existing == sweep.fingerprint else {
-            throw SweepError("\(directory) holds the results of a different sweep (its sweep.json has another fingerprint: "
-                + "another scenario, grid or trace contents); choose another \(NamedParameter.out.marker) or remove it")
-        }
+        guard existing == sweep.fingerprint else { throw differentSweep(directory) }
+    }
+
+    /// The refusal of a folder whose sweep.json holds another sweep's fingerprint.
+    static func differentSweep(_ directory: String) -> SweepError {
+        SweepError("\(directory) holds the results of a different sweep (its sweep.json has another fingerprint: "
+            + "another scenario, grid or trace contents); choose another \(NamedParameter.out.marker) or remove it")
     }
 
     /// The merged files of a sweep folder, written as one set.
